@@ -1,0 +1,1 @@
+"""Procurement requirements and supplier-evidence registry for Nordic welfare technology."""

@@ -1,0 +1,88 @@
+"""The content of a requirement module version, shared by template files and the API.
+
+A version follows the Nordic *rationale + requirement + verification* practice; every text is a
+``{lang: text}`` map. Parameters are typed and referenced in the statement as ``{name}``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+LangText = dict[str, str]
+"""Text per language code (``en``, ``nb``, ``sv``, ``da``, others allowed)."""
+
+LANGUAGES = ("en", "nb", "sv", "da")
+"""Languages every starter module and every exported document label exists in."""
+
+ModuleKey = Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$", max_length=64)]
+Name = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
+Kind = Literal["qualification", "mandatory", "award", "contract_condition"]
+Level = Literal["basic", "advanced", "spearhead"]
+ParameterType = Literal["integer", "decimal", "enum", "boolean", "text", "duration"]
+DurationUnit = Literal["seconds", "minutes", "hours", "days", "weeks", "months", "years"]
+
+
+class Reference(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A standard, law or guidance document a module builds on."""
+
+    kind: Literal["standard", "law", "guidance"]
+    identifier: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=400)]
+    year: int | None = None
+    clause: str | None = None
+    url: str | None = None
+
+
+class EnumChoice(msgspec.Struct, forbid_unknown_fields=True):
+    value: Name
+    label: LangText
+
+
+class Parameter(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A typed value the buyer sets when selecting the module.
+
+    ``min``/``max`` bound numbers and durations; ``unit`` names the unit of a decimal or the
+    unit of a duration (durations are whole counts of that unit); ``choices`` lists enum values.
+    """
+
+    name: Name
+    type: ParameterType
+    label: LangText
+    default: Any = None
+    required: bool = True
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+    choices: list[EnumChoice] = []
+    max_length: int | None = None
+
+
+class EvidenceRule(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Machine-checkable demands on a product's evidence; every field set is one clause."""
+
+    evidence_types: list[str] = []
+    min_study_design: str | None = None
+    outcome_domains: list[str] = []
+    min_sample_size: int | None = None
+    max_age_years: int | None = None
+    independent_required: bool = False
+    certificate_valid_at_deadline: bool = False
+    certificate_standard: str | None = None
+
+
+class VersionContent(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """Everything a version says; immutable once the version is published."""
+
+    kind: Kind
+    level: Level = "basic"
+    title: LangText
+    rationale: LangText
+    statement: LangText
+    verification: list[str] = []
+    verification_text: LangText = {}
+    buyer_guidance: LangText = {}
+    scoring_guidance: LangText = {}
+    parameters: list[Parameter] = []
+    evidence_rule: EvidenceRule | None = None

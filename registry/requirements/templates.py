@@ -1,0 +1,137 @@
+"""Read and check the requirement library's data files (``requirement_templates/``).
+
+One TOML file per module, ``<category>/<KEY>.toml``, plus ``catalogue.toml`` with the
+vocabularies. Files decode into msgspec Structs, so a bad file fails with its name and the
+offending field; cross-field checks (vocabularies, placeholders, defaults, versions) follow.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+import msgspec
+
+from registry.requirements.content import LANGUAGES, LangText, ModuleKey, Reference, VersionContent
+from registry.requirements.rendering import resolve_values, undeclared_placeholders
+
+CATALOGUE_FILE = "catalogue.toml"
+Tag = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=48)]
+
+
+class Term(msgspec.Struct, forbid_unknown_fields=True):
+    key: str
+    label: LangText
+
+
+class Catalogue(msgspec.Struct, forbid_unknown_fields=True):
+    """The library's vocabularies; study designs are ordered strongest first."""
+
+    categories: list[Term]
+    product_categories: list[Term]
+    study_designs: list[Term]
+    outcome_domains: list[Term]
+    document_types: list[Term]
+
+    def keys(self, vocabulary: str) -> list[str]:
+        return [t.key for t in getattr(self, vocabulary)]
+
+
+class TemplateVersion(VersionContent, kw_only=True):
+    version: Annotated[int, msgspec.Meta(ge=1)]
+    status: Literal["draft", "published", "deprecated"] = "published"
+    replaced_by: ModuleKey | None = None
+
+
+class ModuleTemplate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    key: ModuleKey
+    category: str
+    family: ModuleKey | None = None
+    product_categories: list[str]
+    tags: list[Tag] = []
+    references: list[Reference] = []
+    versions: list[TemplateVersion]
+
+
+class TemplateError(Exception):
+    """A library file is invalid; the message names the file and the field."""
+
+
+def load_catalogue(directory: Path) -> Catalogue:
+    return _decode(directory / CATALOGUE_FILE, Catalogue)
+
+
+def load_library(directory: Path | str) -> tuple[Catalogue, list[ModuleTemplate]]:
+    """Decode and check every module file; raises TemplateError listing every problem found."""
+    directory = Path(directory)
+    catalogue = load_catalogue(directory)
+    modules: list[ModuleTemplate] = []
+    problems: list[str] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(directory.glob("*/*.toml")):
+        try:
+            module = _decode(path, ModuleTemplate)
+        except TemplateError as exc:
+            problems.append(str(exc))
+            continue
+        where = path.relative_to(directory)
+        problems += [f"{where}: {p}" for p in check_module(module, catalogue, path)]
+        if module.key in seen:
+            problems.append(f"{where}: key {module.key} is also used by {seen[module.key].relative_to(directory)}")
+        seen[module.key] = path
+        modules.append(module)
+    if problems:
+        raise TemplateError("\n".join(problems))
+    return catalogue, modules
+
+
+def check_module(module: ModuleTemplate, catalogue: Catalogue, path: Path) -> list[str]:
+    """Cross-field rules msgspec cannot express; each problem names its field."""
+    problems = []
+    if path.stem != module.key:
+        problems.append(f"key: {module.key} does not match the file name {path.name}")
+    if module.category not in catalogue.keys("categories"):
+        problems.append(f"category: unknown category {module.category!r}")
+    elif path.parent.name != module.category:
+        problems.append(f"category: {module.category} but the file is in {path.parent.name}/")
+    problems += [
+        f"product_categories: unknown product category {pc!r}"
+        for pc in module.product_categories
+        if pc not in catalogue.keys("product_categories")
+    ]
+    numbers = [v.version for v in module.versions]
+    if numbers != list(range(1, len(numbers) + 1)):
+        problems.append(f"versions: numbers must run 1, 2, ... in order, got {numbers}")
+    if sum(v.status == "draft" for v in module.versions) > 1:
+        problems.append("versions: at most one draft")
+    for version in module.versions:
+        problems += [f"versions[{version.version}].{p}" for p in check_content(version, catalogue)]
+    return problems
+
+
+def check_content(content: VersionContent, catalogue: Catalogue) -> list[str]:
+    problems = [f"{field}: {message}" for field, message in undeclared_placeholders(content)]
+    for field in ("title", "rationale", "statement"):
+        missing = [lang for lang in LANGUAGES if not getattr(content, field).get(lang)]
+        if missing:
+            problems.append(f"{field}: missing languages {', '.join(missing)}")
+    problems += [f"verification: unknown document type {d!r}" for d in content.verification if d not in catalogue.keys("document_types")]
+    if content.kind == "award" and not content.scoring_guidance:
+        problems.append("scoring_guidance: an award criterion needs scoring guidance")
+    _, default_errors = resolve_values(content.parameters, {})
+    problems += [f"{field}: default {message}" for field, message in default_errors]
+    rule = content.evidence_rule
+    if rule:
+        if rule.min_study_design and rule.min_study_design not in catalogue.keys("study_designs"):
+            problems.append(f"evidence_rule.min_study_design: unknown study design {rule.min_study_design!r}")
+        problems += [f"evidence_rule.outcome_domains: unknown domain {d!r}" for d in rule.outcome_domains if d not in catalogue.keys("outcome_domains")]
+    return problems
+
+
+def _decode(path: Path, type_: type) -> object:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return msgspec.convert(raw, type_)
+    except (OSError, tomllib.TOMLDecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"{path.name}: {exc}") from exc
