@@ -1,0 +1,28 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: install run test test-postgres bench demo
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV) 2>/dev/null || \
+		(python3 -m pip install --user --quiet virtualenv && python3 -m virtualenv --quiet $(VENV))
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+run: install  ## set up, migrate, seed the starter library and serve on http://127.0.0.1:8000
+	$(VENV)/bin/registry migrate
+	$(VENV)/bin/registry serve
+
+test: install  ## set up and run the whole test suite (SQLite; PostgreSQL when REGISTRY_TEST_DATABASE_URL is set)
+	$(PY) -m pytest -q
+
+bench: install  ## run the benchmarks (not part of the test suite)
+	@for script in tests/benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+demo: install  ## build a demonstration database and its exports under ./demo
+	$(VENV)/bin/registry demo --output demo

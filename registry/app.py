@@ -1,0 +1,70 @@
+"""The application factory: everything is built from the settings passed in, nothing at import."""
+
+from __future__ import annotations
+
+import logging
+
+from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from registry.audit.routes import AuditController
+from registry.auth.middleware import BearerTokenMiddleware, RequestIdMiddleware
+from registry.auth.routes import TokenController
+from registry.auth.service import bootstrap_admin
+from registry.db.engine import create_engine
+from registry.db.migrate import check_schema
+from registry.health import health
+from registry.organizations.routes import OrganizationController, UserController
+from registry.problems import EXCEPTION_HANDLERS
+from registry.settings import Settings
+
+API_TITLE = "Welfare technology procurement registry"
+OPENAPI_PATH = "/docs"
+
+log = logging.getLogger("registry")
+
+
+def create_app(settings: Settings) -> Litestar:
+    engine = create_engine(settings.url)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    db = SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        before_send_handler="autocommit",
+    )
+
+    async def on_startup() -> None:
+        await check_schema(engine)
+        if settings.bootstrap_admin_token:
+            async with sessions.begin() as session:
+                if await bootstrap_admin(session, settings.bootstrap_admin_token):
+                    log.info("created the bootstrap admin from REGISTRY_BOOTSTRAP_ADMIN_TOKEN")
+
+    return Litestar(
+        route_handlers=[health, OrganizationController, UserController, TokenController, AuditController],
+        plugins=[SQLAlchemyPlugin(config=db)],
+        middleware=[RequestIdMiddleware(), DefineMiddleware(BearerTokenMiddleware, sessions=sessions)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_startup=[on_startup],
+        on_shutdown=[engine.dispose],
+        request_max_body_size=settings.max_request_bytes,
+        openapi_config=OpenAPIConfig(
+            title=API_TITLE,
+            version="1.0.0",
+            path=OPENAPI_PATH,
+            render_plugins=[ScalarRenderPlugin()],
+            description="Reusable requirement modules, supplier evidence and joint tenders for Nordic welfare technology. "
+            "Send `Authorization: Bearer <token>`; errors are RFC 9457 problem+json.",
+        ),
+        logging_config=LoggingConfig(
+            root={"level": settings.log_level, "handlers": ["queue_listener"]}
+        ),
+        state=State({"settings": settings}),
+        debug=False,
+    )

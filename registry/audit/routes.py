@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.audit import schemas, service
+from registry.auth.guards import allow
+from registry.auth.principal import Principal, Role
+from registry.problems import problem_responses
+from registry.schemas import Limit, Offset, Page
+
+Short = Annotated[str, msgspec.Meta(max_length=64)]
+
+
+class AuditController(Controller):
+    path = "/api/v1/audit"
+    tags = ["Audit"]
+
+    @get(operation_id="ListAuditEvents", guards=[allow(Role.org_admin)], responses=problem_responses())
+    async def list_events(
+        self,
+        request: Request[Principal, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        organization_id: FromQuery[UUID | None] = None,
+        entity_id: FromQuery[Short | None] = None,
+        action: FromQuery[Short | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[schemas.AuditEvent]:
+        """The audit trail, newest first: all of it for registry admins, their own organization's for organization admins."""
+        rows, total = await service.list_events(
+            db_session, request.user, organization_id=organization_id, entity_id=entity_id, action=action, limit=limit, offset=offset
+        )
+        return Page([msgspec.convert(r, schemas.AuditEvent, from_attributes=True) for r in rows], total, limit, offset)

@@ -1,0 +1,50 @@
+"""Request ids and bearer-token authentication, as ASGI middleware."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar.connection import ASGIConnection
+from litestar.datastructures import MutableScopeHeaders
+from litestar.middleware import ASGIMiddleware, AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from registry.auth.service import authenticate
+from registry.problems import Unauthorized
+
+REQUEST_ID_HEADER = "x-request-id"
+OPEN_PATHS = ["^/docs"]
+"""The API documentation is readable without a token."""
+
+
+class RequestIdMiddleware(ASGIMiddleware):
+    """Give every request an id (or keep a sane one the client sent) and echo it in the response."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        sent = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        request_id = sent if sent.isascii() and 8 <= len(sent) <= 64 and sent.replace("-", "").isalnum() else str(uuid.uuid4())
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        await next_app(scope, receive, send_with_id)
+
+
+class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
+    """Resolve ``Authorization: Bearer <token>`` to a Principal; routes opt out with ``PUBLIC``."""
+
+    def __init__(self, app: ASGIApp, sessions: async_sessionmaker[AsyncSession]) -> None:
+        super().__init__(app, exclude=OPEN_PATHS, exclude_from_auth_key="exclude_from_auth")
+        self.sessions = sessions
+
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        scheme, _, secret = connection.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise Unauthorized("send an API token as `Authorization: Bearer <token>`")
+        async with self.sessions() as session:
+            principal = await authenticate(session, secret.strip(), connection.scope["state"].get("request_id"))
+        return AuthenticationResult(user=principal, auth=None)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth import schemas, service
+from registry.auth.guards import AUTHENTICATED
+from registry.auth.principal import Principal
+from registry.problems import problem_responses
+
+Req = Request[Principal, Any, Any]
+
+
+def _token(row: object) -> schemas.Token:
+    return msgspec.convert(row, schemas.Token, from_attributes=True)
+
+
+class TokenController(Controller):
+    path = "/api/v1"
+    tags = ["Access"]
+
+    @get("/me", operation_id="WhoAmI", guards=[AUTHENTICATED], responses=problem_responses())
+    async def me(self, request: Req) -> schemas.Me:
+        """The caller's user, organization and roles."""
+        p = request.user
+        return schemas.Me(p.user_id, p.organization_id, p.organization_kind, sorted(p.roles))
+
+    @post(
+        "/users/{user_id:uuid}/tokens", operation_id="IssueToken", guards=[AUTHENTICATED], responses=problem_responses(404)
+    )
+    async def issue_token(
+        self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID], data: JSONBody[schemas.TokenCreate]
+    ) -> schemas.IssuedToken:
+        """Issue a token for yourself, or for a user of an organization you administer. The secret is shown once."""
+        token, secret = await service.issue_token(db_session, request.user, user_id, data.name, data.expires_in_days)
+        return schemas.IssuedToken(**msgspec.structs.asdict(_token(token)), token=secret)
+
+    @get("/users/{user_id:uuid}/tokens", operation_id="ListTokens", guards=[AUTHENTICATED], responses=problem_responses(404))
+    async def list_tokens(self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID]) -> list[schemas.Token]:
+        """A user's tokens, without their secrets."""
+        return [_token(t) for t in await service.list_tokens(db_session, request.user, user_id)]
+
+    @delete("/tokens/{token_id:uuid}", operation_id="RevokeToken", guards=[AUTHENTICATED], responses=problem_responses(404))
+    async def revoke_token(self, request: Req, db_session: NamedDependency[AsyncSession], token_id: FromPath[UUID]) -> None:
+        """Revoke a token at once; revoking twice is harmless."""
+        await service.revoke_token(db_session, request.user, token_id)

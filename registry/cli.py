@@ -1,0 +1,162 @@
+"""The ``registry`` command: run the service, migrate, and administer from the shell."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+from uuid import UUID
+
+import click
+from rich.console import Console
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from registry.auth.principal import Role
+from registry.db.engine import create_engine
+from registry.db.migrate import SchemaMismatch, check_schema, upgrade
+from registry.problems import DomainError
+from registry.settings import Settings, SettingsError
+
+T = TypeVar("T")
+console = Console(stderr=True)
+
+
+def fail(message: str) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise SystemExit(1)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        fail(str(exc))
+        raise  # unreachable
+
+
+def in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one committed transaction on a migrated database; domain errors end the command."""
+
+    async def run() -> T:
+        engine = create_engine(settings.url)
+        try:
+            await check_schema(engine)
+            async with async_sessionmaker(engine, expire_on_commit=False).begin() as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except (SchemaMismatch, DomainError) as exc:
+        detail = str(exc)
+        if isinstance(exc, DomainError) and exc.errors:
+            detail += ": " + "; ".join(f"{e.field} {e.message}" for e in exc.errors)
+        fail(detail)
+        raise  # unreachable
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Procurement requirements and supplier-evidence registry for Nordic welfare technology.
+
+    Settings come from REGISTRY_* environment variables (see the README); the default is a
+    SQLite database under ./data.
+    """
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", envvar="REGISTRY_HOST", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, type=click.IntRange(1, 65535), envvar="REGISTRY_PORT", show_default=True)
+def serve(host: str, port: int) -> None:
+    """Start the web API (the database must be migrated: `registry migrate`)."""
+    import uvicorn
+
+    from registry.app import OPENAPI_PATH, create_app
+
+    settings = load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.url)
+    try:
+        asyncio.run(check_schema(engine))
+    except SchemaMismatch as exc:
+        fail(str(exc))
+    finally:
+        asyncio.run(engine.dispose())
+    console.print(f"API:  http://{host}:{port}/api/v1   docs: http://{host}:{port}{OPENAPI_PATH}   health: http://{host}:{port}/health")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+
+
+@main.command()
+def migrate() -> None:
+    """Create or upgrade the database schema to this version of the code."""
+    settings = load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.url)
+    console.print("database schema is up to date")
+
+
+@main.group()
+def admin() -> None:
+    """Organizations, users and tokens, for the operator."""
+
+
+@admin.command("create-org")
+@click.option("--kind", type=click.Choice(["municipality", "supplier", "federation", "authority"]), required=True)
+@click.option("--name", required=True)
+@click.option("--country", type=click.Choice(["NO", "SE", "DK", "FI"]), required=True)
+@click.option("--org-number", help="The organization number, checked by the country's rule.")
+def create_org(kind: str, name: str, country: str, org_number: str | None) -> None:
+    """Register an organization and print its id."""
+    from registry.organizations import schemas, service
+
+    data = schemas.OrganizationCreate(kind=kind, name=name, country=country, org_number=org_number)  # type: ignore[arg-type]
+    organization = in_transaction(load_settings(), lambda s: service.create_organization(s, None, data))
+    click.echo(organization.id)
+
+
+@admin.command("create-user")
+@click.option("--org", "organization_id", type=click.UUID, required=True, help="Organization id.")
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]), help="Repeat for several roles.")
+def create_user(organization_id: UUID, name: str, email: str, roles: tuple[str, ...]) -> None:
+    """Add a user to an organization and print the user's id."""
+    from registry.organizations import schemas, service
+
+    data = schemas.UserCreate(name=name, email=email, roles=[Role(r) for r in roles])
+    user = in_transaction(load_settings(), lambda s: service.create_user(s, None, organization_id, data))
+    click.echo(user.id)
+
+
+@admin.command("create-admin")
+@click.option("--email", default="admin@registry.invalid", show_default=True)
+def create_admin(email: str) -> None:
+    """Create the first admin (if none exists) and print a new token for them, once."""
+    from registry.auth import service
+
+    async def work(session: AsyncSession) -> str:
+        token, secret = await service.create_admin_token(session, email)
+        return secret
+
+    click.echo(in_transaction(load_settings(), work))
+
+
+@admin.command("create-token")
+@click.option("--user", "user_id", type=click.UUID, required=True, help="User id.")
+@click.option("--name", default="cli", show_default=True)
+@click.option("--expires-days", type=click.IntRange(1, 730), default=90, show_default=True)
+def create_token(user_id: UUID, name: str, expires_days: int) -> None:
+    """Issue an API token for a user and print the secret (shown only this once)."""
+    from registry.auth import service
+
+    async def work(session: AsyncSession) -> str:
+        _, secret = await service.issue_token(session, None, user_id, name, expires_days)
+        return secret
+
+    click.echo(in_transaction(load_settings(), work))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

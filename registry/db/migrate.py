@@ -1,0 +1,55 @@
+"""Alembic driven from code: upgrade, and the start-up check that refuses a stale schema."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class SchemaMismatch(Exception):
+    """The database schema is not the one this code expects; the message says what to run."""
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply migrations up to ``revision`` (runs its own event loop; call from sync code)."""
+    command.upgrade(alembic_config(url), revision)
+
+
+async def upgrade_async(url: str) -> None:
+    await asyncio.to_thread(upgrade, url)
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+async def check_schema(engine: AsyncEngine) -> None:
+    """Raise SchemaMismatch unless the database is at this code's head revision."""
+    async with engine.connect() as connection:
+        current = await connection.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
+    head = head_revision()
+    if current == head:
+        return
+    if current is None:
+        raise SchemaMismatch("the database has no schema yet: run `registry migrate` first")
+    known = {s.revision for s in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()}
+    if current not in known:
+        raise SchemaMismatch(
+            f"the database is at revision {current}, newer than this code knows: upgrade the registry software"
+        )
+    raise SchemaMismatch(f"the database is at revision {current}, behind {head}: run `registry migrate`")

@@ -1,0 +1,8 @@
+"""Every slice's tables, imported once so the metadata (and Alembic) sees them all."""
+
+from registry.audit.models import AuditEvent
+from registry.auth.models import ApiToken
+from registry.db.base import Base
+from registry.organizations.models import FederationMembership, Organization, User
+
+__all__ = ["ApiToken", "AuditEvent", "Base", "FederationMembership", "Organization", "User"]

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+import msgspec
+
+from registry.auth.principal import Role
+from registry.schemas import Email, Line
+
+OrgKind = Literal["municipality", "supplier", "federation", "authority"]
+Country = Literal["NO", "SE", "DK", "FI"]
+
+
+class OrganizationCreate(msgspec.Struct, forbid_unknown_fields=True):
+    kind: OrgKind
+    name: Line
+    country: Country
+    org_number: Line | None = None
+    """Required except for authorities; validated by the country's rule and stored normalized."""
+
+
+class OrganizationUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Line | msgspec.UnsetType = msgspec.UNSET
+
+
+class Organization(msgspec.Struct):
+    id: UUID
+    kind: OrgKind
+    name: str
+    country: Country
+    org_number: str | None
+    created_at: datetime
+
+
+class MembershipCreate(msgspec.Struct, forbid_unknown_fields=True):
+    municipality_id: UUID
+
+
+class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Line
+    email: Email
+    roles: list[Role] = []
+
+
+class UserUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Line | msgspec.UnsetType = msgspec.UNSET
+    roles: list[Role] | msgspec.UnsetType = msgspec.UNSET
+
+
+class User(msgspec.Struct):
+    id: UUID
+    organization_id: UUID
+    name: str
+    email: str
+    roles: list[Role]
+    created_at: datetime

@@ -1,0 +1,192 @@
+"""Organizations, federation memberships and users."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.audit.service import record
+from registry.auth.principal import ROLE_ORG_KINDS, Principal, Role
+from registry.organizations import schemas
+from registry.organizations.models import FederationMembership, Organization, User
+from registry.organizations.orgnumbers import OrgNumberError, normalize_org_number
+from registry.problems import Conflict, Forbidden, NotFound, RuleViolation
+
+ADMIN_GRANTED_ROLES = frozenset({Role.admin, Role.library_editor})
+"""Roles only a registry admin may grant; an organization admin grants the rest."""
+
+
+async def create_organization(session: AsyncSession, actor: Principal | None, data: schemas.OrganizationCreate) -> Organization:
+    org_number = None
+    if data.org_number is not None:
+        try:
+            org_number = normalize_org_number(data.country, data.org_number)
+        except OrgNumberError as exc:
+            raise RuleViolation(str(exc), errors=[("org_number", str(exc))]) from None
+    elif data.kind != "authority":
+        raise RuleViolation("an organization number is required", errors=[("org_number", f"required for a {data.kind}")])
+    duplicate = await session.scalar(
+        select(Organization.id).where(Organization.country == data.country, Organization.org_number == org_number)
+    )
+    if org_number and duplicate:
+        raise Conflict(f"organization number {org_number} ({data.country}) is already registered as {duplicate}")
+    organization = Organization(kind=data.kind, name=data.name, country=data.country, org_number=org_number)
+    session.add(organization)
+    await session.flush()
+    record(session, actor, "organization.create", "organization", organization.id, organization_id=organization.id)
+    return organization
+
+
+async def get_organization(session: AsyncSession, organization_id: UUID) -> Organization:
+    organization = await session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound(f"no organization {organization_id}")
+    return organization
+
+
+async def list_organizations(
+    session: AsyncSession, *, kind: str | None, country: str | None, q: str | None, limit: int, offset: int
+) -> tuple[list[Organization], int]:
+    query = select(Organization)
+    if kind:
+        query = query.where(Organization.kind == kind)
+    if country:
+        query = query.where(Organization.country == country)
+    if q:
+        pattern = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(Organization.name).like(pattern), Organization.org_number.like(pattern)))
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(query.order_by(Organization.name, Organization.id).limit(limit).offset(offset))
+    return list(rows), total or 0
+
+
+async def update_organization(
+    session: AsyncSession, actor: Principal, organization_id: UUID, data: schemas.OrganizationUpdate
+) -> Organization:
+    organization = await get_organization(session, organization_id)
+    if not actor.manages(organization.id):
+        raise Forbidden("only the registry admin or this organization's admin may change it")
+    changes = msgspec.structs.asdict(data)
+    for field, value in changes.items():
+        if value is not msgspec.UNSET:
+            setattr(organization, field, value)
+    record(session, actor, "organization.update", "organization", organization.id, organization_id=organization.id)
+    return organization
+
+
+async def _federation_for(session: AsyncSession, actor: Principal, federation_id: UUID) -> Organization:
+    federation = await get_organization(session, federation_id)
+    if federation.kind != "federation":
+        raise RuleViolation(f"{federation.name} is a {federation.kind}, not a federation")
+    if not (actor.manages(federation.id) or actor.acts_for(federation.id, Role.federation_coordinator)):
+        raise Forbidden("only the federation's coordinators and admins manage its members")
+    return federation
+
+
+async def member_ids(session: AsyncSession, federation_id: UUID) -> set[UUID]:
+    rows = await session.scalars(
+        select(FederationMembership.municipality_id).where(FederationMembership.federation_id == federation_id)
+    )
+    return set(rows)
+
+
+async def list_members(session: AsyncSession, federation_id: UUID) -> list[Organization]:
+    await get_organization(session, federation_id)
+    rows = await session.scalars(
+        select(Organization)
+        .join(FederationMembership, FederationMembership.municipality_id == Organization.id)
+        .where(FederationMembership.federation_id == federation_id)
+        .order_by(Organization.name)
+    )
+    return list(rows)
+
+
+async def add_member(session: AsyncSession, actor: Principal, federation_id: UUID, municipality_id: UUID) -> Organization:
+    federation = await _federation_for(session, actor, federation_id)
+    municipality = await session.get(Organization, municipality_id)
+    if municipality is None:
+        raise RuleViolation("no such organization", errors=[("municipality_id", f"no organization {municipality_id}")])
+    if municipality.kind != "municipality":
+        raise RuleViolation(
+            "only municipalities can be members", errors=[("municipality_id", f"{municipality.name} is a {municipality.kind}")]
+        )
+    if municipality_id in await member_ids(session, federation.id):
+        raise Conflict(f"{municipality.name} is already a member of {federation.name}")
+    session.add(FederationMembership(federation_id=federation.id, municipality_id=municipality.id))
+    record(session, actor, "federation.member.add", "organization", federation.id, organization_id=federation.id, municipality_id=str(municipality.id))
+    return municipality
+
+
+async def remove_member(session: AsyncSession, actor: Principal, federation_id: UUID, municipality_id: UUID) -> None:
+    federation = await _federation_for(session, actor, federation_id)
+    membership = await session.get(FederationMembership, (federation.id, municipality_id))
+    if membership is None:
+        raise NotFound(f"organization {municipality_id} is not a member of {federation.name}")
+    await session.delete(membership)
+    record(session, actor, "federation.member.remove", "organization", federation.id, organization_id=federation.id, municipality_id=str(municipality_id))
+
+
+def _check_roles(actor: Principal | None, organization: Organization, roles: list[Role]) -> None:
+    errors = []
+    for index, role in enumerate(roles):
+        kinds = ROLE_ORG_KINDS.get(role)
+        if kinds and organization.kind not in kinds:
+            errors.append((f"roles[{index}]", f"{role} is for organizations of kind {', '.join(sorted(kinds))}, not {organization.kind}"))
+        elif role in ADMIN_GRANTED_ROLES and actor is not None and not actor.is_admin:
+            errors.append((f"roles[{index}]", f"only the registry admin grants {role}"))
+    if errors:
+        raise RuleViolation("roles do not fit", errors=errors)
+
+
+async def _managed_organization(session: AsyncSession, actor: Principal, organization_id: UUID) -> Organization:
+    """The organization if ``actor`` administers it; another organization's users are hidden (404)."""
+    organization = await get_organization(session, organization_id)
+    if not actor.manages(organization.id):
+        raise NotFound(f"no users visible for organization {organization_id}")
+    return organization
+
+
+async def create_user(
+    session: AsyncSession, actor: Principal | None, organization_id: UUID, data: schemas.UserCreate
+) -> User:
+    """Add a user; ``actor`` None is the operator's command line, which may grant any role."""
+    organization = (
+        await get_organization(session, organization_id) if actor is None else await _managed_organization(session, actor, organization_id)
+    )
+    roles = list(dict.fromkeys(data.roles))
+    _check_roles(actor, organization, roles)
+    email = data.email.lower()
+    if await session.scalar(select(User.id).where(User.email == email)):
+        raise Conflict(f"a user with email {email} already exists")
+    user = User(organization_id=organization.id, name=data.name, email=email, roles=[str(r) for r in roles])
+    session.add(user)
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise Conflict(f"a user with email {email} already exists") from None
+    record(session, actor, "user.create", "user", user.id, organization_id=organization.id, roles=user.roles)
+    return user
+
+
+async def list_users(session: AsyncSession, actor: Principal, organization_id: UUID) -> list[User]:
+    await _managed_organization(session, actor, organization_id)
+    return list(await session.scalars(select(User).where(User.organization_id == organization_id).order_by(User.name)))
+
+
+async def update_user(session: AsyncSession, actor: Principal, user_id: UUID, data: schemas.UserUpdate) -> User:
+    user = await session.get(User, user_id)
+    if user is None or not actor.manages(user.organization_id):
+        raise NotFound(f"no user {user_id}")
+    if data.roles is not msgspec.UNSET:
+        organization = await get_organization(session, user.organization_id)
+        roles = list(dict.fromkeys(data.roles))
+        _check_roles(actor, organization, roles)
+        user.roles = [str(r) for r in roles]
+    if data.name is not msgspec.UNSET:
+        user.name = data.name
+    record(session, actor, "user.update", "user", user.id, organization_id=user.organization_id, roles=user.roles)
+    return user

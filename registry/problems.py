@@ -1,0 +1,200 @@
+"""RFC 9457 problem+json responses and the one place that maps errors to them.
+
+Services raise the domain errors below; they never raise HTTP exceptions. Everything else
+(framework validation, unknown routes, oversize bodies, crashes) is shaped here too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("registry")
+
+
+class FieldError(msgspec.Struct):
+    field: str
+    """Dotted path of the offending field, e.g. ``lots[0].selections[2].weight``."""
+    message: str
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    type: str
+    title: str
+    status: int
+    detail: str
+    request_id: str | None = None
+    errors: list[FieldError] = []
+    current_etag: str | None = None
+
+
+class DomainError(Exception):
+    """Base of errors services raise; ``status`` and ``slug`` choose the problem response."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, *, errors: list[tuple[str, str]] | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = [FieldError(f, m) for f, m in errors or []]
+        self.extra = extra
+
+
+class Unauthorized(DomainError):
+    status, slug, title = 401, "unauthorized", "Authentication required"
+
+
+class Forbidden(DomainError):
+    status, slug, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(DomainError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Conflict(DomainError):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class PreconditionFailed(DomainError):
+    status, slug, title = 412, "precondition-failed", "Stale version"
+
+
+class PayloadTooLarge(DomainError):
+    status, slug, title = 413, "payload-too-large", "Payload too large"
+
+
+class UnsupportedMediaType(DomainError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
+class RuleViolation(DomainError):
+    status, slug, title = 422, "rule-violation", "Rule violated"
+
+
+class PreconditionRequired(DomainError):
+    status, slug, title = 428, "precondition-required", "If-Match required"
+
+
+class Unavailable(DomainError):
+    status, slug, title = 503, "unavailable", "Service unavailable"
+
+
+HTTP_SLUGS = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthorized", "Authentication required"),
+    403: ("forbidden", "Not allowed"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    409: ("conflict", "Conflict"),
+    412: ("precondition-failed", "Stale version"),
+    413: ("payload-too-large", "Payload too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("rule-violation", "Rule violated"),
+    428: ("precondition-required", "If-Match required"),
+    429: ("too-many-requests", "Too many requests"),
+    500: ("internal-error", "Internal error"),
+    503: ("unavailable", "Service unavailable"),
+}
+
+
+def problem_type(slug: str) -> str:
+    return f"/problems/{slug}"
+
+
+def request_id_of(request: Request) -> str | None:
+    return request.scope.get("state", {}).get("request_id")
+
+
+def problem_response(request: Request, status: int, detail: str, **fields: Any) -> Response[Problem]:
+    slug, title = HTTP_SLUGS.get(status, ("error", "Error"))
+    fields.setdefault("type", problem_type(slug))
+    fields.setdefault("title", title)
+    problem = Problem(status=status, detail=detail, request_id=request_id_of(request), **fields)
+    headers = {}
+    if problem.current_etag:
+        headers["ETag"] = problem.current_etag
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return Response(problem, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def handle_domain_error(request: Request, exc: DomainError) -> Response[Problem]:
+    return problem_response(
+        request,
+        exc.status,
+        exc.detail,
+        type=problem_type(exc.slug),
+        title=exc.title,
+        errors=exc.errors,
+        **exc.extra,
+    )
+
+
+_MSGSPEC_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+
+
+def _field_errors(exc: ValidationException) -> list[FieldError]:
+    """Turn Litestar's validation ``extra`` (msgspec messages) into field paths."""
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        match = _MSGSPEC_PATH.match(str(item.get("message", "")))
+        message = match.group("message") if match else str(item.get("message"))
+        path = (match.group("path") if match else None) or ""
+        key = item.get("key")
+        source = item.get("source") or "body"
+        field = path.lstrip(".") if path else (key or "")
+        if source != "body" and key:
+            field = f"{source}.{key}"
+        errors.append(FieldError(field or source, message))
+    return errors
+
+
+def handle_validation_error(request: Request, exc: ValidationException) -> Response[Problem]:
+    errors = _field_errors(exc)
+    detail = "; ".join(f"{e.field}: {e.message}" for e in errors) or exc.detail
+    return problem_response(request, 400, detail, errors=errors)
+
+
+def handle_http_exception(request: Request, exc: HTTPException) -> Response[Problem]:
+    detail = exc.detail
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"no resource at {request.url.path}"
+    elif exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    elif exc.status_code == 413:
+        detail = "the request body is larger than this endpoint accepts"
+    return problem_response(request, exc.status_code, detail)
+
+
+def handle_unexpected(request: Request, exc: Exception) -> Response[Problem]:
+    log.exception("unhandled error on %s %s (request %s)", request.method, request.url.path, request_id_of(request))
+    return problem_response(request, 500, "an unexpected error occurred; quote the request id when reporting it")
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: handle_domain_error,
+    ValidationException: handle_validation_error,
+    HTTPException: handle_http_exception,
+    Exception: handle_unexpected,
+}
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the problem responses a route can give (400/401/403 always)."""
+    codes = sorted({400, 401, 403, *statuses})
+    return {
+        code: ResponseSpec(data_container=Problem, description=HTTP_SLUGS[code][1], media_type=PROBLEM_JSON)
+        for code in codes
+    }

@@ -1,0 +1,69 @@
+"""Typed settings read from ``REGISTRY_*`` environment variables and validated at start."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Literal
+
+import msgspec
+
+PREFIX = "REGISTRY_"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names the environment variable."""
+
+
+class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    data_dir: Path = Path("data")
+    """Where the SQLite database and uploaded files live by default."""
+    database_url: str | None = None
+    """SQLAlchemy URL; ``sqlite+aiosqlite:///...`` (default, under ``data_dir``) or ``postgresql+asyncpg://...``."""
+    bootstrap_admin_token: Annotated[str, msgspec.Meta(min_length=32, max_length=200)] | None = None
+    """Creates the first admin holding this token at start when no admin exists yet."""
+    library_dir: Path = PROJECT_ROOT / "requirement_templates"
+    seed_library: bool = True
+    """Import the starter library at start (idempotent)."""
+    max_request_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 1_048_576
+    max_upload_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 25 * 1024 * 1024
+    min_submission_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 30
+    """Days the submission deadline must lie after publication."""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @property
+    def url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir.resolve() / 'registry.db'}"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ``REGISTRY_*`` variables (unknown ones are refused), then ``overrides``."""
+        environ = os.environ if environ is None else environ
+        fields = set(cls.__struct_fields__)
+        raw: dict[str, object] = {}
+        for name, value in environ.items():
+            if not name.startswith(PREFIX):
+                continue
+            field = name.removeprefix(PREFIX).lower()
+            if field in fields:
+                raw[field] = value
+        raw.update(overrides)
+        try:
+            return msgspec.convert(raw, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise SettingsError(_name_variable(str(exc))) from None
+
+
+def _name_variable(message: str) -> str:
+    match = re.search(r"at `\$\.(\w+)`", message)
+    if not match:
+        return f"invalid settings: {message}"
+    variable = PREFIX + match.group(1).upper()
+    return f"{variable}: {message[: match.start()].rstrip(' -')}"

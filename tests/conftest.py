@@ -1,0 +1,78 @@
+"""Each test gets its own migrated database and app.
+
+SQLite (default): the schema is migrated once into a template file that every test copies.
+PostgreSQL (``REGISTRY_TEST_DATABASE_URL``): migrated once, every table emptied before each test.
+The app runs on the test client's own event loop, so nothing here shares an engine with it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlalchemy.pool import NullPool
+
+from registry.app import create_app
+from registry.db.engine import create_engine
+from registry.db.migrate import upgrade
+from registry.db.models import Base
+from registry.settings import Settings
+from tests.support import ADMIN_TOKEN, Api
+
+POSTGRES_URL = os.environ.get("REGISTRY_TEST_DATABASE_URL")
+
+
+async def _reset_postgres(url: str, *, drop: bool) -> None:
+    engine = create_engine(url, poolclass=NullPool)
+    async with engine.begin() as connection:
+        if drop:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        else:
+            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    if POSTGRES_URL:
+        import asyncio
+
+        asyncio.run(_reset_postgres(POSTGRES_URL, drop=True))
+        upgrade(POSTGRES_URL)
+        return None
+    template = tmp_path_factory.mktemp("template") / "registry.db"
+    upgrade(f"sqlite+aiosqlite:///{template}")
+    return template
+
+
+@pytest.fixture
+async def database_url(migrated_template: Path | None, tmp_path: Path) -> str:
+    if POSTGRES_URL:
+        await _reset_postgres(POSTGRES_URL, drop=False)
+        return POSTGRES_URL
+    target = tmp_path / "registry.db"
+    shutil.copyfile(migrated_template, target)
+    return f"sqlite+aiosqlite:///{target}"
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, database_url=database_url, bootstrap_admin_token=ADMIN_TOKEN, seed_library=False)
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
+    async with AsyncTestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def admin(client: AsyncTestClient) -> Api:
+    return Api(client, ADMIN_TOKEN)

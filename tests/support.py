@@ -1,0 +1,91 @@
+"""Helpers for API tests: an authenticated client wrapper and organization/user factories."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any
+
+from httpx import Response
+from litestar.testing import AsyncTestClient
+
+from registry.organizations.orgnumbers import OrgNumberError, normalize_org_number
+
+ADMIN_TOKEN = "wtr_test-admin-token-with-plenty-of-entropy-0123456789"
+_names = itertools.count(1)
+
+
+def valid_org_number(country: str, rng: random.Random | None = None) -> str:
+    """A random number that passes the country's check-digit rule."""
+    rng = rng or random.Random()
+    digits = {"NO": 9, "SE": 10, "DK": 8, "FI": 8}[country]
+    while True:
+        candidate = str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(digits - 1))
+        if country == "SE":
+            candidate = "5" + candidate[1:]
+        try:
+            return normalize_org_number(country, candidate)
+        except OrgNumberError:
+            continue
+
+
+def problem(response: Response, status: int) -> dict[str, Any]:
+    """Assert ``response`` is a problem+json of ``status`` and return its body."""
+    assert response.status_code == status, (response.status_code, response.text)
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    body = response.json()
+    assert body["status"] == status and body["detail"] and body["type"] and body["title"]
+    return body
+
+
+class Api:
+    """The test client speaking with one bearer token."""
+
+    def __init__(self, client: AsyncTestClient, token: str | None) -> None:
+        self.client = client
+        self.token = token
+
+    def _headers(self, headers: dict[str, str] | None) -> dict[str, str]:
+        merged = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return merged | (headers or {})
+
+    async def request(self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> Response:
+        return await self.client.request(method, path, headers=self._headers(headers), **kwargs)
+
+    async def get(self, path: str, **kwargs: Any) -> Response:
+        return await self.request("GET", path, **kwargs)
+
+    async def post(self, path: str, **kwargs: Any) -> Response:
+        return await self.request("POST", path, **kwargs)
+
+    async def patch(self, path: str, **kwargs: Any) -> Response:
+        return await self.request("PATCH", path, **kwargs)
+
+    async def put(self, path: str, **kwargs: Any) -> Response:
+        return await self.request("PUT", path, **kwargs)
+
+    async def delete(self, path: str, **kwargs: Any) -> Response:
+        return await self.request("DELETE", path, **kwargs)
+
+    async def create_org(self, kind: str, country: str = "NO", name: str | None = None) -> dict[str, Any]:
+        body = {"kind": kind, "name": name or f"{kind.title()} {next(_names)}", "country": country}
+        if kind != "authority":
+            body["org_number"] = valid_org_number(country)
+        response = await self.post("/api/v1/organizations", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    async def create_user(self, organization_id: str, *roles: str) -> Api:
+        """A user with ``roles`` in the organization, returned as an Api speaking with their token."""
+        n = next(_names)
+        response = await self.post(
+            f"/api/v1/organizations/{organization_id}/users",
+            json={"name": f"User {n}", "email": f"user{n}@example.org", "roles": list(roles)},
+        )
+        assert response.status_code == 201, response.text
+        user = response.json()
+        response = await self.post(f"/api/v1/users/{user['id']}/tokens", json={"name": "test"})
+        assert response.status_code == 201, response.text
+        api = Api(self.client, response.json()["token"])
+        api.user = user  # type: ignore[attr-defined]
+        return api

@@ -1,0 +1,92 @@
+"""Health, OpenAPI, errors as problem+json, request ids, body limits."""
+
+from __future__ import annotations
+
+from litestar.testing import AsyncTestClient
+
+from registry.app import create_app
+from tests.support import Api, problem
+
+
+async def test_health_reports_database(client: AsyncTestClient) -> None:
+    response = await client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.headers["x-request-id"]
+
+
+async def test_health_is_503_problem_when_database_is_gone(settings, tmp_path) -> None:
+    broken = settings.__class__(
+        data_dir=tmp_path, database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none", seed_library=False
+    )
+    app = create_app(broken)
+    app.on_startup.clear()  # the schema check would refuse to start; health must still answer
+    async with AsyncTestClient(app) as client:
+        body = problem(await client.get("/health"), 503)
+    assert "unreachable" in body["detail"]
+
+
+async def test_openapi_lists_every_route_with_errors(client: AsyncTestClient) -> None:
+    schema = (await client.get("/docs/openapi.json")).json()
+    assert schema["openapi"].startswith("3.1")
+    operations = [op for item in schema["paths"].values() for op in item.values() if isinstance(op, dict)]
+    assert len(operations) >= 12
+    for operation in operations:
+        assert any(code.startswith(("4", "5")) for code in operation["responses"]), operation["operationId"]
+    docs = await client.get("/docs")
+    assert docs.status_code == 200 and "text/html" in docs.headers["content-type"]
+
+
+async def test_unknown_route_and_wrong_method_are_problems(admin: Api) -> None:
+    problem(await admin.get("/api/v1/nothing-here"), 404)
+    problem(await admin.put("/api/v1/organizations"), 405)
+
+
+async def test_malformed_json_and_wrong_types_name_the_field(admin: Api) -> None:
+    body = problem(
+        await admin.post("/api/v1/organizations", content=b"{not json", headers={"content-type": "application/json"}), 400
+    )
+    assert body["request_id"]
+    body = problem(await admin.post("/api/v1/organizations", json={"kind": "municipality", "name": 5, "country": "NO"}), 400)
+    assert body["errors"][0]["field"] == "name"
+    body = problem(await admin.post("/api/v1/organizations", json={"kind": "castle", "name": "X", "country": "NO"}), 400)
+    assert body["errors"][0]["field"] == "kind"
+
+
+async def test_control_characters_in_text_are_refused(admin: Api) -> None:
+    body = problem(
+        await admin.post("/api/v1/organizations", json={"kind": "authority", "name": "Bad\x00name", "country": "NO"}), 400
+    )
+    assert body["errors"][0]["field"] == "name"
+
+
+async def test_oversize_body_is_413(admin: Api) -> None:
+    huge = {"kind": "authority", "name": "x", "country": "NO", "padding": "y" * 2_000_000}
+    problem(await admin.post("/api/v1/organizations", json=huge), 413)
+
+
+async def test_query_parameters_are_validated(admin: Api) -> None:
+    body = problem(await admin.get("/api/v1/organizations", params={"limit": 100000}), 400)
+    assert "limit" in body["errors"][0]["field"]
+
+
+async def test_request_id_is_echoed(client: AsyncTestClient) -> None:
+    response = await client.get("/health", headers={"x-request-id": "abc12345-trace"})
+    assert response.headers["x-request-id"] == "abc12345-trace"
+
+
+async def test_unexpected_failure_is_500_without_stack_trace(settings) -> None:
+    from litestar import get
+
+    from registry.auth.guards import PUBLIC
+
+    @get("/boom", opt=PUBLIC)
+    async def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    app = create_app(settings)
+    app.register(boom)
+    async with AsyncTestClient(app) as client:
+        body = problem(await client.get("/boom"), 500)
+    assert "secret internals" not in str(body) and "Traceback" not in str(body)
+    assert body["request_id"]
