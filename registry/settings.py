@@ -52,13 +52,19 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
             if not name.startswith(PREFIX):
                 continue
             field = name.removeprefix(PREFIX).lower()
-            if field in fields:
+            if field in fields and value != "":
                 raw[field] = value
         raw.update(overrides)
         try:
-            return msgspec.convert(raw, cls, strict=False)
+            return msgspec.convert(raw, cls, strict=False, dec_hook=_path)
         except msgspec.ValidationError as exc:
             raise SettingsError(_name_variable(str(exc))) from None
+
+
+def _path(type_: type, value: object) -> object:
+    if type_ is Path and isinstance(value, (str, Path)):
+        return Path(value)
+    raise NotImplementedError
 
 
 def _name_variable(message: str) -> str:

@@ -21,8 +21,8 @@ def valid_org_number(country: str, rng: random.Random | None = None) -> str:
     digits = {"NO": 9, "SE": 10, "DK": 8, "FI": 8}[country]
     while True:
         candidate = str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(digits - 1))
-        if country == "SE":
-            candidate = "5" + candidate[1:]
+        if country == "SE":  # a legal entity: the third digit is 2 or more
+            candidate = "55" + str(rng.randint(2, 9)) + candidate[3:]
         try:
             return normalize_org_number(country, candidate)
         except OrgNumberError:

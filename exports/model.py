@@ -1,0 +1,173 @@
+"""The tender snapshot every exporter reads: plain, immutable data that the registry fills in.
+
+Texts arrive already in the document language (the registry resolves translations and fills
+parameters in); codes (kinds, procedures, statuses) stay codes and `exports.labels` names them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import msgspec
+
+Language = Literal["en", "nb", "sv", "da"]
+Country = Literal["NO", "SE", "DK", "FI"]
+PartyKind = Literal["municipality", "federation"]
+Currency = Literal["NOK", "SEK", "DKK", "EUR"]
+TenderStatus = Literal["draft", "open_for_participants", "published", "closed", "awarded", "cancelled"]
+Procedure = Literal[
+    "open", "restricted", "negotiated", "competitive_dialogue", "mini_competition", "dynamic_purchasing_system"
+]
+ProcurementCategory = Literal["goods", "services"]
+RequirementKind = Literal["qualification", "mandatory", "award", "contract_condition"]
+Level = Literal["basic", "advanced", "spearhead"]
+ReferenceKind = Literal["standard", "law", "guidance"]
+
+AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
+Percent = Annotated[Decimal, msgspec.Meta(ge=0, le=100)]
+
+
+class _Snapshot(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Base of every snapshot struct: immutable, keyword-only, strict on decode."""
+
+
+class Party(_Snapshot):
+    id: str
+    name: str
+    country: Country
+    org_number: str
+    kind: PartyKind
+
+
+class Volume(_Snapshot):
+    """A participant's estimated quantity for one lot; `unit` is a label in the document language."""
+
+    lot_id: str
+    quantity: Annotated[int, msgspec.Meta(ge=0)]
+    unit: str
+
+
+class Participant(_Snapshot):
+    party: Party
+    contact_name: str
+    contact_email: str
+    mandate_date: date | None = None
+    volumes: tuple[Volume, ...] = ()
+
+
+class Requirement(_Snapshot):
+    """One requirement selection of a lot, rendered: parameters filled in, texts translated.
+
+    `weight` (award criteria only) is in percentage points of the lot's total score, so the award
+    weights of a lot add up to its `quality_weight`.
+    """
+
+    id: str
+    module_key: str
+    module_version: int
+    category_key: str
+    category_label: str
+    kind: RequirementKind
+    level: Level | None = None
+    title: str
+    statement: str
+    rationale: str = ""
+    verification_documents: tuple[str, ...] = ()
+    verification: str = ""
+    weight: Percent | None = None
+    scoring_guidance: str = ""
+    buyer_note: str = ""
+
+
+class Lot(_Snapshot):
+    """A lot; `product_categories` are labels, `cpv_codes` (if any) refine the tender's codes."""
+
+    id: str
+    number: int
+    title: str
+    description: str = ""
+    product_categories: tuple[str, ...] = ()
+    cpv_codes: tuple[str, ...] = ()
+    price_weight: Percent
+    quality_weight: Percent
+    requirements: tuple[Requirement, ...] = ()
+
+
+class Reference(_Snapshot):
+    kind: ReferenceKind
+    identifier: str
+    title: str
+    year: int | None = None
+    clause: str = ""
+
+
+class Amendment(_Snapshot):
+    number: int
+    date: AwareDatetime
+    summary: str
+    reason: str
+
+
+class Money(_Snapshot):
+    amount: Annotated[Decimal, msgspec.Meta(ge=0)]
+    currency: Currency
+
+
+class ContractPeriod(_Snapshot):
+    start: date
+    end: date
+    options: str = ""
+
+
+class Timeline(_Snapshot):
+    published_at: AwareDatetime | None = None
+    questions_deadline: AwareDatetime
+    submission_deadline: AwareDatetime
+    planned_award: date | None = None
+
+
+class Tender(_Snapshot):
+    id: str
+    reference: str
+    title: str
+    description: str
+    document_version: Annotated[int, msgspec.Meta(ge=1)]
+    status: TenderStatus
+    procedure: Procedure
+    main_category: ProcurementCategory = "goods"
+    cpv_codes: tuple[str, ...] = ()
+    estimated_value: Money | None = None
+    contract: ContractPeriod
+    timeline: Timeline
+    score_max: Annotated[int, msgspec.Meta(ge=1)] = 10
+
+
+class Links(_Snapshot):
+    """Where the registry publishes the package and the two documents (used by the OCDS export)."""
+
+    package: str
+    tender_docx: str
+    response_form_xlsx: str
+
+
+class TenderDocument(_Snapshot):
+    """Everything one export of a tender needs. `generated_at` is the only clock the exporters read;
+    `timezone` (an IANA name) is how deadlines are shown in the documents."""
+
+    language: Language
+    generated_at: AwareDatetime
+    timezone: str
+    draft: bool
+    ocid: str
+    publisher: str
+    links: Links
+    tender: Tender
+    lead_buyer: Party
+    participants: tuple[Participant, ...] = ()
+    lots: tuple[Lot, ...] = ()
+    references: tuple[Reference, ...] = ()
+    amendments: tuple[Amendment, ...] = ()
+    fallbacks: tuple[str, ...] = ()
+    """Texts shown in English because the document language had no translation."""

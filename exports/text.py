@@ -1,0 +1,40 @@
+"""Make any text safe for XML-based documents before it reaches a writer.
+
+python-docx, lxml and openpyxl raise on characters XML 1.0 forbids, and a lone surrogate cannot
+even be encoded as UTF-8. Every exporter passes its snapshot through `scrub` first.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+import msgspec
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# C0 controls except tab and newline, DEL, C1 controls, and the two noncharacters XML forbids.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_ANY_BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+T = TypeVar("T")
+
+
+def clean(text: str) -> str:
+    """Return `text` with line breaks normalised to \\n, lone surrogates replaced by U+FFFD and
+    every other character XML cannot carry removed."""
+    if _ANY_BAD.search(text) is None:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
+
+
+def scrub(value: T) -> T:
+    """Return a copy of a snapshot (struct, tuple, list or str) with every string cleaned."""
+    if isinstance(value, str):
+        return clean(value)  # type: ignore[return-value]
+    if isinstance(value, msgspec.Struct):
+        fields = {name: scrub(getattr(value, name)) for name in value.__struct_fields__}
+        return msgspec.structs.replace(value, **fields)
+    if isinstance(value, (tuple, list)):
+        return type(value)(scrub(item) for item in value)  # type: ignore[return-value]
+    return value

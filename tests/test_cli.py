@@ -1,0 +1,69 @@
+"""The `registry` command line on a fresh data directory."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from registry.cli import main
+
+UUID = re.compile(r"^[0-9a-f-]{36}$")
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    runner = CliRunner()
+    env = {"REGISTRY_DATA_DIR": str(tmp_path), "REGISTRY_DATABASE_URL": "", "REGISTRY_SEED_LIBRARY": "false"}
+
+    def invoke(*args: str, **extra_env: str):
+        return runner.invoke(main, list(args), env=env | extra_env, catch_exceptions=False)
+
+    return invoke
+
+
+def test_help_explains_every_command(run) -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("serve", "migrate", "admin"):
+        assert command in result.output
+    assert "create-token" in run("admin", "--help").output
+
+
+def test_unmigrated_database_says_what_to_run(run) -> None:
+    result = run("admin", "create-org", "--kind", "authority", "--name", "Agency", "--country", "NO")
+    assert result.exit_code == 1
+    assert "registry migrate" in result.output
+
+
+def test_admin_flow_from_an_empty_directory(run, tmp_path: Path) -> None:
+    assert run("migrate").exit_code == 0
+    assert (tmp_path / "registry.db").exists()
+    bad = run("admin", "create-org", "--kind", "municipality", "--name", "Oslo", "--country", "NO", "--org-number", "974760674")
+    assert bad.exit_code == 1 and "check digit" in bad.output
+    org = run("admin", "create-org", "--kind", "municipality", "--name", "Oslo", "--country", "NO", "--org-number", "974760673")
+    assert org.exit_code == 0 and UUID.match(org.output.strip())
+    admin_token = run("admin", "create-admin").output.strip()
+    assert admin_token.startswith("wtr_")
+    user = run("admin", "create-user", "--org", org.output.strip(), "--name", "Kari", "--email", "kari@oslo.example", "--role", "procurement_officer")
+    assert user.exit_code == 0, user.output
+    token = run("admin", "create-token", "--user", user.output.strip())
+    assert token.exit_code == 0 and token.output.strip().startswith("wtr_")
+    wrong_role = run("admin", "create-user", "--org", org.output.strip(), "--name", "X", "--email", "x@oslo.example", "--role", "supplier_editor")
+    assert wrong_role.exit_code == 1 and "supplier_editor" in wrong_role.output
+
+
+def test_newer_database_than_code_is_refused(run, tmp_path: Path) -> None:
+    assert run("migrate").exit_code == 0
+    with sqlite3.connect(tmp_path / "registry.db") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'ffffffffffff'")
+    result = run("admin", "create-admin")
+    assert result.exit_code == 1 and "newer than this code" in result.output
+
+
+def test_bad_setting_names_the_variable(run) -> None:
+    result = run("migrate", REGISTRY_MAX_REQUEST_BYTES="lots")
+    assert result.exit_code == 1 and "REGISTRY_MAX_REQUEST_BYTES" in result.output
