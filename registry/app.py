@@ -22,6 +22,7 @@ from registry.db.migrate import check_schema
 from registry.health import health
 from registry.organizations.routes import OrganizationController, UserController
 from registry.problems import EXCEPTION_HANDLERS
+from registry.requirements.routes import CatalogueController, ModuleController
 from registry.settings import Settings
 
 API_TITLE = "Welfare technology procurement registry"
@@ -47,7 +48,15 @@ def create_app(settings: Settings) -> Litestar:
                     log.info("created the bootstrap admin from REGISTRY_BOOTSTRAP_ADMIN_TOKEN")
 
     return Litestar(
-        route_handlers=[health, OrganizationController, UserController, TokenController, AuditController],
+        route_handlers=[
+            health,
+            OrganizationController,
+            UserController,
+            TokenController,
+            AuditController,
+            CatalogueController,
+            ModuleController,
+        ],
         plugins=[SQLAlchemyPlugin(config=db)],
         middleware=[RequestIdMiddleware(), DefineMiddleware(BearerTokenMiddleware, sessions=sessions)],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -4,5 +4,17 @@ from registry.audit.models import AuditEvent
 from registry.auth.models import ApiToken
 from registry.db.base import Base
 from registry.organizations.models import FederationMembership, Organization, User
+from registry.requirements.models import ModuleTerm, ModuleVersion, RequirementModule, VocabularyTerm
 
-__all__ = ["ApiToken", "AuditEvent", "Base", "FederationMembership", "Organization", "User"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "FederationMembership",
+    "ModuleTerm",
+    "ModuleVersion",
+    "Organization",
+    "RequirementModule",
+    "User",
+    "VocabularyTerm",
+]

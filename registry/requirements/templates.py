@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from registry.requirements.content import LANGUAGES, LangText, ModuleKey, Reference, VersionContent
-from registry.requirements.rendering import resolve_values, undeclared_placeholders
+from registry.requirements.rendering import FieldError, resolve_values, undeclared_placeholders
 
 CATALOGUE_FILE = "catalogue.toml"
 Tag = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=48)]
@@ -106,26 +106,39 @@ def check_module(module: ModuleTemplate, catalogue: Catalogue, path: Path) -> li
     if sum(v.status == "draft" for v in module.versions) > 1:
         problems.append("versions: at most one draft")
     for version in module.versions:
-        problems += [f"versions[{version.version}].{p}" for p in check_content(version, catalogue)]
+        problems += [f"versions[{version.version}].{f}: {m}" for f, m in check_content(version, catalogue)]
     return problems
 
 
-def check_content(content: VersionContent, catalogue: Catalogue) -> list[str]:
-    problems = [f"{field}: {message}" for field, message in undeclared_placeholders(content)]
-    for field in ("title", "rationale", "statement"):
-        missing = [lang for lang in LANGUAGES if not getattr(content, field).get(lang)]
-        if missing:
-            problems.append(f"{field}: missing languages {', '.join(missing)}")
-    problems += [f"verification: unknown document type {d!r}" for d in content.verification if d not in catalogue.keys("document_types")]
-    if content.kind == "award" and not content.scoring_guidance:
-        problems.append("scoring_guidance: an award criterion needs scoring guidance")
+def check_content(content: VersionContent, catalogue: Catalogue, *, complete: bool = True) -> list[FieldError]:
+    """Problems of one version's content; ``complete`` also demands every text in every language."""
+    problems = undeclared_placeholders(content)
+    if complete:
+        for field in ("title", "rationale", "statement"):
+            missing = [lang for lang in LANGUAGES if not getattr(content, field).get(lang)]
+            if missing:
+                problems.append((field, f"missing languages {', '.join(missing)}"))
+        if content.kind == "award" and not content.scoring_guidance:
+            problems.append(("scoring_guidance", "an award criterion needs scoring guidance"))
+    elif not content.title.get("en") or not content.statement.get("en"):
+        problems.append(("title" if not content.title.get("en") else "statement", "an English text is required"))
+    problems += [(f"verification[{i}]", f"unknown document type {d!r}") for i, d in enumerate(content.verification) if d not in catalogue.keys("document_types")]
     _, default_errors = resolve_values(content.parameters, {})
-    problems += [f"{field}: default {message}" for field, message in default_errors]
+    problems += [(field, f"default {message}") for field, message in default_errors]
     rule = content.evidence_rule
     if rule:
         if rule.min_study_design and rule.min_study_design not in catalogue.keys("study_designs"):
-            problems.append(f"evidence_rule.min_study_design: unknown study design {rule.min_study_design!r}")
-        problems += [f"evidence_rule.outcome_domains: unknown domain {d!r}" for d in rule.outcome_domains if d not in catalogue.keys("outcome_domains")]
+            problems.append(("evidence_rule.min_study_design", f"unknown study design {rule.min_study_design!r}"))
+        problems += [
+            (f"evidence_rule.outcome_domains[{i}]", f"unknown outcome domain {d!r}")
+            for i, d in enumerate(rule.outcome_domains)
+            if d not in catalogue.keys("outcome_domains")
+        ]
+        problems += [
+            (f"evidence_rule.evidence_types[{i}]", f"unknown document type {d!r}")
+            for i, d in enumerate(rule.evidence_types)
+            if d not in catalogue.keys("document_types")
+        ]
     return problems
 
 

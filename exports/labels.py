@@ -1,0 +1,367 @@
+"""Fixed texts and formats of the exported documents in every document language.
+
+Each entry lists its translations side by side in the order of `LANGUAGES`, so a missing one is
+visible at a glance (and a test checks all four exist with the same placeholders). Keys with a
+dot name codes of the snapshot: ``kind.<RequirementKind>``, ``procedure.<Procedure>`` and so on.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import get_args
+from zoneinfo import ZoneInfo
+
+from exports.model import Language, Money
+
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+
+_TABLE: dict[str, tuple[str, str, str, str]] = {
+    # Formats (strftime patterns; `{}` is the number).
+    "format.date": ("%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%d", "%d.%m.%Y"),
+    "format.datetime": ("%Y-%m-%d %H:%M %Z", "%d.%m.%Y kl. %H:%M %Z", "%Y-%m-%d kl. %H:%M %Z", "%d.%m.%Y kl. %H:%M %Z"),
+    "format.percent": ("{}%", "{} %", "{} %", "{} %"),
+    "language_name": ("English", "norsk", "svenska", "dansk"),
+    # Document names and page furniture.
+    "tender_document": ("Tender document", "Konkurransegrunnlag", "Upphandlingsdokument", "Udbudsbetingelser"),
+    "response_form": ("Response form", "Svarskjema", "Svarsformulär", "Besvarelsesskema"),
+    "draft": ("DRAFT", "UTKAST", "UTKAST", "UDKAST"),
+    "page": ("Page", "Side", "Sida", "Side"),
+    "page_of": ("of", "av", "av", "af"),
+    "version": ("version", "versjon", "version", "version"),
+    "table_of_contents": ("Contents", "Innhold", "Innehåll", "Indhold"),
+    "toc_placeholder": (
+        "Update this field (F9) to build the table of contents.",
+        "Oppdater feltet (F9) for å lage innholdsfortegnelsen.",
+        "Uppdatera fältet (F9) för att skapa innehållsförteckningen.",
+        "Opdater feltet (F9) for at danne indholdsfortegnelsen.",
+    ),
+    # Cover and key facts.
+    "reference": ("Reference", "Referanse", "Referens", "Reference"),
+    "document_version": ("Document version", "Dokumentversjon", "Dokumentversion", "Dokumentversion"),
+    "procedure": ("Procedure", "Prosedyre", "Förfarande", "Udbudsform"),
+    "lead_buyer": (
+        "Lead contracting authority",
+        "Ansvarlig oppdragsgiver",
+        "Ansvarig upphandlande myndighet",
+        "Ansvarlig ordregiver",
+    ),
+    "participating_municipalities": (
+        "Participating municipalities",
+        "Deltakende kommuner",
+        "Deltagande kommuner",
+        "Deltagende kommuner",
+    ),
+    "date": ("Date", "Dato", "Datum", "Dato"),
+    "published_at": ("Published", "Kunngjort", "Annonserad", "Offentliggjort"),
+    "questions_deadline": ("Deadline for questions", "Frist for spørsmål", "Sista dag för frågor", "Frist for spørgsmål"),
+    "submission_deadline": ("Tender deadline", "Tilbudsfrist", "Sista anbudsdag", "Tilbudsfrist"),
+    "planned_award": (
+        "Planned award decision",
+        "Planlagt tildelingsbeslutning",
+        "Planerat tilldelningsbeslut",
+        "Forventet tildelingsbeslutning",
+    ),
+    "contract_start": ("Contract start", "Kontraktsstart", "Avtalsstart", "Kontraktstart"),
+    "contract_end": ("Contract end", "Kontraktsslutt", "Avtalsslut", "Kontraktophør"),
+    "options": ("Options", "Opsjoner", "Optioner", "Optioner"),
+    "estimated_value": ("Estimated total value", "Anslått samlet verdi", "Uppskattat totalt värde", "Anslået samlet værdi"),
+    "cpv_codes": ("CPV codes", "CPV-koder", "CPV-koder", "CPV-koder"),
+    "lot": ("Lot", "Delkontrakt", "Delområde", "Delaftale"),
+    "product_categories": ("Product categories", "Produktkategorier", "Produktkategorier", "Produktkategorier"),
+    # Chapter headings.
+    "introduction": (
+        "Introduction and description of the need",
+        "Innledning og beskrivelse av behovet",
+        "Inledning och behovsbeskrivning",
+        "Indledning og beskrivelse af behovet",
+    ),
+    "participants_and_volumes": (
+        "Participants and estimated volumes",
+        "Deltakere og estimerte volumer",
+        "Deltagare och uppskattade volymer",
+        "Deltagere og forventede mængder",
+    ),
+    "estimated_volumes": (
+        "Estimated volumes per lot",
+        "Estimerte volumer per delkontrakt",
+        "Uppskattade volymer per delområde",
+        "Forventede mængder pr. delaftale",
+    ),
+    "procedure_and_timeline": ("Procedure and timeline", "Prosedyre og tidsplan", "Förfarande och tidplan", "Udbudsform og tidsplan"),
+    "qualification_requirements": ("Qualification requirements", "Kvalifikasjonskrav", "Kvalificeringskrav", "Egnethedskrav"),
+    "requirement_specification": (
+        "Requirement specification",
+        "Kravspesifikasjon",
+        "Kravspecifikation",
+        "Kravspecifikation",
+    ),
+    "award_and_evaluation": (
+        "Award criteria and evaluation model",
+        "Tildelingskriterier og evalueringsmodell",
+        "Tilldelningskriterier och utvärderingsmodell",
+        "Tildelingskriterier og evalueringsmodel",
+    ),
+    "contract_conditions": ("Contract conditions", "Kontraktsvilkår", "Kontraktsvillkor", "Kontraktsvilkår"),
+    "response_instructions": (
+        "Supplier response instructions",
+        "Instruksjoner for utarbeidelse av tilbud",
+        "Instruktioner för anbudsgivning",
+        "Vejledning til tilbudsgivning",
+    ),
+    "references": (
+        "Standards and laws referenced",
+        "Standarder og regelverk det vises til",
+        "Standarder och författningar som det hänvisas till",
+        "Standarder og lovgivning, der henvises til",
+    ),
+    "amendments": ("Amendments", "Endringer", "Ändringar", "Ændringer"),
+    # Table headers.
+    "col.id": ("ID", "ID", "ID", "ID"),
+    "col.requirement": ("Requirement", "Krav", "Krav", "Krav"),
+    "col.kind": ("Type", "Type", "Typ", "Type"),
+    "col.weight": ("Weight", "Vekt", "Vikt", "Vægt"),
+    "col.verification": ("Verification", "Dokumentasjon", "Verifikat", "Dokumentation"),
+    "col.category": ("Category", "Kategori", "Kategori", "Kategori"),
+    "col.municipality": ("Municipality", "Kommune", "Kommun", "Kommune"),
+    "col.org_number": ("Organisation no.", "Org.nr.", "Org.nr", "CVR-nr."),
+    "col.contact": ("Contact", "Kontaktperson", "Kontaktperson", "Kontaktperson"),
+    "col.mandate": ("Mandate decided", "Fullmakt vedtatt", "Beslut om deltagande", "Beslutning om deltagelse"),
+    "col.milestone": ("Milestone", "Aktivitet", "Aktivitet", "Aktivitet"),
+    "col.criterion": ("Criterion", "Kriterium", "Kriterium", "Kriterium"),
+    "col.scoring": (
+        "Scoring guidance",
+        "Veiledning for poengsetting",
+        "Vägledning för poängsättning",
+        "Vejledning til pointgivning",
+    ),
+    "col.identifier": ("Identifier", "Betegnelse", "Beteckning", "Betegnelse"),
+    "col.title": ("Title", "Tittel", "Titel", "Titel"),
+    "col.year": ("Year", "År", "År", "År"),
+    "col.clause": ("Clause", "Punkt", "Avsnitt", "Afsnit"),
+    "col.number": ("No.", "Nr.", "Nr", "Nr."),
+    "col.change": ("Change", "Endring", "Ändring", "Ændring"),
+    "col.reason": ("Reason", "Begrunnelse", "Skäl", "Begrundelse"),
+    "col.compliance": ("Requirement met", "Oppfylt", "Uppfyllt", "Opfyldt"),
+    "col.answer": ("Supplier's answer", "Leverandørens svar", "Leverantörens svar", "Leverandørens svar"),
+    "col.evidence": ("Reference to attached evidence", "Henvisning til vedlegg", "Hänvisning till bilaga", "Henvisning til bilag"),
+    "total": ("Total", "Sum", "Summa", "I alt"),
+    "price": ("Price", "Pris", "Pris", "Pris"),
+    "quality": ("Quality", "Kvalitet", "Kvalitet", "Kvalitet"),
+    "rationale": ("Rationale", "Begrunnelse", "Motiv", "Begrundelse"),
+    "note": ("Note", "Merknad", "Anmärkning", "Bemærkning"),
+    "level": ("Level", "Nivå", "Nivå", "Niveau"),
+    "yes": ("Yes", "Ja", "Ja", "Ja"),
+    "no": ("No", "Nei", "Nej", "Nej"),
+    "invalid_answer": ("Invalid answer", "Ugyldig svar", "Ogiltigt svar", "Ugyldigt svar"),
+    "choose_yes_no": ("Choose {yes} or {no}.", "Velg {yes} eller {no}.", "Välj {yes} eller {no}.", "Vælg {yes} eller {no}."),
+    "none": (
+        "No requirements of this type.",
+        "Ingen krav av denne typen.",
+        "Inga krav av detta slag.",
+        "Ingen krav af denne type.",
+    ),
+    # Codes of the snapshot.
+    "kind.qualification": ("Qualification requirement", "Kvalifikasjonskrav", "Kvalificeringskrav", "Egnethedskrav"),
+    "kind.mandatory": ("Mandatory requirement", "Minstekrav", "Obligatoriskt krav", "Mindstekrav"),
+    "kind.award": ("Award criterion", "Tildelingskriterium", "Tilldelningskriterium", "Tildelingskriterium"),
+    "kind.contract_condition": ("Contract condition", "Kontraktsvilkår", "Kontraktsvillkor", "Kontraktsvilkår"),
+    "level.basic": ("Basic", "Grunnleggende", "Basnivå", "Basisniveau"),
+    "level.advanced": ("Advanced", "Avansert", "Avancerad nivå", "Avanceret niveau"),
+    "level.spearhead": ("Spearhead", "Spydspiss", "Spjutspetsnivå", "Spydspidsniveau"),
+    "reference.standard": ("Standard", "Standard", "Standard", "Standard"),
+    "reference.law": ("Law", "Lov og forskrift", "Författning", "Lovgivning"),
+    "reference.guidance": ("Guidance", "Veileder", "Vägledning", "Vejledning"),
+    "procedure.open": ("Open procedure", "Åpen anbudskonkurranse", "Öppet förfarande", "Offentligt udbud"),
+    "procedure.restricted": (
+        "Restricted procedure",
+        "Begrenset anbudskonkurranse",
+        "Selektivt förfarande",
+        "Begrænset udbud",
+    ),
+    "procedure.negotiated": (
+        "Competitive procedure with negotiation",
+        "Konkurranse med forhandling",
+        "Förhandlat förfarande med föregående annonsering",
+        "Udbud med forhandling",
+    ),
+    "procedure.competitive_dialogue": (
+        "Competitive dialogue",
+        "Konkurransepreget dialog",
+        "Konkurrenspräglad dialog",
+        "Konkurrencepræget dialog",
+    ),
+    "procedure.mini_competition": (
+        "Mini-competition under a framework agreement",
+        "Minikonkurranse under rammeavtale",
+        "Förnyad konkurrensutsättning inom ramavtal",
+        "Miniudbud under rammeaftale",
+    ),
+    "procedure.dynamic_purchasing_system": (
+        "Dynamic purchasing system",
+        "Dynamisk innkjøpsordning",
+        "Dynamiskt inköpssystem",
+        "Dynamisk indkøbssystem",
+    ),
+    # Running text.
+    "joint_procurement": (
+        "{lead} carries out this procurement on behalf of the participating municipalities listed in this "
+        "document (in total {count}).",
+        "{lead} gjennomfører denne anskaffelsen på vegne av de deltakende kommunene som er oppført i dette "
+        "dokumentet (totalt {count}).",
+        "{lead} genomför denna upphandling för de deltagande kommuner som anges i detta dokument "
+        "(totalt {count}).",
+        "{lead} gennemfører dette udbud på vegne af de deltagende kommuner, der fremgår af dette dokument "
+        "(i alt {count}).",
+    ),
+    "lots_intro": (
+        "The procurement is divided into the following lots:",
+        "Anskaffelsen er delt inn i følgende delkontrakter:",
+        "Upphandlingen är uppdelad i följande delområden:",
+        "Udbuddet er opdelt i følgende delaftaler:",
+    ),
+    "contract_period": (
+        "The contract runs from {start} to {end}.",
+        "Kontrakten løper fra {start} til {end}.",
+        "Avtalet gäller från {start} till {end}.",
+        "Kontrakten løber fra {start} til {end}.",
+    ),
+    "contract_intro": (
+        "The following special contract conditions apply in addition to the general terms of the contract.",
+        "Følgende særlige kontraktsvilkår gjelder i tillegg til kontraktens alminnelige vilkår.",
+        "Följande särskilda kontraktsvillkor gäller utöver avtalets allmänna villkor.",
+        "Følgende særlige kontraktsvilkår gælder ud over kontraktens almindelige vilkår.",
+    ),
+    "evaluation_intro": (
+        "Tenders are evaluated per lot on price and quality, weighted as shown below.",
+        "Tilbudene evalueres per delkontrakt på pris og kvalitet, vektet som vist nedenfor.",
+        "Anbuden utvärderas per delområde utifrån pris och kvalitet, viktade enligt nedan.",
+        "Tilbuddene evalueres pr. delaftale på pris og kvalitet, vægtet som vist nedenfor.",
+    ),
+    "evaluation_scale": (
+        "Each award criterion is scored from 0 to {max}, where {max} is best. The criterion's points are the "
+        "score divided by {max}, multiplied by its weight.",
+        "Hvert tildelingskriterium gis en score fra 0 til {max}, der {max} er best. Kriteriets poeng er "
+        "scoren delt på {max}, multiplisert med vekten.",
+        "Varje tilldelningskriterium bedöms på en skala från 0 till {max}, där {max} är bäst. Kriteriets "
+        "poäng är betyget delat med {max}, multiplicerat med vikten.",
+        "Hvert tildelingskriterium bedømmes på en skala fra 0 til {max}, hvor {max} er bedst. Kriteriets "
+        "point er karakteren divideret med {max}, ganget med vægten.",
+    ),
+    "evaluation_price": (
+        "Price points = lowest evaluated price ÷ offered price × price weight.",
+        "Prispoeng = laveste evaluerte pris ÷ tilbudt pris × vekt for pris.",
+        "Prispoäng = lägsta utvärderade pris ÷ anbudets pris × prisets vikt.",
+        "Prispoint = laveste evaluerede pris ÷ tilbudt pris × prisens vægt.",
+    ),
+    "evaluation_winner": (
+        "The tender with the highest total points wins the lot.",
+        "Tilbudet med høyest samlet poengsum vinner delkontrakten.",
+        "Anbudet med högst total poäng tilldelas delområdet.",
+        "Tilbuddet med det højeste samlede pointtal vinder delaftalen.",
+    ),
+    "lot_weights": (
+        "{lot}: price {price}, quality {quality}",
+        "{lot}: pris {price}, kvalitet {quality}",
+        "{lot}: pris {price}, kvalitet {quality}",
+        "{lot}: pris {price}, kvalitet {quality}",
+    ),
+    "respond_form": (
+        "Answer every requirement in the accompanying response form (XLSX), which has one sheet per lot. "
+        "Do not change the locked columns.",
+        "Besvar hvert krav i det vedlagte svarskjemaet (XLSX), som har ett ark per delkontrakt. "
+        "Ikke endre de låste kolonnene.",
+        "Besvara varje krav i det bifogade svarsformuläret (XLSX), som har ett blad per delområde. "
+        "Ändra inte de låsta kolumnerna.",
+        "Besvar hvert krav i det vedlagte besvarelsesskema (XLSX), som har ét ark pr. delaftale. "
+        "De låste kolonner må ikke ændres.",
+    ),
+    "respond_compliance": (
+        "State for each requirement whether it is met ({yes}/{no}). A tender that does not meet a mandatory "
+        "or qualification requirement will be rejected.",
+        "Angi for hvert krav om det er oppfylt ({yes}/{no}). Et tilbud som ikke oppfyller et minstekrav eller "
+        "kvalifikasjonskrav, vil bli avvist.",
+        "Ange för varje krav om det är uppfyllt ({yes}/{no}). Ett anbud som inte uppfyller ett obligatoriskt "
+        "krav eller kvalificeringskrav kommer att förkastas.",
+        "Angiv for hvert krav, om det er opfyldt ({yes}/{no}). Et tilbud, der ikke opfylder et mindstekrav "
+        "eller egnethedskrav, vil blive afvist.",
+    ),
+    "respond_award": (
+        "Describe for each award criterion how the offered solution meets it; the answer is scored according "
+        "to the evaluation model.",
+        "Beskriv for hvert tildelingskriterium hvordan den tilbudte løsningen oppfyller det; svaret "
+        "poengsettes etter evalueringsmodellen.",
+        "Beskriv för varje tilldelningskriterium hur den erbjudna lösningen uppfyller det; svaret "
+        "poängsätts enligt utvärderingsmodellen.",
+        "Beskriv for hvert tildelingskriterium, hvordan den tilbudte løsning opfylder det; besvarelsen "
+        "bedømmes efter evalueringsmodellen.",
+    ),
+    "respond_evidence": (
+        "Attach the documentation asked for under Verification and name each attachment in the evidence "
+        "column. Certificates must be valid at the tender deadline.",
+        "Legg ved dokumentasjonen det bes om, og oppgi hvert vedlegg i kolonnen for henvisning. Sertifikater "
+        "må være gyldige ved tilbudsfristen.",
+        "Bifoga de verifikat som efterfrågas och ange varje bilaga i kolumnen för hänvisning. Certifikat ska "
+        "vara giltiga vid sista anbudsdag.",
+        "Vedlæg den efterspurgte dokumentation, og angiv hvert bilag i kolonnen for henvisning. Certifikater "
+        "skal være gyldige ved tilbudsfristen.",
+    ),
+    "respond_deadlines": (
+        "Questions must be received by {questions} and tenders by {tenders}. Tenders shall be written in "
+        "{language}.",
+        "Spørsmål må være mottatt innen {questions} og tilbud innen {tenders}. Tilbudet skal skrives på "
+        "{language}.",
+        "Frågor ska ha inkommit senast {questions} och anbud senast {tenders}. Anbudet ska vara skrivet på "
+        "{language}.",
+        "Spørgsmål skal være modtaget senest {questions} og tilbud senest {tenders}. Tilbuddet skal være "
+        "skrevet på {language}.",
+    ),
+    "references_intro": (
+        "The requirements refer to the following standards, laws and guidance documents.",
+        "Kravene viser til følgende standarder, regelverk og veiledere.",
+        "Kraven hänvisar till följande standarder, författningar och vägledningar.",
+        "Kravene henviser til følgende standarder, regler og vejledninger.",
+    ),
+    "amendments_intro": (
+        "This version replaces earlier versions of the document. The following changes have been made:",
+        "Denne versjonen erstatter tidligere versjoner av dokumentet. Følgende endringer er gjort:",
+        "Denna version ersätter tidigare versioner av dokumentet. Följande ändringar har gjorts:",
+        "Denne version erstatter tidligere versioner af dokumentet. Følgende ændringer er foretaget:",
+    ),
+}
+
+LABELS: dict[Language, dict[str, str]] = {
+    language: {key: texts[index] for key, texts in _TABLE.items()} for index, language in enumerate(LANGUAGES)
+}
+
+# Thousands separator and decimal mark: English keeps Python's, the Nordic languages use a
+# non-breaking space and a comma.
+_NORDIC_DIGITS = str.maketrans({",": "\u00a0", ".": ","})
+
+
+class Locale:
+    """Labels and number/date formats of one document language, with deadlines shown in `timezone`."""
+
+    def __init__(self, language: Language, timezone: str) -> None:
+        self.language = language
+        self.labels = LABELS[language]
+        self.zone = ZoneInfo(timezone)
+
+    def __getitem__(self, key: str) -> str:
+        return self.labels[key]
+
+    def number(self, value: int | Decimal) -> str:
+        text = format(value, ",") if isinstance(value, int) else format(value.normalize(), ",f")
+        return text if self.language == "en" else text.translate(_NORDIC_DIGITS)
+
+    def percent(self, value: Decimal) -> str:
+        return self.labels["format.percent"].format(self.number(value))
+
+    def money(self, value: Money) -> str:
+        return f"{value.currency} {self.number(value.amount)}"
+
+    def date(self, value: date) -> str:
+        return value.strftime(self.labels["format.date"])
+
+    def datetime(self, value: datetime) -> str:
+        return value.astimezone(self.zone).strftime(self.labels["format.datetime"])

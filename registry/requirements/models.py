@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.db.base import Base, Entity
+
+
+class VocabularyTerm(Base):
+    """One entry of a library vocabulary (category, product category, study design, ...)."""
+
+    __tablename__ = "vocabulary_term"
+
+    vocabulary: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int]
+    label: Mapped[dict[str, Any]]
+
+
+class RequirementModule(Entity):
+    __tablename__ = "requirement_module"
+
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    family: Mapped[str | None] = mapped_column(String(64))
+    product_categories: Mapped[list[str]]
+    tags: Mapped[list[str]]
+    references: Mapped[list[dict[str, Any]]]
+    current_version: Mapped[int | None]
+    """The newest published or deprecated version, the one lists and searches show."""
+    draft_version: Mapped[int | None]
+    versions: Mapped[list[ModuleVersion]] = relationship(
+        back_populates="module", order_by="ModuleVersion.version", lazy="raise", cascade="all, delete-orphan"
+    )
+    terms: Mapped[list[ModuleTerm]] = relationship(lazy="raise", cascade="all, delete-orphan")
+
+
+class ModuleTerm(Base):
+    """Filterable values of a module (product categories, tags, standard identifiers), one row each."""
+
+    __tablename__ = "module_term"
+    __table_args__ = (Index("ix_module_term_lookup", "kind", "value"),)
+
+    module_id: Mapped[UUID] = mapped_column(ForeignKey("requirement_module.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
+class ModuleVersion(Entity):
+    __tablename__ = "module_version"
+    __table_args__ = (UniqueConstraint("module_id", "version"),)
+
+    module_id: Mapped[UUID] = mapped_column(ForeignKey("requirement_module.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    level: Mapped[str] = mapped_column(String(16))
+    languages: Mapped[str] = mapped_column(String(64))
+    """Space-separated languages the statement exists in, e.g. ``" en nb sv da "``."""
+    content: Mapped[dict[str, Any]]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    search_text: Mapped[str] = mapped_column(Text)
+    """Case- and diacritic-folded text of every language, for ``q`` searches."""
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    """Bumped by every edit of a draft; part of the ETag."""
+    published_at: Mapped[datetime | None]
+    deprecated_at: Mapped[datetime | None]
+    replaced_by: Mapped[str | None] = mapped_column(String(64))
+    module: Mapped[RequirementModule] = relationship(back_populates="versions", lazy="raise")

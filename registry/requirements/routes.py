@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.guards import AUTHENTICATED, allow
+from registry.auth.principal import Principal, Role
+from registry.http import conditional
+from registry.problems import problem_responses
+from registry.requirements import schemas, service
+from registry.requirements.content import Kind, Level, ModuleKey, VersionContent
+from registry.requirements.models import ModuleVersion, RequirementModule
+from registry.schemas import Limit, Offset, Page, Search
+
+Req = Request[Principal, Any, Any]
+DbSession = NamedDependency[AsyncSession]
+IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", description="ETag of the version being edited.")]
+VersionNumber = FromPath[Annotated[int, msgspec.Meta(ge=1, le=10_000)]]
+Filter = Annotated[str | None, QueryParameter(max_length=64)]
+EDITOR = allow(Role.library_editor)
+
+
+def _version(module: RequirementModule, version: ModuleVersion) -> schemas.Version:
+    return schemas.Version(
+        key=module.key,
+        version=version.version,
+        status=version.status,  # type: ignore[arg-type]
+        revision=version.revision,
+        content=service.decode_content(version),
+        published_at=version.published_at,
+        deprecated_at=version.deprecated_at,
+        replaced_by=version.replaced_by,
+    )
+
+
+def _summary(module: RequirementModule, current: ModuleVersion | None, actor: Principal) -> schemas.ModuleSummary:
+    return schemas.ModuleSummary(
+        key=module.key,
+        category=module.category,
+        family=module.family,
+        product_categories=module.product_categories,
+        tags=module.tags,
+        current=service.summary(current) if current else None,
+        draft_version=module.draft_version if service.is_editor(actor) else None,
+    )
+
+
+def _module(module: RequirementModule, actor: Principal) -> schemas.Module:
+    versions = service.visible_versions(module, actor)
+    current = next((v for v in versions if v.version == module.current_version), None)
+    return schemas.Module(
+        **msgspec.structs.asdict(_summary(module, current, actor)),
+        references=module.references,
+        versions=[service.summary(v) for v in versions],
+    )
+
+
+def _version_response(request: Req, module: RequirementModule, version: ModuleVersion, status_code: int = 200) -> Response[schemas.Version]:
+    return conditional(request, _version(module, version), service.etag(version, module.key), status_code)
+
+
+class CatalogueController(Controller):
+    path = "/api/v1/catalogue"
+    tags = ["Requirement library"]
+
+    @get(operation_id="GetCatalogue", guards=[AUTHENTICATED], responses=problem_responses())
+    async def get_catalogue(self, request: Req, db_session: DbSession) -> Response[schemas.Catalogue]:
+        """Categories, product categories, study designs (strongest first), outcome domains and document types, with labels."""
+        return conditional(request, msgspec.convert(await service.catalogue(db_session), schemas.Catalogue, from_attributes=True))
+
+
+class ModuleController(Controller):
+    path = "/api/v1/modules"
+    tags = ["Requirement library"]
+
+    @get(operation_id="ListModules", guards=[AUTHENTICATED], responses=problem_responses(422))
+    async def list_modules(
+        self,
+        request: Req,
+        db_session: DbSession,
+        category: Filter = None,
+        product_category: Filter = None,
+        kind: FromQuery[Kind | None] = None,
+        level: FromQuery[Level | None] = None,
+        status: FromQuery[schemas.Status | None] = None,
+        tag: Filter = None,
+        standard: Filter = None,
+        language: FromQuery[schemas.Language | None] = None,
+        q: Search = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Response[Page[schemas.ModuleSummary]]:
+        """Find modules by filters and by `q`, a case- and diacritic-insensitive search across all languages.
+
+        Lists show each module's newest published version; `status=draft` lists drafts (library editors).
+        """
+        rows, total = await service.list_modules(
+            db_session, request.user, category=category, product_category=product_category, kind=kind, level=level,
+            status=status, tag=tag, standard=standard, language=language, q=q, limit=limit, offset=offset,
+        )  # fmt: skip
+        return conditional(request, Page([_summary(m, v, request.user) for m, v in rows], total, limit, offset))
+
+    @post(operation_id="CreateModule", guards=[EDITOR], responses=problem_responses(409, 422))
+    async def create_module(self, request: Req, db_session: DbSession, data: JSONBody[schemas.ModuleCreate]) -> Response[schemas.Version]:
+        """Create a module; its version 1 starts as a draft."""
+        module, version = await service.create_module(db_session, request.user, data)
+        return _version_response(request, module, version, 201)
+
+    @get("/{key:str}", operation_id="GetModule", guards=[AUTHENTICATED], responses=problem_responses(404))
+    async def get_module(self, request: Req, db_session: DbSession, key: FromPath[ModuleKey]) -> Response[schemas.Module]:
+        """A module with its version history."""
+        return conditional(request, _module(await service.get_module(db_session, request.user, key), request.user))
+
+    @get("/{key:str}/versions/{version:int}", operation_id="GetModuleVersion", guards=[AUTHENTICATED], responses=problem_responses(404))
+    async def get_version(self, request: Req, db_session: DbSession, key: FromPath[ModuleKey], version: VersionNumber) -> Response[schemas.Version]:
+        """One version's full content. Drafts are visible to library editors only."""
+        return _version_response(request, *await service.get_version(db_session, request.user, key, version))
+
+    @put(
+        "/{key:str}/versions/{version:int}",
+        operation_id="UpdateDraft",
+        guards=[EDITOR],
+        responses=problem_responses(404, 409, 412, 422, 428),
+    )
+    async def update_draft(
+        self, request: Req, db_session: DbSession, key: FromPath[ModuleKey], version: VersionNumber, data: JSONBody[VersionContent], if_match: IfMatch = None
+    ) -> Response[schemas.Version]:
+        """Replace a draft's content. Needs `If-Match`; published versions never change (409)."""
+        return _version_response(request, *await service.update_draft(db_session, request.user, key, version, data, if_match))
+
+    @post(
+        "/{key:str}/versions/{version:int}/publish",
+        operation_id="PublishVersion",
+        guards=[EDITOR],
+        responses=problem_responses(404, 409, 412, 422),
+        status_code=200,
+    )
+    async def publish(
+        self, request: Req, db_session: DbSession, key: FromPath[ModuleKey], version: VersionNumber, if_match: IfMatch = None
+    ) -> Response[schemas.Version]:
+        """Publish a draft once it is complete in every language. From then on it is immutable."""
+        return _version_response(request, *await service.publish(db_session, request.user, key, version, if_match))
+
+    @post(
+        "/{key:str}/versions/{version:int}/deprecate",
+        operation_id="DeprecateVersion",
+        guards=[EDITOR],
+        responses=problem_responses(404, 409, 422),
+        status_code=200,
+    )
+    async def deprecate(
+        self, request: Req, db_session: DbSession, key: FromPath[ModuleKey], version: VersionNumber, data: JSONBody[schemas.Deprecation]
+    ) -> Response[schemas.Version]:
+        """Deprecate a published version, optionally naming the module that replaces it."""
+        return _version_response(request, *await service.deprecate(db_session, request.user, key, version, data.replaced_by))
+
+    @post("/{key:str}/versions", operation_id="StartNewVersion", guards=[EDITOR], responses=problem_responses(404, 409))
+    async def start_version(self, request: Req, db_session: DbSession, key: FromPath[ModuleKey]) -> Response[schemas.Version]:
+        """Start the next version as a draft copy of the latest."""
+        return _version_response(request, *await service.new_draft(db_session, request.user, key), status_code=201)
+
+    @get("/{key:str}/diff", operation_id="DiffVersions", guards=[AUTHENTICATED], responses=problem_responses(404))
+    async def diff(
+        self,
+        request: Req,
+        db_session: DbSession,
+        key: FromPath[ModuleKey],
+        from_version: Annotated[int, QueryParameter(name="from", ge=1)],
+        to_version: Annotated[int, QueryParameter(name="to", ge=1)],
+    ) -> Response[schemas.Diff]:
+        """What changed between two versions, per field and per language."""
+        return conditional(request, await service.diff(db_session, request.user, key, from_version, to_version))
+
+    @post(
+        "/{key:str}/versions/{version:int}/render",
+        operation_id="RenderVersion",
+        guards=[AUTHENTICATED],
+        responses=problem_responses(404, 422),
+        status_code=200,
+    )
+    async def render(
+        self, request: Req, db_session: DbSession, key: FromPath[ModuleKey], version: VersionNumber, data: JSONBody[schemas.RenderRequest]
+    ) -> schemas.Rendered:
+        """The final title and statement in one language with parameter values filled in."""
+        return await service.render(db_session, request.user, key, version, data)

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from registry.requirements.content import Kind, LangText, Level, ModuleKey, Reference, VersionContent
+from registry.requirements.templates import Tag, Term
+
+Status = Literal["draft", "published", "deprecated"]
+Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}$")]
+Key = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9_]+$", max_length=64)]
+
+
+class Catalogue(msgspec.Struct):
+    categories: list[Term]
+    product_categories: list[Term]
+    study_designs: list[Term]
+    outcome_domains: list[Term]
+    document_types: list[Term]
+
+
+class ModuleCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    key: ModuleKey
+    category: Key
+    family: ModuleKey | None = None
+    product_categories: list[Key] = []
+    tags: list[Tag] = []
+    references: list[Reference] = []
+    content: VersionContent
+    """Content of version 1, created as a draft."""
+
+
+class VersionSummary(msgspec.Struct):
+    version: int
+    status: Status
+    kind: Kind
+    level: Level
+    title: LangText
+    published_at: datetime | None
+    deprecated_at: datetime | None
+    replaced_by: str | None
+
+
+class ModuleSummary(msgspec.Struct):
+    key: str
+    category: str
+    family: str | None
+    product_categories: list[str]
+    tags: list[str]
+    current: VersionSummary | None
+    """The newest published (or deprecated) version; None while a module only has a draft."""
+    draft_version: int | None
+
+
+class Module(ModuleSummary):
+    references: list[Reference]
+    versions: list[VersionSummary]
+
+
+class Version(msgspec.Struct):
+    key: str
+    version: int
+    status: Status
+    revision: int
+    content: VersionContent
+    published_at: datetime | None
+    deprecated_at: datetime | None
+    replaced_by: str | None
+
+
+class Deprecation(msgspec.Struct, forbid_unknown_fields=True):
+    replaced_by: ModuleKey | None = None
+    """Key of the module that replaces this one, if any."""
+
+
+class RenderRequest(msgspec.Struct, forbid_unknown_fields=True):
+    language: Language = "en"
+    parameters: dict[str, Any] = {}
+
+
+class Rendered(msgspec.Struct):
+    key: str
+    version: int
+    language: str
+    title: str
+    statement: str
+    values: dict[str, Any]
+    fallbacks: list[str]
+
+
+class FieldChange(msgspec.Struct):
+    field: str
+    """Field path, per language for texts: ``statement.sv``, ``parameters.delivery_seconds``."""
+    before: Any
+    after: Any
+
+
+class Diff(msgspec.Struct):
+    key: str
+    from_version: int
+    to_version: int
+    changes: list[FieldChange]
+
+
+class ImportReport(msgspec.Struct):
+    modules_created: int = 0
+    versions_created: int = 0
+    versions_updated: int = 0
+    versions_unchanged: int = 0

@@ -1,0 +1,337 @@
+"""Requirement modules and their versions: create, edit drafts, publish, deprecate, find, render."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import msgspec
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from registry.audit.service import record
+from registry.auth.principal import Principal, Role
+from registry.db.base import utcnow
+from registry.problems import Conflict, NotFound, PreconditionFailed, PreconditionRequired, RuleViolation
+from registry.requirements import schemas
+from registry.requirements.content import VersionContent
+from registry.requirements.models import ModuleTerm, ModuleVersion, RequirementModule, VocabularyTerm
+from registry.requirements.rendering import render as render_content
+from registry.requirements.search import query_terms, search_text
+from registry.requirements.templates import Catalogue, Term, check_content
+
+VOCABULARIES = ("categories", "product_categories", "study_designs", "outcome_domains", "document_types")
+
+
+def is_editor(actor: Principal) -> bool:
+    return actor.has(Role.library_editor)
+
+
+async def catalogue(session: AsyncSession) -> Catalogue:
+    rows = await session.scalars(select(VocabularyTerm).order_by(VocabularyTerm.vocabulary, VocabularyTerm.position))
+    terms: dict[str, list[Term]] = {v: [] for v in VOCABULARIES}
+    for row in rows:
+        terms.setdefault(row.vocabulary, []).append(Term(row.key, row.label))
+    return Catalogue(**{v: terms[v] for v in VOCABULARIES})
+
+
+def content_hash(content: VersionContent) -> str:
+    return hashlib.sha256(msgspec.json.encode(content, order="sorted")).hexdigest()
+
+
+def etag(version: ModuleVersion, key: str) -> str:
+    return f'"{key}.{version.version}.{version.revision}"'
+
+
+def decode_content(version: ModuleVersion) -> VersionContent:
+    return msgspec.convert(version.content, VersionContent)
+
+
+def module_errors(catalogue_: Catalogue, category: str, product_categories: list[str]) -> list[tuple[str, str]]:
+    errors = []
+    if category not in catalogue_.keys("categories"):
+        errors.append(("category", f"unknown category {category!r}; see GET /api/v1/catalogue"))
+    errors += [
+        (f"product_categories[{i}]", f"unknown product category {pc!r}")
+        for i, pc in enumerate(product_categories)
+        if pc not in catalogue_.keys("product_categories")
+    ]
+    return errors
+
+
+def set_terms(module: RequirementModule) -> None:
+    values = {("product_category", pc) for pc in module.product_categories}
+    values |= {("tag", t) for t in module.tags}
+    values |= {("standard", r["identifier"]) for r in module.references}
+    module.terms = [ModuleTerm(kind=k, value=v) for k, v in sorted(values)]
+
+
+def fill_version(version: ModuleVersion, module: RequirementModule, content: VersionContent) -> None:
+    """Write ``content`` and everything derived from it into the version row."""
+    version.content = msgspec.to_builtins(content)
+    version.content_hash = content_hash(content)
+    version.kind = content.kind
+    version.level = content.level
+    version.languages = " " + " ".join(sorted(lang for lang, text in content.statement.items() if text)) + " "
+    index_version(version, module, content)
+
+
+def index_version(version: ModuleVersion, module: RequirementModule, content: VersionContent) -> None:
+    version.search_text = search_text(module.key, content, module.tags, module.references)
+
+
+async def _module(session: AsyncSession, key: str, *, with_versions: bool = False) -> RequirementModule:
+    query = select(RequirementModule).where(RequirementModule.key == key)
+    if with_versions:
+        query = query.options(selectinload(RequirementModule.versions))
+    module = await session.scalar(query)
+    if module is None:
+        raise NotFound(f"no requirement module {key}")
+    return module
+
+
+async def _version(session: AsyncSession, actor: Principal, key: str, number: int) -> tuple[RequirementModule, ModuleVersion]:
+    module = await _module(session, key)
+    version = await session.scalar(
+        select(ModuleVersion).where(ModuleVersion.module_id == module.id, ModuleVersion.version == number)
+    )
+    if version is None or (version.status == "draft" and not is_editor(actor)):
+        raise NotFound(f"no version {number} of {key}")
+    return module, version
+
+
+def _check_if_match(version: ModuleVersion, key: str, if_match: str | None) -> None:
+    if if_match is None:
+        raise PreconditionRequired("send If-Match with the ETag of the version you edited")
+    current = etag(version, key)
+    if if_match.strip() not in (current, "*"):
+        raise PreconditionFailed(f"the version changed since you read it; current ETag is {current}", current_etag=current)
+
+
+def _editable(version: ModuleVersion, key: str) -> None:
+    if version.status != "draft":
+        raise Conflict(f"{key} version {version.version} is {version.status} and can never change; start a new version")
+
+
+async def create_module(session: AsyncSession, actor: Principal | None, data: schemas.ModuleCreate) -> tuple[RequirementModule, ModuleVersion]:
+    catalogue_ = await catalogue(session)
+    errors = module_errors(catalogue_, data.category, data.product_categories)
+    errors += [(f"content.{f}", m) for f, m in check_content(data.content, catalogue_, complete=False)]
+    if errors:
+        raise RuleViolation("the module is not valid", errors=errors)
+    if await session.scalar(select(RequirementModule.id).where(RequirementModule.key == data.key)):
+        raise Conflict(f"a module with key {data.key} already exists")
+    module = RequirementModule(
+        key=data.key,
+        category=data.category,
+        family=data.family,
+        product_categories=list(data.product_categories),
+        tags=list(data.tags),
+        references=[msgspec.to_builtins(r) for r in data.references],
+        current_version=None,
+        draft_version=1,
+    )
+    set_terms(module)
+    version = ModuleVersion(version=1, status="draft", revision=1)
+    fill_version(version, module, data.content)
+    module.versions = [version]
+    session.add(module)
+    await session.flush()
+    record(session, actor, "module.create", "requirement_module", module.key)
+    return module, version
+
+
+def _listing(actor: Principal, status: str | None) -> Select:
+    if status == "draft" and not is_editor(actor):
+        return select(RequirementModule, ModuleVersion).where(False)
+    number = RequirementModule.draft_version if status == "draft" else RequirementModule.current_version
+    query = select(RequirementModule, ModuleVersion).join(
+        ModuleVersion, and_(ModuleVersion.module_id == RequirementModule.id, ModuleVersion.version == number)
+    )
+    return query.where(ModuleVersion.status == (status or "published"))
+
+
+def _has_term(kind: str, value: str):  # noqa: ANN202 - an SQL expression
+    return exists().where(ModuleTerm.module_id == RequirementModule.id, ModuleTerm.kind == kind, ModuleTerm.value == value)
+
+
+async def list_modules(
+    session: AsyncSession,
+    actor: Principal,
+    *,
+    category: str | None = None,
+    product_category: str | None = None,
+    kind: str | None = None,
+    level: str | None = None,
+    status: str | None = None,
+    tag: str | None = None,
+    standard: str | None = None,
+    language: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[tuple[RequirementModule, ModuleVersion]], int]:
+    catalogue_ = await catalogue(session)
+    errors = []
+    if category and category not in catalogue_.keys("categories"):
+        errors.append(("category", f"unknown category {category!r}"))
+    if product_category and product_category not in catalogue_.keys("product_categories"):
+        errors.append(("product_category", f"unknown product category {product_category!r}"))
+    if errors:
+        raise RuleViolation("unknown filter value", errors=errors)
+    query = _listing(actor, status)
+    if category:
+        query = query.where(RequirementModule.category == category)
+    if product_category:
+        query = query.where(_has_term("product_category", product_category))
+    if tag:
+        query = query.where(_has_term("tag", tag))
+    if standard:
+        query = query.where(
+            exists().where(
+                ModuleTerm.module_id == RequirementModule.id,
+                ModuleTerm.kind == "standard",
+                func.lower(ModuleTerm.value).contains(standard.lower(), autoescape=True),
+            )
+        )
+    if kind:
+        query = query.where(ModuleVersion.kind == kind)
+    if level:
+        query = query.where(ModuleVersion.level == level)
+    if language:
+        query = query.where(ModuleVersion.languages.contains(f" {language} "))
+    for term in query_terms(q or ""):
+        query = query.where(ModuleVersion.search_text.contains(term, autoescape=True))
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.execute(query.order_by(RequirementModule.category, RequirementModule.key).limit(limit).offset(offset))
+    return [(m, v) for m, v in rows], total or 0
+
+
+async def get_module(session: AsyncSession, actor: Principal, key: str) -> RequirementModule:
+    module = await _module(session, key, with_versions=True)
+    if module.current_version is None and not is_editor(actor):
+        raise NotFound(f"no requirement module {key}")
+    return module
+
+
+def visible_versions(module: RequirementModule, actor: Principal) -> list[ModuleVersion]:
+    return [v for v in module.versions if v.status != "draft" or is_editor(actor)]
+
+
+async def get_version(session: AsyncSession, actor: Principal, key: str, number: int) -> tuple[RequirementModule, ModuleVersion]:
+    return await _version(session, actor, key, number)
+
+
+async def update_draft(
+    session: AsyncSession, actor: Principal, key: str, number: int, content: VersionContent, if_match: str | None
+) -> tuple[RequirementModule, ModuleVersion]:
+    module, version = await _version(session, actor, key, number)
+    _editable(version, key)
+    _check_if_match(version, key, if_match)
+    errors = check_content(content, await catalogue(session), complete=False)
+    if errors:
+        raise RuleViolation("the content is not valid", errors=[(f"content.{f}", m) for f, m in errors])
+    fill_version(version, module, content)
+    version.revision += 1
+    record(session, actor, "module.version.update", "requirement_module", key, version=number, revision=version.revision)
+    return module, version
+
+
+async def publish(session: AsyncSession, actor: Principal | None, key: str, number: int, if_match: str | None = None) -> tuple[RequirementModule, ModuleVersion]:
+    """Publish a draft after the full checks (every language, scoring guidance for award criteria)."""
+    module = await _module(session, key)
+    version = await session.scalar(select(ModuleVersion).where(ModuleVersion.module_id == module.id, ModuleVersion.version == number))
+    if version is None:
+        raise NotFound(f"no version {number} of {key}")
+    _editable(version, key)
+    if if_match is not None:
+        _check_if_match(version, key, if_match)
+    errors = check_content(decode_content(version), await catalogue(session), complete=True)
+    if errors:
+        raise RuleViolation(f"{key} version {number} is not ready to publish", errors=[(f"content.{f}", m) for f, m in errors])
+    version.status = "published"
+    version.published_at = utcnow()
+    module.current_version = max(module.current_version or 0, number)
+    module.draft_version = None
+    record(session, actor, "module.version.publish", "requirement_module", key, version=number)
+    return module, version
+
+
+async def deprecate(
+    session: AsyncSession, actor: Principal | None, key: str, number: int, replaced_by: str | None
+) -> tuple[RequirementModule, ModuleVersion]:
+    module = await _module(session, key)
+    version = await session.scalar(select(ModuleVersion).where(ModuleVersion.module_id == module.id, ModuleVersion.version == number))
+    if version is None:
+        raise NotFound(f"no version {number} of {key}")
+    if version.status != "published":
+        raise Conflict(f"only a published version can be deprecated; version {number} is {version.status}")
+    if replaced_by is not None:
+        if replaced_by == key or not await session.scalar(select(RequirementModule.id).where(RequirementModule.key == replaced_by)):
+            raise RuleViolation("unknown replacement", errors=[("replaced_by", f"no other module {replaced_by}")])
+    version.status = "deprecated"
+    version.deprecated_at = utcnow()
+    version.replaced_by = replaced_by
+    record(session, actor, "module.version.deprecate", "requirement_module", key, version=number, replaced_by=replaced_by)
+    return module, version
+
+
+async def new_draft(session: AsyncSession, actor: Principal, key: str) -> tuple[RequirementModule, ModuleVersion]:
+    """Start the next version as a draft copy of the latest one."""
+    module = await _module(session, key, with_versions=True)
+    if module.draft_version is not None:
+        raise Conflict(f"{key} already has a draft (version {module.draft_version}); edit that one")
+    latest = module.versions[-1]
+    version = ModuleVersion(version=latest.version + 1, status="draft", revision=1)
+    fill_version(version, module, decode_content(latest))
+    module.versions.append(version)
+    module.draft_version = version.version
+    await session.flush()
+    record(session, actor, "module.version.create", "requirement_module", key, version=version.version)
+    return module, version
+
+
+def _flatten(content: VersionContent) -> dict[str, Any]:
+    """Content as ``field.path -> value``: texts per language, parameters by name."""
+    flat: dict[str, Any] = {}
+    for field, value in msgspec.structs.asdict(content).items():
+        if field == "parameters":
+            for parameter in value:
+                flat[f"parameters.{parameter.name}"] = msgspec.to_builtins(parameter)
+        elif isinstance(value, dict):
+            for lang, text in value.items():
+                flat[f"{field}.{lang}"] = text
+        else:
+            flat[field] = msgspec.to_builtins(value)
+    return flat
+
+
+async def diff(session: AsyncSession, actor: Principal, key: str, before: int, after: int) -> schemas.Diff:
+    _, old = await _version(session, actor, key, before)
+    _, new = await _version(session, actor, key, after)
+    a, b = _flatten(decode_content(old)), _flatten(decode_content(new))
+    changes = [schemas.FieldChange(f, a.get(f), b.get(f)) for f in sorted(a.keys() | b.keys()) if a.get(f) != b.get(f)]
+    return schemas.Diff(key, before, after, changes)
+
+
+async def render(session: AsyncSession, actor: Principal, key: str, number: int, request: schemas.RenderRequest) -> schemas.Rendered:
+    _, version = await _version(session, actor, key, number)
+    rendered, errors = render_content(decode_content(version), request.language, request.parameters)
+    if errors:
+        raise RuleViolation(f"cannot render {key} version {number}", errors=errors)
+    return schemas.Rendered(key, number, rendered.language, rendered.title, rendered.statement, rendered.values, rendered.fallbacks)
+
+
+def summary(version: ModuleVersion) -> schemas.VersionSummary:
+    return schemas.VersionSummary(
+        version=version.version,
+        status=version.status,  # type: ignore[arg-type]
+        kind=version.kind,  # type: ignore[arg-type]
+        level=version.level,  # type: ignore[arg-type]
+        title=version.content["title"],
+        published_at=version.published_at,
+        deprecated_at=version.deprecated_at,
+        replaced_by=version.replaced_by,
+    )
+
