@@ -22,6 +22,7 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
     "format.datetime": ("%Y-%m-%d %H:%M %Z", "%d.%m.%Y kl. %H:%M %Z", "%Y-%m-%d kl. %H:%M %Z", "%d.%m.%Y kl. %H:%M %Z"),
     "format.percent": ("{}%", "{} %", "{} %", "{} %"),
     "language_name": ("English", "norsk", "svenska", "dansk"),
+    "language_tag": ("en-GB", "nb-NO", "sv-SE", "da-DK"),
     # Document names and page furniture.
     "tender_document": ("Tender document", "Konkurransegrunnlag", "Upphandlingsdokument", "Udbudsbetingelser"),
     "response_form": ("Response form", "Svarskjema", "Svarsformulär", "Besvarelsesskema"),
@@ -30,6 +31,12 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
     "page_of": ("of", "av", "av", "af"),
     "version": ("version", "versjon", "version", "version"),
     "table_of_contents": ("Contents", "Innhold", "Innehåll", "Indhold"),
+    "fallbacks": (
+        "Shown in English for lack of a translation: {texts}",
+        "Vist på engelsk fordi oversettelse mangler: {texts}",
+        "Visas på engelska eftersom översättning saknas: {texts}",
+        "Vist på engelsk, fordi oversættelse mangler: {texts}",
+    ),
     "toc_placeholder": (
         "Update this field (F9) to build the table of contents.",
         "Oppdater feltet (F9) for å lage innholdsfortegnelsen.",
@@ -361,7 +368,14 @@ class Locale:
         return f"{value.currency} {self.number(value.amount)}"
 
     def date(self, value: date) -> str:
+        """The calendar date; a datetime is first moved into the document's time zone."""
+        if isinstance(value, datetime):
+            value = value.astimezone(self.zone)
         return value.strftime(self.labels["format.date"])
 
     def datetime(self, value: datetime) -> str:
         return value.astimezone(self.zone).strftime(self.labels["format.datetime"])
+
+    def fallback_note(self, texts: tuple[str, ...]) -> str:
+        """Metadata line naming the texts that fell back to English, empty when none did."""
+        return self.labels["fallbacks"].format(texts="; ".join(texts)) if texts else ""

@@ -87,7 +87,7 @@ def _border(side: str, color: str, kind: str = "single") -> str:
     return f'<w:{side} w:val="{kind}" w:sz="4" w:space="0" w:color="{color}"/>'
 
 
-_PAGE_TABS = f'<w:tabs><w:tab w:val="center" w:pos="{TEXT_WIDTH // 2}"/><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>'
+_RIGHT_TAB = f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>'
 _TABLE_BORDERS = "".join(_border(side, "8EAADB") for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
 _CELL_MARGINS = "".join(f'<w:{side} w:w="{width}" w:type="dxa"/>' for side, width in (("top", 57), ("left", 85), ("bottom", 57), ("right", 85)))
 
@@ -110,8 +110,8 @@ _STYLES = "".join(
         _heading(1, 16, DARK, 480, 160),
         _heading(2, 13, ACCENT, 320, 100),
         _heading(3, 11, DARK, 240, 80),
-        _paragraph_style("Header", "header", f'{_PAGE_TABS}<w:spacing w:after="0"/>', f'<w:color w:val="{GREY}"/><w:sz w:val="16"/><w:szCs w:val="16"/>'),
-        _paragraph_style("Footer", "footer", f'{_PAGE_TABS}<w:spacing w:after="0"/>', f'<w:color w:val="{GREY}"/><w:sz w:val="16"/><w:szCs w:val="16"/>'),
+        _paragraph_style("Header", "header", f'{_RIGHT_TAB}<w:spacing w:after="0"/>', f'<w:color w:val="{GREY}"/><w:sz w:val="16"/><w:szCs w:val="16"/>'),
+        _paragraph_style("Footer", "footer", f'{_RIGHT_TAB}<w:spacing w:after="0"/>', f'<w:color w:val="{GREY}"/><w:sz w:val="16"/><w:szCs w:val="16"/>'),
         _paragraph_style("TOCHeading", "TOC Heading", '<w:outlineLvl w:val="9"/>', "", based_on="Heading1"),
         _paragraph_style("TOC1", "toc 1", f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:before="120" w:after="60"/>', "<w:b/><w:bCs/>"),
         _paragraph_style("TOC2", "toc 2", f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="40"/><w:ind w:left="284"/>', ""),

@@ -85,11 +85,12 @@ def table(
     row, formatted by the style's last-row rule."""
     # tblLook: first/last row formatting on, banding off (the legacy w:val carries the same bits).
     look = 0x0600 | (0x0020 if header else 0) | (0x0040 if total else 0)
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
     parts = [
         f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
         f'<w:tblLayout w:type="fixed"/><w:tblLook w:val="{look:04X}" w:firstRow="{int(bool(header))}" '
         f'w:lastRow="{int(bool(total))}" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
-        f"</w:tblPr><w:tblGrid>{''.join(f'<w:gridCol w:w=\"{w}\"/>' for w in widths)}</w:tblGrid>"
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
     ]
     if header:
         parts.append(_row(header, widths, "<w:cantSplit/><w:tblHeader/>"))

@@ -22,6 +22,7 @@ from registry.db.migrate import check_schema
 from registry.health import health
 from registry.organizations.routes import OrganizationController, UserController
 from registry.problems import EXCEPTION_HANDLERS
+from registry.requirements.library import import_library
 from registry.requirements.routes import CatalogueController, ModuleController
 from registry.settings import Settings
 
@@ -46,6 +47,10 @@ def create_app(settings: Settings) -> Litestar:
             async with sessions.begin() as session:
                 if await bootstrap_admin(session, settings.bootstrap_admin_token):
                     log.info("created the bootstrap admin from REGISTRY_BOOTSTRAP_ADMIN_TOKEN")
+        if settings.seed_library:
+            async with sessions.begin() as session:
+                report = await import_library(session, settings.library_dir)
+            log.info("starter library: %s", report)
 
     return Litestar(
         route_handlers=[

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 from uuid import UUID
 
 import click
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.principal import Role
@@ -23,7 +26,7 @@ console = Console(stderr=True)
 
 
 def fail(message: str) -> None:
-    console.print(f"[red]error:[/red] {message}")
+    console.print("[red]error:[/red]", escape(message))
     raise SystemExit(1)
 
 
@@ -156,6 +159,40 @@ def create_token(user_id: UUID, name: str, expires_days: int) -> None:
         return secret
 
     click.echo(in_transaction(load_settings(), work))
+
+
+@main.group()
+def library() -> None:
+    """The requirement module library: import and export template files."""
+
+
+@library.command("import")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def import_library(directory: Path) -> None:
+    """Load a folder of module files (idempotent; published texts cannot change)."""
+    from registry.requirements.library import import_library as run_import
+    from registry.requirements.templates import TemplateError
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
+        task = bar.add_task("importing", total=None)
+        try:
+            report = in_transaction(load_settings(), lambda s: run_import(s, directory, lambda key: bar.update(task, description=key)))
+        except TemplateError as exc:
+            fail(f"the library files are invalid:\n{exc}")
+    console.print(
+        f"{report.modules_created} modules created, {report.versions_created} versions created, "
+        f"{report.versions_updated} drafts updated, {report.versions_unchanged} unchanged"
+    )
+
+
+@library.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export_library(directory: Path) -> None:
+    """Write every module and version as template files into DIRECTORY."""
+    from registry.requirements.library import export_library as run_export
+
+    count = in_transaction(load_settings(), lambda s: run_export(s, directory))
+    console.print(f"{count} modules written to {directory}")
 
 
 if __name__ == "__main__":

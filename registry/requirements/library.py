@@ -31,7 +31,9 @@ async def import_library(session: AsyncSession, directory: Path, progress: Progr
     await _store_catalogue(session, catalogue)
     existing = {
         m.key: m
-        for m in await session.scalars(select(RequirementModule).options(selectinload(RequirementModule.versions)))
+        for m in await session.scalars(
+            select(RequirementModule).options(selectinload(RequirementModule.versions), selectinload(RequirementModule.terms))
+        )
     }
     report = schemas.ImportReport()
     problems: list[tuple[str, str]] = []

@@ -1,0 +1,416 @@
+"""The tender document: an A4 Word file in the tender's language, built from a snapshot."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC
+from decimal import Decimal
+from io import BytesIO
+
+from docx.document import Document
+from docx.oxml.ns import qn
+from docx.section import _BaseHeaderFooter
+
+from exports.archive import restamp
+from exports.labels import Locale
+from exports.model import Lot, Participant, Party, Requirement, TenderDocument
+from exports.template import TEXT_WIDTH, open_template
+from exports.text import scrub
+from exports.wordml import BOLD, ITALIC, PAGE_BREAK, SMALL_GREY, Content, Xml, field, paragraph, parse, run, table
+
+WATERMARK = '<w:b/><w:bCs/><w:color w:val="C8C8C8"/><w:spacing w:val="60"/><w:sz w:val="72"/><w:szCs w:val="72"/>'
+RIGHT = '<w:jc w:val="right"/>'
+CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core-property texts
+
+
+class _Body:
+    """The body's markup in reading order. Headings are numbered here, in code: the numbers stay
+    right when the document is edited or merged, which Word list numbering does not promise."""
+
+    def __init__(self, styles: dict[str, str], locale: Locale) -> None:
+        self.styles = styles
+        self.t = locale
+        self.parts: list[str] = []
+        self._numbers = [0, 0, 0]
+
+    def add(self, *markup: str) -> None:
+        self.parts.extend(markup)
+
+    def heading(self, level: int, text: str) -> None:
+        self._numbers[level - 1] += 1
+        self._numbers[level:] = [0] * (len(self._numbers) - level)
+        number = ".".join(str(n) for n in self._numbers[:level])
+        self.add(paragraph(f"{number} {text}", self.styles[f"Heading {level}"]))
+
+    def text(self, text: str) -> None:
+        """One paragraph per non-empty line of `text`."""
+        self.add(*(paragraph(line) for line in text.split("\n") if line.strip()))
+
+    def table(self, widths: Sequence[int], rows: Iterable[Sequence[Content]], **rules: Sequence[Content] | None) -> None:
+        self.add(table(self.styles["Tender Table"], widths, rows, **rules))
+
+
+def tender_docx(doc: TenderDocument) -> bytes:
+    """Render the tender document; the same snapshot always gives the same bytes."""
+    doc = scrub(doc)
+    t = Locale(doc.language, doc.timezone)
+    document, styles = open_template()
+    body = _Body(styles, t)
+    for chapter in _CHAPTERS:
+        chapter(body, doc)
+    elements = parse("".join(body.parts))
+    sect_pr = document.element.body.sectPr
+    for element in elements:
+        sect_pr.addprevious(element)
+    _set_language(document, t["language_tag"])
+    _page_furniture(document, doc, t, styles)
+    _properties(document, doc, t)
+    buffer = BytesIO()
+    document.save(buffer)
+    return restamp(buffer.getvalue(), doc.generated_at)
+
+
+# ---- chapters ---------------------------------------------------------------------------------
+
+
+def _cover(body: _Body, doc: TenderDocument) -> None:
+    t, tender = body.t, doc.tender
+    body.add(paragraph(tender.title, body.styles["Title"]), paragraph(t["tender_document"], body.styles["Subtitle"]))
+    facts = (
+        (t["reference"], tender.reference),
+        (t["document_version"], str(tender.document_version)),
+        (t["procedure"], t[f"procedure.{tender.procedure}"]),
+        (t["lead_buyer"], _party(doc.lead_buyer)),
+        (t["submission_deadline"], t.datetime(tender.timeline.submission_deadline)),
+        (t["date"], t.date(doc.generated_at)),
+    )
+    body.table((3000, TEXT_WIDTH - 3000), [(paragraph(run(key, BOLD)), value) for key, value in facts])
+    if doc.participants:
+        body.add(
+            paragraph(run(t["participating_municipalities"], BOLD), props='<w:spacing w:before="360"/>'),
+            paragraph(", ".join(p.party.name for p in doc.participants)),
+        )
+    body.add(PAGE_BREAK)
+
+
+def _contents(body: _Body, doc: TenderDocument) -> None:
+    toc = field('TOC \\o "1-2" \\h \\z \\u', body.t["toc_placeholder"])
+    body.add(paragraph(body.t["table_of_contents"], body.styles["TOC Heading"]), paragraph(toc), PAGE_BREAK)
+
+
+def _introduction(body: _Body, doc: TenderDocument) -> None:
+    t, tender = body.t, doc.tender
+    body.heading(1, t["introduction"])
+    body.text(tender.description)
+    if doc.participants:
+        body.add(paragraph(t["joint_procurement"].format(lead=doc.lead_buyer.name, count=len(doc.participants))))
+    if doc.lots:
+        body.add(paragraph(t["lots_intro"]))
+        rows = (
+            (str(lot.number), Xml(paragraph(run(lot.title, BOLD)) + "".join(paragraph(line) for line in lot.description.split("\n") if line)), ", ".join(lot.product_categories))
+            for lot in doc.lots
+        )
+        body.table((900, 5738, 3000), rows, header=(t["lot"], t["col.title"], t["product_categories"]))
+    facts = [(t["cpv_codes"], ", ".join(tender.cpv_codes))]
+    if tender.estimated_value:
+        facts.append((t["estimated_value"], t.money(tender.estimated_value)))
+    body.add(*(paragraph(run(f"{key}: ", BOLD) + run(value)) for key, value in facts if value))
+
+
+def _participants(body: _Body, doc: TenderDocument) -> None:
+    t = body.t
+    body.heading(1, t["participants_and_volumes"])
+    body.heading(2, t["participating_municipalities"])
+    body.table(
+        (3200, 1500, 3338, 1600),
+        (
+            (p.party.name, p.party.org_number, Xml(paragraph(p.contact_name) + paragraph(run(p.contact_email, SMALL_GREY))), t.date(p.mandate_date) if p.mandate_date else "–")
+            for p in doc.participants
+        ),
+        header=(t["col.municipality"], t["col.org_number"], t["col.contact"], t["col.mandate"]),
+    )
+    if not doc.lots:
+        return
+    body.heading(2, t["estimated_volumes"])
+    lot_width = (TEXT_WIDTH - 3000) // len(doc.lots)
+    widths = (TEXT_WIDTH - lot_width * len(doc.lots), *(lot_width for _ in doc.lots))
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = []
+    for participant in doc.participants:
+        volumes = _volumes(participant)
+        for lot_id, amounts in volumes.items():
+            for unit, quantity in amounts.items():
+                totals[lot_id][unit] += quantity
+        rows.append((participant.party.name, *(_quantity(t, volumes.get(lot.id, {})) for lot in doc.lots)))
+    body.table(
+        widths,
+        rows,
+        header=(t["col.municipality"], *(f"{t['lot']} {lot.number}" for lot in doc.lots)),
+        total=(t["total"], *(_quantity(t, totals.get(lot.id, {})) for lot in doc.lots)),
+    )
+
+
+def _procedure(body: _Body, doc: TenderDocument) -> None:
+    t, tender = body.t, doc.tender
+    timeline, contract = tender.timeline, tender.contract
+    body.heading(1, t["procedure_and_timeline"])
+    body.add(paragraph(run(f"{t['procedure']}: ", BOLD) + run(t[f"procedure.{tender.procedure}"])))
+    milestones = (
+        (t["published_at"], timeline.published_at and t.datetime(timeline.published_at)),
+        (t["questions_deadline"], t.datetime(timeline.questions_deadline)),
+        (t["submission_deadline"], t.datetime(timeline.submission_deadline)),
+        (t["planned_award"], timeline.planned_award and t.date(timeline.planned_award)),
+        (t["contract_start"], t.date(contract.start)),
+        (t["contract_end"], t.date(contract.end)),
+    )
+    body.table((4800, TEXT_WIDTH - 4800), [row for row in milestones if row[1]], header=(t["col.milestone"], t["date"]))
+
+
+def _qualification(body: _Body, doc: TenderDocument) -> None:
+    body.heading(1, body.t["qualification_requirements"])
+    for lot in doc.lots:
+        body.heading(2, _lot_name(body.t, lot))
+        _requirement_table(body, _of_kind(lot, "qualification"), _BRIEF)
+
+
+def _specification(body: _Body, doc: TenderDocument) -> None:
+    t = body.t
+    body.heading(1, t["requirement_specification"])
+    for lot in doc.lots:
+        body.heading(2, _lot_name(t, lot))
+        if lot.product_categories:
+            body.add(paragraph(run(f"{t['product_categories']}: ", BOLD) + run(", ".join(lot.product_categories))))
+        specified = _of_kind(lot, "mandatory", "award")
+        if not specified:
+            _requirement_table(body, specified, _FULL)
+        for label, requirements in _by_category(specified):
+            body.heading(3, label)
+            _requirement_table(body, requirements, _FULL)
+
+
+def _evaluation(body: _Body, doc: TenderDocument) -> None:
+    t = body.t
+    body.heading(1, t["award_and_evaluation"])
+    body.add(
+        paragraph(t["evaluation_intro"]),
+        paragraph(t["evaluation_scale"].format(max=doc.tender.score_max)),
+        paragraph(t["evaluation_price"]),
+        paragraph(t["evaluation_winner"]),
+    )
+    for lot in doc.lots:
+        name = _lot_name(t, lot)
+        body.heading(2, name)
+        body.add(paragraph(t["lot_weights"].format(lot=name, price=t.percent(lot.price_weight), quality=t.percent(lot.quality_weight))))
+        criteria = _of_kind(lot, "award")
+        total = lot.price_weight + sum((r.weight or Decimal(0) for r in criteria), Decimal(0))
+        body.table(
+            (3800, 1100, TEXT_WIDTH - 4900),
+            [
+                (t["price"], paragraph(t.percent(lot.price_weight), props=RIGHT), ""),
+                *((f"{r.id} {r.title}", _weight(t, r), r.scoring_guidance) for r in criteria),
+            ],
+            header=(t["col.criterion"], t["col.weight"], t["col.scoring"]),
+            total=(t["total"], paragraph(t.percent(total), props=RIGHT), ""),
+        )
+
+
+def _contract(body: _Body, doc: TenderDocument) -> None:
+    t, contract = body.t, doc.tender.contract
+    body.heading(1, t["contract_conditions"])
+    body.add(paragraph(t["contract_period"].format(start=t.date(contract.start), end=t.date(contract.end))))
+    if contract.options:
+        body.add(paragraph(run(f"{t['options']}: ", BOLD) + run(contract.options)))
+    body.add(paragraph(t["contract_intro"]))
+    for lot in doc.lots:
+        body.heading(2, _lot_name(t, lot))
+        _requirement_table(body, _of_kind(lot, "contract_condition"), _BRIEF)
+
+
+def _instructions(body: _Body, doc: TenderDocument) -> None:
+    t, timeline = body.t, doc.tender.timeline
+    values = {
+        "yes": t["yes"],
+        "no": t["no"],
+        "questions": t.datetime(timeline.questions_deadline),
+        "tenders": t.datetime(timeline.submission_deadline),
+        "language": t["language_name"],
+    }
+    body.heading(1, t["response_instructions"])
+    keys = ("respond_form", "respond_compliance", "respond_award", "respond_evidence", "respond_deadlines")
+    hanging = '<w:ind w:left="425" w:hanging="425"/>'
+    body.add(*(paragraph(f"{n}.\t{t[key].format(**values)}", props=hanging) for n, key in enumerate(keys, 1)))
+
+
+def _references(body: _Body, doc: TenderDocument) -> None:
+    if not doc.references:
+        return
+    t = body.t
+    body.heading(1, t["references"])
+    body.add(paragraph(t["references_intro"]))
+    body.table(
+        (1500, 2300, 3938, 700, 1200),
+        ((t[f"reference.{r.kind}"], r.identifier, r.title, str(r.year or ""), r.clause) for r in doc.references),
+        header=(t["col.kind"], t["col.identifier"], t["col.title"], t["col.year"], t["col.clause"]),
+    )
+
+
+def _amendments(body: _Body, doc: TenderDocument) -> None:
+    if not doc.amendments:
+        return
+    t = body.t
+    body.heading(1, t["amendments"])
+    body.add(paragraph(t["amendments_intro"]))
+    body.table(
+        (700, 1600, TEXT_WIDTH - 5300, 3000),
+        ((str(a.number), t.date(a.date), a.summary, a.reason) for a in doc.amendments),
+        header=(t["col.number"], t["date"], t["col.change"], t["col.reason"]),
+    )
+
+
+_CHAPTERS: tuple[Callable[[_Body, TenderDocument], None], ...] = (
+    _cover,
+    _contents,
+    _introduction,
+    _participants,
+    _procedure,
+    _qualification,
+    _specification,
+    _evaluation,
+    _contract,
+    _instructions,
+    _references,
+    _amendments,
+)
+
+
+# ---- requirement tables -----------------------------------------------------------------------
+
+
+def _id_cell(t: Locale, r: Requirement) -> Content:
+    trace = f"{r.module_key} v{r.module_version}" + (f"\n{t['level']}: {t[f'level.{r.level}']}" if r.level else "")
+    return Xml(paragraph(run(r.id, BOLD)) + paragraph(run(trace, SMALL_GREY)))
+
+
+def _text_cell(t: Locale, r: Requirement) -> Content:
+    parts = [paragraph(run(r.title, BOLD)), *(paragraph(line) for line in r.statement.split("\n") if line)]
+    if r.rationale:
+        parts.append(paragraph(run(f"{t['rationale']}: ", BOLD + SMALL_GREY) + run(r.rationale, ITALIC + SMALL_GREY)))
+    if r.buyer_note:
+        parts.append(paragraph(run(f"{t['note']}: ", BOLD) + run(r.buyer_note)))
+    return Xml("".join(parts))
+
+
+def _verification_cell(t: Locale, r: Requirement) -> Content:
+    documents = paragraph(run(", ".join(r.verification_documents), BOLD)) if r.verification_documents else ""
+    return Xml(documents + paragraph(r.verification))
+
+
+def _weight(t: Locale, r: Requirement) -> Content:
+    return paragraph(t.percent(r.weight), props=RIGHT) if r.weight is not None else ""
+
+
+# Column: (header label key, width or None for the rest of the line, cell renderer).
+_Column = tuple[str, int | None, Callable[[Locale, Requirement], Content]]
+_ID: _Column = ("col.id", 1500, _id_cell)
+_TEXT: _Column = ("col.requirement", None, _text_cell)
+_VERIFICATION: _Column = ("col.verification", 2300, _verification_cell)
+_FULL: tuple[_Column, ...] = (_ID, _TEXT, ("col.kind", 1250, lambda t, r: t[f"kind.{r.kind}"]), ("col.weight", 800, _weight), _VERIFICATION)
+_BRIEF: tuple[_Column, ...] = (_ID, _TEXT, _VERIFICATION)
+
+
+def _requirement_table(body: _Body, requirements: Sequence[Requirement], columns: Sequence[_Column]) -> None:
+    t = body.t
+    if not requirements:
+        body.add(paragraph(run(t["none"], ITALIC)))
+        return
+    fixed = sum(width or 0 for _, width, _ in columns)
+    widths = [width or TEXT_WIDTH - fixed for _, width, _ in columns]
+    body.table(
+        widths,
+        ([render(t, r) for _, _, render in columns] for r in requirements),
+        header=[t[key] for key, _, _ in columns],
+    )
+
+
+def _of_kind(lot: Lot, *kinds: str) -> list[Requirement]:
+    return [r for r in lot.requirements if r.kind in kinds]
+
+
+def _by_category(requirements: Iterable[Requirement]) -> list[tuple[str, list[Requirement]]]:
+    """Group by category in order of first appearance, labelled with the first label seen."""
+    groups: dict[str, tuple[str, list[Requirement]]] = {}
+    for r in requirements:
+        groups.setdefault(r.category_key, (r.category_label, []))[1].append(r)
+    return list(groups.values())
+
+
+# ---- small helpers ----------------------------------------------------------------------------
+
+
+def _lot_name(t: Locale, lot: Lot) -> str:
+    return f"{t['lot']} {lot.number}: {lot.title}"
+
+
+def _party(party: Party) -> str:
+    return f"{party.name} ({party.org_number})"
+
+
+def _volumes(participant: Participant) -> dict[str, dict[str, int]]:
+    """Quantities by lot id and unit."""
+    volumes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for volume in participant.volumes:
+        volumes[volume.lot_id][volume.unit] += volume.quantity
+    return volumes
+
+
+def _quantity(t: Locale, amounts: dict[str, int]) -> Content:
+    text = "; ".join(f"{t.number(quantity)} {unit}" for unit, quantity in amounts.items()) or "–"
+    return paragraph(text, props=RIGHT)
+
+
+def _set_language(document: Document, tag: str) -> None:
+    """Proofing and hyphenation language of the whole document (the template's default run language)."""
+    lang = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    if lang is not None:
+        lang.set(qn("w:val"), tag)
+
+
+def _replace(part: _BaseHeaderFooter, markup: str) -> None:
+    element = part._element
+    element.clear()
+    element.extend(parse(markup))
+
+
+def _page_furniture(document: Document, doc: TenderDocument, t: Locale, styles: dict[str, str]) -> None:
+    """Header (tender title, a DRAFT mark on every page of a draft) and footer (reference, page
+    numbers); the cover page carries only the draft mark."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    mark = paragraph(run(t["draft"], WATERMARK), styles["Header"], '<w:jc w:val="center"/>') if doc.draft else Xml("")
+    _replace(section.header, paragraph(doc.tender.title, styles["Header"]) + mark)
+    if doc.draft:
+        _replace(section.first_page_header, mark)
+    version = f"{doc.tender.reference} · {t['tender_document']}, {t['version']} {doc.tender.document_version}\t"
+    pages = run(f"{t['page']} ") + field("PAGE", "1") + run(f" {t['page_of']} ") + field("NUMPAGES", "1")
+    _replace(section.footer, paragraph(Xml(run(version) + pages), styles["Footer"]))
+
+
+def _properties(document: Document, doc: TenderDocument, t: Locale) -> None:
+    """Core properties from the snapshot, never from the clock or python-docx's defaults."""
+    props = document.core_properties
+    props.author = _clip(doc.lead_buyer.name)
+    props.last_modified_by = _clip(doc.publisher)
+    props.created = props.modified = doc.generated_at.astimezone(UTC)
+    props.revision = doc.tender.document_version
+    props.title = _clip(doc.tender.title)
+    props.subject = t["tender_document"]
+    props.identifier = _clip(doc.tender.reference)
+    props.language = t["language_tag"]
+    props.keywords = _clip(", ".join(doc.tender.cpv_codes))
+    props.content_status = t["draft"] if doc.draft else ""
+    props.comments = _clip(t.fallback_note(doc.fallbacks))
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= CORE_PROPERTY_LIMIT else text[: CORE_PROPERTY_LIMIT - 1] + "…"

@@ -1,0 +1,205 @@
+"""The requirement module library through the API, on the seeded starter library."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from registry.requirements.content import LANGUAGES
+from registry.settings import Settings
+from tests.support import Api, problem
+
+STARTER_CATEGORIES = ("evidence_of_effect", "interoperability", "information_security", "consent")
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The starter library is imported at start."""
+    return Settings(**{**{f: getattr(settings, f) for f in settings.__struct_fields__}, "seed_library": True})
+
+
+@pytest.fixture
+async def editor(admin: Api) -> Api:
+    authority = await admin.create_org("authority")
+    return await admin.create_user(authority["id"], "library_editor")
+
+
+@pytest.fixture
+async def reader(admin: Api) -> Api:
+    town = await admin.create_org("municipality")
+    return await admin.create_user(town["id"], "procurement_officer")
+
+
+async def all_modules(api: Api, **params: str) -> list[dict]:
+    items, offset = [], 0
+    while True:
+        page = (await api.get("/api/v1/modules", params={**params, "limit": 200, "offset": offset})).json()
+        items += page["items"]
+        offset += page["limit"]
+        if offset >= page["total"]:
+            return items
+
+
+async def test_starter_library_is_published_and_renders_in_every_language(reader: Api) -> None:
+    modules = await all_modules(reader)
+    assert len(modules) >= 48
+    for category in STARTER_CATEGORIES:
+        assert sum(m["category"] == category for m in modules) >= 12, category
+    for module in modules:
+        version = module["current"]["version"]
+        for language in LANGUAGES:
+            response = await reader.post(f"/api/v1/modules/{module['key']}/versions/{version}/render", json={"language": language})
+            assert response.status_code == 200, (module["key"], language, response.text)
+            rendered = response.json()
+            assert rendered["fallbacks"] == [] and "{" not in rendered["statement"], (module["key"], language)
+
+
+async def test_catalogue_lists_vocabularies(reader: Api) -> None:
+    catalogue = (await reader.get("/api/v1/catalogue")).json()
+    assert {"evidence_of_effect", "interoperability", "information_security", "consent"} <= {c["key"] for c in catalogue["categories"]}
+    assert catalogue["study_designs"][0]["key"] == "systematic_review"
+    assert all(set(LANGUAGES) <= t["label"].keys() for t in catalogue["product_categories"])
+
+
+async def test_search_is_case_and_diacritic_insensitive_across_languages(reader: Api) -> None:
+    alarm = await all_modules(reader, q="trygghetslarm")
+    assert alarm, "a Swedish word finds modules"
+    assert await all_modules(reader, q="TRYGGHETSALARM"), "Norwegian spelling, upper case"
+    plain, danish = await all_modules(reader, q="aeldre"), await all_modules(reader, q="ældre")
+    assert plain and [m["key"] for m in plain] == [m["key"] for m in danish]
+    assert await all_modules(reader, q="scaip alarm")
+    assert await all_modules(reader, q="zzzz-nothing") == []
+
+
+async def test_filters(reader: Api) -> None:
+    consent = await all_modules(reader, category="consent")
+    assert consent and all(m["category"] == "consent" for m in consent)
+    gps = await all_modules(reader, product_category="gps_alarm")
+    assert gps and all("gps_alarm" in m["product_categories"] for m in gps)
+    award = await all_modules(reader, kind="award")
+    assert award and all(m["current"]["kind"] == "award" for m in award)
+    advanced = await all_modules(reader, level="advanced")
+    assert advanced and all(m["current"]["level"] == "advanced" for m in advanced)
+    scaip = await all_modules(reader, standard="ss 91100")
+    assert "INTEROP-ALARM-PROTOCOL" in [m["key"] for m in scaip]
+    tagged = await all_modules(reader, tag="scaip")
+    assert "INTEROP-ALARM-PROTOCOL" in [m["key"] for m in tagged]
+    assert len(await all_modules(reader, language="da")) >= 48
+    assert await all_modules(reader, language="fi") == []
+
+
+async def test_bad_filters_are_clear_errors(reader: Api) -> None:
+    body = problem(await reader.get("/api/v1/modules", params={"category": "teleportation"}), 422)
+    assert body["errors"][0]["field"] == "category"
+    problem(await reader.get("/api/v1/modules", params={"kind": "optional"}), 400)
+    problem(await reader.get("/api/v1/modules", params={"q": "x" * 201}), 400)
+    problem(await reader.get("/api/v1/modules", params={"limit": 0}), 400)
+
+
+async def test_conditional_get_answers_304(reader: Api) -> None:
+    first = await reader.get("/api/v1/modules/INTEROP-ALARM-PROTOCOL")
+    assert first.status_code == 200 and first.json()["versions"]
+    tag = first.headers["etag"]
+    again = await reader.get("/api/v1/modules/INTEROP-ALARM-PROTOCOL", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+    listing = await reader.get("/api/v1/modules", params={"category": "consent"})
+    assert (await reader.get("/api/v1/modules", params={"category": "consent"}, headers={"If-None-Match": listing.headers["etag"]})).status_code == 304
+    version = await reader.get("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions/1")
+    assert (await reader.get("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions/1", headers={"If-None-Match": version.headers["etag"]})).status_code == 304
+
+
+async def test_render_checks_parameters(reader: Api) -> None:
+    path = "/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions/1/render"
+    rendered = (await reader.post(path, json={"language": "sv", "parameters": {"delivery_seconds": 20}})).json()
+    assert "inom 20 sekunder" in rendered["statement"]
+    body = problem(await reader.post(path, json={"parameters": {"delivery_seconds": 1000}}), 422)
+    assert body["errors"] == [{"field": "parameters.delivery_seconds", "message": "must be at most 120"}]
+    body = problem(await reader.post(path, json={"parameters": {"colour": "red", "delivery_seconds": "fast"}}), 422)
+    assert {e["field"] for e in body["errors"]} == {"parameters.colour", "parameters.delivery_seconds"}
+    fallback = (await reader.post(path, json={"language": "fi"})).json()
+    assert fallback["fallbacks"] == ["title", "statement"] and "SCAIP" in fallback["statement"]
+
+
+NEW_MODULE = {
+    "key": "CONSENT-TEST-MODULE",
+    "category": "consent",
+    "product_categories": ["gps_alarm"],
+    "tags": ["test"],
+    "references": [{"kind": "law", "identifier": "GDPR Art. 25", "title": "Data protection by design and by default"}],
+    "content": {
+        "kind": "mandatory",
+        "title": {"en": "Location off by default"},
+        "rationale": {"en": "Least intrusive first."},
+        "statement": {"en": "Location shall be off until a decision is recorded, for at most {days} days."},
+        "parameters": [{"name": "days", "type": "integer", "label": {"en": "Days"}, "default": 30, "min": 1, "max": 365}],
+    },
+}
+
+
+def complete(content: dict, statement_sv: str = "Positionen ska vara avstängd i högst {days} dagar.") -> dict:
+    content = copy.deepcopy(content)
+    for field in ("title", "rationale", "statement"):
+        content[field] |= {lang: f"{field} {lang} {{days}}" if field == "statement" else f"{field} {lang}" for lang in ("nb", "sv", "da")}
+    content["statement"]["sv"] = statement_sv
+    return content
+
+
+async def test_module_lifecycle(admin: Api, editor: Api, reader: Api) -> None:
+    created = await editor.post("/api/v1/modules", json=NEW_MODULE)
+    assert created.status_code == 201 and created.json()["status"] == "draft"
+    base = "/api/v1/modules/CONSENT-TEST-MODULE"
+    problem(await reader.get(f"{base}/versions/1"), 404)
+    problem(await reader.get(base), 404)
+    problem(await editor.post("/api/v1/modules", json=NEW_MODULE), 409)
+
+    body = problem(await editor.post(f"{base}/versions/1/publish"), 422)
+    assert {"content.title", "content.rationale", "content.statement"} <= {e["field"] for e in body["errors"]}
+
+    problem(await editor.put(f"{base}/versions/1", json=complete(NEW_MODULE["content"])), 428)
+    stale = problem(await editor.put(f"{base}/versions/1", json=complete(NEW_MODULE["content"]), headers={"If-Match": '"old"'}), 412)
+    assert stale["current_etag"] == created.headers["etag"]
+    updated = await editor.put(f"{base}/versions/1", json=complete(NEW_MODULE["content"]), headers={"If-Match": created.headers["etag"]})
+    assert updated.status_code == 200 and updated.json()["revision"] == 2
+    problem(await editor.put(f"{base}/versions/1", json=complete(NEW_MODULE["content"]), headers={"If-Match": created.headers["etag"]}), 412)
+
+    published = await editor.post(f"{base}/versions/1/publish")
+    assert published.status_code == 200 and published.json()["status"] == "published"
+    assert (await reader.get(f"{base}/versions/1")).status_code == 200
+    problem(await editor.put(f"{base}/versions/1", json=complete(NEW_MODULE["content"]), headers={"If-Match": published.headers["etag"]}), 409)
+    problem(await editor.post(f"{base}/versions/1/publish"), 409)
+
+    draft = await editor.post(f"{base}/versions")
+    assert draft.status_code == 201 and draft.json()["version"] == 2
+    problem(await editor.post(f"{base}/versions"), 409)
+    changed = complete(NEW_MODULE["content"], "Positionen ska vara avstängd i högst {days} kalenderdagar.")
+    assert (await editor.put(f"{base}/versions/2", json=changed, headers={"If-Match": draft.headers["etag"]})).status_code == 200
+    diff = (await editor.get(f"{base}/diff", params={"from": 1, "to": 2})).json()
+    assert [c["field"] for c in diff["changes"]] == ["statement.sv"]
+    assert diff["changes"][0]["after"].endswith("kalenderdagar.")
+    problem(await reader.get(f"{base}/diff", params={"from": 1, "to": 2}), 404)
+
+    body = problem(await editor.post(f"{base}/versions/1/deprecate", json={"replaced_by": "NO-SUCH-MODULE"}), 422)
+    assert body["errors"][0]["field"] == "replaced_by"
+    deprecated = await editor.post(f"{base}/versions/1/deprecate", json={"replaced_by": "INTEROP-ALARM-PROTOCOL"})
+    assert deprecated.json()["status"] == "deprecated" and deprecated.json()["replaced_by"] == "INTEROP-ALARM-PROTOCOL"
+    history = (await editor.get(base)).json()["versions"]
+    assert [(v["version"], v["status"]) for v in history] == [(1, "deprecated"), (2, "draft")]
+    audit = (await admin.get("/api/v1/audit", params={"entity_id": "CONSENT-TEST-MODULE"})).json()["items"]
+    assert [e["action"] for e in reversed(audit)] == [
+        "module.create", "module.version.update", "module.version.publish", "module.version.create",
+        "module.version.update", "module.version.deprecate",
+    ]  # fmt: skip
+
+
+async def test_only_editors_write_and_bad_content_is_refused(editor: Api, reader: Api) -> None:
+    problem(await reader.post("/api/v1/modules", json=NEW_MODULE), 403)
+    problem(await reader.post("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions"), 403)
+    bad = copy.deepcopy(NEW_MODULE) | {"key": "CONSENT-BAD-MODULE", "category": "astrology"}
+    bad["content"]["statement"]["en"] = "Uses {undeclared} and {days}."
+    bad["content"]["parameters"][0]["default"] = 999
+    body = problem(await editor.post("/api/v1/modules", json=bad), 422)
+    fields = {e["field"] for e in body["errors"]}
+    assert {"category", "content.statement.en", "content.parameters.days"} <= fields
+    problem(await editor.post("/api/v1/modules", json=NEW_MODULE | {"key": "lower-case"}), 400)
+    problem(await editor.get("/api/v1/modules/NO-SUCH-MODULE"), 404)

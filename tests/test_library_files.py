@@ -1,0 +1,69 @@
+"""`registry library import/export`: idempotent loading, refused edits of published text, round trip."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+
+from registry.requirements.templates import TemplateError, load_library
+from registry.settings import PROJECT_ROOT
+from tests.test_cli import run  # noqa: F401 - the fixture
+
+STARTER = PROJECT_ROOT / "requirement_templates"
+MODULE = "interoperability/INTEROP-ALARM-PROTOCOL.toml"
+
+
+@pytest.fixture
+def small_library(tmp_path: Path) -> Path:
+    target = tmp_path / "library"
+    (target / "interoperability").mkdir(parents=True)
+    shutil.copy(STARTER / "catalogue.toml", target)
+    shutil.copy(STARTER / MODULE, target / MODULE)
+    return target
+
+
+def test_import_is_idempotent_and_refuses_changed_published_text(run, small_library: Path) -> None:  # noqa: F811
+    assert run("migrate").exit_code == 0
+    first = run("library", "import", str(small_library))
+    assert first.exit_code == 0 and "1 modules created, 1 versions created" in first.output
+    again = run("library", "import", str(small_library))
+    assert again.exit_code == 0 and "0 modules created, 0 versions created, 0 drafts updated, 1 unchanged" in again.output
+
+    path = small_library / MODULE
+    text = path.read_text()
+    path.write_text(text.replace("within {delivery_seconds} seconds", "within {delivery_seconds} s"))
+    changed = run("library", "import", str(small_library))
+    assert changed.exit_code == 1
+    assert "INTEROP-ALARM-PROTOCOL v1" in changed.output and "cannot change" in changed.output
+
+    bumped = text + "\n" + text[text.index("[[versions]]") :].replace("version = 1", "version = 2").replace(
+        "within {delivery_seconds} seconds", "within {delivery_seconds} s"
+    )
+    path.write_text(bumped)
+    new_version = run("library", "import", str(small_library))
+    assert new_version.exit_code == 0 and "1 versions created" in new_version.output
+
+
+def test_bad_file_names_the_file_and_field(small_library: Path) -> None:
+    path = small_library / MODULE
+    path.write_text(path.read_text().replace('kind = "mandatory"', 'kind = "optional"'))
+    with pytest.raises(TemplateError, match=r"INTEROP-ALARM-PROTOCOL.toml: .*versions\[0\]\.kind"):
+        load_library(small_library)
+
+
+def test_export_round_trips(run, tmp_path: Path) -> None:  # noqa: F811
+    assert run("migrate").exit_code == 0
+    assert run("library", "import", str(STARTER)).exit_code == 0
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert run("library", "export", str(first)).exit_code == 0
+    _, original = load_library(STARTER)
+    _, exported = load_library(first)
+    assert {m.key: m for m in original} == {m.key: m for m in exported}
+    reimport = run("library", "import", str(first))
+    assert reimport.exit_code == 0 and f"0 drafts updated, {sum(len(m.versions) for m in original)} unchanged" in reimport.output
+    assert run("library", "export", str(second)).exit_code == 0
+    comparison = filecmp.dircmp(first, second)
+    assert not comparison.diff_files and not comparison.left_only and not comparison.right_only
