@@ -44,8 +44,7 @@ class _Body:
         self.add(paragraph(f"{number} {text}", self.styles[f"Heading {level}"]))
 
     def text(self, text: str) -> None:
-        """One paragraph per non-empty line of `text`."""
-        self.add(*(paragraph(line) for line in text.split("\n") if line.strip()))
+        self.add(_lines(text))
 
     def table(self, widths: Sequence[int], rows: Iterable[Sequence[Content]], **rules: Sequence[Content] | None) -> None:
         self.add(table(self.styles["Tender Table"], widths, rows, **rules))
@@ -108,7 +107,7 @@ def _introduction(body: _Body, doc: TenderDocument) -> None:
     if doc.lots:
         body.add(paragraph(t["lots_intro"]))
         rows = (
-            (str(lot.number), Xml(paragraph(run(lot.title, BOLD)) + "".join(paragraph(line) for line in lot.description.split("\n") if line)), ", ".join(lot.product_categories))
+            (str(lot.number), Xml(paragraph(run(lot.title, BOLD)) + _lines(lot.description)), ", ".join(lot.product_categories))
             for lot in doc.lots
         )
         body.table((900, 5738, 3000), rows, header=(t["lot"], t["col.title"], t["product_categories"]))
@@ -199,9 +198,8 @@ def _evaluation(body: _Body, doc: TenderDocument) -> None:
         paragraph(t["evaluation_winner"]),
     )
     for lot in doc.lots:
-        name = _lot_name(t, lot)
-        body.heading(2, name)
-        body.add(paragraph(t["lot_weights"].format(lot=name, price=t.percent(lot.price_weight), quality=t.percent(lot.quality_weight))))
+        body.heading(2, _lot_name(t, lot))
+        body.add(paragraph(t["lot_weights"].format(price=t.percent(lot.price_weight), quality=t.percent(lot.quality_weight))))
         criteria = _of_kind(lot, "award")
         total = lot.price_weight + sum((r.weight or Decimal(0) for r in criteria), Decimal(0))
         body.table(
@@ -293,7 +291,7 @@ def _id_cell(t: Locale, r: Requirement) -> Content:
 
 
 def _text_cell(t: Locale, r: Requirement) -> Content:
-    parts = [paragraph(run(r.title, BOLD)), *(paragraph(line) for line in r.statement.split("\n") if line)]
+    parts = [paragraph(run(r.title, BOLD)), _lines(r.statement)]
     if r.rationale:
         parts.append(paragraph(run(f"{t['rationale']}: ", BOLD + SMALL_GREY) + run(r.rationale, ITALIC + SMALL_GREY)))
     if r.buyer_note:
@@ -302,8 +300,8 @@ def _text_cell(t: Locale, r: Requirement) -> Content:
 
 
 def _verification_cell(t: Locale, r: Requirement) -> Content:
-    documents = paragraph(run(", ".join(r.verification_documents), BOLD)) if r.verification_documents else ""
-    return Xml(documents + paragraph(r.verification))
+    documents = paragraph(run(", ".join(r.verification_documents), BOLD)) if r.verification_documents else Xml("")
+    return documents + paragraph(r.verification)
 
 
 def _weight(t: Locale, r: Requirement) -> Content:
@@ -346,6 +344,11 @@ def _by_category(requirements: Iterable[Requirement]) -> list[tuple[str, list[Re
 
 
 # ---- small helpers ----------------------------------------------------------------------------
+
+
+def _lines(text: str) -> Xml:
+    """One paragraph per non-empty line of `text`."""
+    return Xml("".join(paragraph(line) for line in text.split("\n") if line.strip()))
 
 
 def _lot_name(t: Locale, lot: Lot) -> str:

@@ -268,10 +268,10 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "Tilbuddet med det højeste samlede pointtal vinder delaftalen.",
     ),
     "lot_weights": (
-        "{lot}: price {price}, quality {quality}",
-        "{lot}: pris {price}, kvalitet {quality}",
-        "{lot}: pris {price}, kvalitet {quality}",
-        "{lot}: pris {price}, kvalitet {quality}",
+        "Price {price}, quality {quality}.",
+        "Pris {price}, kvalitet {quality}.",
+        "Pris {price}, kvalitet {quality}.",
+        "Pris {price}, kvalitet {quality}.",
     ),
     "respond_form": (
         "Answer every requirement in the accompanying response form (XLSX), which has one sheet per lot. "

@@ -29,11 +29,12 @@ AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 Percent = Annotated[Decimal, msgspec.Meta(ge=0, le=100)]
 
 
-class _Snapshot(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """Base of every snapshot struct: immutable, keyword-only, strict on decode."""
+class _Snapshot(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Base of every snapshot struct: immutable and strict on decode. (msgspec applies `kw_only`
+    per class, so each struct states it.)"""
 
 
-class Party(_Snapshot):
+class Party(_Snapshot, kw_only=True):
     id: str
     name: str
     country: Country
@@ -41,7 +42,7 @@ class Party(_Snapshot):
     kind: PartyKind
 
 
-class Volume(_Snapshot):
+class Volume(_Snapshot, kw_only=True):
     """A participant's estimated quantity for one lot; `unit` is a label in the document language."""
 
     lot_id: str
@@ -49,7 +50,7 @@ class Volume(_Snapshot):
     unit: str
 
 
-class Participant(_Snapshot):
+class Participant(_Snapshot, kw_only=True):
     party: Party
     contact_name: str
     contact_email: str
@@ -57,7 +58,7 @@ class Participant(_Snapshot):
     volumes: tuple[Volume, ...] = ()
 
 
-class Requirement(_Snapshot):
+class Requirement(_Snapshot, kw_only=True):
     """One requirement selection of a lot, rendered: parameters filled in, texts translated.
 
     `weight` (award criteria only) is in percentage points of the lot's total score, so the award
@@ -81,7 +82,7 @@ class Requirement(_Snapshot):
     buyer_note: str = ""
 
 
-class Lot(_Snapshot):
+class Lot(_Snapshot, kw_only=True):
     """A lot; `product_categories` are labels, `cpv_codes` (if any) refine the tender's codes."""
 
     id: str
@@ -95,7 +96,7 @@ class Lot(_Snapshot):
     requirements: tuple[Requirement, ...] = ()
 
 
-class Reference(_Snapshot):
+class Reference(_Snapshot, kw_only=True):
     kind: ReferenceKind
     identifier: str
     title: str
@@ -103,32 +104,32 @@ class Reference(_Snapshot):
     clause: str = ""
 
 
-class Amendment(_Snapshot):
+class Amendment(_Snapshot, kw_only=True):
     number: int
     date: AwareDatetime
     summary: str
     reason: str
 
 
-class Money(_Snapshot):
+class Money(_Snapshot, kw_only=True):
     amount: Annotated[Decimal, msgspec.Meta(ge=0)]
     currency: Currency
 
 
-class ContractPeriod(_Snapshot):
+class ContractPeriod(_Snapshot, kw_only=True):
     start: date
     end: date
     options: str = ""
 
 
-class Timeline(_Snapshot):
+class Timeline(_Snapshot, kw_only=True):
     published_at: AwareDatetime | None = None
     questions_deadline: AwareDatetime
     submission_deadline: AwareDatetime
     planned_award: date | None = None
 
 
-class Tender(_Snapshot):
+class Tender(_Snapshot, kw_only=True):
     id: str
     reference: str
     title: str
@@ -144,7 +145,7 @@ class Tender(_Snapshot):
     score_max: Annotated[int, msgspec.Meta(ge=1)] = 10
 
 
-class Links(_Snapshot):
+class Links(_Snapshot, kw_only=True):
     """Where the registry publishes the package and the two documents (used by the OCDS export)."""
 
     package: str
@@ -152,7 +153,7 @@ class Links(_Snapshot):
     response_form_xlsx: str
 
 
-class TenderDocument(_Snapshot):
+class TenderDocument(_Snapshot, kw_only=True):
     """Everything one export of a tender needs. `generated_at` is the only clock the exporters read;
     `timezone` (an IANA name) is how deadlines are shown in the documents."""
 

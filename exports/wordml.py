@@ -28,6 +28,11 @@ class Xml(str):
 
     __slots__ = ()
 
+    def __add__(self, other: str) -> Xml:
+        if not isinstance(other, Xml):
+            raise TypeError("only markup joins markup; wrap text in run() or paragraph()")
+        return Xml(str.__add__(self, other))
+
 
 Content = str | Xml
 
