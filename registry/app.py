@@ -25,6 +25,7 @@ from registry.problems import EXCEPTION_HANDLERS
 from registry.requirements.library import import_library
 from registry.requirements.routes import CatalogueController, ModuleController
 from registry.settings import Settings
+from registry.tenders.routes import TenderController
 
 API_TITLE = "Welfare technology procurement registry"
 OPENAPI_PATH = "/docs"
@@ -61,6 +62,7 @@ def create_app(settings: Settings) -> Litestar:
             AuditController,
             CatalogueController,
             ModuleController,
+            TenderController,
         ],
         plugins=[SQLAlchemyPlugin(config=db)],
         middleware=[RequestIdMiddleware(), DefineMiddleware(BearerTokenMiddleware, sessions=sessions)],

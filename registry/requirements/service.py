@@ -335,3 +335,31 @@ def summary(version: ModuleVersion) -> schemas.VersionSummary:
         replaced_by=version.replaced_by,
     )
 
+
+
+async def pinned_versions(
+    session: AsyncSession, pairs: set[tuple[str, int]]
+) -> dict[tuple[str, int], tuple[RequirementModule, ModuleVersion]]:
+    """The non-draft versions among ``(key, version)`` pairs, loaded in one query, for tenders to pin."""
+    if not pairs:
+        return {}
+    keys = {key for key, _ in pairs}
+    rows = await session.execute(
+        select(RequirementModule, ModuleVersion)
+        .join(ModuleVersion, ModuleVersion.module_id == RequirementModule.id)
+        .where(RequirementModule.key.in_(keys), ModuleVersion.status != "draft")
+    )
+    return {(m.key, v.version): (m, v) for m, v in rows if (m.key, v.version) in pairs}
+
+
+async def newest_published(session: AsyncSession, keys: set[str]) -> dict[str, int]:
+    """The newest published version number of each module key."""
+    if not keys:
+        return {}
+    rows = await session.execute(
+        select(RequirementModule.key, func.max(ModuleVersion.version))
+        .join(ModuleVersion, ModuleVersion.module_id == RequirementModule.id)
+        .where(RequirementModule.key.in_(keys), ModuleVersion.status == "published")
+        .group_by(RequirementModule.key)
+    )
+    return dict(rows.tuples().all())

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+
+from registry.requirements.content import Kind, ModuleKey
+from registry.schemas import Email, Line, Text
+
+Language = Literal["en", "nb", "sv", "da"]
+Procedure = Literal["open", "restricted", "negotiated", "competitive_dialogue", "mini_competition", "dynamic_purchasing_system"]
+Action = Literal["open-for-participants", "publish", "close", "award", "cancel"]
+Status = Literal["draft", "open_for_participants", "published", "closed", "awarded", "cancelled"]
+Weight = Annotated[Decimal, msgspec.Meta(ge=0, le=100)]
+Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+Cpv = Annotated[str, msgspec.Meta(max_length=12)]
+
+
+Instant = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+class Timeline(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Times in ISO 8601 with a UTC offset."""
+
+    questions_deadline: Instant | None = None
+    submission_deadline: Instant | None = None
+    planned_award: Instant | None = None
+
+
+class ContractPeriod(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    start: date | None = None
+    end: date | None = None
+    options: Line | None = None
+    """Extension options in words, e.g. "2 + 1 + 1 years"."""
+
+
+class SelectionIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    module_key: ModuleKey
+    module_version: Annotated[int, msgspec.Meta(ge=1)]
+    parameters: dict[str, Any] = {}
+    kind: Kind | None = None
+    """Overrides the module's kind, between mandatory and award only."""
+    weight: Weight | None = None
+    """Points of the quality share, for award criteria."""
+    note: Text | None = None
+
+
+class LotIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    title: Line
+    product_categories: Annotated[list[Line], msgspec.Meta(max_length=20)] = []
+    price_weight: Weight = Decimal(40)
+    quality_weight: Weight = Decimal(60)
+    selections: Annotated[list[SelectionIn], msgspec.Meta(max_length=2000)] = []
+
+
+class TenderSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Everything the owner writes about a tender; PUT replaces it as a whole."""
+
+    reference: Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")]
+    title: Line
+    description: Text = ""
+    language: Language = "en"
+    procedure: Procedure = "open"
+    cpv_codes: Annotated[list[Cpv], msgspec.Meta(max_length=20)] = []
+    estimated_value: Annotated[Decimal, msgspec.Meta(ge=0)] | None = None
+    currency: Currency = "EUR"
+    contract_period: ContractPeriod = msgspec.field(default_factory=ContractPeriod)
+    timeline: Timeline = msgspec.field(default_factory=Timeline)
+    lots: Annotated[list[LotIn], msgspec.Meta(max_length=50)] = []
+
+
+class Selection(SelectionIn, kw_only=True):
+    position: int
+    module_kind: Kind
+    """The module's own kind; ``kind`` is what the tender uses."""
+    newer_version: int | None = None
+    """A newer published version of the module exists."""
+
+
+class Lot(msgspec.Struct, kw_only=True):
+    number: int
+    title: str
+    product_categories: list[str]
+    price_weight: Decimal
+    quality_weight: Decimal
+    selections: list[Selection]
+
+
+class LotVolume(msgspec.Struct, forbid_unknown_fields=True):
+    lot: Annotated[int, msgspec.Meta(ge=1)]
+    quantity: Annotated[Decimal, msgspec.Meta(ge=0)]
+    unit: Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=r"^[^\x00-\x1f\x7f]+$")]
+
+
+class Participation(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A municipality's answer to an invitation."""
+
+    decision: Literal["confirmed", "declined"]
+    contact_name: Line | None = None
+    contact_email: Email | None = None
+    mandate: bool = False
+    """The municipality has decided to let the lead buyer procure on its behalf."""
+    mandate_decision_date: date | None = None
+    volumes: Annotated[list[LotVolume], msgspec.Meta(max_length=50)] = []
+
+
+class Participant(msgspec.Struct, kw_only=True):
+    organization_id: UUID
+    name: str
+    status: Literal["invited", "confirmed", "declined"]
+    contact_name: str | None
+    contact_email: str | None
+    mandate: bool
+    mandate_decision_date: date | None
+    volumes: list[LotVolume]
+    responded_at: datetime | None
+
+
+class Invitation(msgspec.Struct, forbid_unknown_fields=True):
+    organization_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=400)]
+
+
+class AggregateVolume(msgspec.Struct):
+    lot: int
+    unit: str
+    quantity: Decimal
+    participants: int
+
+
+class Transition(msgspec.Struct):
+    at: datetime
+    action: str
+    from_status: str | None
+    to_status: str
+    actor_user_id: UUID | None
+
+
+class AmendmentIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    summary: Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$")]
+    """What changed, in words."""
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$")]
+    description: Text | None = None
+    timeline: Timeline | None = None
+    lots: Annotated[list[LotIn], msgspec.Meta(max_length=50)] | None = None
+
+
+class Amendment(msgspec.Struct, kw_only=True):
+    number: int
+    document_version: int
+    summary: str
+    reason: str
+    changed: list[str]
+    created_at: datetime
+
+
+class Tender(TenderSpec, kw_only=True):
+    id: UUID
+    owner_id: UUID
+    owner_name: str
+    owner_kind: str
+    status: Status
+    document_version: int
+    revision: int
+    joint: bool
+    lots: list[Lot]  # type: ignore[assignment]
+    participants: list[Participant]
+    volumes: list[AggregateVolume]
+    amendments: list[Amendment]
+    history: list[Transition]
+    published_at: datetime | None
+    created_at: datetime
+
+
+class TenderSummary(msgspec.Struct, kw_only=True):
+    id: UUID
+    reference: str
+    title: str
+    owner_id: UUID
+    owner_name: str
+    status: Status
+    language: Language
+    submission_deadline: datetime | None
+    lots: int
+
+
+class UpgradeRequest(msgspec.Struct, forbid_unknown_fields=True):
+    selections: list[Annotated[str, msgspec.Meta(pattern=r"^\d+\.\d+$")]] | None = None
+    """``"lot.position"`` pairs to upgrade, e.g. ``["1.3"]``; omit to upgrade every outdated selection."""

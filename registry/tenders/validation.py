@@ -1,0 +1,97 @@
+"""Checks of a tender's specification: on every save, and the stricter ones before publication.
+
+Every problem is collected, named by its path (``lots[1].selections[3].weight``), and reported at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import msgspec
+
+from registry.requirements.content import VersionContent
+from registry.requirements.models import ModuleVersion, RequirementModule
+from registry.requirements.rendering import resolve_values
+from registry.tenders import schemas
+from registry.tenders.cpv import cpv_problem
+
+FieldError = tuple[str, str]
+Pinned = dict[tuple[str, int], tuple[RequirementModule, ModuleVersion]]
+SWITCHABLE_KINDS = frozenset({"mandatory", "award"})
+
+
+def effective_kind(selection: schemas.SelectionIn, module_kind: str) -> str:
+    return selection.kind or module_kind
+
+
+def spec_errors(spec: schemas.TenderSpec, pinned: Pinned, product_categories: list[str]) -> list[FieldError]:
+    """Problems that make a specification unusable even as a draft."""
+    errors = [(f"cpv_codes[{i}]", p) for i, code in enumerate(spec.cpv_codes) if (p := cpv_problem(code))]
+    for i, lot in enumerate(spec.lots):
+        where = f"lots[{i}]"
+        errors += [
+            (f"{where}.product_categories[{j}]", f"unknown product category {pc!r}")
+            for j, pc in enumerate(lot.product_categories)
+            if pc not in product_categories
+        ]
+        if lot.price_weight + lot.quality_weight != 100:
+            errors.append((f"{where}.price_weight", f"price {lot.price_weight} + quality {lot.quality_weight} must make 100"))
+        for j, selection in enumerate(lot.selections):
+            errors += selection_errors(f"{where}.selections[{j}]", selection, pinned)
+    return errors
+
+
+def selection_errors(where: str, selection: schemas.SelectionIn, pinned: Pinned) -> list[FieldError]:
+    found = pinned.get((selection.module_key, selection.module_version))
+    if found is None:
+        return [(f"{where}.module_version", f"{selection.module_key} has no published version {selection.module_version}")]
+    _, version = found
+    errors = []
+    if version.status == "deprecated":
+        replacement = f"; use {version.replaced_by}" if version.replaced_by else ""
+        errors.append((f"{where}.module_version", f"{selection.module_key} version {selection.module_version} is deprecated{replacement}"))
+    content = msgspec.convert(version.content, VersionContent)
+    if selection.kind and selection.kind != content.kind and not {selection.kind, content.kind} <= SWITCHABLE_KINDS:
+        errors.append((f"{where}.kind", f"a {content.kind} module cannot be used as {selection.kind}; only mandatory and award switch"))
+    kind = effective_kind(selection, content.kind)
+    if kind == "award" and not selection.weight:
+        errors.append((f"{where}.weight", "an award criterion needs a weight above 0"))
+    if kind != "award" and selection.weight:
+        errors.append((f"{where}.weight", f"only award criteria carry a weight, this is {kind}"))
+    _, value_errors = resolve_values(content.parameters, selection.parameters, prefix=f"{where}.parameters")
+    return errors + value_errors
+
+
+def publication_errors(
+    spec: schemas.TenderSpec, pinned: Pinned, *, now: datetime, min_submission_days: int
+) -> list[FieldError]:
+    """What stands between the specification and publication (participants are checked by the caller)."""
+    errors: list[FieldError] = []
+    if not spec.lots:
+        errors.append(("lots", "a tender needs at least one lot"))
+    for i, lot in enumerate(spec.lots):
+        kinds = [effective_kind(s, _module_kind(s, pinned)) for s in lot.selections]
+        if "mandatory" not in kinds:
+            errors.append((f"lots[{i}].selections", f"lot {i + 1} ({lot.title}) has no mandatory requirement"))
+        award_total = sum((s.weight or Decimal(0) for s, k in zip(lot.selections, kinds, strict=True) if k == "award"), Decimal(0))
+        if award_total != lot.quality_weight:
+            errors.append(
+                (f"lots[{i}].quality_weight", f"award weights in lot {i + 1} add up to {award_total}, not the quality share {lot.quality_weight}")
+            )
+    timeline = spec.timeline
+    if timeline.submission_deadline is None:
+        errors.append(("timeline.submission_deadline", "is required to publish"))
+    else:
+        earliest = now + timedelta(days=min_submission_days)
+        if timeline.submission_deadline < earliest:
+            errors.append(("timeline.submission_deadline", f"must be at least {min_submission_days} days after publication ({earliest:%Y-%m-%d})"))
+        if timeline.questions_deadline and timeline.questions_deadline >= timeline.submission_deadline:
+            errors.append(("timeline.questions_deadline", "must be before the submission deadline"))
+        if timeline.planned_award and timeline.planned_award <= timeline.submission_deadline:
+            errors.append(("timeline.planned_award", "must be after the submission deadline"))
+    return errors
+
+
+def _module_kind(selection: schemas.SelectionIn, pinned: Pinned) -> str:
+    return pinned[(selection.module_key, selection.module_version)][1].kind
