@@ -14,7 +14,7 @@ Language = Literal["en", "nb", "sv", "da"]
 Procedure = Literal["open", "restricted", "negotiated", "competitive_dialogue", "mini_competition", "dynamic_purchasing_system"]
 Action = Literal["open-for-participants", "publish", "close", "award", "cancel"]
 Status = Literal["draft", "open_for_participants", "published", "closed", "awarded", "cancelled"]
-Weight = Annotated[Decimal, msgspec.Meta(ge=0, le=100)]
+Weight = Annotated[float, msgspec.Meta(ge=0, le=100)]
 Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 Cpv = Annotated[str, msgspec.Meta(max_length=12)]
 
@@ -51,8 +51,8 @@ class SelectionIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
 class LotIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     title: Line
     product_categories: Annotated[list[Line], msgspec.Meta(max_length=20)] = []
-    price_weight: Weight = Decimal(40)
-    quality_weight: Weight = Decimal(60)
+    price_weight: Weight = 40
+    quality_weight: Weight = 60
     selections: Annotated[list[SelectionIn], msgspec.Meta(max_length=2000)] = []
 
 
@@ -65,7 +65,8 @@ class TenderSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     language: Language = "en"
     procedure: Procedure = "open"
     cpv_codes: Annotated[list[Cpv], msgspec.Meta(max_length=20)] = []
-    estimated_value: Annotated[Decimal, msgspec.Meta(ge=0)] | None = None
+    estimated_value: Decimal | None = None
+    """Estimated total contract value, excluding VAT."""
     currency: Currency = "EUR"
     contract_period: ContractPeriod = msgspec.field(default_factory=ContractPeriod)
     timeline: Timeline = msgspec.field(default_factory=Timeline)
@@ -84,14 +85,14 @@ class Lot(msgspec.Struct, kw_only=True):
     number: int
     title: str
     product_categories: list[str]
-    price_weight: Decimal
-    quality_weight: Decimal
+    price_weight: float
+    quality_weight: float
     selections: list[Selection]
 
 
 class LotVolume(msgspec.Struct, forbid_unknown_fields=True):
     lot: Annotated[int, msgspec.Meta(ge=1)]
-    quantity: Annotated[Decimal, msgspec.Meta(ge=0)]
+    quantity: Annotated[float, msgspec.Meta(ge=0, le=1e9)]
     unit: Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
 
@@ -126,7 +127,7 @@ class Invitation(msgspec.Struct, forbid_unknown_fields=True):
 class AggregateVolume(msgspec.Struct):
     lot: int
     unit: str
-    quantity: Decimal
+    quantity: float
     participants: int
 
 

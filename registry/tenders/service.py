@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from decimal import Decimal
 from uuid import UUID
 
 import msgspec
@@ -260,12 +259,12 @@ def _answer_errors(answer: schemas.Participation, lot_count: int) -> list[tuple[
 
 
 def aggregate_volumes(participants: list[TenderParticipant]) -> list[schemas.AggregateVolume]:
-    totals: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
+    totals: dict[tuple[int, str], list[float]] = defaultdict(list)
     for participant in participants:
         if participant.status == "confirmed":
             for volume in participant.volumes:
-                totals[(int(volume["lot"]), volume["unit"])].append(Decimal(str(volume["quantity"])))
-    return [schemas.AggregateVolume(lot, unit, sum(q, Decimal(0)), len(q)) for (lot, unit), q in sorted(totals.items())]
+                totals[(int(volume["lot"]), volume["unit"])].append(volume["quantity"])
+    return [schemas.AggregateVolume(lot, unit, sum(q), len(q)) for (lot, unit), q in sorted(totals.items())]
 
 
 # --- lifecycle ----------------------------------------------------------------------------------

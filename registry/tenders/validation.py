@@ -6,7 +6,6 @@ Every problem is collected, named by its path (``lots[1].selections[3].weight``)
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 import msgspec
 
@@ -21,6 +20,11 @@ Pinned = dict[tuple[str, int], tuple[RequirementModule, ModuleVersion]]
 SWITCHABLE_KINDS = frozenset({"mandatory", "award"})
 
 
+def same_weight(a: float, b: float) -> bool:
+    """Weights are percentage points; sums of a few decimals are compared to a hundredth."""
+    return abs(a - b) < 0.005
+
+
 def effective_kind(selection: schemas.SelectionIn, module_kind: str) -> str:
     return selection.kind or module_kind
 
@@ -28,6 +32,8 @@ def effective_kind(selection: schemas.SelectionIn, module_kind: str) -> str:
 def spec_errors(spec: schemas.TenderSpec, pinned: Pinned, product_categories: list[str]) -> list[FieldError]:
     """Problems that make a specification unusable even as a draft."""
     errors = [(f"cpv_codes[{i}]", p) for i, code in enumerate(spec.cpv_codes) if (p := cpv_problem(code))]
+    if spec.estimated_value is not None and not spec.estimated_value >= 0:
+        errors.append(("estimated_value", "must be a non-negative amount"))
     for i, lot in enumerate(spec.lots):
         where = f"lots[{i}]"
         errors += [
@@ -35,8 +41,8 @@ def spec_errors(spec: schemas.TenderSpec, pinned: Pinned, product_categories: li
             for j, pc in enumerate(lot.product_categories)
             if pc not in product_categories
         ]
-        if lot.price_weight + lot.quality_weight != 100:
-            errors.append((f"{where}.price_weight", f"price {lot.price_weight} + quality {lot.quality_weight} must make 100"))
+        if not same_weight(lot.price_weight + lot.quality_weight, 100):
+            errors.append((f"{where}.price_weight", f"price {lot.price_weight:g} + quality {lot.quality_weight:g} must make 100"))
         for j, selection in enumerate(lot.selections):
             errors += selection_errors(f"{where}.selections[{j}]", selection, pinned)
     return errors
@@ -74,10 +80,10 @@ def publication_errors(
         kinds = [effective_kind(s, _module_kind(s, pinned)) for s in lot.selections]
         if "mandatory" not in kinds:
             errors.append((f"lots[{i}].selections", f"lot {i + 1} ({lot.title}) has no mandatory requirement"))
-        award_total = sum((s.weight or Decimal(0) for s, k in zip(lot.selections, kinds, strict=True) if k == "award"), Decimal(0))
-        if award_total != lot.quality_weight:
+        award_total = sum(s.weight or 0 for s, k in zip(lot.selections, kinds, strict=True) if k == "award")
+        if not same_weight(award_total, lot.quality_weight):
             errors.append(
-                (f"lots[{i}].quality_weight", f"award weights in lot {i + 1} add up to {award_total}, not the quality share {lot.quality_weight}")
+                (f"lots[{i}].quality_weight", f"award weights in lot {i + 1} add up to {award_total:g}, not the quality share {lot.quality_weight:g}")
             )
     timeline = spec.timeline
     if timeline.submission_deadline is None:
