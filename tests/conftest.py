@@ -63,8 +63,10 @@ async def database_url(migrated_template: Path | None, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=database_url, bootstrap_admin_token=ADMIN_TOKEN, seed_library=False)
+def settings(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Settings:
+    """Settings for one test; ``@pytest.mark.starter_library`` imports the starter library at start."""
+    seed = request.node.get_closest_marker("starter_library") is not None
+    return Settings(data_dir=tmp_path, database_url=database_url, bootstrap_admin_token=ADMIN_TOKEN, seed_library=seed)
 
 
 @pytest.fixture

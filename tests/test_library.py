@@ -7,16 +7,10 @@ import copy
 import pytest
 
 from registry.requirements.content import LANGUAGES
-from registry.settings import Settings
 from tests.support import Api, problem
 
+pytestmark = pytest.mark.starter_library
 STARTER_CATEGORIES = ("evidence_of_effect", "interoperability", "information_security", "consent")
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """The starter library is imported at start."""
-    return Settings(**{**{f: getattr(settings, f) for f in settings.__struct_fields__}, "seed_library": True})
 
 
 @pytest.fixture

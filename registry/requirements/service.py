@@ -362,4 +362,4 @@ async def newest_published(session: AsyncSession, keys: set[str]) -> dict[str, i
         .where(RequirementModule.key.in_(keys), ModuleVersion.status == "published")
         .group_by(RequirementModule.key)
     )
-    return dict(rows.tuples().all())
+    return {key: version for key, version in rows}

@@ -73,7 +73,7 @@ class TenderSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     lots: Annotated[list[LotIn], msgspec.Meta(max_length=50)] = []
 
 
-class Selection(SelectionIn, kw_only=True):
+class Selection(SelectionIn, kw_only=True, omit_defaults=False):
     position: int
     module_kind: Kind
     """The module's own kind; ``kind`` is what the tender uses."""

@@ -211,7 +211,7 @@ async def withdraw_invitation(session: AsyncSession, actor: Principal, tender_id
         raise NotFound(f"organization {organization_id} is not invited to this tender")
     await session.delete(participant)
     _touch(tender)
-    record(session, actor, "tender.uninvite", "tender", tender.id, organization_id=str(organization_id))
+    record(session, actor, "tender.uninvite", "tender", tender.id, organization_id=tender.owner_id, municipality_id=str(organization_id))
     return tender
 
 
@@ -234,7 +234,7 @@ async def respond(session: AsyncSession, actor: Principal, tender_id: UUID, orga
     participant.volumes = [msgspec.to_builtins(v) for v in answer.volumes]
     participant.responded_at = utcnow()
     _touch(tender)
-    record(session, actor, f"tender.participant.{answer.decision}", "tender", tender.id, organization_id=organization_id)
+    record(session, actor, f"tender.participant.{answer.decision}", "tender", tender.id, organization_id=tender.owner_id, municipality_id=str(organization_id))
     return tender
 
 

@@ -111,6 +111,9 @@ def _gps_requirements() -> tuple[Requirement, ...]:
     )
 
 
+ALARMS, TRACKERS = (420, 260, 310, 120), (40, 25, 30, 10)  # per municipality, lots 1 and 2
+
+
 def _volumes(alarms: int, trackers: int) -> tuple[Volume, ...]:
     return (Volume(lot_id="lot-1", quantity=alarms, unit="stk"), Volume(lot_id="lot-2", quantity=trackers, unit="stk"))
 
@@ -118,9 +121,9 @@ def _volumes(alarms: int, trackers: int) -> tuple[Volume, ...]:
 def sample_tender(language: Language = "nb", *, draft: bool = False, amendments: tuple[Amendment, ...] = ()) -> TenderDocument:
     """A joint tender of a Norwegian federation: four municipalities, two lots, 14 requirements."""
     participants = tuple(
-        Participant(party=party, contact_name=f"Kontakt {party.name.split()[0]}", contact_email=f"innkjop@{n}.kommune.no",
+        Participant(party=party, contact_name=f"Kontakt {party.name.split()[0]}", contact_email=f"innkjop@{party.id}.kommune.no",
                     mandate_date=date(2026, 1, 10 + n), volumes=_volumes(alarms, trackers))
-        for n, (party, alarms, trackers) in enumerate(zip(MUNICIPALITIES, (420, 260, 310, 120), (40, 25, 30, 10), strict=True))
+        for n, (party, alarms, trackers) in enumerate(zip(MUNICIPALITIES, ALARMS, TRACKERS, strict=True))
     )
     return TenderDocument(
         language=language,

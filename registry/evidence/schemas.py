@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, get_type_hints
+from uuid import UUID
+
+import msgspec
+
+from registry.requirements.content import LangText, ModuleKey
+from registry.schemas import Line, Text
+
+Key = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9_]+$", max_length=64)]
+"""A key of a library vocabulary (product category, study design, outcome domain)."""
+MdrClass = Literal["none", "I", "IIa", "IIb", "III"]
+EvidenceType = Literal[
+    "study",
+    "benefit_realisation_report",
+    "user_survey",
+    "certificate",
+    "test_report",
+    "dpia",
+    "data_processing_agreement",
+    "declaration",
+]
+"""Evidence item types; each is a ``document_types`` key of the library catalogue, the vocabulary evidence rules use."""
+Country = Literal["NO", "SE", "DK", "FI", "other"]
+Visibility = Literal["public", "buyers", "confidential"]
+ReviewOutcome = Literal["accepted", "rejected", "clarification_needed"]
+ReviewState = Literal["unreviewed", "accepted", "rejected", "clarification_needed"]
+PublicationRef = Annotated[str, msgspec.Meta(max_length=500, pattern=r"^(10\.\d{4,9}/\S+|https?://\S+)$")]
+"""A DOI (``10.1234/abc``) or an http(s) URL."""
+
+
+def _partial(struct: type[msgspec.Struct], name: str) -> Any:
+    """``struct`` with every field optional and ``UNSET`` when not given: the body of a PATCH."""
+    hints = get_type_hints(struct, include_extras=True)
+    fields = [(f, hints[f] | msgspec.UnsetType, msgspec.UNSET) for f in struct.__struct_fields__]
+    return msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True, module=__name__)
+
+
+class ProductCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Line
+    model: Line
+    """Model and version, e.g. ``Safe@Home 4 (firmware 4.2)``."""
+    categories: Annotated[list[Key], msgspec.Meta(min_length=1, max_length=8)]
+    """Product category keys of the library catalogue."""
+    ce_marked: bool = False
+    mdr_class: MdrClass = "none"
+    """Medical-device class under the MDR; anything but ``none`` needs ``ce_marked``."""
+    description: Text | None = None
+
+
+ProductUpdate = _partial(ProductCreate, "ProductUpdate")
+
+
+class Product(msgspec.Struct):
+    id: UUID
+    supplier_id: UUID
+    name: str
+    model: str
+    categories: list[str]
+    ce_marked: bool
+    mdr_class: MdrClass
+    description: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Outcome(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True):
+    domain: Key
+    """An ``outcome_domains`` key of the library catalogue."""
+    measure: Line
+    result: float
+    sample_size: Annotated[int, msgspec.Meta(ge=1, le=100_000_000)]
+    baseline: float | None = None
+    unit: Line | None = None
+    period: Line | None = None
+    """How long the outcome was measured over, e.g. ``12 months``."""
+    comparator: Line | None = None
+    """What the result is compared with, e.g. ``usual care``."""
+
+
+class Setting(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True):
+    country: Country | None = None
+    municipalities: Annotated[list[Line], msgspec.Meta(max_length=100)] = []
+    care_setting: Line | None = None
+    """E.g. ``home care``, ``nursing home``."""
+
+
+class EvidenceCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    type: EvidenceType
+    title: Line
+    summary: Text | None = None
+    study_design: Key | None = None
+    """A ``study_designs`` key of the library catalogue."""
+    outcomes: Annotated[list[Outcome], msgspec.Meta(max_length=50)] = []
+    setting: Setting | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    """When the study ended; the age rules count from it."""
+    funding: Line | None = None
+    independent: bool = False
+    """Carried out and funded independently of the supplier."""
+    publication: PublicationRef | None = None
+    issuer: Line | None = None
+    standard: Line | None = None
+    """For certificates and test reports, e.g. ``ISO/IEC 27001:2022``."""
+    valid_from: date | None = None
+    valid_until: date | None = None
+    module_keys: Annotated[list[ModuleKey], msgspec.Meta(max_length=50)] = []
+    """Requirement modules this item claims to satisfy."""
+    visibility: Visibility = "buyers"
+    tender_ids: Annotated[list[UUID], msgspec.Meta(max_length=50)] = []
+    """For ``confidential`` items: the tenders whose buyers may see it."""
+
+
+EvidenceUpdate = _partial(EvidenceCreate, "EvidenceUpdate")
+
+
+class Review(msgspec.Struct):
+    id: UUID
+    kind: Literal["review", "reset"]
+    """``reset``: the supplier edited the item, which made it unreviewed again."""
+    outcome: ReviewState
+    comment: str | None
+    user_id: UUID | None
+    organization_id: UUID | None
+    at: datetime
+
+
+class ReviewCreate(msgspec.Struct, forbid_unknown_fields=True):
+    outcome: ReviewOutcome
+    comment: Text | None = None
+    """Required unless the outcome is ``accepted``."""
+
+
+class Attachment(msgspec.Struct):
+    id: UUID
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    created_at: datetime
+
+
+class EvidenceItem(msgspec.Struct, kw_only=True):
+    id: UUID
+    product_id: UUID
+    supplier_id: UUID
+    type: EvidenceType
+    title: str
+    summary: str | None
+    study_design: str | None
+    outcomes: list[Outcome]
+    setting: Setting | None
+    period_start: date | None
+    period_end: date | None
+    funding: str | None
+    independent: bool
+    publication: str | None
+    issuer: str | None
+    standard: str | None
+    valid_from: date | None
+    valid_until: date | None
+    module_keys: list[str]
+    visibility: Visibility
+    tender_ids: list[UUID]
+    review_state: ReviewState | None
+    """None for callers who may not see reviews (other suppliers)."""
+    reviews: list[Review]
+    attachments: list[Attachment]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ModuleRef(msgspec.Struct, forbid_unknown_fields=True):
+    key: ModuleKey
+    version: Annotated[int, msgspec.Meta(ge=1, le=10_000)]
+
+
+class FitRequest(msgspec.Struct, forbid_unknown_fields=True):
+    modules: Annotated[list[ModuleRef], msgspec.Meta(min_length=1, max_length=50)]
+    submission_deadline: date | None = None
+    """The date certificate validity and evidence age are judged at; today when not given."""
+
+
+class ItemRef(msgspec.Struct):
+    id: UUID
+    title: str
+    type: str
+    review_state: str
+    unreviewed: bool
+    claimed: bool
+    """The item lists this module among those it claims to satisfy."""
+
+
+class ClauseFit(msgspec.Struct):
+    clause: str
+    """The evidence-rule field, e.g. ``min_study_design``."""
+    requirement: Any
+    """The rule's value for it."""
+    met: bool
+    items: list[ItemRef]
+    """Items that satisfy this clause on their own."""
+    reason: str | None
+    """Why not, when not met."""
+
+
+class ModuleFit(msgspec.Struct):
+    key: str
+    version: int
+    title: LangText
+    met: bool
+    qualifying: list[ItemRef]
+    """Items that satisfy every clause at once: the rule is met when there is at least one."""
+    reason: str | None
+    clauses: list[ClauseFit]
+
+
+class FitReport(msgspec.Struct):
+    product_id: UUID
+    reference_date: date
+    met: bool
+    modules: list[ModuleFit]

@@ -1,0 +1,105 @@
+"""A federation with member municipalities, an outsider, a supplier, and a two-lot tender specification."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tests.support import Api
+
+
+def spec(reference: str = "VTF-2027-01", days: int = 45) -> dict[str, Any]:
+    now = datetime.now(UTC).replace(microsecond=0)
+    return {
+        "reference": reference,
+        "title": "Digital social alarms and GPS alarms",
+        "description": "Joint procurement of alarms for home-dwelling citizens.",
+        "language": "nb",
+        "procedure": "open",
+        "cpv_codes": ["33196200-2", "85311100-3"],
+        "estimated_value": "12500000",
+        "currency": "NOK",
+        "contract_period": {"start": "2027-06-01", "end": "2031-05-31", "options": "2 + 1 + 1 years"},
+        "timeline": {
+            "questions_deadline": (now + timedelta(days=days - 10)).isoformat(),
+            "submission_deadline": (now + timedelta(days=days)).isoformat(),
+            "planned_award": (now + timedelta(days=days + 20)).isoformat(),
+        },
+        "lots": [
+            {
+                "title": "Digital social alarms",
+                "product_categories": ["digital_social_alarm"],
+                "price_weight": 40,
+                "quality_weight": 60,
+                "selections": [
+                    {"module_key": "INTEROP-ALARM-PROTOCOL", "module_version": 1, "parameters": {"delivery_seconds": 20}},
+                    {"module_key": "SEC-ISO27001-CERTIFICATE", "module_version": 1},
+                    {"module_key": "EVID-STUDY-STRENGTH-AWARD", "module_version": 1, "weight": 35},
+                    {"module_key": "INTEROP-IHE-ACM-FORWARDING", "module_version": 1, "weight": 25, "note": "Staff phones"},
+                    {"module_key": "SEC-DATA-PROCESSING-AGREEMENT", "module_version": 1},
+                ],
+            },
+            {
+                "title": "GPS alarms",
+                "product_categories": ["gps_alarm"],
+                "price_weight": 50,
+                "quality_weight": 50,
+                "selections": [
+                    {"module_key": "CONSENT-LOCATION-ON-REQUEST", "module_version": 1},
+                    {"module_key": "CONSENT-LOCATION-GEOFENCE", "module_version": 1, "weight": 30},
+                    {"module_key": "EVID-FALLS-REDUCTION", "module_version": 1, "kind": "mandatory"},
+                    {"module_key": "CONSENT-NEXT-OF-KIN-ACCESS", "module_version": 1, "weight": 20},
+                ],
+            },
+        ],
+    }
+
+
+def confirmation(volumes: list[tuple[int, float]]) -> dict[str, Any]:
+    return {
+        "decision": "confirmed",
+        "contact_name": "Kari Nordmann",
+        "contact_email": "kari@kommune.example",
+        "mandate": True,
+        "mandate_decision_date": "2026-10-15",
+        "volumes": [{"lot": lot, "quantity": quantity, "unit": "units"} for lot, quantity in volumes],
+    }
+
+
+@dataclass
+class World:
+    admin: Api
+    federation: dict
+    coordinator: Api
+    members: list[dict]
+    officers: list[Api]
+    outsider: dict
+    outsider_officer: Api
+    supplier: Api
+    other_coordinator: Api
+
+
+async def build_world(admin: Api) -> World:
+    federation = await admin.create_org("federation", name="Vestlandet velferdsteknologi")
+    coordinator = await admin.create_user(federation["id"], "federation_coordinator")
+    members, officers = [], []
+    for name in ("Askøy kommune", "Bjørnafjorden kommune", "Voss herad"):
+        town = await admin.create_org("municipality", name=name)
+        members.append(town)
+        officers.append(await admin.create_user(town["id"], "procurement_officer"))
+        await coordinator.post(f"/api/v1/organizations/{federation['id']}/members", json={"municipality_id": town["id"]})
+    outsider = await admin.create_org("municipality", name="Tromsø kommune")
+    supplier_org = await admin.create_org("supplier")
+    other_federation = await admin.create_org("federation")
+    return World(
+        admin=admin,
+        federation=federation,
+        coordinator=coordinator,
+        members=members,
+        officers=officers,
+        outsider=outsider,
+        outsider_officer=await admin.create_user(outsider["id"], "procurement_officer"),
+        supplier=await admin.create_user(supplier_org["id"], "supplier_editor"),
+        other_coordinator=await admin.create_user(other_federation["id"], "federation_coordinator"),
+    )

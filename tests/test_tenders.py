@@ -1,0 +1,225 @@
+"""Tenders and joint procurement through the API."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.support import Api, problem
+from tests.tender_world import World, build_world, confirmation, spec
+
+pytestmark = pytest.mark.starter_library
+
+
+@pytest.fixture
+async def world(admin: Api) -> World:
+    return await build_world(admin)
+
+
+async def create(api: Api, body: dict | None = None) -> dict:
+    response = await api.post("/api/v1/tenders", json=body or spec())
+    assert response.status_code == 201, response.text
+    return response.json() | {"etag": response.headers["etag"]}
+
+
+async def act(api: Api, tender: dict, method: str, suffix: str = "", **kwargs) -> dict:
+    """A write with the tender's current ETag; returns the new representation with its ETag."""
+    response = await api.request(method, f"/api/v1/tenders/{tender['id']}{suffix}", headers={"If-Match": tender["etag"]}, **kwargs)
+    assert response.status_code in (200, 201), response.text
+    return response.json() | {"etag": response.headers["etag"]}
+
+
+async def joint_tender_ready_to_publish(world: World) -> dict:
+    tender = await create(world.coordinator)
+    tender = await act(world.coordinator, tender, "POST", "/participants", json={"organization_ids": [m["id"] for m in world.members]})
+    tender = await act(world.coordinator, tender, "POST", "/open-for-participants")
+    for officer, member, volumes in zip(world.officers, world.members, ([(1, 120), (2, 40)], [(1, 80), (2, 15)], [(1, 45)]), strict=True):
+        response = await officer.put(f"/api/v1/tenders/{tender['id']}/participants/{member['id']}", json=confirmation(volumes))
+        assert response.status_code == 200, response.text
+    response = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}")
+    return response.json() | {"etag": response.headers["etag"]}
+
+
+async def test_federation_runs_a_joint_tender_end_to_end(world: World) -> None:
+    tender = await joint_tender_ready_to_publish(world)
+    assert tender["joint"] and [p["status"] for p in tender["participants"]] == ["confirmed"] * 3
+    assert {(v["lot"], v["quantity"], v["participants"]) for v in tender["volumes"]} == {(1, 245, 3), (2, 55, 2)}
+    assert tender["lots"][0]["selections"][2]["kind"] is None and tender["lots"][0]["selections"][2]["module_kind"] == "award"
+
+    published = await act(world.coordinator, tender, "POST", "/publish")
+    assert published["status"] == "published" and published["published_at"]
+    problem(await world.coordinator.put(f"/api/v1/tenders/{tender['id']}", json=spec(), headers={"If-Match": published["etag"]}), 409)
+
+    later = (datetime.now(UTC) + timedelta(days=60)).replace(microsecond=0).isoformat()
+    timeline = published["timeline"] | {"submission_deadline": later, "planned_award": (datetime.now(UTC) + timedelta(days=80)).isoformat()}
+    amended = await act(
+        world.coordinator, published, "POST", "/amendments",
+        json={"summary": "Submission deadline moved by two weeks", "reason": "Questions from suppliers", "timeline": timeline},
+    )  # fmt: skip
+    assert amended["document_version"] == 2
+    assert amended["amendments"][0] | {"created_at": None} == {
+        "number": 1, "document_version": 2, "summary": "Submission deadline moved by two weeks",
+        "reason": "Questions from suppliers", "changed": ["timeline"], "created_at": None,
+    }  # fmt: skip
+    closed = await act(world.coordinator, amended, "POST", "/close")
+    assert [h["to_status"] for h in closed["history"]] == ["draft", "open_for_participants", "published", "closed"]
+    assert all(h["actor_user_id"] == world.coordinator.user["id"] for h in closed["history"])
+    awarded = await act(world.coordinator, closed, "POST", "/award")
+    assert awarded["status"] == "awarded"
+    problem(await world.coordinator.post(f"/api/v1/tenders/{tender['id']}/cancel", headers={"If-Match": awarded["etag"]}), 409)
+
+
+async def test_publication_lists_every_problem_at_once(world: World, admin: Api) -> None:
+    body = spec(days=5)
+    body["timeline"]["questions_deadline"] = body["timeline"]["planned_award"]
+    body["lots"][0]["selections"] = [s for s in body["lots"][0]["selections"] if s.get("weight")]
+    body["lots"][1]["selections"][1]["weight"] = 10
+    tender = await create(world.coordinator, body)
+    tender = await act(world.coordinator, tender, "POST", "/participants", json={"organization_ids": [world.members[0]["id"]]})
+    response = await world.coordinator.post(f"/api/v1/tenders/{tender['id']}/publish", headers={"If-Match": tender["etag"]})
+    errors = {(e["field"], e["message"].split(" ")[0]) for e in problem(response, 422)["errors"]}
+    fields = {f for f, _ in errors}
+    assert {
+        "lots[0].selections", "lots[1].quality_weight", "timeline.submission_deadline",
+        "timeline.questions_deadline", "participants",
+    } <= fields  # fmt: skip
+    empty = await create(world.coordinator, spec("EMPTY-1") | {"lots": []})
+    body = problem(await world.coordinator.post(f"/api/v1/tenders/{empty['id']}/publish", headers={"If-Match": empty["etag"]}), 422)
+    assert {"lots", "participants"} <= {e["field"] for e in body["errors"]}
+    current = (await world.coordinator.get(f"/api/v1/tenders/{tender['id']}")).json()
+    assert current["status"] == "draft"
+
+
+async def test_selection_errors_name_lot_and_selection(world: World) -> None:
+    body = spec()
+    body["lots"][0]["selections"][0]["parameters"] = {"delivery_seconds": 999, "colour": "red"}
+    body["lots"][1]["selections"][0]["kind"] = "award"
+    body["lots"][1]["selections"][2]["module_version"] = 9
+    body["lots"][0]["selections"][1]["weight"] = 5
+    body["lots"][1]["product_categories"] = ["jetpacks"]
+    body["cpv_codes"] = ["33196200-3", "nonsense"]
+    errors = {e["field"]: e["message"] for e in problem(await world.coordinator.post("/api/v1/tenders", json=body), 422)["errors"]}
+    assert errors == {
+        "cpv_codes[0]": "check digit should be 2",
+        "cpv_codes[1]": "must look like 33196200-2 (eight digits, a hyphen, a check digit)",
+        "lots[0].selections[0].parameters.colour": "is not a parameter of this version",
+        "lots[0].selections[0].parameters.delivery_seconds": "must be at most 120",
+        "lots[0].selections[1].weight": "only award criteria carry a weight, this is qualification",
+        "lots[1].product_categories[0]": "unknown product category 'jetpacks'",
+        "lots[1].selections[0].weight": "an award criterion needs a weight above 0",
+        "lots[1].selections[2].module_version": "EVID-FALLS-REDUCTION has no published version 9",
+    }
+    bad_kind = spec()
+    bad_kind["lots"][0]["selections"][1]["kind"] = "award"
+    errors = problem(await world.coordinator.post("/api/v1/tenders", json=bad_kind), 422)["errors"]
+    assert errors[0]["field"] == "lots[0].selections[1].kind"
+    naive = spec()
+    naive["timeline"]["submission_deadline"] = "2027-03-01T12:00:00"
+    problem(await world.coordinator.post("/api/v1/tenders", json=naive), 400)
+    assert (await world.coordinator.get("/api/v1/tenders")).json()["total"] == 0
+
+
+async def test_concurrency_and_preconditions(world: World) -> None:
+    tender = await create(world.coordinator)
+    path = f"/api/v1/tenders/{tender['id']}"
+    problem(await world.coordinator.put(path, json=spec()), 428)
+    updated = await act(world.coordinator, tender, "PUT", json=spec() | {"title": "Alarms, second draft"})
+    body = problem(await world.coordinator.put(path, json=spec() | {"title": "Lost update"}, headers={"If-Match": tender["etag"]}), 412)
+    assert body["current_etag"] == updated["etag"]
+    assert (await world.coordinator.get(path)).json()["title"] == "Alarms, second draft"
+    again = await world.coordinator.get(path, headers={"If-None-Match": updated["etag"]})
+    assert again.status_code == 304
+    problem(await world.coordinator.post("/api/v1/tenders", json=spec()), 409)
+
+
+async def test_invitations_only_for_members(world: World, admin: Api) -> None:
+    tender = await create(world.coordinator)
+    supplier_org = world.supplier.user["organization_id"]
+    response = await world.coordinator.post(
+        f"/api/v1/tenders/{tender['id']}/participants",
+        json={"organization_ids": [world.outsider["id"], supplier_org]},
+        headers={"If-Match": tender["etag"]},
+    )
+    errors = problem(response, 422)["errors"]
+    assert [e["field"] for e in errors] == ["organization_ids[0]", "organization_ids[1]"]
+    assert "not a member of Vestlandet velferdsteknologi" in errors[0]["message"]
+
+
+async def test_participants_answer_only_for_themselves(world: World) -> None:
+    tender = await create(world.coordinator)
+    tender = await act(world.coordinator, tender, "POST", "/participants", json={"organization_ids": [m["id"] for m in world.members[:2]]})
+    first, second = world.members[:2]
+    problem(await world.officers[0].get(f"/api/v1/tenders/{tender['id']}"), 404)  # not opened yet
+    tender = await act(world.coordinator, tender, "POST", "/open-for-participants")
+    seen = await world.officers[0].get(f"/api/v1/tenders/{tender['id']}")
+    assert seen.status_code == 200 and all(p["contact_email"] is None for p in seen.json()["participants"])
+    assert [t["id"] for t in (await world.officers[0].get("/api/v1/tenders")).json()["items"]] == [tender["id"]]
+    problem(await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{second['id']}", json=confirmation([(1, 1)])), 404)
+    problem(await world.officers[0].put(f"/api/v1/tenders/{tender['id']}", json=spec(), headers={"If-Match": tender["etag"]}), 403)
+    incomplete = confirmation([(3, 5)]) | {"mandate": False}
+    errors = problem(await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{first['id']}", json=incomplete), 422)["errors"]
+    assert {e["field"] for e in errors} == {"mandate", "volumes[0].lot"}
+    negative = confirmation([(1, -5)])
+    problem(await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{first['id']}", json=negative), 400)
+    declined = await world.officers[1].put(f"/api/v1/tenders/{tender['id']}/participants/{second['id']}", json={"decision": "declined"})
+    assert declined.status_code == 200
+    own = next(p for p in declined.json()["participants"] if p["organization_id"] == second["id"])
+    assert own["status"] == "declined"
+
+
+async def test_outsiders_see_nothing_until_published(world: World) -> None:
+    tender = await joint_tender_ready_to_publish(world)
+    path = f"/api/v1/tenders/{tender['id']}"
+    for stranger in (world.outsider_officer, world.supplier, world.other_coordinator):
+        problem(await stranger.get(path), 404)
+        assert (await stranger.get("/api/v1/tenders")).json()["total"] == 0
+    problem(await world.other_coordinator.post(f"{path}/publish", headers={"If-Match": tender["etag"]}), 404)
+    published = await act(world.coordinator, tender, "POST", "/publish")
+    seen = (await world.supplier.get(path)).json()
+    assert seen["status"] == "published" and all(p["contact_name"] is None for p in seen["participants"])
+    assert [t["id"] for t in (await world.supplier.get("/api/v1/tenders", params={"status": "published"})).json()["items"]] == [tender["id"]]
+    problem(await world.other_coordinator.post(f"{path}/close", headers={"If-Match": published["etag"]}), 403)
+    problem(await world.supplier.post(f"{path}/close", headers={"If-Match": published["etag"]}), 403)
+
+
+async def test_municipality_leads_a_joint_tender_outside_a_federation(world: World) -> None:
+    lead = world.officers[0]
+    tender = await create(lead, spec("ASK-2027-7"))
+    invited = [world.outsider["id"], world.members[1]["id"]]
+    tender = await act(lead, tender, "POST", "/participants", json={"organization_ids": invited})
+    tender = await act(lead, tender, "POST", "/open-for-participants")
+    answer = await world.outsider_officer.put(f"/api/v1/tenders/{tender['id']}/participants/{world.outsider['id']}", json=confirmation([(1, 10)]))
+    assert answer.status_code == 200
+    tender = (await lead.get(f"/api/v1/tenders/{tender['id']}")).json() | {"etag": answer.headers["etag"]}
+    body = problem(await lead.post(f"/api/v1/tenders/{tender['id']}/publish", headers={"If-Match": tender["etag"]}), 422)
+    assert any("Bjørnafjorden" in e["message"] for e in body["errors"])
+    tender = await act(lead, tender, "DELETE", f"/participants/{world.members[1]['id']}")
+    assert (await act(lead, tender, "POST", "/publish"))["status"] == "published"
+
+
+async def test_newer_module_versions_are_flagged_and_upgraded(world: World, admin: Api) -> None:
+    authority = await admin.create_org("authority")
+    editor = await admin.create_user(authority["id"], "library_editor")
+    tender = await create(world.coordinator)
+    draft = await editor.post("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions")
+    content = draft.json()["content"]
+    content["parameters"][0]["max"] = 60
+    edited = await editor.put("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions/2", json=content, headers={"If-Match": draft.headers["etag"]})
+    assert (await editor.post("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions/2/publish", headers={"If-Match": edited.headers["etag"]})).status_code == 200
+
+    current = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}")
+    selection = current.json()["lots"][0]["selections"][0]
+    assert (selection["module_version"], selection["newer_version"]) == (1, 2)
+    tender = current.json() | {"etag": current.headers["etag"]}
+    problem(await world.coordinator.post(f"/api/v1/tenders/{tender['id']}/upgrades", json={"selections": ["2.1"]}, headers={"If-Match": tender["etag"]}), 422)
+    upgraded = await act(world.coordinator, tender, "POST", "/upgrades", json={"selections": ["1.1"]})
+    selection = upgraded["lots"][0]["selections"][0]
+    assert (selection["module_version"], selection["newer_version"], selection["parameters"]) == (2, None, {"delivery_seconds": 20})
+
+    too_slow = copy.deepcopy(spec("VTF-2027-02"))
+    too_slow["lots"][0]["selections"][0]["parameters"] = {"delivery_seconds": 90}
+    second = await create(world.coordinator, too_slow)
+    body = problem(await world.coordinator.post(f"/api/v1/tenders/{second['id']}/upgrades", json={}, headers={"If-Match": second["etag"]}), 422)
+    assert body["errors"] == [{"field": "lots[0].selections[0].parameters.delivery_seconds", "message": "must be at most 60"}]
