@@ -19,6 +19,7 @@ from registry.auth.routes import TokenController
 from registry.auth.service import bootstrap_admin
 from registry.db.engine import create_engine
 from registry.db.migrate import check_schema
+from registry.evidence.routes import EvidenceController, ProductController, attachment_router
 from registry.health import health
 from registry.organizations.routes import OrganizationController, UserController
 from registry.problems import EXCEPTION_HANDLERS
@@ -62,6 +63,9 @@ def create_app(settings: Settings) -> Litestar:
             AuditController,
             CatalogueController,
             ModuleController,
+            ProductController,
+            EvidenceController,
+            attachment_router(settings),
             TenderController,
         ],
         plugins=[SQLAlchemyPlugin(config=db)],

@@ -32,6 +32,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     max_upload_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 25 * 1024 * 1024
     min_submission_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 30
     """Days the submission deadline must lie after publication."""
+    public_url: str = "http://127.0.0.1:8000"
+    """Where clients reach this registry; links in exported documents point here."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @property

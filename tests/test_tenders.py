@@ -31,8 +31,8 @@ async def act(api: Api, tender: dict, method: str, suffix: str = "", **kwargs) -
     return response.json() | {"etag": response.headers["etag"]}
 
 
-async def joint_tender_ready_to_publish(world: World) -> dict:
-    tender = await create(world.coordinator)
+async def joint_tender_ready_to_publish(world: World, body: dict | None = None) -> dict:
+    tender = await create(world.coordinator, body)
     tender = await act(world.coordinator, tender, "POST", "/participants", json={"organization_ids": [m["id"] for m in world.members]})
     tender = await act(world.coordinator, tender, "POST", "/open-for-participants")
     for officer, member, volumes in zip(world.officers, world.members, ([(1, 120), (2, 40)], [(1, 80), (2, 15)], [(1, 45)]), strict=True):

@@ -3,18 +3,26 @@
 from registry.audit.models import AuditEvent
 from registry.auth.models import ApiToken
 from registry.db.base import Base
+from registry.evidence.models import Attachment, EvidenceItem, EvidenceReview, EvidenceTender, IdempotencyKey, Product, ProductCategory
 from registry.organizations.models import FederationMembership, Organization, User
 from registry.tenders.models import Tender, TenderAmendment, TenderParticipant, TenderTransition
 from registry.requirements.models import ModuleTerm, ModuleVersion, RequirementModule, VocabularyTerm
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "Base",
+    "EvidenceItem",
+    "EvidenceReview",
+    "EvidenceTender",
     "FederationMembership",
+    "IdempotencyKey",
     "ModuleTerm",
     "ModuleVersion",
     "Organization",
+    "Product",
+    "ProductCategory",
     "RequirementModule",
     "Tender",
     "TenderAmendment",

@@ -85,8 +85,8 @@ class _Clause:
     name: str
     requirement: Any
     holds: Callable[[Facts], bool]
-    explain: Callable[[list[Facts]], str]
-    """Why no item of the (non-empty) pool holds."""
+    explain: Callable[[list[Facts]], str] | None = None
+    """Why none of the items of an allowed type holds; ``evidence_types`` needs none, as it fails only when there are none."""
 
 
 def evaluate(subject: Subject, items: Sequence[Facts], context: Context) -> ModuleFit:
@@ -99,7 +99,7 @@ def evaluate(subject: Subject, items: Sequence[Facts], context: Context) -> Modu
     for clause in clauses:
         pool = counted if clause.name == "evidence_types" else typed
         hits = [i for i in pool if clause.holds(i)]
-        reason = None if hits else clause.explain(pool) if pool else _nothing_of_type(rule, items)
+        reason = None if hits else clause.explain(typed) if typed and clause.explain else _nothing_of_type(rule, items)
         results.append(ClauseFit(clause.name, clause.requirement, bool(hits), _refs(hits, subject.key), reason))
     qualifying = [i for i in typed if all(c.holds(i) for c in clauses)]
     return ModuleFit(
@@ -140,7 +140,9 @@ def _nothing_of_type(rule: EvidenceRule, items: Sequence[Facts]) -> str:
     allowed = [i for i in items if not rule.evidence_types or i.type in rule.evidence_types]
     reason = f"no evidence of type {_either(rule.evidence_types)}" if rule.evidence_types else "no evidence"
     rejected = sum(i.review_state == "rejected" for i in allowed)
-    return f"{reason}; {rejected} rejected item{'s' * (rejected != 1)} do{'es' * (rejected == 1)} not count" if rejected else reason
+    if not rejected:
+        return reason
+    return f"{reason}; {'1 rejected item does' if rejected == 1 else f'{rejected} rejected items do'} not count"
 
 
 def _clauses(rule: EvidenceRule, context: Context) -> list[_Clause]:
@@ -149,7 +151,7 @@ def _clauses(rule: EvidenceRule, context: Context) -> list[_Clause]:
     clauses = []
     if rule.evidence_types:
         types = set(rule.evidence_types)
-        clauses.append(_Clause("evidence_types", rule.evidence_types, lambda i: i.type in types, lambda _: ""))
+        clauses.append(_Clause("evidence_types", rule.evidence_types, lambda i: i.type in types))
     if rule.min_study_design:
         clauses.append(_design_clause(rule.min_study_design, context.study_designs, noun))
     if rule.outcome_domains:

@@ -13,7 +13,8 @@ from registry.auth.principal import Principal, Role
 from registry.http import conditional
 from registry.problems import problem_responses
 from registry.schemas import Limit, Offset, Page
-from registry.tenders import schemas, service
+from registry.db.base import utcnow
+from registry.tenders import schemas, service, snapshot
 from registry.tenders.models import Tender
 from registry.organizations.models import Organization
 
@@ -115,6 +116,33 @@ class TenderController(Controller):
         """Correct a published tender: what changed and why; bumps the document version."""
         tender = await service.amend(db_session, request.user, tender_id, data, if_match)
         return await _respond(request, db_session, *await service.visible_tender(db_session, request.user, tender.id), status_code=201)
+
+    @get(
+        "/{tender_id:uuid}/exports/{export_format:str}",
+        operation_id="ExportTender",
+        guards=[AUTHENTICATED],
+        responses=problem_responses(404, 422),
+        media_type="application/octet-stream",
+    )
+    async def export(
+        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], export_format: FromPath[schemas.ExportFormat]
+    ) -> Response[bytes]:
+        """The tender document (`docx`), the supplier response form (`xlsx`) or the OCDS release package (`ocds`).
+
+        Drafts are marked DRAFT; a published tender exports exactly as published, with its amendments.
+        """
+        tender, owner = await service.visible_tender(db_session, request.user, tender_id)
+        settings = request.app.state.settings
+        result = await snapshot.export(db_session, tender, owner, export_format, now=utcnow(), base_url=settings.public_url)
+        return Response(
+            result.content,
+            media_type=result.media_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{result.filename}"',
+                "X-Content-Type-Options": "nosniff",
+                "ETag": service.etag(tender),
+            },
+        )
 
     @post("/{tender_id:uuid}/{action:str}", operation_id="ChangeTenderStatus", guards=[BUYERS], responses=WRITE_ERRORS, status_code=200)
     async def change_status(

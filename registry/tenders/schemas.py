@@ -12,10 +12,11 @@ from registry.schemas import Email, Line, Text
 
 Language = Literal["en", "nb", "sv", "da"]
 Procedure = Literal["open", "restricted", "negotiated", "competitive_dialogue", "mini_competition", "dynamic_purchasing_system"]
+ExportFormat = Literal["docx", "xlsx", "ocds"]
 Action = Literal["open-for-participants", "publish", "close", "award", "cancel"]
 Status = Literal["draft", "open_for_participants", "published", "closed", "awarded", "cancelled"]
 Weight = Annotated[float, msgspec.Meta(ge=0, le=100)]
-Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+Currency = Literal["NOK", "SEK", "DKK", "EUR"]
 Cpv = Annotated[str, msgspec.Meta(max_length=12)]
 
 
@@ -92,7 +93,7 @@ class Lot(msgspec.Struct, kw_only=True):
 
 class LotVolume(msgspec.Struct, forbid_unknown_fields=True):
     lot: Annotated[int, msgspec.Meta(ge=1)]
-    quantity: Annotated[float, msgspec.Meta(ge=0, le=1e9)]
+    quantity: Annotated[int, msgspec.Meta(ge=0, le=1_000_000_000)]
     unit: Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
 
@@ -127,7 +128,7 @@ class Invitation(msgspec.Struct, forbid_unknown_fields=True):
 class AggregateVolume(msgspec.Struct):
     lot: int
     unit: str
-    quantity: float
+    quantity: int
     participants: int
 
 

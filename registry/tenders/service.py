@@ -259,7 +259,7 @@ def _answer_errors(answer: schemas.Participation, lot_count: int) -> list[tuple[
 
 
 def aggregate_volumes(participants: list[TenderParticipant]) -> list[schemas.AggregateVolume]:
-    totals: dict[tuple[int, str], list[float]] = defaultdict(list)
+    totals: dict[tuple[int, str], list[int]] = defaultdict(list)
     for participant in participants:
         if participant.status == "confirmed":
             for volume in participant.volumes:

@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, Router, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, MultipartBody, QueryParameter
+from litestar.response import Stream
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.guards import AUTHENTICATED, allow
+from registry.auth.principal import Principal, Role
+from registry.evidence import schemas, service
+from registry.evidence.files import content_disposition
+from registry.evidence.models import Product
+from registry.evidence.storage import LocalFileStore
+from registry.http import conditional
+from registry.problems import problem_responses
+from registry.schemas import Limit, Offset, Page, Search
+from registry.settings import Settings
+
+Req = Request[Principal, Any, Any]
+DbSession = NamedDependency[AsyncSession]
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        min_length=1,
+        max_length=128,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Makes a retried POST safe: the same key and body answer with the item the first request created.",
+    ),
+]
+Filter = Annotated[str | None, QueryParameter(max_length=64)]
+SUPPLIER = allow(Role.supplier_editor)
+BUYER = allow(*service.BUYER_ROLES)
+CATALOGUE_READER = allow(*service.BUYER_ROLES, Role.supplier_editor)
+MULTIPART_ENVELOPE_BYTES = 64 * 1024
+"""Room for the multipart boundaries and part headers around an upload of the largest allowed size."""
+
+
+def _product(row: Product) -> schemas.Product:
+    return msgspec.convert(row, schemas.Product, from_attributes=True)
+
+
+def _store(request: Req) -> LocalFileStore:
+    return LocalFileStore(request.app.state.settings.files_dir)
+
+
+class ProductController(Controller):
+    path = "/api/v1/products"
+    tags = ["Products and evidence"]
+
+    @post(operation_id="CreateProduct", guards=[SUPPLIER], responses=problem_responses(422))
+    async def create_product(self, request: Req, db_session: DbSession, data: JSONBody[schemas.ProductCreate]) -> schemas.Product:
+        """Register a product of the caller's supplier organization."""
+        return _product(await service.create_product(db_session, request.user, data))
+
+    @get(operation_id="ListProducts", guards=[CATALOGUE_READER], responses=problem_responses(422))
+    async def list_products(
+        self,
+        request: Req,
+        db_session: DbSession,
+        product_category: Filter = None,
+        supplier_id: FromQuery[UUID | None] = None,
+        q: Search = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Response[Page[schemas.Product]]:
+        """The product catalogue: buyers browse every supplier's products, suppliers their own."""
+        rows, total = await service.list_products(
+            db_session, request.user, category=product_category, supplier_id=supplier_id, q=q, limit=limit, offset=offset
+        )
+        return conditional(request, Page([_product(r) for r in rows], total, limit, offset))
+
+    @get("/{product_id:uuid}", operation_id="GetProduct", guards=[CATALOGUE_READER], responses=problem_responses(404))
+    async def get_product(self, request: Req, db_session: DbSession, product_id: FromPath[UUID]) -> Response[schemas.Product]:
+        return conditional(request, _product(await service.get_product(db_session, request.user, product_id)))
+
+    @patch("/{product_id:uuid}", operation_id="UpdateProduct", guards=[SUPPLIER], responses=problem_responses(404, 422))
+    async def update_product(
+        self, request: Req, db_session: DbSession, product_id: FromPath[UUID], data: JSONBody[schemas.ProductUpdate]
+    ) -> schemas.Product:
+        """Change a product; fields not sent keep their value."""
+        return _product(await service.update_product(db_session, request.user, product_id, data))
+
+    @post(
+        "/{product_id:uuid}/evidence",
+        operation_id="CreateEvidence",
+        guards=[SUPPLIER],
+        responses=problem_responses(404, 409, 422),
+    )
+    async def create_evidence(
+        self,
+        request: Req,
+        db_session: DbSession,
+        product_id: FromPath[UUID],
+        data: JSONBody[schemas.EvidenceCreate],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[schemas.EvidenceItem]:
+        """Attach an evidence item to an own product. A retry with the same `Idempotency-Key` answers as the first request did."""
+        item, replayed = await service.create_evidence(db_session, request.user, product_id, data, idempotency_key)
+        return Response(item, status_code=201, headers={"Idempotent-Replayed": "true"} if replayed else None)
+
+    @post(
+        "/{product_id:uuid}/evidence-fit",
+        operation_id="EvaluateEvidenceFit",
+        guards=[CATALOGUE_READER],
+        responses=problem_responses(404, 422),
+        status_code=200,
+    )
+    async def evidence_fit(
+        self, request: Req, db_session: DbSession, product_id: FromPath[UUID], data: JSONBody[schemas.FitRequest]
+    ) -> schemas.FitReport:
+        """Check the product's evidence against modules' evidence rules, clause by clause.
+
+        Counts the evidence the caller may see; rejected items never count, unreviewed ones are marked.
+        """
+        return await service.evidence_fit(db_session, request.user, product_id, data)
+
+
+class EvidenceController(Controller):
+    path = "/api/v1/evidence"
+    tags = ["Products and evidence"]
+
+    @get(operation_id="ListEvidence", guards=[AUTHENTICATED], responses=problem_responses())
+    async def list_evidence(
+        self,
+        request: Req,
+        db_session: DbSession,
+        product_id: FromQuery[UUID | None] = None,
+        supplier_id: FromQuery[UUID | None] = None,
+        type: FromQuery[schemas.EvidenceType | None] = None,
+        review_state: FromQuery[schemas.ReviewState | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Response[Page[schemas.EvidenceItem]]:
+        """Evidence the caller may see, oldest first; `review_state=unreviewed` is the buyers' review queue."""
+        items, total = await service.list_evidence(
+            db_session, request.user, product_id=product_id, supplier_id=supplier_id, type=type,
+            review_state=review_state, limit=limit, offset=offset,
+        )  # fmt: skip
+        return conditional(request, Page(items, total, limit, offset))
+
+    @get("/{evidence_id:uuid}", operation_id="GetEvidence", guards=[AUTHENTICATED], responses=problem_responses(404))
+    async def get_evidence(self, request: Req, db_session: DbSession, evidence_id: FromPath[UUID]) -> Response[schemas.EvidenceItem]:
+        """One item with its attachments and, for buyers and its supplier, its review history."""
+        return conditional(request, await service.get_evidence(db_session, request.user, evidence_id))
+
+    @patch("/{evidence_id:uuid}", operation_id="UpdateEvidence", guards=[SUPPLIER], responses=problem_responses(404, 422))
+    async def update_evidence(
+        self, request: Req, db_session: DbSession, evidence_id: FromPath[UUID], data: JSONBody[schemas.EvidenceUpdate]
+    ) -> schemas.EvidenceItem:
+        """Change an item; fields not sent keep their value. Changing reviewed evidence makes it unreviewed again."""
+        return await service.update_evidence(db_session, request.user, evidence_id, data)
+
+    @post("/{evidence_id:uuid}/reviews", operation_id="ReviewEvidence", guards=[BUYER], responses=problem_responses(404, 422))
+    async def review_evidence(
+        self, request: Req, db_session: DbSession, evidence_id: FromPath[UUID], data: JSONBody[schemas.ReviewCreate]
+    ) -> schemas.Review:
+        """Accept, reject or ask for clarification; the history is kept and the supplier sees it."""
+        return await service.review_evidence(db_session, request.user, evidence_id, data)
+
+
+class AttachmentController(Controller):
+    path = "/api/v1/evidence/{evidence_id:uuid}/attachments"
+    tags = ["Products and evidence"]
+
+    @post(operation_id="UploadAttachment", guards=[SUPPLIER], responses=problem_responses(404, 413, 415, 422))
+    async def upload_attachment(
+        self, request: Req, db_session: DbSession, evidence_id: FromPath[UUID], data: MultipartBody[UploadFile]
+    ) -> schemas.Attachment:
+        """Upload a PDF, DOCX, XLSX, PNG or JPEG file (multipart). The type is checked by content."""
+        settings: Settings = request.app.state.settings
+        try:
+            return await service.add_attachment(
+                db_session, request.user, _store(request), evidence_id, data, data.filename, settings.max_upload_bytes
+            )
+        finally:
+            await data.close()
+
+    @get("/{attachment_id:uuid}", operation_id="DownloadAttachment", guards=[AUTHENTICATED], responses=problem_responses(404))
+    async def download_attachment(
+        self, request: Req, db_session: DbSession, evidence_id: FromPath[UUID], attachment_id: FromPath[UUID]
+    ) -> Stream:
+        """The file, as an attachment of its checked media type."""
+        attachment, chunks = await service.open_attachment(db_session, request.user, _store(request), evidence_id, attachment_id)
+        headers = {
+            "Content-Disposition": content_disposition(attachment.filename),
+            "Content-Length": str(attachment.size),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-cache",
+        }
+        return Stream(chunks, media_type=attachment.media_type, headers=headers)
+
+
+def attachment_router(settings: Settings) -> Router:
+    """The attachment routes, whose request bodies may be as large as ``settings.max_upload_bytes`` allows."""
+    return Router(
+        "/",
+        route_handlers=[AttachmentController],
+        request_max_body_size=settings.max_upload_bytes + MULTIPART_ENVELOPE_BYTES,
+    )

@@ -1,0 +1,412 @@
+"""Products, evidence items, attachments, reviews and evidence fit.
+
+Who sees what: buyers (procurement officers, federation coordinators) see every product and the
+``public`` and ``buyers`` evidence of all suppliers, with its review history. A supplier sees its
+own products and evidence, and of other suppliers only ``public`` evidence, without reviews.
+``confidential`` evidence is shown to buyers only through the tenders it names: see
+``visible_confidential_for_tender``. Registry admins see everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import anyio
+import msgspec
+from sqlalchemy import ColumnElement, exists, func, or_, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from registry.audit.service import record
+from registry.auth.principal import Principal, Role
+from registry.evidence import fit, schemas
+from registry.evidence.files import ACCEPTED, detect_media_type, safe_filename
+from registry.evidence.models import Attachment, EvidenceItem, EvidenceReview, EvidenceTender, IdempotencyKey, Product, ProductCategory
+from registry.evidence.storage import FileStore, Source
+from registry.problems import Conflict, Forbidden, NotFound, RuleViolation, UnsupportedMediaType
+from registry.requirements import service as library
+from registry.requirements.search import fold, query_terms
+
+BUYER_ROLES = (Role.procurement_officer, Role.federation_coordinator)
+MAX_ATTACHMENTS = 20
+"""Attachments per evidence item."""
+_ITEM_OPTIONS = (selectinload(EvidenceItem.tender_rows), selectinload(EvidenceItem.reviews), selectinload(EvidenceItem.attachments))
+
+
+def is_buyer(actor: Principal) -> bool:
+    return actor.has(*BUYER_ROLES)
+
+
+# Products
+
+
+def _fill_product(product: Product, data: schemas.ProductCreate) -> None:
+    existing = {row.category: row for row in product.category_rows}
+    product.category_rows = [existing.get(c) or ProductCategory(category=c) for c in dict.fromkeys(data.categories)]
+    for field in ("name", "model", "ce_marked", "mdr_class", "description"):
+        setattr(product, field, getattr(data, field))
+    product.search_text = fold(" ".join(filter(None, (data.name, data.model, data.description))))
+
+
+async def _check_product(session: AsyncSession, data: schemas.ProductCreate) -> None:
+    known = (await library.catalogue(session)).keys("product_categories")
+    errors = [(f"categories[{i}]", f"unknown product category {c!r}") for i, c in enumerate(data.categories) if c not in known]
+    if data.mdr_class != "none" and not data.ce_marked:
+        errors.append(("ce_marked", f"a medical device of class {data.mdr_class} must be CE marked"))
+    if errors:
+        raise RuleViolation("the product is not valid", errors=errors)
+
+
+async def create_product(session: AsyncSession, actor: Principal, data: schemas.ProductCreate) -> Product:
+    if actor.organization_kind != "supplier":
+        raise Forbidden("products are registered by suppliers' editors")
+    await _check_product(session, data)
+    product = Product(supplier_id=actor.organization_id, category_rows=[])
+    _fill_product(product, data)
+    session.add(product)
+    await session.flush()
+    record(session, actor, "product.create", "product", product.id, name=product.name)
+    return product
+
+
+async def get_product(session: AsyncSession, actor: Principal, product_id: UUID) -> Product:
+    """A product the actor may see: buyers see all, suppliers their own (others: 404)."""
+    product = await session.scalar(select(Product).where(Product.id == product_id).options(selectinload(Product.category_rows)))
+    if product is None or not (is_buyer(actor) or product.supplier_id == actor.organization_id):
+        raise NotFound(f"no product {product_id}")
+    return product
+
+
+async def _own_product(session: AsyncSession, actor: Principal, product_id: UUID) -> Product:
+    product = await get_product(session, actor, product_id)
+    if not actor.acts_for(product.supplier_id, Role.supplier_editor):
+        raise Forbidden("only the supplier's editors change its products and evidence")
+    return product
+
+
+async def list_products(
+    session: AsyncSession,
+    actor: Principal,
+    *,
+    category: str | None,
+    supplier_id: UUID | None,
+    q: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Product], int]:
+    if category and category not in (await library.catalogue(session)).keys("product_categories"):
+        raise RuleViolation("unknown filter value", errors=[("product_category", f"unknown product category {category!r}")])
+    query = select(Product)
+    if not is_buyer(actor):
+        query = query.where(Product.supplier_id == actor.organization_id)
+    if category:
+        query = query.where(exists().where(ProductCategory.product_id == Product.id, ProductCategory.category == category))
+    if supplier_id:
+        query = query.where(Product.supplier_id == supplier_id)
+    for term in query_terms(q or ""):
+        query = query.where(Product.search_text.contains(term, autoescape=True))
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(
+        query.options(selectinload(Product.category_rows)).order_by(Product.name, Product.id).limit(limit).offset(offset)
+    )
+    return list(rows), total or 0
+
+
+async def update_product(session: AsyncSession, actor: Principal, product_id: UUID, data: Any) -> Product:
+    """Apply a ``schemas.ProductUpdate``: fields not given keep their value."""
+    product = await _own_product(session, actor, product_id)
+    current = msgspec.convert(product, schemas.ProductCreate, from_attributes=True)
+    merged = msgspec.structs.replace(current, **_given(data))
+    await _check_product(session, merged)
+    _fill_product(product, merged)
+    record(session, actor, "product.update", "product", product.id, fields=sorted(_given(data)))
+    return product
+
+
+def _given(update: msgspec.Struct) -> dict[str, Any]:
+    return {f: v for f, v in msgspec.structs.asdict(update).items() if v is not msgspec.UNSET}
+
+
+# Evidence items
+
+
+def view(item: EvidenceItem, *, with_reviews: bool) -> schemas.EvidenceItem:
+    """The API shape of an item (loaded with its tenders, reviews and attachments)."""
+    shown = msgspec.convert(item, schemas.EvidenceItem, from_attributes=True)
+    return shown if with_reviews else msgspec.structs.replace(shown, review_state=None, reviews=[])
+
+
+def _sees_reviews(actor: Principal, item: EvidenceItem) -> bool:
+    return is_buyer(actor) or item.supplier_id == actor.organization_id
+
+
+def _view_for(actor: Principal, item: EvidenceItem) -> schemas.EvidenceItem:
+    return view(item, with_reviews=_sees_reviews(actor, item))
+
+
+def _visible(actor: Principal) -> ColumnElement[bool]:
+    """Items ``actor`` may see; confidential ones only by their own supplier (tenders show them to buyers)."""
+    if actor.is_admin:
+        return true()
+    shared = ("public", "buyers") if is_buyer(actor) else ("public",)
+    return or_(EvidenceItem.supplier_id == actor.organization_id, EvidenceItem.visibility.in_(shared))
+
+
+async def _item(session: AsyncSession, actor: Principal, evidence_id: UUID) -> EvidenceItem:
+    item = await session.scalar(select(EvidenceItem).where(EvidenceItem.id == evidence_id, _visible(actor)).options(*_ITEM_OPTIONS))
+    if item is None:
+        raise NotFound(f"no evidence item {evidence_id}")
+    return item
+
+
+async def _own_item(session: AsyncSession, actor: Principal, evidence_id: UUID) -> EvidenceItem:
+    item = await _item(session, actor, evidence_id)
+    if not actor.acts_for(item.supplier_id, Role.supplier_editor):
+        raise Forbidden("only the supplier's editors change its evidence")
+    return item
+
+
+async def _check_evidence(session: AsyncSession, actor: Principal, data: schemas.EvidenceCreate) -> None:
+    catalogue = await library.catalogue(session)
+    errors = []
+    if data.study_design and data.study_design not in catalogue.keys("study_designs"):
+        errors.append(("study_design", f"unknown study design {data.study_design!r}; see GET /api/v1/catalogue"))
+    domains = catalogue.keys("outcome_domains")
+    errors += [(f"outcomes[{i}].domain", f"unknown outcome domain {o.domain!r}") for i, o in enumerate(data.outcomes) if o.domain not in domains]
+    for start, end in (("period_start", "period_end"), ("valid_from", "valid_until")):
+        if getattr(data, start) and getattr(data, end) and getattr(data, end) < getattr(data, start):
+            errors.append((end, f"{end} {getattr(data, end)} is before {start} {getattr(data, start)}"))
+    for index, key in enumerate(data.module_keys):
+        try:
+            await library.get_module(session, actor, key)
+        except NotFound:
+            errors.append((f"module_keys[{index}]", f"no requirement module {key} in the library"))
+    if data.tender_ids and data.visibility != "confidential":
+        errors.append(("tender_ids", "only confidential evidence names tenders"))
+    if errors:
+        raise RuleViolation("the evidence item is not valid", errors=errors)
+
+
+def _fill_evidence(item: EvidenceItem, data: schemas.EvidenceCreate) -> None:
+    existing = {row.tender_id: row for row in item.tender_rows}
+    item.tender_rows = [existing.get(t) or EvidenceTender(tender_id=t) for t in dict.fromkeys(data.tender_ids)]
+    item.outcomes = [msgspec.to_builtins(o) for o in data.outcomes]
+    item.setting = msgspec.to_builtins(data.setting)
+    item.module_keys = list(dict.fromkeys(data.module_keys))
+    for field, value in msgspec.structs.asdict(data).items():
+        if field not in ("tender_ids", "outcomes", "setting", "module_keys"):
+            setattr(item, field, value)
+
+
+def _fingerprint(product_id: UUID, data: schemas.EvidenceCreate) -> str:
+    return hashlib.sha256(product_id.bytes + msgspec.json.encode(data, order="sorted")).hexdigest()
+
+
+async def create_evidence(
+    session: AsyncSession, actor: Principal, product_id: UUID, data: schemas.EvidenceCreate, idempotency_key: str | None
+) -> tuple[schemas.EvidenceItem, bool]:
+    """Attach an item to an own product; returns it and whether this was a replay of an earlier request.
+
+    With an ``Idempotency-Key`` (per supplier organization) a retry of the same request answers with
+    the item the first one created, as it is now; the same key with another request is refused.
+    """
+    product = await _own_product(session, actor, product_id)
+    fingerprint = _fingerprint(product.id, data)
+    if idempotency_key:
+        used = await session.get(IdempotencyKey, (actor.organization_id, idempotency_key))
+        if used and used.fingerprint != fingerprint:
+            raise RuleViolation(
+                f"Idempotency-Key {idempotency_key!r} was already used for a different request; send a new key for new evidence",
+                errors=[("Idempotency-Key", "already used with another body or product")],
+            )
+        if used:
+            return _view_for(actor, await _item(session, actor, used.evidence_id)), True
+    await _check_evidence(session, actor, data)
+    item = EvidenceItem(product_id=product.id, supplier_id=product.supplier_id, review_state="unreviewed", tender_rows=[], reviews=[], attachments=[])
+    _fill_evidence(item, data)
+    session.add(item)
+    await session.flush()
+    if idempotency_key:
+        session.add(IdempotencyKey(organization_id=actor.organization_id, key=idempotency_key, fingerprint=fingerprint, evidence_id=item.id))
+        try:
+            await session.flush()
+        except IntegrityError:
+            raise Conflict(f"another request with Idempotency-Key {idempotency_key!r} is being processed; retry shortly") from None
+    record(session, actor, "evidence.create", "evidence_item", item.id, product_id=str(product.id), type=item.type)
+    return _view_for(actor, item), False
+
+
+async def get_evidence(session: AsyncSession, actor: Principal, evidence_id: UUID) -> schemas.EvidenceItem:
+    return _view_for(actor, await _item(session, actor, evidence_id))
+
+
+async def list_evidence(
+    session: AsyncSession,
+    actor: Principal,
+    *,
+    product_id: UUID | None,
+    supplier_id: UUID | None,
+    type: str | None,
+    review_state: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[schemas.EvidenceItem], int]:
+    """Visible items, oldest first; filtering by review state keeps to items whose reviews the actor may see."""
+    query = select(EvidenceItem).where(_visible(actor))
+    for column, value in ((EvidenceItem.product_id, product_id), (EvidenceItem.supplier_id, supplier_id), (EvidenceItem.type, type)):
+        if value:
+            query = query.where(column == value)
+    if review_state:
+        query = query.where(EvidenceItem.review_state == review_state)
+        if not is_buyer(actor):
+            query = query.where(EvidenceItem.supplier_id == actor.organization_id)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(
+        query.options(*_ITEM_OPTIONS).order_by(EvidenceItem.created_at, EvidenceItem.id).limit(limit).offset(offset)
+    )
+    return [_view_for(actor, row) for row in rows], total or 0
+
+
+def _reset_review(item: EvidenceItem, actor: Principal) -> None:
+    """An edit makes reviewed evidence unreviewed again, and the history says so."""
+    if item.review_state != "unreviewed":
+        item.reviews.append(
+            EvidenceReview(kind="reset", outcome="unreviewed", comment="changed by the supplier", user_id=actor.user_id, organization_id=actor.organization_id)
+        )
+        item.review_state = "unreviewed"
+
+
+async def update_evidence(session: AsyncSession, actor: Principal, evidence_id: UUID, data: Any) -> schemas.EvidenceItem:
+    """Apply a ``schemas.EvidenceUpdate``. A change to reviewed evidence resets it to unreviewed.
+
+    Making an item non-confidential without naming ``tender_ids`` drops the tenders it named.
+    """
+    item = await _own_item(session, actor, evidence_id)
+    current = msgspec.convert(item, schemas.EvidenceCreate, from_attributes=True)
+    given = _given(data)
+    merged = msgspec.structs.replace(current, **given)
+    if merged.visibility != "confidential" and "tender_ids" not in given:
+        merged = msgspec.structs.replace(merged, tender_ids=[])
+    if merged == current:
+        return _view_for(actor, item)
+    await _check_evidence(session, actor, merged)
+    was = item.review_state
+    _fill_evidence(item, merged)
+    _reset_review(item, actor)
+    await session.flush()
+    record(session, actor, "evidence.update", "evidence_item", item.id, fields=sorted(given), review_reset=was != "unreviewed")
+    return _view_for(actor, item)
+
+
+async def review_evidence(session: AsyncSession, actor: Principal, evidence_id: UUID, data: schemas.ReviewCreate) -> schemas.Review:
+    """Append a buyer's review; the latest review is the item's state, shared by all buyers."""
+    item = await _item(session, actor, evidence_id)
+    if data.outcome != "accepted" and not (data.comment or "").strip():
+        raise RuleViolation(f"a review with outcome {data.outcome} needs a comment", errors=[("comment", "say what is wrong or missing")])
+    entry = EvidenceReview(kind="review", outcome=data.outcome, comment=data.comment, user_id=actor.user_id, organization_id=actor.organization_id)
+    item.reviews.append(entry)
+    item.review_state = data.outcome
+    await session.flush()
+    record(session, actor, "evidence.review", "evidence_item", item.id, outcome=data.outcome)
+    return msgspec.convert(entry, schemas.Review, from_attributes=True)
+
+
+async def visible_confidential_for_tender(session: AsyncSession, tender_id: UUID) -> list[EvidenceItem]:
+    """Confidential evidence that names ``tender_id``, loaded for ``view``; for the tender slice.
+
+    Confidential items are hidden from every buyer except through the tenders they name. The
+    tender slice decides who the buyers of ``tender_id`` are and shows them these items with
+    ``view(item, with_reviews=True)``.
+    """
+    rows = await session.scalars(
+        select(EvidenceItem)
+        .join(EvidenceTender, EvidenceTender.evidence_id == EvidenceItem.id)
+        .where(EvidenceTender.tender_id == tender_id, EvidenceItem.visibility == "confidential")
+        .options(*_ITEM_OPTIONS)
+        .order_by(EvidenceItem.created_at, EvidenceItem.id)
+    )
+    return list(rows)
+
+
+# Attachments
+
+
+async def add_attachment(
+    session: AsyncSession, actor: Principal, store: FileStore, evidence_id: UUID, upload: Source, filename: str, max_bytes: int
+) -> schemas.Attachment:
+    """Stage the upload, check its type by content, record it, then keep the file.
+
+    Any failure discards the staged file, and the transaction (rolled back on errors) leaves no row.
+    Adding a file to reviewed evidence is an edit: it resets the review.
+    """
+    item = await _own_item(session, actor, evidence_id)
+    if len(item.attachments) >= MAX_ATTACHMENTS:
+        raise RuleViolation(f"an evidence item has at most {MAX_ATTACHMENTS} attachments")
+    staged = await store.stage(upload, max_bytes)
+    try:
+        media_type = await anyio.to_thread.run_sync(detect_media_type, staged.path, staged.head)
+        if media_type is None:
+            raise UnsupportedMediaType(f"{filename!r} is not a {ACCEPTED} file by its content")
+        attachment = Attachment(filename=safe_filename(filename, media_type), media_type=media_type, size=staged.size, sha256=staged.sha256)
+        item.attachments.append(attachment)
+        _reset_review(item, actor)
+        await session.flush()
+        record(session, actor, "evidence.attachment.add", "evidence_item", item.id, attachment_id=str(attachment.id), sha256=staged.sha256)
+        await store.keep(staged)
+    except BaseException:
+        await store.discard(staged)
+        raise
+    return msgspec.convert(attachment, schemas.Attachment, from_attributes=True)
+
+
+async def open_attachment(
+    session: AsyncSession, actor: Principal, store: FileStore, evidence_id: UUID, attachment_id: UUID
+) -> tuple[schemas.Attachment, AsyncIterator[bytes]]:
+    item = await _item(session, actor, evidence_id)
+    attachment = next((a for a in item.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        raise NotFound(f"no attachment {attachment_id} on evidence item {evidence_id}")
+    return msgspec.convert(attachment, schemas.Attachment, from_attributes=True), store.read(attachment.sha256)
+
+
+# Evidence fit
+
+
+async def _subjects(session: AsyncSession, actor: Principal, modules: list[schemas.ModuleRef]) -> list[fit.Subject]:
+    subjects, errors = [], []
+    for index, ref in enumerate(modules):
+        try:
+            _, version = await library.get_version(session, actor, ref.key, ref.version)
+        except NotFound:
+            errors.append((f"modules[{index}]", f"no version {ref.version} of requirement module {ref.key}"))
+            continue
+        content = library.decode_content(version)
+        if content.evidence_rule is None:
+            errors.append((f"modules[{index}]", f"{ref.key} version {ref.version} has no evidence rule to check"))
+        else:
+            subjects.append(fit.Subject(ref.key, ref.version, content.title, content.evidence_rule))
+    if errors:
+        raise RuleViolation("; ".join(message for _, message in errors), errors=errors)
+    return subjects
+
+
+async def evidence_fit(session: AsyncSession, actor: Principal, product_id: UUID, request: schemas.FitRequest) -> schemas.FitReport:
+    """Evaluate modules' evidence rules against the product's evidence the actor may see (see ``registry.evidence.fit``)."""
+    product = await get_product(session, actor, product_id)
+    subjects = await _subjects(session, actor, request.modules)
+    rows = await session.scalars(
+        select(EvidenceItem).where(EvidenceItem.product_id == product.id, _visible(actor)).order_by(EvidenceItem.created_at, EvidenceItem.id)
+    )
+    items = [msgspec.convert(row, fit.Facts, from_attributes=True) for row in rows]
+    context = fit.Context(
+        study_designs=(await library.catalogue(session)).keys("study_designs"),
+        reference_date=request.submission_deadline or datetime.now(UTC).date(),
+        deadline_given=request.submission_deadline is not None,
+    )
+    modules = [fit.evaluate(subject, items, context) for subject in subjects]
+    return schemas.FitReport(product.id, context.reference_date, all(m.met for m in modules), modules)

@@ -1,0 +1,224 @@
+"""Build the exporters' snapshot (``exports.model.TenderDocument``) from a tender.
+
+Texts are resolved here: module versions rendered with the selection's parameters in the
+tender's language, labels taken from the library catalogue, English used where a translation is
+missing and every such fallback listed. A published tender is exported exactly as published,
+with its amendments.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from exports import model
+from exports.docx import tender_docx
+from exports.ocds import tender_ocds
+from exports.xlsx import response_form_xlsx
+from registry.organizations.models import Organization
+from registry.problems import RuleViolation
+from registry.requirements import service as library
+from registry.requirements.content import VersionContent
+from registry.requirements.rendering import pick, render
+from registry.requirements.templates import Catalogue
+from registry.tenders import schemas
+from registry.tenders.models import Tender, TenderAmendment, TenderParticipant
+from registry.tenders.service import decode_spec
+from registry.tenders.validation import Pinned, effective_kind
+
+TIMEZONES = {"NO": "Europe/Oslo", "SE": "Europe/Stockholm", "DK": "Europe/Copenhagen", "FI": "Europe/Helsinki"}
+PUBLISHER = "Welfare technology procurement registry"
+OCID_PREFIX = "ocds-wtr7q2"
+"""Prefix of this registry's OCDS ids."""
+
+
+def _party(organization: Organization) -> model.Party:
+    return model.Party(
+        id=str(organization.id), name=organization.name, country=organization.country,  # type: ignore[arg-type]
+        org_number=organization.org_number or "", kind=organization.kind,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def _label(catalogue: Catalogue, vocabulary: str, key: str, language: str) -> str:
+    term = next((t for t in getattr(catalogue, vocabulary) if t.key == key), None)
+    return pick(term.label, language)[0] if term else key
+
+
+class _Texts:
+    """Renders selections in one language and remembers which texts fell back to English."""
+
+    def __init__(self, language: str, catalogue: Catalogue, pinned: Pinned) -> None:
+        self.language = language
+        self.catalogue = catalogue
+        self.contents = {pair: msgspec.convert(v.content, VersionContent) for pair, (_, v) in pinned.items()}
+        self.modules = {pair: m for pair, (m, _) in pinned.items()}
+        self.fallbacks: dict[str, None] = {}
+
+    def text(self, texts: dict[str, str], what: str) -> str:
+        value, fell_back = pick(texts, self.language)
+        if fell_back and value:
+            self.fallbacks[what] = None
+        return value
+
+    def requirement(self, rid: str, selection: schemas.SelectionIn) -> model.Requirement:
+        pair = (selection.module_key, selection.module_version)
+        content, module = self.contents[pair], self.modules[pair]
+        where = f"{selection.module_key} v{selection.module_version}"
+        rendered, errors = render(content, self.language, selection.parameters)
+        if rendered is None:
+            raise RuleViolation(f"{where} cannot be rendered", errors=errors)
+        for field in rendered.fallbacks:
+            self.fallbacks[f"{where} {field}"] = None
+        kind = effective_kind(selection, content.kind)
+        return model.Requirement(
+            id=rid,
+            module_key=selection.module_key,
+            module_version=selection.module_version,
+            category_key=module.category,
+            category_label=_label(self.catalogue, "categories", module.category, self.language),
+            kind=kind,  # type: ignore[arg-type]
+            level=content.level,
+            title=rendered.title,
+            statement=rendered.statement,
+            rationale=self.text(content.rationale, f"{where} rationale"),
+            verification_documents=tuple(_label(self.catalogue, "document_types", d, self.language) for d in content.verification),
+            verification=self.text(content.verification_text, f"{where} verification"),
+            weight=Decimal(str(selection.weight)) if kind == "award" and selection.weight else None,
+            scoring_guidance=self.text(content.scoring_guidance, f"{where} scoring guidance") if kind == "award" else "",
+            buyer_note=selection.note or "",
+        )
+
+
+def _missing_for_export(spec: schemas.TenderSpec) -> list[tuple[str, str]]:
+    required = {
+        "timeline.questions_deadline": spec.timeline.questions_deadline,
+        "timeline.submission_deadline": spec.timeline.submission_deadline,
+        "contract_period.start": spec.contract_period.start,
+        "contract_period.end": spec.contract_period.end,
+    }
+    return [(field, "is needed for the tender documents") for field, value in required.items() if value is None]
+
+
+async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organization, *, now: datetime, base_url: str) -> model.TenderDocument:
+    spec = decode_spec(tender)
+    missing = _missing_for_export(spec)
+    if missing:
+        raise RuleViolation("the tender is not complete enough to export", errors=missing)
+    pinned = await library.pinned_versions(session, {(s.module_key, s.module_version) for lot in spec.lots for s in lot.selections})
+    catalogue = await library.catalogue(session)
+    texts = _Texts(spec.language, catalogue, pinned)
+    lots = tuple(
+        model.Lot(
+            id=str(number),
+            number=number,
+            title=lot.title,
+            product_categories=tuple(_label(catalogue, "product_categories", pc, spec.language) for pc in lot.product_categories),
+            price_weight=Decimal(str(lot.price_weight)),
+            quality_weight=Decimal(str(lot.quality_weight)),
+            requirements=tuple(texts.requirement(f"{number}.{position}", s) for position, s in enumerate(lot.selections, 1)),
+        )
+        for number, lot in enumerate(spec.lots, 1)
+    )
+    references: dict[str, model.Reference] = {}
+    for module in texts.modules.values():
+        for reference in module.references:
+            references.setdefault(reference["identifier"], _reference(reference))
+    return model.TenderDocument(
+        language=spec.language,
+        generated_at=now,
+        timezone=TIMEZONES[owner.country],
+        draft=tender.status in ("draft", "open_for_participants"),
+        ocid=f"{OCID_PREFIX}-{tender.id}",
+        publisher=PUBLISHER,
+        links=_links(base_url, tender.id),
+        tender=_tender(tender, spec),
+        lead_buyer=_party(owner),
+        participants=await _participants(session, tender.id),
+        lots=lots,
+        references=tuple(sorted(references.values(), key=lambda r: (r.kind, r.identifier))),
+        amendments=tuple(
+            model.Amendment(number=a.number, date=a.created_at, summary=a.summary, reason=a.reason)
+            for a in await session.scalars(select(TenderAmendment).where(TenderAmendment.tender_id == tender.id).order_by(TenderAmendment.number))
+        ),
+        fallbacks=tuple(texts.fallbacks),
+    )
+
+
+def _reference(reference: dict) -> model.Reference:
+    return model.Reference(
+        kind=reference["kind"], identifier=reference["identifier"], title=reference["title"],
+        year=reference.get("year"), clause=reference.get("clause") or "",
+    )  # fmt: skip
+
+
+def _links(base_url: str, tender_id: UUID) -> model.Links:
+    base = f"{base_url.rstrip('/')}/api/v1/tenders/{tender_id}/exports"
+    return model.Links(package=f"{base}/ocds", tender_docx=f"{base}/docx", response_form_xlsx=f"{base}/xlsx")
+
+
+def _tender(tender: Tender, spec: schemas.TenderSpec) -> model.Tender:
+    timeline = spec.timeline
+    return model.Tender(
+        id=str(tender.id),
+        reference=spec.reference,
+        title=spec.title,
+        description=spec.description,
+        document_version=tender.document_version,
+        status=tender.status,  # type: ignore[arg-type]
+        procedure=spec.procedure,
+        cpv_codes=tuple(spec.cpv_codes),
+        estimated_value=model.Money(amount=spec.estimated_value, currency=spec.currency) if spec.estimated_value is not None else None,
+        contract=model.ContractPeriod(start=spec.contract_period.start, end=spec.contract_period.end, options=spec.contract_period.options or ""),  # type: ignore[arg-type]
+        timeline=model.Timeline(
+            published_at=tender.published_at,
+            questions_deadline=timeline.questions_deadline,  # type: ignore[arg-type]
+            submission_deadline=timeline.submission_deadline,  # type: ignore[arg-type]
+            planned_award=timeline.planned_award.date() if timeline.planned_award else None,
+        ),
+    )
+
+
+async def _participants(session: AsyncSession, tender_id: UUID) -> tuple[model.Participant, ...]:
+    rows = await session.execute(
+        select(TenderParticipant, Organization)
+        .join(Organization, Organization.id == TenderParticipant.organization_id)
+        .where(TenderParticipant.tender_id == tender_id, TenderParticipant.status == "confirmed")
+        .order_by(Organization.name)
+    )
+    return tuple(
+        model.Participant(
+            party=_party(organization),
+            contact_name=participant.contact_name or "",
+            contact_email=participant.contact_email or "",
+            mandate_date=participant.mandate_decision_date,
+            volumes=tuple(model.Volume(lot_id=str(v["lot"]), quantity=int(v["quantity"]), unit=v["unit"]) for v in participant.volumes),
+        )
+        for participant, organization in rows
+    )
+
+
+class Export(msgspec.Struct):
+    content: bytes
+    media_type: str
+    filename: str
+
+
+FORMATS = {
+    "docx": (tender_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "xlsx": (response_form_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "ocds": (tender_ocds, "application/json", "ocds.json"),
+}
+
+
+async def export(session: AsyncSession, tender: Tender, owner: Organization, fmt: str, *, now: datetime, base_url: str) -> Export:
+    """One export of the tender in ``fmt`` (docx, xlsx or ocds) as bytes with its media type and file name."""
+    builder, media_type, extension = FORMATS[fmt]
+    document = await build_snapshot(session, tender, owner, now=now, base_url=base_url)
+    draft = "-draft" if document.draft else ""
+    safe_reference = "".join(c if c.isalnum() or c in "-_." else "-" for c in tender.reference)
+    return Export(builder(document), media_type, f"{safe_reference}-v{tender.document_version}{draft}.{extension}")

@@ -1,0 +1,85 @@
+"""Exports of the joint tender through the API, in every document language."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.exports.readback import ocds_errors, open_docx, open_xlsx, table_rows
+from tests.support import Api, problem
+from tests.test_tenders import act, joint_tender_ready_to_publish
+from tests.tender_world import World, build_world, spec
+
+pytestmark = pytest.mark.starter_library
+TITLES = {"en": "Tender document", "nb": "Konkurransegrunnlag", "sv": "Upphandlingsdokument", "da": "Udbudsbetingelser"}
+
+
+@pytest.fixture
+async def world(admin: Api) -> World:
+    return await build_world(admin)
+
+
+async def download(api: Api, tender_id: str, fmt: str, media_type: str) -> bytes:
+    response = await api.get(f"/api/v1/tenders/{tender_id}/exports/{fmt}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(media_type)
+    assert response.headers["content-disposition"].startswith('attachment; filename="VTF-2027-01-v2.')
+    return response.content
+
+
+async def rendered_statements(api: Api, tender: dict, language: str) -> dict[str, str]:
+    statements = {}
+    for lot in tender["lots"]:
+        for s in lot["selections"]:
+            path = f"/api/v1/modules/{s['module_key']}/versions/{s['module_version']}/render"
+            body = {"language": language, "parameters": s["parameters"]}
+            statements[f"{lot['number']}.{s['position']}"] = (await api.post(path, json=body)).json()["statement"]
+    return statements
+
+
+@pytest.mark.parametrize("language", list(TITLES))
+async def test_published_joint_tender_exports_in_every_language(world: World, language: str) -> None:
+    tender = await joint_tender_ready_to_publish(world, spec() | {"language": language})
+    published = await act(world.coordinator, tender, "POST", "/publish")
+    amended = await act(
+        world.coordinator, published, "POST", "/amendments",
+        json={"summary": "Clarified the description", "reason": "Supplier question 4", "description": "Alarms for citizens at home."},
+    )  # fmt: skip
+    statements = await rendered_statements(world.supplier, amended, language)
+
+    document = open_docx(await download(world.supplier, tender["id"], "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml"))
+    paragraphs = [p.text for p in document.paragraphs]
+    rows = ["\t".join(r) for r in table_rows(document)]
+    assert TITLES[language] in paragraphs
+    for rid, statement in statements.items():
+        assert any(row.startswith(rid) and statement in row for row in rows), (rid, statement)
+    assert "Supplier question 4" in "\n".join(paragraphs + rows)
+    assert any("245" in row and "55" in row for row in rows), "volume totals per lot"
+    assert not any("DRAFT" in p or "UTKAST" in p for p in paragraphs)
+
+    workbook = open_xlsx(await download(world.supplier, tender["id"], "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml"))
+    cells = {str(c.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert set(statements) <= cells
+    assert all(any(statement in cell for cell in cells) for statement in statements.values())
+
+    package = await download(world.supplier, tender["id"], "ocds", "application/json")
+    assert ocds_errors(package) == []
+    release = json.loads(package)["releases"][0]
+    assert {p["name"] for p in release["parties"] if "buyer" in p["roles"]} == {m["name"] for m in world.members}
+    assert release["tender"]["status"] == "active" and len(release["tender"]["amendments"]) == 1
+
+
+async def test_draft_exports_are_marked_and_private(world: World) -> None:
+    tender = (await world.coordinator.post("/api/v1/tenders", json=spec() | {"language": "sv"})).json()
+    response = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/exports/docx")
+    assert response.headers["content-disposition"] == 'attachment; filename="VTF-2027-01-v1-draft.docx"'
+    document = open_docx(response.content)
+    header_text = " ".join(p.text for section in document.sections for p in section.header.paragraphs)
+    assert "UTKAST" in header_text.upper()
+    problem(await world.outsider_officer.get(f"/api/v1/tenders/{tender['id']}/exports/docx"), 404)
+    problem(await world.supplier.get(f"/api/v1/tenders/{tender['id']}/exports/ocds"), 404)
+    problem(await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/exports/pdf"), 400)
+    incomplete = (await world.coordinator.post("/api/v1/tenders", json=spec("NO-DATES") | {"timeline": {}})).json()
+    body = problem(await world.coordinator.get(f"/api/v1/tenders/{incomplete['id']}/exports/xlsx"), 422)
+    assert {e["field"] for e in body["errors"]} == {"timeline.questions_deadline", "timeline.submission_deadline"}
