@@ -195,5 +195,26 @@ def export_library(directory: Path) -> None:
     console.print(f"{count} modules written to {directory}")
 
 
+@main.command("export")
+@click.argument("tender_id", type=click.UUID)
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "ocds"]), required=True, help="Which document.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+def export_tender(tender_id: UUID, fmt: str, output: Path) -> None:
+    """Export a tender as the DOCX tender document, the XLSX response form or OCDS JSON."""
+    from registry.db.base import utcnow
+    from registry.tenders import service, snapshot
+
+    settings = load_settings()
+
+    async def work(session: AsyncSession) -> snapshot.Export:
+        tender, owner = await service.load_tender(session, tender_id)
+        return await snapshot.export(session, tender, owner, fmt, now=utcnow(), base_url=settings.public_url)
+
+    with console.status(f"exporting {fmt}"):
+        result = in_transaction(settings, work)
+    output.write_bytes(result.content)
+    console.print(f"wrote {output} ({len(result.content):,} bytes)")
+
+
 if __name__ == "__main__":
     sys.exit(main())

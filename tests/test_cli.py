@@ -67,3 +67,10 @@ def test_newer_database_than_code_is_refused(run, tmp_path: Path) -> None:
 def test_bad_setting_names_the_variable(run) -> None:
     result = run("migrate", REGISTRY_MAX_REQUEST_BYTES="lots")
     assert result.exit_code == 1 and "REGISTRY_MAX_REQUEST_BYTES" in result.output
+
+
+def test_export_of_unknown_tender_fails_cleanly(run, tmp_path: Path) -> None:
+    assert run("migrate").exit_code == 0
+    result = run("export", "00000000-0000-4000-8000-000000000000", "--format", "docx", "--output", str(tmp_path / "x.docx"))
+    assert result.exit_code == 1 and "no tender" in result.output
+    assert not (tmp_path / "x.docx").exists()

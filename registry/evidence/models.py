@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, event
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from registry.db.base import Base, Entity, utcnow
@@ -59,7 +59,7 @@ class EvidenceItem(Entity):
     valid_from: Mapped[date | None]
     valid_until: Mapped[date | None]
     module_keys: Mapped[list[str]]
-    visibility: Mapped[str] = mapped_column(String(16), index=True)
+    visibility: Mapped[str] = mapped_column(String(16))
     review_state: Mapped[str] = mapped_column(String(24), index=True)
     """The outcome of the latest review entry; ``unreviewed`` until a buyer reviews, and again after an edit."""
     tender_rows: Mapped[list[EvidenceTender]] = relationship(lazy="raise", cascade="all, delete-orphan")
@@ -105,7 +105,7 @@ class Attachment(Entity):
     evidence_id: Mapped[UUID] = mapped_column(ForeignKey("evidence_item.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
+    size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
 
 

@@ -50,7 +50,8 @@ def _is_owner(actor: Principal, tender: Tender, owner_kind: str) -> bool:
     return actor.acts_for(tender.owner_id, OWNER_ROLE.get(owner_kind, Role.admin), Role.org_admin)
 
 
-async def _load(session: AsyncSession, tender_id: UUID) -> tuple[Tender, Organization]:
+async def load_tender(session: AsyncSession, tender_id: UUID) -> tuple[Tender, Organization]:
+    """The tender and its owner, without access checks (for the operator's command line)."""
     row = (await session.execute(select(Tender, Organization).join(Organization).where(Tender.id == tender_id))).first()
     if row is None:
         raise NotFound(f"no tender {tender_id}")
@@ -66,7 +67,7 @@ async def _participation(session: AsyncSession, tender_id: UUID, organization_id
 async def visible_tender(session: AsyncSession, actor: Principal, tender_id: UUID) -> tuple[Tender, Organization]:
     """The tender if ``actor`` may see it: owners always, invited municipalities once it is opened to
     them, everyone with a token once it is published. Otherwise 404, so its existence stays private."""
-    tender, owner = await _load(session, tender_id)
+    tender, owner = await load_tender(session, tender_id)
     if actor.is_admin or actor.organization_id == tender.owner_id or tender.status in PUBLIC_STATUSES:
         return tender, owner
     if tender.status != "draft" and await _participation(session, tender.id, actor.organization_id):

@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-23 09:32:48.973422
+Create Date: 2026-11-23
 """
 
 from collections.abc import Sequence
@@ -43,8 +43,8 @@ def upgrade() -> None:
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('summary', sa.Text(), nullable=True),
     sa.Column('study_design', sa.String(length=64), nullable=True),
-    sa.Column('outcomes', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
-    sa.Column('setting', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('outcomes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('setting', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('period_start', sa.Date(), nullable=True),
     sa.Column('period_end', sa.Date(), nullable=True),
     sa.Column('funding', sa.String(length=200), nullable=True),
@@ -54,7 +54,7 @@ def upgrade() -> None:
     sa.Column('standard', sa.String(length=200), nullable=True),
     sa.Column('valid_from', sa.Date(), nullable=True),
     sa.Column('valid_until', sa.Date(), nullable=True),
-    sa.Column('module_keys', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('module_keys', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('visibility', sa.String(length=16), nullable=False),
     sa.Column('review_state', sa.String(length=24), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -69,7 +69,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_evidence_item_review_state'), ['review_state'], unique=False)
         batch_op.create_index(batch_op.f('ix_evidence_item_supplier_id'), ['supplier_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_evidence_item_type'), ['type'], unique=False)
-        batch_op.create_index(batch_op.f('ix_evidence_item_visibility'), ['visibility'], unique=False)
 
     op.create_table('product_category',
     sa.Column('product_id', sa.Uuid(), nullable=False),
@@ -84,7 +83,7 @@ def upgrade() -> None:
     sa.Column('evidence_id', sa.Uuid(), nullable=False),
     sa.Column('filename', sa.String(length=200), nullable=False),
     sa.Column('media_type', sa.String(length=100), nullable=False),
-    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
@@ -154,7 +153,6 @@ def downgrade() -> None:
 
     op.drop_table('product_category')
     with op.batch_alter_table('evidence_item', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_evidence_item_visibility'))
         batch_op.drop_index(batch_op.f('ix_evidence_item_type'))
         batch_op.drop_index(batch_op.f('ix_evidence_item_supplier_id'))
         batch_op.drop_index(batch_op.f('ix_evidence_item_review_state'))
