@@ -216,5 +216,44 @@ def export_tender(tender_id: UUID, fmt: str, output: Path) -> None:
     console.print(f"wrote {output} ({len(result.content):,} bytes)")
 
 
+@main.command()
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"), show_default=True)
+def demo(output: Path) -> None:
+    """Build a demonstration registry in OUTPUT (its own SQLite database) and write the tender's three exports there.
+
+    Browse it afterwards with `REGISTRY_DATA_DIR=OUTPUT registry serve`.
+    """
+    from registry.db.base import utcnow
+    from registry.demo import build_demo
+    from registry.requirements.library import import_library as run_import
+    from registry.tenders import service, snapshot
+
+    if (output / "registry.db").exists():
+        fail(f"{output} already holds a demo database; choose another --output or delete it")
+    output.mkdir(parents=True, exist_ok=True)
+    settings = Settings.from_env({}, data_dir=output, library_dir=load_settings().library_dir)
+    files: list[Path] = []
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
+        task = bar.add_task("database", total=None)
+        upgrade(settings.url)
+
+        async def work(session: AsyncSession) -> None:
+            bar.update(task, description="starter library")
+            await run_import(session, settings.library_dir)
+            tender = await build_demo(session, lambda step: bar.update(task, description=step))
+            tender, owner = await service.load_tender(session, tender.id)
+            for fmt in snapshot.FORMATS:
+                bar.update(task, description=f"export {fmt}")
+                result = await snapshot.export(session, tender, owner, fmt, now=utcnow(), base_url=settings.public_url)
+                (output / result.filename).write_bytes(result.content)
+                files.append(output / result.filename)
+
+        in_transaction(settings, work)
+    console.print(f"demo registry in {output / 'registry.db'}; exports:")
+    for path in files:
+        console.print(f"  {path}")
+    console.print(f"browse it: REGISTRY_DATA_DIR={output} registry serve, then `registry admin create-admin` for a token")
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -74,3 +74,18 @@ def test_export_of_unknown_tender_fails_cleanly(run, tmp_path: Path) -> None:
     result = run("export", "00000000-0000-4000-8000-000000000000", "--format", "docx", "--output", str(tmp_path / "x.docx"))
     assert result.exit_code == 1 and "no tender" in result.output
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_demo_builds_a_published_joint_tender_and_its_exports(run, tmp_path: Path) -> None:
+    from tests.exports.readback import ocds_errors, open_docx, open_xlsx
+
+    result = run("demo", "--output", str(tmp_path / "demo"))
+    assert result.exit_code == 0, result.output
+    files = {p.suffix: p for p in (tmp_path / "demo").iterdir()}
+    assert set(files) == {".db", ".docx", ".xlsx", ".json"}
+    assert ocds_errors(files[".json"].read_bytes()) == []
+    document = open_docx(files[".docx"].read_bytes())
+    assert "Konkurransegrunnlag" in [p.text for p in document.paragraphs]
+    assert open_xlsx(files[".xlsx"].read_bytes()).sheetnames
+    again = run("demo", "--output", str(tmp_path / "demo"))
+    assert again.exit_code == 1 and "already holds a demo" in again.output
