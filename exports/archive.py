@@ -6,7 +6,7 @@ snapshot would differ. We rewrite the package with one given timestamp instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from io import BytesIO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -28,7 +28,13 @@ def write_zip(entries: Iterable[tuple[str, bytes]], when: datetime) -> bytes:
     return buffer.getvalue()
 
 
-def restamp(package: bytes, when: datetime) -> bytes:
-    """Return `package` with every entry stamped with `when`, entry order kept."""
+def restamp(package: bytes, when: datetime, replace: Mapping[str, bytes] | None = None) -> bytes:
+    """Return `package` with every entry stamped with `when`, entry order kept, and the entries
+    named in `replace` given their new content."""
+    replace = replace or {}
     with ZipFile(BytesIO(package)) as source:
-        return write_zip(((info.filename, source.read(info)) for info in source.infolist()), when)
+        entries = (
+            (info.filename, replace[info.filename] if info.filename in replace else source.read(info))
+            for info in source.infolist()
+        )
+        return write_zip(entries, when)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC
 from decimal import Decimal
@@ -14,14 +13,34 @@ from docx.section import _BaseHeaderFooter
 
 from exports.archive import restamp
 from exports.labels import Locale
-from exports.model import Lot, Participant, Party, Requirement, TenderDocument
+from exports.model import Lot, Requirement, TenderDocument
 from exports.template import TEXT_WIDTH, open_template
 from exports.text import scrub
-from exports.wordml import BOLD, ITALIC, PAGE_BREAK, SMALL_GREY, Content, Xml, field, paragraph, parse, run, table
+from exports.wordml import (
+    BOLD,
+    FIELD_END,
+    ITALIC,
+    PAGE_BREAK,
+    SMALL_GREY,
+    Content,
+    Xml,
+    bookmark,
+    field,
+    field_start,
+    hyperlink,
+    paragraph,
+    parse,
+    run,
+    table,
+)
 
 WATERMARK = '<w:b/><w:bCs/><w:color w:val="C8C8C8"/><w:spacing w:val="60"/><w:sz w:val="72"/><w:szCs w:val="72"/>'
 RIGHT = '<w:jc w:val="right"/>'
+AFTER_TABLE = Xml('<w:p><w:pPr><w:spacing w:after="0" w:line="160" w:lineRule="exact"/></w:pPr></w:p>')
 CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core-property texts
+COVER_NAMES_LIMIT = 60  # more participants than this are counted on the cover, not named
+TOC_LEVELS = 2
+_TOC = Xml("")  # holds the place of the table of contents (found by identity) until every heading is known
 
 
 class _Body:
@@ -33,6 +52,7 @@ class _Body:
         self.t = locale
         self.parts: list[str] = []
         self._numbers = [0, 0, 0]
+        self._toc: list[tuple[int, str, str]] = []  # level, numbered title, bookmark
 
     def add(self, *markup: str) -> None:
         self.parts.extend(markup)
@@ -40,14 +60,43 @@ class _Body:
     def heading(self, level: int, text: str) -> None:
         self._numbers[level - 1] += 1
         self._numbers[level:] = [0] * (len(self._numbers) - level)
-        number = ".".join(str(n) for n in self._numbers[:level])
-        self.add(paragraph(f"{number} {text}", self.styles[f"Heading {level}"]))
+        title = f"{'.'.join(str(n) for n in self._numbers[:level])} {text}"
+        content = run(title)
+        if level <= TOC_LEVELS:
+            name = f"_Toc{len(self._toc) + 1}"
+            self._toc.append((level, title, name))
+            content = bookmark(len(self._toc), name, content)
+        self.add(paragraph(content, self.styles[f"Heading {level}"]))
 
-    def text(self, text: str) -> None:
-        self.add(_lines(text))
+    def table(
+        self,
+        widths: Sequence[int],
+        rows: Iterable[Sequence[Content]],
+        header: Sequence[str] | None = None,
+        total: Sequence[Content] | None = None,
+    ) -> None:
+        self.add(table(self.styles["Tender Table"], widths, rows, header=header, total=total), AFTER_TABLE)
 
-    def table(self, widths: Sequence[int], rows: Iterable[Sequence[Content]], **rules: Sequence[Content] | None) -> None:
-        self.add(table(self.styles["Tender Table"], widths, rows, **rules))
+    def contents(self) -> None:
+        """Reserve the place of the table of contents."""
+        self.parts.append(_TOC)
+
+    def markup(self) -> str:
+        return "".join(self._table_of_contents() if part is _TOC else part for part in self.parts)
+
+    def _table_of_contents(self) -> str:
+        """A TOC field whose shown result already lists the headings as links (without page numbers,
+        which only a layout engine knows): Word rebuilds it on opening, while readers that never
+        update fields (LibreOffice, previews) still show a usable table of contents."""
+        entries = [(self.styles[f"toc {level}"], hyperlink(name, run(title))) for level, title, name in self._toc]
+        (first_style, first), *rest = entries
+        return "".join(
+            (
+                paragraph(field_start(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u') + first, first_style),
+                *(paragraph(entry, style) for style, entry in rest),
+                paragraph(FIELD_END),
+            )
+        )
 
 
 def tender_docx(doc: TenderDocument) -> bytes:
@@ -58,16 +107,14 @@ def tender_docx(doc: TenderDocument) -> bytes:
     body = _Body(styles, t)
     for chapter in _CHAPTERS:
         chapter(body, doc)
-    elements = parse("".join(body.parts))
-    sect_pr = document.element.body.sectPr
-    for element in elements:
-        sect_pr.addprevious(element)
     _set_language(document, t["language_tag"])
     _page_furniture(document, doc, t, styles)
     _properties(document, doc, t)
     buffer = BytesIO()
     document.save(buffer)
-    return restamp(buffer.getvalue(), doc.generated_at)
+    main = document.part
+    filled = _with_body(main.blob, body.markup())
+    return restamp(buffer.getvalue(), doc.generated_at, {main.partname.membername: filled})
 
 
 # ---- chapters ---------------------------------------------------------------------------------
@@ -80,37 +127,48 @@ def _cover(body: _Body, doc: TenderDocument) -> None:
         (t["reference"], tender.reference),
         (t["document_version"], str(tender.document_version)),
         (t["procedure"], t[f"procedure.{tender.procedure}"]),
-        (t["lead_buyer"], _party(doc.lead_buyer)),
+        (t["lead_buyer"], f"{doc.lead_buyer.name} ({doc.lead_buyer.org_number})"),
         (t["submission_deadline"], t.datetime(tender.timeline.submission_deadline)),
         (t["date"], t.date(doc.generated_at)),
     )
     body.table((3000, TEXT_WIDTH - 3000), [(paragraph(run(key, BOLD)), value) for key, value in facts])
     if doc.participants:
+        names = ", ".join(p.party.name for p in doc.participants)
+        if len(doc.participants) > COVER_NAMES_LIMIT:
+            names = t["participants_listed"].format(count=len(doc.participants), chapter=t["participants_and_volumes"])
         body.add(
             paragraph(run(t["participating_municipalities"], BOLD), props='<w:spacing w:before="360"/>'),
-            paragraph(", ".join(p.party.name for p in doc.participants)),
+            paragraph(names),
         )
     body.add(PAGE_BREAK)
 
 
 def _contents(body: _Body, doc: TenderDocument) -> None:
-    toc = field('TOC \\o "1-2" \\h \\z \\u', body.t["toc_placeholder"])
-    body.add(paragraph(body.t["table_of_contents"], body.styles["TOC Heading"]), paragraph(toc), PAGE_BREAK)
+    body.add(paragraph(body.t["table_of_contents"], body.styles["TOC Heading"]))
+    body.contents()
+    body.add(PAGE_BREAK)
 
 
 def _introduction(body: _Body, doc: TenderDocument) -> None:
     t, tender = body.t, doc.tender
     body.heading(1, t["introduction"])
-    body.text(tender.description)
+    body.add(_lines(tender.description))
     if doc.participants:
         body.add(paragraph(t["joint_procurement"].format(lead=doc.lead_buyer.name, count=len(doc.participants))))
     if doc.lots:
         body.add(paragraph(t["lots_intro"]))
-        rows = (
-            (str(lot.number), Xml(paragraph(run(lot.title, BOLD)) + _lines(lot.description)), ", ".join(lot.product_categories))
-            for lot in doc.lots
+        body.table(
+            (1300, 5338, 3000),
+            (
+                (
+                    str(lot.number),
+                    paragraph(run(lot.title, BOLD)) + _lines(lot.description),
+                    ", ".join(lot.product_categories),
+                )
+                for lot in doc.lots
+            ),
+            header=(t["lot"], t["col.title"], t["product_categories"]),
         )
-        body.table((900, 5738, 3000), rows, header=(t["lot"], t["col.title"], t["product_categories"]))
     facts = [(t["cpv_codes"], ", ".join(tender.cpv_codes))]
     if tender.estimated_value:
         facts.append((t["estimated_value"], t.money(tender.estimated_value)))
@@ -124,7 +182,12 @@ def _participants(body: _Body, doc: TenderDocument) -> None:
     body.table(
         (3200, 1500, 3338, 1600),
         (
-            (p.party.name, p.party.org_number, Xml(paragraph(p.contact_name) + paragraph(run(p.contact_email, SMALL_GREY))), t.date(p.mandate_date) if p.mandate_date else "–")
+            (
+                p.party.name,
+                p.party.org_number,
+                paragraph(p.contact_name) + paragraph(run(p.contact_email, SMALL_GREY)),
+                t.date(p.mandate_date) if p.mandate_date else "–",
+            )
             for p in doc.participants
         ),
         header=(t["col.municipality"], t["col.org_number"], t["col.contact"], t["col.mandate"]),
@@ -134,19 +197,11 @@ def _participants(body: _Body, doc: TenderDocument) -> None:
     body.heading(2, t["estimated_volumes"])
     lot_width = (TEXT_WIDTH - 3000) // len(doc.lots)
     widths = (TEXT_WIDTH - lot_width * len(doc.lots), *(lot_width for _ in doc.lots))
-    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    rows = []
-    for participant in doc.participants:
-        volumes = _volumes(participant)
-        for lot_id, amounts in volumes.items():
-            for unit, quantity in amounts.items():
-                totals[lot_id][unit] += quantity
-        rows.append((participant.party.name, *(_quantity(t, volumes.get(lot.id, {})) for lot in doc.lots)))
     body.table(
         widths,
-        rows,
+        (_volume_row(t, p.party.name, p.quantities(), doc.lots) for p in doc.participants),
         header=(t["col.municipality"], *(f"{t['lot']} {lot.number}" for lot in doc.lots)),
-        total=(t["total"], *(_quantity(t, totals.get(lot.id, {})) for lot in doc.lots)),
+        total=_volume_row(t, t["total"], doc.total_quantities(), doc.lots),
     )
 
 
@@ -163,7 +218,8 @@ def _procedure(body: _Body, doc: TenderDocument) -> None:
         (t["contract_start"], t.date(contract.start)),
         (t["contract_end"], t.date(contract.end)),
     )
-    body.table((4800, TEXT_WIDTH - 4800), [row for row in milestones if row[1]], header=(t["col.milestone"], t["date"]))
+    dated = [row for row in milestones if row[1]]
+    body.table((4800, TEXT_WIDTH - 4800), dated, header=(t["col.milestone"], t["date"]))
 
 
 def _qualification(body: _Body, doc: TenderDocument) -> None:
@@ -182,7 +238,7 @@ def _specification(body: _Body, doc: TenderDocument) -> None:
             body.add(paragraph(run(f"{t['product_categories']}: ", BOLD) + run(", ".join(lot.product_categories))))
         specified = _of_kind(lot, "mandatory", "award")
         if not specified:
-            _requirement_table(body, specified, _FULL)
+            body.add(_nothing(t))
         for label, requirements in _by_category(specified):
             body.heading(3, label)
             _requirement_table(body, requirements, _FULL)
@@ -199,7 +255,8 @@ def _evaluation(body: _Body, doc: TenderDocument) -> None:
     )
     for lot in doc.lots:
         body.heading(2, _lot_name(t, lot))
-        body.add(paragraph(t["lot_weights"].format(price=t.percent(lot.price_weight), quality=t.percent(lot.quality_weight))))
+        split = t["lot_weights"].format(price=t.percent(lot.price_weight), quality=t.percent(lot.quality_weight))
+        body.add(paragraph(split))
         criteria = _of_kind(lot, "award")
         total = lot.price_weight + sum((r.weight or Decimal(0) for r in criteria), Decimal(0))
         body.table(
@@ -286,14 +343,16 @@ _CHAPTERS: tuple[Callable[[_Body, TenderDocument], None], ...] = (
 
 
 def _id_cell(t: Locale, r: Requirement) -> Content:
+    """The requirement's number, and where it comes from: module, version, level."""
     trace = f"{r.module_key} v{r.module_version}" + (f"\n{t['level']}: {t[f'level.{r.level}']}" if r.level else "")
-    return Xml(paragraph(run(r.id, BOLD)) + paragraph(run(trace, SMALL_GREY)))
+    return paragraph(run(r.id, BOLD)) + paragraph(run(trace, SMALL_GREY))
 
 
 def _text_cell(t: Locale, r: Requirement) -> Content:
     parts = [paragraph(run(r.title, BOLD)), _lines(r.statement)]
     if r.rationale:
-        parts.append(paragraph(run(f"{t['rationale']}: ", BOLD + SMALL_GREY) + run(r.rationale, ITALIC + SMALL_GREY)))
+        label = run(f"{t['rationale']}: ", BOLD + SMALL_GREY)
+        parts.append(paragraph(label + run(r.rationale, ITALIC + SMALL_GREY)))
     if r.buyer_note:
         parts.append(paragraph(run(f"{t['note']}: ", BOLD) + run(r.buyer_note)))
     return Xml("".join(parts))
@@ -310,17 +369,19 @@ def _weight(t: Locale, r: Requirement) -> Content:
 
 # Column: (header label key, width or None for the rest of the line, cell renderer).
 _Column = tuple[str, int | None, Callable[[Locale, Requirement], Content]]
-_ID: _Column = ("col.id", 1500, _id_cell)
+_ID: _Column = ("col.id", 1150, _id_cell)
 _TEXT: _Column = ("col.requirement", None, _text_cell)
-_VERIFICATION: _Column = ("col.verification", 2300, _verification_cell)
-_FULL: tuple[_Column, ...] = (_ID, _TEXT, ("col.kind", 1250, lambda t, r: t[f"kind.{r.kind}"]), ("col.weight", 800, _weight), _VERIFICATION)
+_VERIFICATION: _Column = ("col.verification", 2050, _verification_cell)
+_KIND: _Column = ("col.kind", 1650, lambda t, r: t[f"kind.{r.kind}"])
+_WEIGHT: _Column = ("col.weight", 950, _weight)
+_FULL: tuple[_Column, ...] = (_ID, _TEXT, _KIND, _WEIGHT, _VERIFICATION)
 _BRIEF: tuple[_Column, ...] = (_ID, _TEXT, _VERIFICATION)
 
 
 def _requirement_table(body: _Body, requirements: Sequence[Requirement], columns: Sequence[_Column]) -> None:
     t = body.t
     if not requirements:
-        body.add(paragraph(run(t["none"], ITALIC)))
+        body.add(_nothing(t))
         return
     fixed = sum(width or 0 for _, width, _ in columns)
     widths = [width or TEXT_WIDTH - fixed for _, width, _ in columns]
@@ -355,26 +416,29 @@ def _lot_name(t: Locale, lot: Lot) -> str:
     return f"{t['lot']} {lot.number}: {lot.title}"
 
 
-def _party(party: Party) -> str:
-    return f"{party.name} ({party.org_number})"
+def _nothing(t: Locale) -> Xml:
+    return paragraph(run(t["none"], ITALIC))
 
 
-def _volumes(participant: Participant) -> dict[str, dict[str, int]]:
-    """Quantities by lot id and unit."""
-    volumes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for volume in participant.volumes:
-        volumes[volume.lot_id][volume.unit] += volume.quantity
-    return volumes
+def _volume_row(t: Locale, label: str, quantities: dict[str, dict[str, int]], lots: Sequence[Lot]) -> list[Content]:
+    """`label` and, per lot, its quantities in each unit (a dash for none)."""
+    cells = ("; ".join(f"{t.number(n)} {unit}" for unit, n in quantities.get(lot.id, {}).items()) for lot in lots)
+    return [label, *(paragraph(cell or "–", props=RIGHT) for cell in cells)]
 
 
-def _quantity(t: Locale, amounts: dict[str, int]) -> Content:
-    text = "; ".join(f"{t.number(quantity)} {unit}" for unit, quantity in amounts.items()) or "–"
-    return paragraph(text, props=RIGHT)
+def _with_body(document_xml: bytes, markup: str) -> bytes:
+    """The template's main part with `markup` added at the end of its body, before the final section
+    properties. Spliced as text: the body is most of the document, and handing it to lxml
+    to parse and move into python-docx's tree costs more than everything else together (and
+    grows faster than linearly)."""
+    at = document_xml.rindex(b"<w:sectPr")
+    return document_xml[:at] + markup.encode() + document_xml[at:]
 
 
 def _set_language(document: Document, tag: str) -> None:
     """Proofing and hyphenation language of the whole document (the template's default run language)."""
-    lang = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    path = "/".join(qn(tag) for tag in ("w:docDefaults", "w:rPrDefault", "w:rPr", "w:lang"))
+    lang = document.styles.element.find(path)
     if lang is not None:
         lang.set(qn("w:val"), tag)
 
@@ -382,7 +446,7 @@ def _set_language(document: Document, tag: str) -> None:
 def _replace(part: _BaseHeaderFooter, markup: str) -> None:
     element = part._element
     element.clear()
-    element.extend(parse(markup))
+    element.extend(list(parse(markup)))
 
 
 def _page_furniture(document: Document, doc: TenderDocument, t: Locale, styles: dict[str, str]) -> None:

@@ -37,12 +37,6 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "Visas på engelska eftersom översättning saknas: {texts}",
         "Vist på engelsk, fordi oversættelse mangler: {texts}",
     ),
-    "toc_placeholder": (
-        "Update this field (F9) to build the table of contents.",
-        "Oppdater feltet (F9) for å lage innholdsfortegnelsen.",
-        "Uppdatera fältet (F9) för att skapa innehållsförteckningen.",
-        "Opdater feltet (F9) for at danne indholdsfortegnelsen.",
-    ),
     # Cover and key facts.
     "reference": ("Reference", "Referanse", "Referens", "Reference"),
     "document_version": ("Document version", "Dokumentversjon", "Dokumentversion", "Dokumentversion"),
@@ -59,9 +53,20 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "Deltagande kommuner",
         "Deltagende kommuner",
     ),
+    "participants_listed": (
+        "{count} municipalities, listed under “{chapter}”.",
+        "{count} kommuner, se «{chapter}».",
+        "{count} kommuner, se ”{chapter}”.",
+        "{count} kommuner, se »{chapter}«.",
+    ),
     "date": ("Date", "Dato", "Datum", "Dato"),
     "published_at": ("Published", "Kunngjort", "Annonserad", "Offentliggjort"),
-    "questions_deadline": ("Deadline for questions", "Frist for spørsmål", "Sista dag för frågor", "Frist for spørgsmål"),
+    "questions_deadline": (
+        "Deadline for questions",
+        "Frist for spørsmål",
+        "Sista dag för frågor",
+        "Frist for spørgsmål",
+    ),
     "submission_deadline": ("Tender deadline", "Tilbudsfrist", "Sista anbudsdag", "Tilbudsfrist"),
     "planned_award": (
         "Planned award decision",
@@ -72,7 +77,12 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
     "contract_start": ("Contract start", "Kontraktsstart", "Avtalsstart", "Kontraktstart"),
     "contract_end": ("Contract end", "Kontraktsslutt", "Avtalsslut", "Kontraktophør"),
     "options": ("Options", "Opsjoner", "Optioner", "Optioner"),
-    "estimated_value": ("Estimated total value", "Anslått samlet verdi", "Uppskattat totalt värde", "Anslået samlet værdi"),
+    "estimated_value": (
+        "Estimated total value",
+        "Anslått samlet verdi",
+        "Uppskattat totalt värde",
+        "Anslået samlet værdi",
+    ),
     "cpv_codes": ("CPV codes", "CPV-koder", "CPV-koder", "CPV-koder"),
     "lot": ("Lot", "Delkontrakt", "Delområde", "Delaftale"),
     "product_categories": ("Product categories", "Produktkategorier", "Produktkategorier", "Produktkategorier"),
@@ -95,8 +105,18 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "Uppskattade volymer per delområde",
         "Forventede mængder pr. delaftale",
     ),
-    "procedure_and_timeline": ("Procedure and timeline", "Prosedyre og tidsplan", "Förfarande och tidplan", "Udbudsform og tidsplan"),
-    "qualification_requirements": ("Qualification requirements", "Kvalifikasjonskrav", "Kvalificeringskrav", "Egnethedskrav"),
+    "procedure_and_timeline": (
+        "Procedure and timeline",
+        "Prosedyre og tidsplan",
+        "Förfarande och tidplan",
+        "Udbudsform og tidsplan",
+    ),
+    "qualification_requirements": (
+        "Qualification requirements",
+        "Kvalifikasjonskrav",
+        "Kvalificeringskrav",
+        "Egnethedskrav",
+    ),
     "requirement_specification": (
         "Requirement specification",
         "Kravspesifikasjon",
@@ -151,7 +171,12 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
     "col.reason": ("Reason", "Begrunnelse", "Skäl", "Begrundelse"),
     "col.compliance": ("Requirement met", "Oppfylt", "Uppfyllt", "Opfyldt"),
     "col.answer": ("Supplier's answer", "Leverandørens svar", "Leverantörens svar", "Leverandørens svar"),
-    "col.evidence": ("Reference to attached evidence", "Henvisning til vedlegg", "Hänvisning till bilaga", "Henvisning til bilag"),
+    "col.evidence": (
+        "Reference to attached evidence",
+        "Henvisning til vedlegg",
+        "Hänvisning till bilaga",
+        "Henvisning til bilag",
+    ),
     "total": ("Total", "Sum", "Summa", "I alt"),
     "price": ("Price", "Pris", "Pris", "Pris"),
     "quality": ("Quality", "Kvalitet", "Kvalitet", "Kvalitet"),
@@ -161,7 +186,12 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
     "yes": ("Yes", "Ja", "Ja", "Ja"),
     "no": ("No", "Nei", "Nej", "Nej"),
     "invalid_answer": ("Invalid answer", "Ugyldig svar", "Ogiltigt svar", "Ugyldigt svar"),
-    "choose_yes_no": ("Choose {yes} or {no}.", "Velg {yes} eller {no}.", "Välj {yes} eller {no}.", "Vælg {yes} eller {no}."),
+    "choose_yes_no": (
+        "Choose {yes} or {no}.",
+        "Velg {yes} eller {no}.",
+        "Välj {yes} eller {no}.",
+        "Vælg {yes} eller {no}.",
+    ),
     "none": (
         "No requirements of this type.",
         "Ingen krav av denne typen.",
@@ -176,6 +206,10 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
     "level.basic": ("Basic", "Grunnleggende", "Basnivå", "Basisniveau"),
     "level.advanced": ("Advanced", "Avansert", "Avancerad nivå", "Avanceret niveau"),
     "level.spearhead": ("Spearhead", "Spydspiss", "Spjutspetsnivå", "Spydspidsniveau"),
+    "country.NO": ("Norway", "Norge", "Norge", "Norge"),
+    "country.SE": ("Sweden", "Sverige", "Sverige", "Sverige"),
+    "country.DK": ("Denmark", "Danmark", "Danmark", "Danmark"),
+    "country.FI": ("Finland", "Finland", "Finland", "Finland"),
     "reference.standard": ("Standard", "Standard", "Standard", "Standard"),
     "reference.law": ("Law", "Lov og forskrift", "Författning", "Lovgivning"),
     "reference.guidance": ("Guidance", "Veileder", "Vägledning", "Vejledning"),
@@ -216,8 +250,7 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "document (in total {count}).",
         "{lead} gjennomfører denne anskaffelsen på vegne av de deltakende kommunene som er oppført i dette "
         "dokumentet (totalt {count}).",
-        "{lead} genomför denna upphandling för de deltagande kommuner som anges i detta dokument "
-        "(totalt {count}).",
+        "{lead} genomför denna upphandling för de deltagande kommuner som anges i detta dokument (totalt {count}).",
         "{lead} gennemfører dette udbud på vegne af de deltagende kommuner, der fremgår af dette dokument "
         "(i alt {count}).",
     ),
@@ -314,12 +347,9 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "skal være gyldige ved tilbudsfristen.",
     ),
     "respond_deadlines": (
-        "Questions must be received by {questions} and tenders by {tenders}. Tenders shall be written in "
-        "{language}.",
-        "Spørsmål må være mottatt innen {questions} og tilbud innen {tenders}. Tilbudet skal skrives på "
-        "{language}.",
-        "Frågor ska ha inkommit senast {questions} och anbud senast {tenders}. Anbudet ska vara skrivet på "
-        "{language}.",
+        "Questions must be received by {questions} and tenders by {tenders}. Tenders shall be written in {language}.",
+        "Spørsmål må være mottatt innen {questions} og tilbud innen {tenders}. Tilbudet skal skrives på {language}.",
+        "Frågor ska ha inkommit senast {questions} och anbud senast {tenders}. Anbudet ska vara skrivet på {language}.",
         "Spørgsmål skal være modtaget senest {questions} og tilbud senest {tenders}. Tilbuddet skal være "
         "skrevet på {language}.",
     ),

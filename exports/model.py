@@ -6,6 +6,7 @@ parameters in); codes (kinds, procedures, statuses) stay codes and `exports.labe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -26,7 +27,7 @@ Level = Literal["basic", "advanced", "spearhead"]
 ReferenceKind = Literal["standard", "law", "guidance"]
 
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
-Percent = Annotated[Decimal, msgspec.Meta(ge=0, le=100)]
+Percent = Decimal  # percentage points, 0-100 (msgspec has no bounds for Decimal; the registry checks)
 
 
 class _Snapshot(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -56,6 +57,10 @@ class Participant(_Snapshot, kw_only=True):
     contact_email: str
     mandate_date: date | None = None
     volumes: tuple[Volume, ...] = ()
+
+    def quantities(self) -> dict[str, dict[str, int]]:
+        """Estimated quantities by lot id and unit."""
+        return sum_volumes(self.volumes)
 
 
 class Requirement(_Snapshot, kw_only=True):
@@ -112,7 +117,7 @@ class Amendment(_Snapshot, kw_only=True):
 
 
 class Money(_Snapshot, kw_only=True):
-    amount: Annotated[Decimal, msgspec.Meta(ge=0)]
+    amount: Decimal
     currency: Currency
 
 
@@ -172,3 +177,16 @@ class TenderDocument(_Snapshot, kw_only=True):
     amendments: tuple[Amendment, ...] = ()
     fallbacks: tuple[str, ...] = ()
     """Texts shown in English because the document language had no translation."""
+
+    def total_quantities(self) -> dict[str, dict[str, int]]:
+        """All participants' estimated quantities by lot id and unit."""
+        return sum_volumes(volume for participant in self.participants for volume in participant.volumes)
+
+
+def sum_volumes(volumes: Iterable[Volume]) -> dict[str, dict[str, int]]:
+    """Quantities added up by lot id and unit (a lot may be counted in several units)."""
+    totals: dict[str, dict[str, int]] = {}
+    for volume in volumes:
+        by_unit = totals.setdefault(volume.lot_id, {})
+        by_unit[volume.unit] = by_unit.get(volume.unit, 0) + volume.quantity
+    return totals

@@ -1,12 +1,15 @@
-"""Make any text safe for XML-based documents before it reaches a writer.
+"""Make a snapshot safe for the writers before any of them sees it.
 
 python-docx, lxml and openpyxl raise on characters XML 1.0 forbids, and a lone surrogate cannot
-even be encoded as UTF-8. Every exporter passes its snapshot through `scrub` first.
+even be encoded as UTF-8. Every exporter passes its snapshot through `scrub` first, which also
+reads a datetime without a time zone as UTC (the registry's convention) rather than as the
+local time of whatever machine runs the export.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import TypeVar
 
 import msgspec
@@ -29,9 +32,12 @@ def clean(text: str) -> str:
 
 
 def scrub(value: T) -> T:
-    """Return a copy of a snapshot (struct, tuple, list or str) with every string cleaned."""
+    """Return a copy of a snapshot (struct, tuple, list or str) with every string cleaned and every
+    naive datetime in UTC."""
     if isinstance(value, str):
         return clean(value)  # type: ignore[return-value]
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)  # type: ignore[return-value]
     if isinstance(value, msgspec.Struct):
         fields = {name: scrub(getattr(value, name)) for name in value.__struct_fields__}
         return msgspec.structs.replace(value, **fields)

@@ -1,9 +1,8 @@
 """WordprocessingML fragments built as strings.
 
 A tender has thousands of table rows; python-docx's object API builds them one element at a time
-(and `table.cell(r, c)` is quadratic). Building markup as text and parsing it once with lxml is an
-order of magnitude faster. Plain `str` arguments are always escaped; only `Xml` (markup made here)
-passes through as is.
+(and `table.cell(r, c)` is quadratic), while building the markup as text is an order of magnitude
+faster. Plain `str` arguments are always escaped; only `Xml` (markup made here) passes through as is.
 """
 
 from __future__ import annotations
@@ -52,16 +51,30 @@ def paragraph(content: Content = "", style: str | None = None, props: str = "") 
     return Xml(f"<w:p><w:pPr>{ppr}</w:pPr>{content}</w:p>" if ppr else f"<w:p>{content}</w:p>")
 
 
-def field(instruction: str, placeholder: str, props: str = "") -> Xml:
-    """A complex field (PAGE, NUMPAGES, TOC...) showing `placeholder` until Word updates it."""
-    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+def field_start(instruction: str) -> Xml:
+    """The opening runs of a complex field (PAGE, TOC...); its shown result follows, then FIELD_END."""
     return Xml(
-        f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
-        f"<w:r>{rpr}<w:instrText xml:space=\"preserve\"> {escape(instruction)} </w:instrText></w:r>"
-        f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
-        f"{run(placeholder, props)}"
-        f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {escape(instruction)} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
     )
+
+
+FIELD_END = Xml('<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
+def field(instruction: str, placeholder: str) -> Xml:
+    """A complex field within one paragraph, showing `placeholder` until Word updates it."""
+    return field_start(instruction) + run(placeholder) + FIELD_END
+
+
+def bookmark(number: int, name: str, content: Xml) -> Xml:
+    return Xml(f'<w:bookmarkStart w:id="{number}" w:name="{name}"/>{content}<w:bookmarkEnd w:id="{number}"/>')
+
+
+def hyperlink(anchor: str, content: Xml) -> Xml:
+    """A link to a bookmark in this document."""
+    return Xml(f'<w:hyperlink w:anchor="{anchor}" w:history="1">{content}</w:hyperlink>')
 
 
 PAGE_BREAK = Xml('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
@@ -106,6 +119,6 @@ def table(
     return Xml("".join(parts))
 
 
-def parse(fragment: str) -> list[etree._Element]:
-    """Parse body-level markup (paragraphs, tables) into python-docx's element classes."""
-    return list(parse_xml(f'<w:body xmlns:w="{W_NS}">{fragment}</w:body>'))
+def parse(fragment: str) -> etree._Element:
+    """Parse body-level markup (paragraphs, tables) into a `w:body` of python-docx's element classes."""
+    return parse_xml(f'<w:body xmlns:w="{W_NS}">{fragment}</w:body>')

@@ -29,7 +29,7 @@ from exports.model import (
 GENERATED_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
-def norwegian_org_number(stem: int) -> str:
+def _norwegian_org_number(stem: int) -> str:
     """A 9-digit organisation number with a valid mod-11 check digit (stems that give 10 are skipped)."""
     while True:
         digits = [int(d) for d in f"{stem:08d}"]
@@ -40,17 +40,37 @@ def norwegian_org_number(stem: int) -> str:
 
 
 def _party(number: int, name: str, kind: str = "municipality") -> Party:
-    return Party(id=f"org-{number}", name=name, country="NO", org_number=norwegian_org_number(96_000_000 + number * 7919), kind=kind)
+    return Party(
+        id=f"org-{number}",
+        name=name,
+        country="NO",
+        org_number=_norwegian_org_number(96_000_000 + number * 7919),
+        kind=kind,
+    )
 
 
 LEAD = _party(0, "Gjøvikregionen helse- og omsorgssamarbeid", "federation")
-MUNICIPALITIES = [_party(n, name) for n, name in enumerate(("Gjøvik kommune", "Vestre Toten kommune", "Østre Toten kommune", "Søndre Land kommune"), 1)]
+MUNICIPALITIES = [
+    _party(n, name)
+    for n, name in enumerate(
+        ("Gjøvik kommune", "Vestre Toten kommune", "Østre Toten kommune", "Søndre Land kommune"), 1
+    )
+]
 
 
-def _requirement(number: str, key: str, category: tuple[str, str], kind: str, title: str, statement: str, **extra: object) -> Requirement:
+def _requirement(
+    number: str, key: str, category: tuple[str, str], kind: str, title: str, statement: str, **extra: object
+) -> Requirement:
     return Requirement(
-        id=number, module_key=key, module_version=1, category_key=category[0], category_label=category[1],
-        kind=kind, title=title, statement=statement, **extra,  # type: ignore[arg-type]
+        id=number,
+        module_key=key,
+        module_version=1,
+        category_key=category[0],
+        category_label=category[1],
+        kind=kind,
+        title=title,
+        statement=statement,
+        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -63,51 +83,147 @@ BENEFIT = ("benefit_realisation", "Gevinstrealisering")
 
 def _alarm_requirements() -> tuple[Requirement, ...]:
     return (
-        _requirement("1.1", "SEC-ISO27001", SECURITY, "qualification", "Sertifisert styringssystem for informasjonssikkerhet",
-                     "Leverandøren skal ha et styringssystem for informasjonssikkerhet sertifisert etter ISO/IEC 27001:2022 som omfatter den tilbudte tjenesten.",
-                     verification_documents=("Sertifikat",), verification="Gyldig ISO/IEC 27001-sertifikat med omfang som dekker tjenesten."),
-        _requirement("1.2", "INTEROP-ALARM-PROTOCOL", INTEROP, "mandatory", "Åpen alarmprotokoll mellom alarmenhet og mottak",
-                     "Alarmenheten skal sende alarmer og tekniske meldinger til alarmmottaket med SCAIP (SS 91100:2014) eller CLC/TS 50134-9, og en alarm skal nå mottaket innen 30 sekunder etter at den er utløst.",
-                     level="basic", rationale="En åpen protokoll lar kommunen velge alarmenheter og alarmmottak hver for seg.",
-                     verification_documents=("Sertifikat", "Testrapport"), verification="Gyldig SCAIP-sertifikat for tilbudt modell."),
-        _requirement("1.3", "INTEROP-VKP-FHIR", INTEROP, "award", "Integrasjon med Velferdsteknologisk knutepunkt",
-                     "Løsningen bør skrive alarmer og hendelser til kommunens journalsystem via Velferdsteknologisk knutepunkt (FHIR R4).",
-                     level="advanced", weight=Decimal(20), scoring_guidance="10: i produksjon hos minst én kommune. 5: testet mot VKP. 0: ikke planlagt.",
-                     verification_documents=("Beskrivelse",), verification="Beskrivelse av integrasjonen og referanse til kommune i produksjon."),
-        _requirement("1.4", "SEC-EN303645", SECURITY, "mandatory", "Grunnleggende IoT-sikkerhet",
-                     "Alarmenheten skal oppfylle ETSI EN 303 645, herunder ingen felles standardpassord og sikkerhetsoppdateringer i minst 5 år.",
-                     verification_documents=("Samsvarserklæring",), verification="Samsvarserklæring mot ETSI EN 303 645."),
-        _requirement("1.5", "CONSENT-LEAST-INTRUSIVE", CONSENT, "mandatory", "Minst inngripende innstillinger",
-                     "Løsningen skal kunne konfigureres per bruker slik at bare nødvendige funksjoner er aktive, med registrering av vedtak etter pasient- og brukerrettighetsloven § 4-6 a.",
-                     buyer_note="Gjelder også brukere uten samtykkekompetanse."),
-        _requirement("1.6", "EVIDENCE-DOSSIER", EVIDENCE, "mandatory", "Dokumentasjon av effekt",
-                     "Leverandøren skal legge fram en oversikt over dokumentert effekt for hver påstått gevinst, gradert etter studiedesign.",
-                     verification_documents=("Effektdokumentasjon",), verification="Evidensoversikt med referanser."),
-        _requirement("1.7", "EVIDENCE-STRENGTH", EVIDENCE, "award", "Styrken i effektdokumentasjonen",
-                     "Tilbudet vurderes etter hvor sterk dokumentasjonen av effekt i nordisk kommunal omsorg er.",
-                     weight=Decimal(25), scoring_guidance="10: kontrollert studie i nordisk kommune. 5: før-etter-måling. 0: kun kundereferanser."),
-        _requirement("1.8", "BENEFIT-GOAL", BENEFIT, "award", "Metode for måling av måloppnåelse",
-                     "Leverandøren bør beskrive en metode for å måle brukernes måloppnåelse og tilfredshet.",
-                     weight=Decimal("15"), scoring_guidance="Vurderes etter hvor konkret og etterprøvbar metoden er."),
-        _requirement("1.9", "INTEROP-DATA-EXIT", INTEROP, "contract_condition", "Utlevering av data ved kontraktsslutt",
-                     "Ved kontraktens slutt skal leverandøren utlevere alle data i et dokumentert, maskinlesbart format uten ekstra kostnad.",
-                     verification="Inngår i kontrakten."),
-        _requirement("1.10", "BENEFIT-DATA", BENEFIT, "contract_condition", "Kvartalsvis rapportering av bruksdata",
-                     "Leverandøren skal hvert kvartal levere bruksdata (alarmer, responstider, unngåtte besøk) etter avtalt indikatorsett."),
+        _requirement(
+            "1.1",
+            "SEC-ISO27001",
+            SECURITY,
+            "qualification",
+            "Sertifisert styringssystem for informasjonssikkerhet",
+            "Leverandøren skal ha et styringssystem for informasjonssikkerhet sertifisert etter ISO/IEC 27001:2022 som omfatter den tilbudte tjenesten.",
+            verification_documents=("Sertifikat",),
+            verification="Gyldig ISO/IEC 27001-sertifikat med omfang som dekker tjenesten.",
+        ),
+        _requirement(
+            "1.2",
+            "INTEROP-ALARM-PROTOCOL",
+            INTEROP,
+            "mandatory",
+            "Åpen alarmprotokoll mellom alarmenhet og mottak",
+            "Alarmenheten skal sende alarmer og tekniske meldinger til alarmmottaket med SCAIP (SS 91100:2014) eller CLC/TS 50134-9, og en alarm skal nå mottaket innen 30 sekunder etter at den er utløst.",
+            level="basic",
+            rationale="En åpen protokoll lar kommunen velge alarmenheter og alarmmottak hver for seg.",
+            verification_documents=("Sertifikat", "Testrapport"),
+            verification="Gyldig SCAIP-sertifikat for tilbudt modell.",
+        ),
+        _requirement(
+            "1.3",
+            "INTEROP-VKP-FHIR",
+            INTEROP,
+            "award",
+            "Integrasjon med Velferdsteknologisk knutepunkt",
+            "Løsningen bør skrive alarmer og hendelser til kommunens journalsystem via Velferdsteknologisk knutepunkt (FHIR R4).",
+            level="advanced",
+            weight=Decimal(20),
+            scoring_guidance="10: i produksjon hos minst én kommune. 5: testet mot VKP. 0: ikke planlagt.",
+            verification_documents=("Beskrivelse",),
+            verification="Beskrivelse av integrasjonen og referanse til kommune i produksjon.",
+        ),
+        _requirement(
+            "1.4",
+            "SEC-EN303645",
+            SECURITY,
+            "mandatory",
+            "Grunnleggende IoT-sikkerhet",
+            "Alarmenheten skal oppfylle ETSI EN 303 645, herunder ingen felles standardpassord og sikkerhetsoppdateringer i minst 5 år.",
+            verification_documents=("Samsvarserklæring",),
+            verification="Samsvarserklæring mot ETSI EN 303 645.",
+        ),
+        _requirement(
+            "1.5",
+            "CONSENT-LEAST-INTRUSIVE",
+            CONSENT,
+            "mandatory",
+            "Minst inngripende innstillinger",
+            "Løsningen skal kunne konfigureres per bruker slik at bare nødvendige funksjoner er aktive, med registrering av vedtak etter pasient- og brukerrettighetsloven § 4-6 a.",
+            buyer_note="Gjelder også brukere uten samtykkekompetanse.",
+        ),
+        _requirement(
+            "1.6",
+            "EVIDENCE-DOSSIER",
+            EVIDENCE,
+            "mandatory",
+            "Dokumentasjon av effekt",
+            "Leverandøren skal legge fram en oversikt over dokumentert effekt for hver påstått gevinst, gradert etter studiedesign.",
+            verification_documents=("Effektdokumentasjon",),
+            verification="Evidensoversikt med referanser.",
+        ),
+        _requirement(
+            "1.7",
+            "EVIDENCE-STRENGTH",
+            EVIDENCE,
+            "award",
+            "Styrken i effektdokumentasjonen",
+            "Tilbudet vurderes etter hvor sterk dokumentasjonen av effekt i nordisk kommunal omsorg er.",
+            weight=Decimal(25),
+            scoring_guidance="10: kontrollert studie i nordisk kommune. 5: før-etter-måling. 0: kun kundereferanser.",
+        ),
+        _requirement(
+            "1.8",
+            "BENEFIT-GOAL",
+            BENEFIT,
+            "award",
+            "Metode for måling av måloppnåelse",
+            "Leverandøren bør beskrive en metode for å måle brukernes måloppnåelse og tilfredshet.",
+            weight=Decimal("15"),
+            scoring_guidance="Vurderes etter hvor konkret og etterprøvbar metoden er.",
+        ),
+        _requirement(
+            "1.9",
+            "INTEROP-DATA-EXIT",
+            INTEROP,
+            "contract_condition",
+            "Utlevering av data ved kontraktsslutt",
+            "Ved kontraktens slutt skal leverandøren utlevere alle data i et dokumentert, maskinlesbart format uten ekstra kostnad.",
+            verification="Inngår i kontrakten.",
+        ),
+        _requirement(
+            "1.10",
+            "BENEFIT-DATA",
+            BENEFIT,
+            "contract_condition",
+            "Kvartalsvis rapportering av bruksdata",
+            "Leverandøren skal hvert kvartal levere bruksdata (alarmer, responstider, unngåtte besøk) etter avtalt indikatorsett.",
+        ),
     )
 
 
 def _gps_requirements() -> tuple[Requirement, ...]:
     return (
-        _requirement("2.1", "SEC-ISO27001", SECURITY, "qualification", "Sertifisert styringssystem for informasjonssikkerhet",
-                     "Leverandøren skal ha et styringssystem for informasjonssikkerhet sertifisert etter ISO/IEC 27001:2022.",
-                     verification_documents=("Sertifikat",)),
-        _requirement("2.2", "CONSENT-GEOFENCE", CONSENT, "mandatory", "Posisjon ved behov og geofence",
-                     "Løsningen skal støtte posisjon på forespørsel og varsling ved geofence, uten kontinuerlig sporing som standard."),
-        _requirement("2.3", "EVIDENCE-STRENGTH", EVIDENCE, "award", "Styrken i effektdokumentasjonen",
-                     "Tilbudet vurderes etter hvor sterk dokumentasjonen av effekt er.", weight=Decimal(30)),
-        _requirement("2.4", "BENEFIT-GOAL", BENEFIT, "award", "Metode for måling av måloppnåelse",
-                     "Leverandøren bør beskrive en metode for å måle måloppnåelse.", weight=Decimal(20)),
+        _requirement(
+            "2.1",
+            "SEC-ISO27001",
+            SECURITY,
+            "qualification",
+            "Sertifisert styringssystem for informasjonssikkerhet",
+            "Leverandøren skal ha et styringssystem for informasjonssikkerhet sertifisert etter ISO/IEC 27001:2022.",
+            verification_documents=("Sertifikat",),
+        ),
+        _requirement(
+            "2.2",
+            "CONSENT-GEOFENCE",
+            CONSENT,
+            "mandatory",
+            "Posisjon ved behov og geofence",
+            "Løsningen skal støtte posisjon på forespørsel og varsling ved geofence, uten kontinuerlig sporing som standard.",
+        ),
+        _requirement(
+            "2.3",
+            "EVIDENCE-STRENGTH",
+            EVIDENCE,
+            "award",
+            "Styrken i effektdokumentasjonen",
+            "Tilbudet vurderes etter hvor sterk dokumentasjonen av effekt er.",
+            weight=Decimal(30),
+        ),
+        _requirement(
+            "2.4",
+            "BENEFIT-GOAL",
+            BENEFIT,
+            "award",
+            "Metode for måling av måloppnåelse",
+            "Leverandøren bør beskrive en metode for å måle måloppnåelse.",
+            weight=Decimal(20),
+        ),
     )
 
 
@@ -118,11 +234,18 @@ def _volumes(alarms: int, trackers: int) -> tuple[Volume, ...]:
     return (Volume(lot_id="lot-1", quantity=alarms, unit="stk"), Volume(lot_id="lot-2", quantity=trackers, unit="stk"))
 
 
-def sample_tender(language: Language = "nb", *, draft: bool = False, amendments: tuple[Amendment, ...] = ()) -> TenderDocument:
+def sample_tender(
+    language: Language = "nb", *, draft: bool = False, amendments: tuple[Amendment, ...] = ()
+) -> TenderDocument:
     """A joint tender of a Norwegian federation: four municipalities, two lots, 14 requirements."""
     participants = tuple(
-        Participant(party=party, contact_name=f"Kontakt {party.name.split()[0]}", contact_email=f"innkjop@{party.id}.kommune.no",
-                    mandate_date=date(2026, 1, 10 + n), volumes=_volumes(alarms, trackers))
+        Participant(
+            party=party,
+            contact_name=f"Kontakt {party.name.split()[0]}",
+            contact_email=f"innkjop@{party.id}.kommune.no",
+            mandate_date=date(2026, 1, 10 + n),
+            volumes=_volumes(alarms, trackers),
+        )
         for n, (party, alarms, trackers) in enumerate(zip(MUNICIPALITIES, ALARMS, TRACKERS, strict=True))
     )
     return TenderDocument(
@@ -149,7 +272,9 @@ def sample_tender(language: Language = "nb", *, draft: bool = False, amendments:
             main_category="goods",
             cpv_codes=("33196200-2", "32235000-9"),
             estimated_value=Money(amount=Decimal("18500000"), currency="NOK"),
-            contract=ContractPeriod(start=date(2026, 9, 1), end=date(2028, 8, 31), options="Opsjon på forlengelse 1 + 1 år."),
+            contract=ContractPeriod(
+                start=date(2026, 9, 1), end=date(2028, 8, 31), options="Opsjon på forlengelse 1 + 1 år."
+            ),
             timeline=Timeline(
                 published_at=datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
                 questions_deadline=datetime(2026, 3, 23, 11, 0, tzinfo=UTC),
@@ -160,26 +285,71 @@ def sample_tender(language: Language = "nb", *, draft: bool = False, amendments:
         lead_buyer=LEAD,
         participants=participants,
         lots=(
-            Lot(id="lot-1", number=1, title="Digitale trygghetsalarmer med alarmmottak", description="Alarmenheter, mottak og drift.",
-                product_categories=("Digital trygghetsalarm",), cpv_codes=("33196200-2",), price_weight=Decimal(40),
-                quality_weight=Decimal(60), requirements=_alarm_requirements()),
-            Lot(id="lot-2", number=2, title="Lokaliseringsteknologi (GPS)", product_categories=("Lokaliseringsteknologi (GPS)",),
-                price_weight=Decimal(50), quality_weight=Decimal(50), requirements=_gps_requirements()),
+            Lot(
+                id="lot-1",
+                number=1,
+                title="Digitale trygghetsalarmer med alarmmottak",
+                description="Alarmenheter, mottak og drift.",
+                product_categories=("Digital trygghetsalarm",),
+                cpv_codes=("33196200-2",),
+                price_weight=Decimal(40),
+                quality_weight=Decimal(60),
+                requirements=_alarm_requirements(),
+            ),
+            Lot(
+                id="lot-2",
+                number=2,
+                title="Lokaliseringsteknologi (GPS)",
+                product_categories=("Lokaliseringsteknologi (GPS)",),
+                price_weight=Decimal(50),
+                quality_weight=Decimal(50),
+                requirements=_gps_requirements(),
+            ),
         ),
         references=(
-            Reference(kind="standard", identifier="SS 91100:2014", title="Social Care Alarm Internet Protocol (SCAIP)", year=2014),
-            Reference(kind="standard", identifier="ETSI EN 303 645", title="Cyber Security for Consumer Internet of Things: Baseline Requirements", year=2020, clause="5.1–5.13"),
-            Reference(kind="law", identifier="Forordning (EU) 2016/679", title="Personvernforordningen (GDPR)", year=2016, clause="art. 28, 32, 35"),
-            Reference(kind="law", identifier="Pasient- og brukerrettighetsloven", title="Lov om pasient- og brukerrettigheter", clause="§ 4-6 a"),
-            Reference(kind="guidance", identifier="Normen", title="Norm for informasjonssikkerhet og personvern i helse- og omsorgssektoren"),
+            Reference(
+                kind="standard",
+                identifier="SS 91100:2014",
+                title="Social Care Alarm Internet Protocol (SCAIP)",
+                year=2014,
+            ),
+            Reference(
+                kind="standard",
+                identifier="ETSI EN 303 645",
+                title="Cyber Security for Consumer Internet of Things: Baseline Requirements",
+                year=2020,
+                clause="5.1–5.13",
+            ),
+            Reference(
+                kind="law",
+                identifier="Forordning (EU) 2016/679",
+                title="Personvernforordningen (GDPR)",
+                year=2016,
+                clause="art. 28, 32, 35",
+            ),
+            Reference(
+                kind="law",
+                identifier="Pasient- og brukerrettighetsloven",
+                title="Lov om pasient- og brukerrettigheter",
+                clause="§ 4-6 a",
+            ),
+            Reference(
+                kind="guidance",
+                identifier="Normen",
+                title="Norm for informasjonssikkerhet og personvern i helse- og omsorgssektoren",
+            ),
         ),
         amendments=amendments,
         fallbacks=("BENEFIT-DATA v1: rationale",),
     )
 
 
-AMENDMENT = Amendment(number=1, date=datetime(2026, 3, 16, 12, 0, tzinfo=UTC), summary="Krav 1.2: leveringstid for alarm endret fra 20 til 30 sekunder.",
-                      reason="Spørsmål fra leverandører viste at 20 sekunder ikke kan dokumenteres av akkrediterte laboratorier.")
+AMENDMENT = Amendment(
+    number=1,
+    date=datetime(2026, 3, 16, 12, 0, tzinfo=UTC),
+    summary="Krav 1.2: leveringstid for alarm endret fra 20 til 30 sekunder.",
+    reason="Spørsmål fra leverandører viste at 20 sekunder ikke kan dokumenteres av akkrediterte laboratorier.",
+)
 
 
 def big_tender(selections: int, *, lots: int = 4, participants: int = 290) -> TenderDocument:
@@ -190,10 +360,16 @@ def big_tender(selections: int, *, lots: int = 4, participants: int = 290) -> Te
     per_lot = [selections // lots + (1 if n < selections % lots else 0) for n in range(lots)]
     big_lots = tuple(
         Lot(
-            id=f"lot-{n}", number=n, title=f"Delkontrakt {n}: velferdsteknologi", product_categories=("Digital trygghetsalarm",),
-            price_weight=Decimal(40), quality_weight=Decimal(60),
+            id=f"lot-{n}",
+            number=n,
+            title=f"Delkontrakt {n}: velferdsteknologi",
+            product_categories=("Digital trygghetsalarm",),
+            price_weight=Decimal(40),
+            quality_weight=Decimal(60),
             requirements=tuple(
-                msgspec.structs.replace(template, id=f"{n}.{i}", statement=f"{template.statement} {template.rationale}".strip())
+                msgspec.structs.replace(
+                    template, id=f"{n}.{i}", statement=f"{template.statement} {template.rationale}".strip()
+                )
                 for i, template in enumerate(islice(cycle(templates), count), 1)
             ),
         )
@@ -201,8 +377,11 @@ def big_tender(selections: int, *, lots: int = 4, participants: int = 290) -> Te
     )
     people = tuple(
         Participant(
-            party=_party(n, f"Kommune nummer {n}"), contact_name=f"Innkjøper {n}", contact_email=f"innkjop@kommune{n}.no",
-            mandate_date=date(2026, 1, 15), volumes=tuple(Volume(lot_id=lot.id, quantity=10 + n % 90, unit="stk") for lot in big_lots),
+            party=_party(n, f"Kommune nummer {n}"),
+            contact_name=f"Innkjøper {n}",
+            contact_email=f"innkjop@kommune{n}.no",
+            mandate_date=date(2026, 1, 15),
+            volumes=tuple(Volume(lot_id=lot.id, quantity=10 + n % 90, unit="stk") for lot in big_lots),
         )
         for n in range(1, participants + 1)
     )

@@ -18,8 +18,27 @@ from tests.exports.readback import ocds_errors, open_docx, open_xlsx
 
 # st.text() never yields lone surrogates, so they come in here, with the other troublemakers.
 NASTY = st.sampled_from(
-    ["\x00", "\x0b", "\x1f", "\x85", "\ufffe", "\uffff", "\ud800", "\udfff", "\r\n", "\t", "😀👩‍⚕️", "שלום", "مرحبا",
-     "x" * 500, "=1+1", "&amp;<>\"'", "]]>", "{lead}", "'"]
+    [
+        "\x00",
+        "\x0b",
+        "\x1f",
+        "\x85",
+        "\ufffe",
+        "\uffff",
+        "\ud800",
+        "\udfff",
+        "\r\n",
+        "\t",
+        "😀👩‍⚕️",
+        "שלום",
+        "مرحبا",
+        "x" * 500,
+        "=1+1",
+        "&amp;<>\"'",
+        "]]>",
+        "{lead}",
+        "'",
+    ]
 )
 TEXT = st.lists(st.one_of(st.text(), NASTY), max_size=4).map("".join)
 
@@ -30,9 +49,13 @@ def _with_texts(title: str, statement: str, name: str, lot_title: str) -> Tender
     requirement = msgspec.structs.replace(lot.requirements[0], title=title, statement=statement, buyer_note=name)
     lot = msgspec.structs.replace(lot, title=lot_title, requirements=(requirement, *lot.requirements[1:]))
     participant = doc.participants[0]
-    participant = msgspec.structs.replace(participant, party=msgspec.structs.replace(participant.party, name=name), contact_name=title)
+    participant = msgspec.structs.replace(
+        participant, party=msgspec.structs.replace(participant.party, name=name), contact_name=title
+    )
     tender = msgspec.structs.replace(doc.tender, title=title, description=statement)
-    return msgspec.structs.replace(doc, tender=tender, lots=(lot, *doc.lots[1:]), participants=(participant, *doc.participants[1:]))
+    return msgspec.structs.replace(
+        doc, tender=tender, lots=(lot, *doc.lots[1:]), participants=(participant, *doc.participants[1:])
+    )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,9 +10,17 @@ from docx.shared import Twips
 from exports import template
 from exports.docx import tender_docx
 from exports.labels import LABELS, LANGUAGES
+from exports.make_template import build_template
 from exports.model import TenderDocument
-from exports.template import REQUIRED_STYLES, TemplateError, build_template
-from tests.exports.factory import ALARMS, AMENDMENT, GENERATED_AT, TRACKERS, sample_tender
+from exports.template import REQUIRED_STYLES, TemplateError
+from tests.exports.factory import (
+    ALARMS,
+    AMENDMENT,
+    GENERATED_AT,
+    TRACKERS,
+    big_tender,
+    sample_tender,
+)
 from tests.exports.readback import header_tables, open_docx, table_rows, zip_stamps
 
 
@@ -35,16 +43,24 @@ def test_every_requirement_appears_with_its_rendered_text(sample: TenderDocument
 
 def test_specification_shows_kind_weight_and_verification(sample: TenderDocument) -> None:
     rows = {row[0].split("\n")[0]: row for row in table_rows(open_docx(tender_docx(sample))) if len(row) == 5}
-    assert rows["1.3"][2:] == ["Tildelingskriterium", "20 %", "Beskrivelse\nBeskrivelse av integrasjonen og referanse til kommune i produksjon."]
+    assert rows["1.3"][2:] == [
+        "Tildelingskriterium",
+        "20 %",
+        "Beskrivelse\nBeskrivelse av integrasjonen og referanse til kommune i produksjon.",
+    ]
     assert rows["1.2"][2:4] == ["Minstekrav", ""]
 
 
 def test_volumes_per_lot_add_up(sample: TenderDocument) -> None:
     document = open_docx(tender_docx(sample))
-    (volumes,) = [t for t in document.tables if [c.text for c in t.rows[0].cells] == ["Kommune", "Delkontrakt 1", "Delkontrakt 2"]]
+    (volumes,) = [
+        t for t in document.tables if [c.text for c in t.rows[0].cells] == ["Kommune", "Delkontrakt 1", "Delkontrakt 2"]
+    ]
     rows = [[cell.text for cell in row.cells] for row in volumes.rows]
     municipalities = [p.party.name for p in sample.participants]
-    assert rows[1:-1] == [[name, f"{a} stk", f"{t} stk"] for name, a, t in zip(municipalities, ALARMS, TRACKERS, strict=True)]
+    assert rows[1:-1] == [
+        [name, f"{a} stk", f"{t} stk"] for name, a, t in zip(municipalities, ALARMS, TRACKERS, strict=True)
+    ]
     assert rows[-1] == ["Sum", "1\u00a0110 stk", "105 stk"]
     assert (sum(ALARMS), sum(TRACKERS)) == (1110, 105)
 
@@ -59,7 +75,9 @@ def test_evaluation_model_lists_price_and_weighted_criteria(sample: TenderDocume
         ["1.8 Metode for måling av måloppnåelse", "15 %"],
         ["Sum", "100 %"],
     ]
-    assert "Hvert tildelingskriterium gis en score fra 0 til 10" in "\n".join(p.text for p in open_docx(tender_docx(sample)).paragraphs)
+    assert "Hvert tildelingskriterium gis en score fra 0 til 10" in "\n".join(
+        p.text for p in open_docx(tender_docx(sample)).paragraphs
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -68,12 +86,21 @@ def test_labels_are_in_the_document_language(language: str) -> None:
     document = open_docx(tender_docx(sample_tender(language)))  # type: ignore[arg-type]
     texts = [p.text for p in document.paragraphs]
     assert texts[1] == labels["tender_document"]
-    for key in ("introduction", "requirement_specification", "award_and_evaluation", "response_instructions", "references"):
+    for key in (
+        "introduction",
+        "requirement_specification",
+        "award_and_evaluation",
+        "response_instructions",
+        "references",
+    ):
         assert any(text.endswith(f" {labels[key]}") for text in texts), key
     cells = {cell for row in table_rows(document) for cell in row}
     assert {labels["kind.mandatory"], labels["kind.award"], labels["col.verification"]} <= cells
     footer = document.sections[0].footer.paragraphs[0].text
-    assert f"{labels['tender_document']}, {labels['version']} 2" in footer and f"{labels['page']} 1 {labels['page_of']} 1" in footer
+    assert (
+        f"{labels['tender_document']}, {labels['version']} 2" in footer
+        and f"{labels['page']} 1 {labels['page_of']} 1" in footer
+    )
     assert document.core_properties.language == labels["language_tag"]
 
 
@@ -136,3 +163,10 @@ def test_a_template_without_our_styles_is_refused(sample: TenderDocument, monkey
     monkeypatch.setattr(template, "_template_bytes", stock.getvalue)
     with pytest.raises(TemplateError, match="Tender Table"):
         tender_docx(sample)
+
+
+def test_cover_names_a_few_participants_and_counts_many(sample: TenderDocument) -> None:
+    cover = [p.text for p in open_docx(tender_docx(sample)).paragraphs][:6]
+    assert ", ".join(p.party.name for p in sample.participants) in cover
+    many = open_docx(tender_docx(big_tender(8, participants=61)))
+    assert "61 kommuner, se «Deltakere og estimerte volumer»." in [p.text for p in many.paragraphs][:6]

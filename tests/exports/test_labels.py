@@ -8,7 +8,14 @@ from typing import get_args
 import pytest
 
 from exports.labels import _TABLE, LABELS, LANGUAGES, Locale
-from exports.model import Country, Level, Money, Procedure, ReferenceKind, RequirementKind
+from exports.model import (
+    Country,
+    Level,
+    Money,
+    Procedure,
+    ReferenceKind,
+    RequirementKind,
+)
 
 
 def _placeholders(text: str) -> set[str]:

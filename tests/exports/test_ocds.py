@@ -26,13 +26,21 @@ def test_package_is_valid_ocds_with_publishing_metadata(sample: TenderDocument) 
     assert list(package) == ["uri", "version", "extensions", "publishedDate", "publisher", "releases"]
     assert (package["version"], package["publishedDate"]) == ("1.1", "2026-03-02T09:30:00Z")
     release = package["releases"][0]
-    assert (release["ocid"], release["tag"], release["initiationType"], release["language"]) == (sample.ocid, ["tender"], "tender", "nb")
+    assert (release["ocid"], release["tag"], release["initiationType"], release["language"]) == (
+        sample.ocid,
+        ["tender"],
+        "tender",
+        "nb",
+    )
 
 
 def test_joint_procurement_lists_every_municipality_as_buyer(sample: TenderDocument) -> None:
     release = _release(sample)
     roles = {party["name"]: party["roles"] for party in release["parties"]}
-    assert roles == {sample.lead_buyer.name: ["procuringEntity"], **{p.party.name: ["buyer"] for p in sample.participants}}
+    assert roles == {
+        sample.lead_buyer.name: ["procuringEntity"],
+        **{p.party.name: ["buyer"] for p in sample.participants},
+    }
     assert "buyer" not in release  # the lead is a federation, not a buyer
     gjovik = release["parties"][1]
     assert gjovik["identifier"]["scheme"] == "NO-BRC" and gjovik["id"] == f"NO-BRC-{gjovik['identifier']['id']}"
@@ -61,7 +69,11 @@ def test_identifier_schemes_per_country(sample: TenderDocument) -> None:
 
 def test_tender_lots_items_periods_and_documents(sample: TenderDocument) -> None:
     tender = _release(sample)["tender"]
-    assert (tender["status"], tender["procurementMethod"], tender["procurementMethodDetails"]) == ("active", "open", "Åpen anbudskonkurranse")
+    assert (tender["status"], tender["procurementMethod"], tender["procurementMethodDetails"]) == (
+        "active",
+        "open",
+        "Åpen anbudskonkurranse",
+    )
     assert (tender["mainProcurementCategory"], tender["awardCriteria"]) == ("goods", "ratedCriteria")
     assert tender["value"] == {"amount": 18500000, "currency": "NOK"}
     assert [lot["id"] for lot in tender["lots"]] == ["lot-1", "lot-2"]
@@ -72,7 +84,10 @@ def test_tender_lots_items_periods_and_documents(sample: TenderDocument) -> None
     assert tender["items"][1]["additionalClassifications"] == [{"scheme": "CPV", "id": "32235000"}]
     assert tender["tenderPeriod"] == {"startDate": "2026-03-02T08:00:00Z", "endDate": "2026-04-06T10:00:00Z"}
     assert tender["enquiryPeriod"]["endDate"] == "2026-03-23T11:00:00Z"
-    assert tender["contractPeriod"] == {"startDate": "2026-08-31T22:00:00Z", "endDate": "2028-08-31T21:59:59Z"}  # Oslo days
+    assert tender["contractPeriod"] == {
+        "startDate": "2026-08-31T22:00:00Z",
+        "endDate": "2028-08-31T21:59:59Z",
+    }  # Oslo days
     documents = tender["documents"]
     assert [d["url"] for d in documents] == [sample.links.tender_docx, sample.links.response_form_xlsx]
     assert {d["documentType"] for d in documents} <= codelist("documentType")

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from exports.model import Party
 from exports.text import clean, scrub
 
@@ -19,8 +22,15 @@ def test_clean_leaves_ordinary_text_alone() -> None:
 
 
 def test_scrub_cleans_every_string_of_a_snapshot() -> None:
-    party = Party(id="p\x00", name="Gjøvik\x01 kommune\ud800", country="NO", org_number="960000005", kind="municipality")
+    party = Party(
+        id="p\x00", name="Gjøvik\x01 kommune\ud800", country="NO", org_number="960000005", kind="municipality"
+    )
     assert scrub((party, [party.name])) == (
         Party(id="p", name="Gjøvik kommune\ufffd", country="NO", org_number="960000005", kind="municipality"),
         ["Gjøvik kommune\ufffd"],
     )
+
+
+def test_scrub_reads_naive_datetimes_as_utc() -> None:
+    naive, aware = datetime(2026, 4, 6, 10, 0), datetime(2026, 4, 6, 12, 0, tzinfo=ZoneInfo("Europe/Oslo"))
+    assert scrub((naive, aware)) == (datetime(2026, 4, 6, 10, 0, tzinfo=UTC), aware)

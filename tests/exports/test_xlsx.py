@@ -9,7 +9,17 @@ from exports.xlsx import response_form_xlsx
 from tests.exports.factory import GENERATED_AT, sample_tender
 from tests.exports.readback import open_xlsx, zip_stamps
 
-HEADER = ["ID", "Kategori", "Krav", "Type", "Vekt", "Dokumentasjon", "Oppfylt", "Leverandørens svar", "Henvisning til vedlegg"]
+HEADER = [
+    "ID",
+    "Kategori",
+    "Krav",
+    "Type",
+    "Vekt",
+    "Dokumentasjon",
+    "Oppfylt",
+    "Leverandørens svar",
+    "Henvisning til vedlegg",
+]
 
 
 def test_one_sheet_per_lot_one_row_per_requirement(sample: TenderDocument) -> None:
@@ -37,7 +47,9 @@ def test_descriptive_columns_locked_answers_open_and_yes_no_validated(sample: Te
     (validation,) = sheet.data_validations.dataValidation
     assert (validation.type, validation.formula1, str(validation.sqref)) == ("list", '"Ja,Nei"', f"G2:G{last}")
     assert validation.error == "Velg Ja eller Nei."
-    assert sheet.column_dimensions["C"].width == 70
+    assert sheet.column_dimensions["C"].width == 60
+    # Rows are as tall as their wrapped text: a title and a statement make at least two lines.
+    assert all(sheet.row_dimensions[row].height >= 30 for row in range(2, last + 1))
 
 
 def test_print_setup_and_properties(sample: TenderDocument) -> None:
@@ -50,7 +62,11 @@ def test_print_setup_and_properties(sample: TenderDocument) -> None:
     assert sheet.freeze_panes == "B2"
     assert sheet.oddHeader.center.text == "Delkontrakt 1: Digitale trygghetsalarmer med alarmmottak"
     props = workbook.properties
-    assert (props.creator, props.lastModifiedBy, props.identifier) == (sample.lead_buyer.name, sample.publisher, "GHO-2026-004")
+    assert (props.creator, props.lastModifiedBy, props.identifier) == (
+        sample.lead_buyer.name,
+        sample.publisher,
+        "GHO-2026-004",
+    )
     assert props.created == props.modified == GENERATED_AT.replace(tzinfo=None)
 
 
@@ -59,14 +75,18 @@ def test_labels_are_in_the_document_language(language: str) -> None:
     labels = LABELS[language]  # type: ignore[index]
     sheet = open_xlsx(response_form_xlsx(sample_tender(language))).worksheets[0]  # type: ignore[arg-type]
     header = [cell.value for cell in sheet[1]]
-    assert header[2] == labels["col.requirement"] and header[6:] == [labels["col.compliance"], labels["col.answer"], labels["col.evidence"]]
+    assert header[2] == labels["col.requirement"] and header[6:] == [
+        labels["col.compliance"],
+        labels["col.answer"],
+        labels["col.evidence"],
+    ]
     assert sheet.data_validations.dataValidation[0].formula1 == f'"{labels["yes"]},{labels["no"]}"'
     assert sheet.title.startswith(labels["lot"])
 
 
 def test_text_is_never_turned_into_a_formula(sample: TenderDocument) -> None:
     lot = sample.lots[0]
-    requirement = msgspec.structs.replace(lot.requirements[0], id="=1+1", title="=HYPERLINK(\"http://x\")")
+    requirement = msgspec.structs.replace(lot.requirements[0], id="=1+1", title='=HYPERLINK("http://x")')
     doc = msgspec.structs.replace(sample, lots=(msgspec.structs.replace(lot, requirements=(requirement,)),))
     cell = open_xlsx(response_form_xlsx(doc)).worksheets[0]["A2"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
