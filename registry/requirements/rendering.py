@@ -89,7 +89,9 @@ def resolve_values(
     ]
     resolved: dict[str, Any] = {}
     for param in parameters:
-        value = values.get(param.name, param.default)
+        value = values.get(param.name)
+        if value is None:
+            value = param.default
         if value is None:
             if param.required:
                 errors.append((f"{prefix}.{param.name}", "is required and has no default"))
