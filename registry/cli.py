@@ -26,7 +26,7 @@ console = Console(stderr=True)
 
 
 def fail(message: str) -> None:
-    console.print("[red]error:[/red]", escape(message))
+    console.print("[red]error:[/red]", escape(message), soft_wrap=True)
     raise SystemExit(1)
 
 

@@ -16,7 +16,7 @@ from registry.db.engine import create_engine
 from tests.support import ADMIN_TOKEN, Api, problem
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
-EXAMPLE_PATH_VALUES = {"key": "SEC-EXAMPLE", "version": "1", "action": "publish", "export_format": "docx"}
+EXAMPLE_PATH_VALUES = {"key": "SEC-EXAMPLE", "version": "1", "action": "publish", "export_format": "docx", "lot": "1"}
 
 
 async def test_every_route_declares_who_may_call_it(client: AsyncTestClient) -> None:

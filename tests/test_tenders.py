@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.support import Api, problem
+from tests.test_evidence import CERTIFICATE, PRODUCT, STUDY, add_evidence
 from tests.tender_world import World, build_world, confirmation, spec
 
 pytestmark = pytest.mark.starter_library
@@ -223,3 +224,42 @@ async def test_newer_module_versions_are_flagged_and_upgraded(world: World, admi
     second = await create(world.coordinator, too_slow)
     body = problem(await world.coordinator.post(f"/api/v1/tenders/{second['id']}/upgrades", json={}, headers={"If-Match": second["etag"]}), 422)
     assert body["errors"] == [{"field": "lots[0].selections[0].parameters.delivery_seconds", "message": "must be at most 60"}]
+
+
+async def test_lead_buyer_sees_how_the_market_fits_a_lots_evidence_rules(world: World) -> None:
+    tender, elsewhere = await create(world.coordinator), await create(world.other_coordinator)
+    products = {}
+    for name, categories in (("Alfa", ["digital_social_alarm"]), ("Beta", ["digital_social_alarm"]), ("Gamma", ["gps_alarm"])):
+        response = await world.supplier.post("/api/v1/products", json=PRODUCT | {"name": name, "categories": categories})
+        products[name] = response.json()["id"]
+    await add_evidence(world.supplier, products["Alfa"], STUDY | {"visibility": "confidential", "tender_ids": [tender["id"]]})
+    await add_evidence(world.supplier, products["Alfa"], CERTIFICATE | {"valid_until": "2030-01-01"})
+    await add_evidence(world.supplier, products["Beta"], STUDY | {"visibility": "confidential", "tender_ids": [elsewhere["id"]]})
+    path = f"/api/v1/tenders/{tender['id']}/lots/1/evidence-fit"
+
+    overview = (await world.coordinator.get(path)).json()
+    assert [m["key"] for m in overview["modules"]] == [
+        "EVID-STUDY-STRENGTH-AWARD", "INTEROP-ALARM-PROTOCOL", "INTEROP-IHE-ACM-FORWARDING", "SEC-ISO27001-CERTIFICATE",
+    ], "every selection of lot 1 except the data-processing agreement carries an evidence rule"  # fmt: skip
+    assert [p["name"] for p in overview["products"]] == ["Alfa", "Beta"], "ranked by rules met; Gamma is not in the lot's categories"
+    alfa, beta = overview["products"]
+    met = {m["key"]: m["met"] for m in alfa["report"]["modules"]}
+    assert met == {"EVID-STUDY-STRENGTH-AWARD": True, "INTEROP-ALARM-PROTOCOL": False, "INTEROP-IHE-ACM-FORWARDING": False, "SEC-ISO27001-CERTIFICATE": True}
+    assert alfa["report"]["reference_date"] == tender["timeline"]["submission_deadline"][:10]
+    assert not any(m["met"] for m in beta["report"]["modules"]), "evidence confidential to another tender does not count"
+
+    tender = await act(world.coordinator, tender, "POST", "/participants", json={"organization_ids": [world.members[0]["id"]]})
+    await act(world.coordinator, tender, "POST", "/open-for-participants")
+    assert "lead buyer" in problem(await world.officers[0].get(path), 403)["detail"], "an invited municipality is not the lead"
+    shared = f"/api/v1/tenders/{tender['id']}/evidence"
+    assert [i["title"] for i in (await world.coordinator.get(shared)).json()] == [STUDY["title"]]
+    assert "confirmed participants" in problem(await world.officers[0].get(shared), 403)["detail"]
+    await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{world.members[0]['id']}", json=confirmation([(1, 10)]))
+    seen = (await world.officers[0].get(shared)).json()
+    assert [(i["product_id"], i["visibility"]) for i in seen] == [(products["Alfa"], "confidential")], "not Beta's, shared with another tender"
+    problem(await world.outsider_officer.get(shared), 404)
+    problem(await world.supplier.get(shared), 403)
+    problem(await world.outsider_officer.get(path), 404)
+    problem(await world.other_coordinator.get(path), 404)
+    problem(await world.supplier.get(path), 403)
+    assert "no lot 3" in problem(await world.coordinator.get(path.replace("/lots/1/", "/lots/3/")), 404)["detail"]

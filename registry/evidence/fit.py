@@ -2,14 +2,14 @@
 
 How the clauses of a rule (``registry.requirements.content.EvidenceRule``) combine:
 
-- ``evidence_types`` is met by any counted item of one of the types.
+- ``evidence_types`` is met by any item of one of the types that is not rejected.
 - Every other clause tests one item at a time and is judged only on items of an allowed type (on
   all items when the rule names no type); it is met when one such item passes it.
 - The rule is met when one item passes every clause at once (the ``qualifying`` items). An old
   controlled study and a recent small before-after study do not add up to a recent controlled
   study, so clauses met by different items are not enough; the module's ``reason`` says so.
-- Rejected items never count; unreviewed items (and those awaiting clarification) count and are
-  marked as such.
+- Rejected items never count. Every other item counts, and the references to it carry its review
+  state (``unreviewed: true`` until a buyer has reviewed it, or again after the supplier edited it).
 - ``min_sample_size`` looks at the outcomes in the rule's ``outcome_domains`` when it names any,
   at all outcomes otherwise.
 - ``max_age_years`` counts from when a study ended (``period_end``), else from when the item was
@@ -92,13 +92,11 @@ class _Clause:
 def evaluate(subject: Subject, items: Sequence[Facts], context: Context) -> ModuleFit:
     """Judge every clause of ``subject``'s rule against ``items`` (the product's evidence the caller may see)."""
     rule = subject.rule
-    counted = [i for i in items if i.review_state != "rejected"]
-    typed = [i for i in counted if not rule.evidence_types or i.type in rule.evidence_types]
+    typed = [i for i in items if i.review_state != "rejected" and _allowed(rule, i)]
     clauses = _clauses(rule, context)
     results = []
     for clause in clauses:
-        pool = counted if clause.name == "evidence_types" else typed
-        hits = [i for i in pool if clause.holds(i)]
+        hits = [i for i in typed if clause.holds(i)]
         reason = None if hits else clause.explain(typed) if typed and clause.explain else _nothing_of_type(rule, items)
         results.append(ClauseFit(clause.name, clause.requirement, bool(hits), _refs(hits, subject.key), reason))
     qualifying = [i for i in typed if all(c.holds(i) for c in clauses)]
@@ -128,6 +126,10 @@ def _module_reason(results: list[ClauseFit], clauses: list[_Clause], typed: list
     return f"no single item meets every clause; closest is {closest.title!r}, which fails {misses}"
 
 
+def _allowed(rule: EvidenceRule, item: Facts) -> bool:
+    return not rule.evidence_types or item.type in rule.evidence_types
+
+
 def _either(values: Sequence[str]) -> str:
     return " or ".join(values)
 
@@ -137,9 +139,8 @@ def _noun(rule: EvidenceRule) -> str:
 
 
 def _nothing_of_type(rule: EvidenceRule, items: Sequence[Facts]) -> str:
-    allowed = [i for i in items if not rule.evidence_types or i.type in rule.evidence_types]
     reason = f"no evidence of type {_either(rule.evidence_types)}" if rule.evidence_types else "no evidence"
-    rejected = sum(i.review_state == "rejected" for i in allowed)
+    rejected = sum(i.review_state == "rejected" and _allowed(rule, i) for i in items)
     if not rejected:
         return reason
     return f"{reason}; {'1 rejected item does' if rejected == 1 else f'{rejected} rejected items do'} not count"
@@ -226,7 +227,7 @@ def _age_clause(years: int, context: Context, noun: str) -> _Clause:
         dates = [d for d in map(dated, pool) if d]
         if not dates:
             return f"no {noun} states when it ended (period_end) or was issued (valid_from)"
-        return f"newest {noun} dates from {max(dates)}, more than {years} years before {context.when}"
+        return f"newest {noun} dates from {max(dates)}, more than {years} year{'s' * (years != 1)} before {context.when}"
 
     return _Clause("max_age_years", years, lambda i: (d := dated(i)) is not None and d >= oldest_allowed, explain)
 

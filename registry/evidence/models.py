@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, String, Text, event
+from sqlalchemy import BigInteger, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from registry.db.base import Base, Entity, utcnow
@@ -16,7 +16,7 @@ class Product(Entity):
     supplier_id: Mapped[UUID] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     model: Mapped[str] = mapped_column(String(200))
-    ce_marked: Mapped[bool] = mapped_column(Boolean)
+    ce_marked: Mapped[bool]
     mdr_class: Mapped[str] = mapped_column(String(8))
     description: Mapped[str | None] = mapped_column(Text)
     search_text: Mapped[str] = mapped_column(Text)
@@ -52,7 +52,7 @@ class EvidenceItem(Entity):
     period_start: Mapped[date | None]
     period_end: Mapped[date | None]
     funding: Mapped[str | None] = mapped_column(String(200))
-    independent: Mapped[bool] = mapped_column(Boolean)
+    independent: Mapped[bool]
     publication: Mapped[str | None] = mapped_column(String(500))
     issuer: Mapped[str | None] = mapped_column(String(200))
     standard: Mapped[str | None] = mapped_column(String(200))
@@ -64,10 +64,10 @@ class EvidenceItem(Entity):
     """The outcome of the latest review entry; ``unreviewed`` until a buyer reviews, and again after an edit."""
     tender_rows: Mapped[list[EvidenceTender]] = relationship(lazy="raise", cascade="all, delete-orphan")
     reviews: Mapped[list[EvidenceReview]] = relationship(
-        lazy="raise", order_by="(EvidenceReview.at, EvidenceReview.id)", cascade="all, delete-orphan"
+        lazy="raise", order_by="[EvidenceReview.at, EvidenceReview.id]", cascade="all, delete-orphan"
     )
     attachments: Mapped[list[Attachment]] = relationship(
-        lazy="raise", order_by="(Attachment.created_at, Attachment.id)", cascade="all, delete-orphan"
+        lazy="raise", order_by="[Attachment.created_at, Attachment.id]", cascade="all, delete-orphan"
     )
 
     @property

@@ -24,7 +24,7 @@ from registry.settings import Settings
 
 Req = Request[Principal, Any, Any]
 DbSession = NamedDependency[AsyncSession]
-IdempotencyKey = Annotated[
+IdempotencyKeyHeader = Annotated[
     str | None,
     HeaderParameter(
         name="Idempotency-Key",
@@ -99,7 +99,7 @@ class ProductController(Controller):
         db_session: DbSession,
         product_id: FromPath[UUID],
         data: JSONBody[schemas.EvidenceCreate],
-        idempotency_key: IdempotencyKey = None,
+        idempotency_key: IdempotencyKeyHeader = None,
     ) -> Response[schemas.EvidenceItem]:
         """Attach an evidence item to an own product. A retry with the same `Idempotency-Key` answers as the first request did."""
         item, replayed = await service.create_evidence(db_session, request.user, product_id, data, idempotency_key)
@@ -133,14 +133,14 @@ class EvidenceController(Controller):
         db_session: DbSession,
         product_id: FromQuery[UUID | None] = None,
         supplier_id: FromQuery[UUID | None] = None,
-        type: FromQuery[schemas.EvidenceType | None] = None,
+        evidence_type: Annotated[schemas.EvidenceType | None, QueryParameter(name="type")] = None,
         review_state: FromQuery[schemas.ReviewState | None] = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response[Page[schemas.EvidenceItem]]:
         """Evidence the caller may see, oldest first; `review_state=unreviewed` is the buyers' review queue."""
         items, total = await service.list_evidence(
-            db_session, request.user, product_id=product_id, supplier_id=supplier_id, type=type,
+            db_session, request.user, product_id=product_id, supplier_id=supplier_id, evidence_type=evidence_type,
             review_state=review_state, limit=limit, offset=offset,
         )  # fmt: skip
         return conditional(request, Page(items, total, limit, offset))
@@ -198,7 +198,11 @@ class AttachmentController(Controller):
 
 
 def attachment_router(settings: Settings) -> Router:
-    """The attachment routes, whose request bodies may be as large as ``settings.max_upload_bytes`` allows."""
+    """The attachment routes, with a body limit fitting ``settings.max_upload_bytes`` instead of the app's JSON limit.
+
+    The cap is a setting, known only when the app is built, so the limit sits on a router made per
+    app rather than on the handler's decorator. Of these routes only the upload has a body.
+    """
     return Router(
         "/",
         route_handlers=[AttachmentController],

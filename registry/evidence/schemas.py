@@ -66,7 +66,7 @@ class Product(msgspec.Struct):
     updated_at: datetime
 
 
-class Outcome(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True):
+class Outcome(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     domain: Key
     """An ``outcome_domains`` key of the library catalogue."""
     measure: Line
@@ -80,7 +80,7 @@ class Outcome(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_def
     """What the result is compared with, e.g. ``usual care``."""
 
 
-class Setting(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True):
+class Setting(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     country: Country | None = None
     municipalities: Annotated[list[Line], msgspec.Meta(max_length=100)] = []
     care_setting: Line | None = None

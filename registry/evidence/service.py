@@ -3,8 +3,9 @@
 Who sees what: buyers (procurement officers, federation coordinators) see every product and the
 ``public`` and ``buyers`` evidence of all suppliers, with its review history. A supplier sees its
 own products and evidence, and of other suppliers only ``public`` evidence, without reviews.
-``confidential`` evidence is shown to buyers only through the tenders it names: see
-``visible_confidential_for_tender``. Registry admins see everything.
+``confidential`` evidence is shown to buyers only through the tenders it names: the tender slice
+lists it with ``visible_confidential_for_tender`` and counts it in ``evidence_fit(..., tender_id=)``.
+Registry admins see everything.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from uuid import UUID
 
 import anyio
 import msgspec
-from sqlalchemy import ColumnElement, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -120,11 +121,12 @@ async def list_products(
 async def update_product(session: AsyncSession, actor: Principal, product_id: UUID, data: Any) -> Product:
     """Apply a ``schemas.ProductUpdate``: fields not given keep their value."""
     product = await _own_product(session, actor, product_id)
-    current = msgspec.convert(product, schemas.ProductCreate, from_attributes=True)
-    merged = msgspec.structs.replace(current, **_given(data))
+    given = _given(data)
+    merged = msgspec.structs.replace(msgspec.convert(product, schemas.ProductCreate, from_attributes=True), **given)
     await _check_product(session, merged)
     _fill_product(product, merged)
-    record(session, actor, "product.update", "product", product.id, fields=sorted(_given(data)))
+    await session.flush()
+    record(session, actor, "product.update", "product", product.id, fields=sorted(given))
     return product
 
 
@@ -149,12 +151,18 @@ def _view_for(actor: Principal, item: EvidenceItem) -> schemas.EvidenceItem:
     return view(item, with_reviews=_sees_reviews(actor, item))
 
 
-def _visible(actor: Principal) -> ColumnElement[bool]:
-    """Items ``actor`` may see; confidential ones only by their own supplier (tenders show them to buyers)."""
+def _confidential_for(tender_id: UUID) -> ColumnElement[bool]:
+    named = select(EvidenceTender.evidence_id).where(EvidenceTender.tender_id == tender_id)
+    return and_(EvidenceItem.visibility == "confidential", EvidenceItem.id.in_(named))
+
+
+def _visible(actor: Principal, tender_id: UUID | None = None) -> ColumnElement[bool]:
+    """Items ``actor`` may see; confidential ones only by their own supplier, or through ``tender_id`` when given."""
     if actor.is_admin:
         return true()
     shared = ("public", "buyers") if is_buyer(actor) else ("public",)
-    return or_(EvidenceItem.supplier_id == actor.organization_id, EvidenceItem.visibility.in_(shared))
+    visible = or_(EvidenceItem.supplier_id == actor.organization_id, EvidenceItem.visibility.in_(shared))
+    return or_(visible, _confidential_for(tender_id)) if tender_id else visible
 
 
 async def _item(session: AsyncSession, actor: Principal, evidence_id: UUID) -> EvidenceItem:
@@ -179,8 +187,9 @@ async def _check_evidence(session: AsyncSession, actor: Principal, data: schemas
     domains = catalogue.keys("outcome_domains")
     errors += [(f"outcomes[{i}].domain", f"unknown outcome domain {o.domain!r}") for i, o in enumerate(data.outcomes) if o.domain not in domains]
     for start, end in (("period_start", "period_end"), ("valid_from", "valid_until")):
-        if getattr(data, start) and getattr(data, end) and getattr(data, end) < getattr(data, start):
-            errors.append((end, f"{end} {getattr(data, end)} is before {start} {getattr(data, start)}"))
+        first, last = getattr(data, start), getattr(data, end)
+        if first and last and last < first:
+            errors.append((end, f"{end} {last} is before {start} {first}"))
     for index, key in enumerate(data.module_keys):
         try:
             await library.get_module(session, actor, key)
@@ -251,14 +260,14 @@ async def list_evidence(
     *,
     product_id: UUID | None,
     supplier_id: UUID | None,
-    type: str | None,
+    evidence_type: str | None,
     review_state: str | None,
     limit: int,
     offset: int,
 ) -> tuple[list[schemas.EvidenceItem], int]:
     """Visible items, oldest first; filtering by review state keeps to items whose reviews the actor may see."""
     query = select(EvidenceItem).where(_visible(actor))
-    for column, value in ((EvidenceItem.product_id, product_id), (EvidenceItem.supplier_id, supplier_id), (EvidenceItem.type, type)):
+    for column, value in ((EvidenceItem.product_id, product_id), (EvidenceItem.supplier_id, supplier_id), (EvidenceItem.type, evidence_type)):
         if value:
             query = query.where(column == value)
     if review_state:
@@ -324,11 +333,7 @@ async def visible_confidential_for_tender(session: AsyncSession, tender_id: UUID
     ``view(item, with_reviews=True)``.
     """
     rows = await session.scalars(
-        select(EvidenceItem)
-        .join(EvidenceTender, EvidenceTender.evidence_id == EvidenceItem.id)
-        .where(EvidenceTender.tender_id == tender_id, EvidenceItem.visibility == "confidential")
-        .options(*_ITEM_OPTIONS)
-        .order_by(EvidenceItem.created_at, EvidenceItem.id)
+        select(EvidenceItem).where(_confidential_for(tender_id)).options(*_ITEM_OPTIONS).order_by(EvidenceItem.created_at, EvidenceItem.id)
     )
     return list(rows)
 
@@ -377,15 +382,15 @@ async def open_attachment(
 # Evidence fit
 
 
-async def _subjects(session: AsyncSession, actor: Principal, modules: list[schemas.ModuleRef]) -> list[fit.Subject]:
+async def _subjects(session: AsyncSession, modules: list[schemas.ModuleRef]) -> list[fit.Subject]:
+    """The rules of published (or deprecated) module versions, loaded in one query; anything else is named."""
+    versions = await library.pinned_versions(session, {(ref.key, ref.version) for ref in modules})
     subjects, errors = [], []
     for index, ref in enumerate(modules):
-        try:
-            _, version = await library.get_version(session, actor, ref.key, ref.version)
-        except NotFound:
+        if (ref.key, ref.version) not in versions:
             errors.append((f"modules[{index}]", f"no version {ref.version} of requirement module {ref.key}"))
             continue
-        content = library.decode_content(version)
+        content = library.decode_content(versions[ref.key, ref.version][1])
         if content.evidence_rule is None:
             errors.append((f"modules[{index}]", f"{ref.key} version {ref.version} has no evidence rule to check"))
         else:
@@ -395,12 +400,20 @@ async def _subjects(session: AsyncSession, actor: Principal, modules: list[schem
     return subjects
 
 
-async def evidence_fit(session: AsyncSession, actor: Principal, product_id: UUID, request: schemas.FitRequest) -> schemas.FitReport:
-    """Evaluate modules' evidence rules against the product's evidence the actor may see (see ``registry.evidence.fit``)."""
+async def evidence_fit(
+    session: AsyncSession, actor: Principal, product_id: UUID, request: schemas.FitRequest, *, tender_id: UUID | None = None
+) -> schemas.FitReport:
+    """Evaluate modules' evidence rules against the product's evidence the actor may see (see ``registry.evidence.fit``).
+
+    ``tender_id`` also counts the confidential items that name that tender; the tender slice passes
+    it after checking that ``actor`` is one of the tender's buyers.
+    """
     product = await get_product(session, actor, product_id)
-    subjects = await _subjects(session, actor, request.modules)
+    subjects = await _subjects(session, request.modules)
     rows = await session.scalars(
-        select(EvidenceItem).where(EvidenceItem.product_id == product.id, _visible(actor)).order_by(EvidenceItem.created_at, EvidenceItem.id)
+        select(EvidenceItem)
+        .where(EvidenceItem.product_id == product.id, _visible(actor, tender_id))
+        .order_by(EvidenceItem.created_at, EvidenceItem.id)
     )
     items = [msgspec.convert(row, fit.Facts, from_attributes=True) for row in rows]
     context = fit.Context(

@@ -10,13 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.guards import AUTHENTICATED, allow
 from registry.auth.principal import Principal, Role
+from registry.db.base import utcnow
+from registry.evidence.schemas import EvidenceItem
 from registry.http import conditional
+from registry.organizations.models import Organization
 from registry.problems import problem_responses
 from registry.schemas import Limit, Offset, Page
-from registry.db.base import utcnow
-from registry.tenders import schemas, service, snapshot
+from registry.tenders import market, schemas, service, snapshot
 from registry.tenders.models import Tender
-from registry.organizations.models import Organization
 
 Req = Request[Principal, Any, Any]
 DbSession = NamedDependency[AsyncSession]
@@ -143,6 +144,26 @@ class TenderController(Controller):
                 "ETag": service.etag(tender),
             },
         )
+
+    @get(
+        "/{tender_id:uuid}/lots/{lot:int}/evidence-fit",
+        operation_id="LotEvidenceFit",
+        guards=[BUYERS],
+        responses=problem_responses(403, 404),
+    )
+    async def lot_evidence(self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int]) -> schemas.LotEvidence:
+        """How each product in the lot's categories fits the lot's evidence rules, for market dialogue (lead buyer)."""
+        return await market.lot_evidence(db_session, request.user, tender_id, lot)
+
+    @get(
+        "/{tender_id:uuid}/evidence",
+        operation_id="TenderConfidentialEvidence",
+        guards=[BUYERS],
+        responses=problem_responses(403, 404),
+    )
+    async def confidential_evidence(self, request: Req, db_session: DbSession, tender_id: FromPath[UUID]) -> list[EvidenceItem]:
+        """Evidence suppliers shared confidentially with this tender; for its lead buyer and confirmed participants."""
+        return await market.confidential_evidence(db_session, request.user, tender_id)
 
     @post("/{tender_id:uuid}/{action:str}", operation_id="ChangeTenderStatus", guards=[BUYERS], responses=WRITE_ERRORS, status_code=200)
     async def change_status(

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import msgspec
 
+from registry.evidence.schemas import FitReport, ModuleRef
 from registry.requirements.content import Kind, ModuleKey
 from registry.schemas import Email, Line, Text
 
@@ -191,3 +192,19 @@ class TenderSummary(msgspec.Struct, kw_only=True):
 class UpgradeRequest(msgspec.Struct, forbid_unknown_fields=True):
     selections: list[Annotated[str, msgspec.Meta(pattern=r"^\d+\.\d+$")]] | None = None
     """``"lot.position"`` pairs to upgrade, e.g. ``["1.3"]``; omit to upgrade every outdated selection."""
+
+
+class ProductFit(msgspec.Struct):
+    product_id: UUID
+    name: str
+    model: str
+    supplier_id: UUID
+    report: FitReport
+
+
+class LotEvidence(msgspec.Struct):
+    lot: int
+    modules: list[ModuleRef]
+    """The lot's selections that carry an evidence rule (key and pinned version)."""
+    products: list[ProductFit]
+    """Products in the lot's categories, those meeting most rules first."""

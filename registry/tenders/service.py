@@ -46,7 +46,7 @@ def decode_spec(tender: Tender) -> schemas.TenderSpec:
 # --- access -------------------------------------------------------------------------------------
 
 
-def _is_owner(actor: Principal, tender: Tender, owner_kind: str) -> bool:
+def is_lead_buyer(actor: Principal, tender: Tender, owner_kind: str) -> bool:
     return actor.acts_for(tender.owner_id, OWNER_ROLE.get(owner_kind, Role.admin), Role.org_admin)
 
 
@@ -62,6 +62,15 @@ async def _participation(session: AsyncSession, tender_id: UUID, organization_id
     return await session.scalar(
         select(TenderParticipant).where(TenderParticipant.tender_id == tender_id, TenderParticipant.organization_id == organization_id)
     )
+
+
+async def is_buyer_of(session: AsyncSession, actor: Principal, tender: Tender, owner_kind: str) -> bool:
+    """The lead buyer, or a procurement officer of a municipality that confirmed its participation."""
+    if is_lead_buyer(actor, tender, owner_kind):
+        return True
+    participant = await _participation(session, tender.id, actor.organization_id)
+    confirmed = participant is not None and participant.status == "confirmed"
+    return confirmed and actor.acts_for(participant.organization_id, Role.procurement_officer, Role.org_admin)
 
 
 async def visible_tender(session: AsyncSession, actor: Principal, tender_id: UUID) -> tuple[Tender, Organization]:
@@ -80,7 +89,7 @@ async def visible_tender(session: AsyncSession, actor: Principal, tender_id: UUI
 async def owned_tender(session: AsyncSession, actor: Principal, tender_id: UUID, if_match: str | None) -> tuple[Tender, Organization]:
     """The tender for a write by its owner, checked against ``If-Match``."""
     tender, owner = await visible_tender(session, actor, tender_id)
-    if not _is_owner(actor, tender, owner.kind):
+    if not is_lead_buyer(actor, tender, owner.kind):
         raise Forbidden("only the lead buyer's procurement officers or coordinators change this tender")
     if if_match is None:
         raise PreconditionRequired("send If-Match with the tender's ETag")

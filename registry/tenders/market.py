@@ -1,0 +1,58 @@
+"""The evidence side of a tender: the market's fit to a lot's evidence rules, and the evidence
+suppliers shared confidentially with the tender's buyers.
+
+The fit reuses the evidence slice's evaluation for every product in the lot's product categories
+against the lot's selections whose module version carries an evidence rule.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.principal import Principal
+from registry.evidence import schemas as evidence_schemas
+from registry.evidence import service as evidence
+from registry.problems import Forbidden, NotFound
+from registry.requirements import service as library
+from registry.tenders import service
+from registry.tenders.schemas import LotEvidence, ProductFit
+
+MAX_PRODUCTS = 200
+
+
+async def lot_evidence(session: AsyncSession, actor: Principal, tender_id: UUID, lot_number: int) -> LotEvidence:
+    tender, owner = await service.visible_tender(session, actor, tender_id)
+    if not service.is_lead_buyer(actor, tender, owner.kind):
+        raise Forbidden("the evidence overview is for the lead buyer")
+    spec = service.decode_spec(tender)
+    if not 1 <= lot_number <= len(spec.lots):
+        raise NotFound(f"the tender has no lot {lot_number}")
+    lot = spec.lots[lot_number - 1]
+    pinned = await library.pinned_versions(session, {(s.module_key, s.module_version) for s in lot.selections})
+    refs = [
+        evidence_schemas.ModuleRef(key, version)
+        for (key, version), (_, row) in sorted(pinned.items())
+        if row.content.get("evidence_rule")
+    ]
+    deadline = spec.timeline.submission_deadline.date() if spec.timeline.submission_deadline else None
+    products: dict[UUID, ProductFit] = {}
+    for category in lot.product_categories:
+        rows, _ = await evidence.list_products(session, actor, category=category, supplier_id=None, q=None, limit=MAX_PRODUCTS, offset=0)
+        for product in rows:
+            if product.id in products or not refs:
+                continue
+            report = await evidence.evidence_fit(session, actor, product.id, evidence_schemas.FitRequest(refs, deadline), tender_id=tender.id)
+            products[product.id] = ProductFit(product.id, product.name, product.model, product.supplier_id, report)
+    ranked = sorted(products.values(), key=lambda p: (-sum(m.met for m in p.report.modules), p.name))
+    return LotEvidence(lot=lot_number, modules=refs, products=ranked)
+
+
+async def confidential_evidence(session: AsyncSession, actor: Principal, tender_id: UUID) -> list[evidence_schemas.EvidenceItem]:
+    """Confidential evidence that names the tender, for its buyers (the lead and confirmed participants)."""
+    tender, owner = await service.visible_tender(session, actor, tender_id)
+    if not await service.is_buyer_of(session, actor, tender, owner.kind):
+        raise Forbidden("evidence shared with a tender is for its lead buyer and confirmed participants")
+    items = await evidence.visible_confidential_for_tender(session, tender.id)
+    return [evidence.view(item, with_reviews=True) for item in items]
