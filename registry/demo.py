@@ -19,7 +19,7 @@ from registry.evidence import schemas as evidence_schemas
 from registry.evidence import service as evidence
 from registry.organizations import schemas as org_schemas
 from registry.organizations import service as organizations
-from registry.organizations.orgnumbers import OrgNumberError, normalize_org_number
+from registry.organizations.orgnumbers import random_org_number
 from registry.tenders import schemas as tender_schemas
 from registry.tenders import service as tenders
 from registry.tenders.models import Tender
@@ -28,17 +28,8 @@ Step = Callable[[str], None]
 MUNICIPALITIES = {"Gjøvik kommune": (1400, 220), "Vestre Toten kommune": (620, 95), "Søndre Land kommune": (310, 40), "Østre Toten kommune": (700, 110)}
 
 
-def _org_number(rng: random.Random) -> str:
-    """A Norwegian organization number that passes the mod 11 rule (demo data, not a real company)."""
-    while True:
-        try:
-            return normalize_org_number("NO", "9" + "".join(str(rng.randint(0, 9)) for _ in range(8)))
-        except OrgNumberError:
-            continue
-
-
 async def _organization(session: AsyncSession, kind: str, name: str, rng: random.Random) -> UUID:
-    data = org_schemas.OrganizationCreate(kind=kind, name=name, country="NO", org_number=_org_number(rng))  # type: ignore[arg-type]
+    data = org_schemas.OrganizationCreate(kind=kind, name=name, country="NO", org_number=random_org_number("NO", rng, "9"))  # type: ignore[arg-type]
     return (await organizations.create_organization(session, None, data)).id
 
 

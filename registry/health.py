@@ -5,13 +5,13 @@ from typing import Literal
 import msgspec
 from litestar import get
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.guards import PUBLIC
 from registry.problems import PROBLEM_JSON, Problem, Unavailable
-from litestar.openapi.datastructures import ResponseSpec
 
 
 class Health(msgspec.Struct):

@@ -158,7 +158,7 @@ def test_a_rule_without_types_judges_every_item_and_nothing_is_no_evidence() -> 
     st.lists(st.integers(min_value=1, max_value=200), min_size=1, max_size=6),
 )
 def test_adding_rejected_items_never_changes_the_verdict(designs: list[str | None], sizes: list[int]) -> None:
-    items = [study(id=UUID(int=n + 1), study_design=d, outcomes=(OutcomeFacts("staff_time", s),)) for n, (d, s) in enumerate(zip(designs, sizes))]
+    items = [study(id=UUID(int=n + 1), study_design=d, outcomes=(OutcomeFacts("staff_time", s),)) for n, (d, s) in enumerate(zip(designs, sizes, strict=False))]
     noise = [study(review_state="rejected", study_design="systematic_review", outcomes=(OutcomeFacts("staff_time", 10_000),))]
     before, after = judge(CONTROLLED, *items), judge(CONTROLLED, *items, *noise)
     assert before.met == after.met and before.qualifying == after.qualifying

@@ -8,8 +8,8 @@ import pytest
 
 from tests.exports.readback import ocds_errors, open_docx, open_xlsx, table_rows
 from tests.support import Api, problem
-from tests.test_tenders import act, joint_tender_ready_to_publish
 from tests.tender_world import World, build_world, spec
+from tests.test_tenders import act, joint_tender_ready_to_publish
 
 pytestmark = pytest.mark.starter_library
 TITLES = {"en": "Tender document", "nb": "Konkurransegrunnlag", "sv": "Upphandlingsdokument", "da": "Udbudsbetingelser"}

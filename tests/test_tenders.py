@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.support import Api, problem
-from tests.test_evidence import CERTIFICATE, PRODUCT, STUDY, add_evidence
 from tests.tender_world import World, build_world, confirmation, spec
+from tests.test_evidence import CERTIFICATE, PRODUCT, STUDY, add_evidence
 
 pytestmark = pytest.mark.starter_library
 

@@ -5,8 +5,8 @@ from registry.auth.models import ApiToken
 from registry.db.base import Base
 from registry.evidence.models import Attachment, EvidenceItem, EvidenceReview, EvidenceTender, IdempotencyKey, Product, ProductCategory
 from registry.organizations.models import FederationMembership, Organization, User
-from registry.tenders.models import Tender, TenderAmendment, TenderParticipant, TenderTransition
 from registry.requirements.models import ModuleTerm, ModuleVersion, RequirementModule, VocabularyTerm
+from registry.tenders.models import Tender, TenderAmendment, TenderParticipant, TenderTransition
 
 __all__ = [
     "ApiToken",

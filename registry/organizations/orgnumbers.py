@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,3 +85,15 @@ def normalize_org_number(country: str, raw: str) -> str:
     if not scheme.valid(digits):
         raise OrgNumberError("check_digit", f"check digit does not match ({scheme.algorithm})")
     return scheme.format(digits)
+
+
+def random_org_number(country: str, rng: random.Random, prefix: str = "") -> str:
+    """A number in canonical form that passes ``country``'s rule, for demonstrations, tests and benchmarks.
+
+    ``prefix`` fixes the leading digits, e.g. ``"55"`` for a Swedish limited company.
+    """
+    scheme = _SCHEMES[country]
+    while True:
+        digits = prefix + "".join(rng.choice("0123456789") for _ in range(scheme.length - len(prefix)))
+        if digits[0] in scheme.first_digits and scheme.valid(digits):
+            return scheme.format(digits)

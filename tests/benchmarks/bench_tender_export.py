@@ -22,7 +22,7 @@ from registry.db.engine import create_engine
 from registry.db.migrate import upgrade
 from registry.organizations import schemas as org_schemas
 from registry.organizations import service as organizations
-from registry.organizations.orgnumbers import OrgNumberError, normalize_org_number
+from registry.organizations.orgnumbers import random_org_number
 from registry.requirements import service as library
 from registry.requirements.library import import_library
 from registry.settings import Settings
@@ -33,25 +33,17 @@ MUNICIPALITIES = 290
 RUNS = 3
 
 
-def org_number(rng: random.Random) -> str:
-    while True:
-        try:
-            return normalize_org_number("SE", "2120" + "".join(str(rng.randint(0, 9)) for _ in range(6)))
-        except OrgNumberError:
-            continue
-
-
 async def setup(session: AsyncSession, settings: Settings) -> tuple[Principal, list]:
     rng = random.Random(7)
     await import_library(session, settings.library_dir)
     federation = await organizations.create_organization(
-        session, None, org_schemas.OrganizationCreate(kind="federation", name="Nationellt ramavtal", country="SE", org_number=org_number(rng))
+        session, None, org_schemas.OrganizationCreate(kind="federation", name="Nationellt ramavtal", country="SE", org_number=random_org_number("SE", rng, "2120"))
     )
     coordinator = Principal(federation.id, federation.id, "federation", frozenset({Role.federation_coordinator}))
     towns = []
     for n in range(MUNICIPALITIES):
         town = await organizations.create_organization(
-            session, None, org_schemas.OrganizationCreate(kind="municipality", name=f"Kommun {n:03d}", country="SE", org_number=org_number(rng))
+            session, None, org_schemas.OrganizationCreate(kind="municipality", name=f"Kommun {n:03d}", country="SE", org_number=random_org_number("SE", rng, "2120"))
         )
         await organizations.add_member(session, coordinator, federation.id, town.id)
         towns.append(town)

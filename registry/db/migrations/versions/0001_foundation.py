@@ -11,6 +11,7 @@ import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+
 revision: str = '0001'
 down_revision: str | None = None
 branch_labels: Sequence[str] | None = None
