@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Iterator
 from functools import cache
 from io import BytesIO
@@ -19,7 +20,8 @@ from openpyxl.workbook import Workbook
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
-OCDS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "ocds-1.1.5"
+OCDS = Path(os.environ.get("OCDS_SCHEMA_DIR") or Path(__file__).resolve().parents[3] / "shared" / "reference" / "ocds-1.1.5")
+"""The OCDS 1.1.5 schema files, used in place from the reference folder beside the repository."""
 
 
 def open_docx(data: bytes) -> Document:
@@ -49,6 +51,8 @@ def zip_stamps(data: bytes) -> set[tuple[int, ...]]:
 @cache
 def ocds_validator() -> jsonschema.Draft4Validator:
     """The release package schema, its `$ref` to the release schema resolved to the local copy."""
+    if not OCDS.is_dir():
+        raise FileNotFoundError(f"OCDS 1.1.5 schema folder {OCDS} is missing; set OCDS_SCHEMA_DIR to where it is")
     schemas = [json.loads((OCDS / name).read_text()) for name in ("release-package-schema.json", "release-schema.json")]
     registry = Registry().with_resources((schema["id"], DRAFT4.create_resource(schema)) for schema in schemas)
     return jsonschema.Draft4Validator(schemas[0], registry=registry)
