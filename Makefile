@@ -23,7 +23,7 @@ test: install  ## set up, lint and run the whole test suite (SQLite; PostgreSQL 
 	$(PY) -m pytest -q
 
 bench: install  ## run the benchmarks (not part of the test suite)
-	@for script in tests/benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in tests/benchmarks/bench_*.py; do echo "== $$script"; $(PY) -m tests.benchmarks.$$(basename $$script .py) || exit 1; done
 
 demo: install  ## build a demonstration database and its exports under ./demo
 	$(VENV)/bin/registry demo --output demo

@@ -409,17 +409,29 @@ async def evidence_fit(
     it after checking that ``actor`` is one of the tender's buyers.
     """
     product = await get_product(session, actor, product_id)
+    return (await products_fit(session, actor, [product.id], request, tender_id=tender_id))[0]
+
+
+async def products_fit(
+    session: AsyncSession, actor: Principal, product_ids: list[UUID], request: schemas.FitRequest, *, tender_id: UUID | None = None
+) -> list[schemas.FitReport]:
+    """``evidence_fit`` for products the actor may see, in their order; rules, catalogue and items are loaded once."""
     subjects = await _subjects(session, request.modules)
     rows = await session.scalars(
         select(EvidenceItem)
-        .where(EvidenceItem.product_id == product.id, _visible(actor, tender_id))
+        .where(EvidenceItem.product_id.in_(product_ids), _visible(actor, tender_id))
         .order_by(EvidenceItem.created_at, EvidenceItem.id)
     )
-    items = [msgspec.convert(row, fit.Facts, from_attributes=True) for row in rows]
+    items: dict[UUID, list[fit.Facts]] = {product_id: [] for product_id in product_ids}
+    for row in rows:
+        items[row.product_id].append(msgspec.convert(row, fit.Facts, from_attributes=True))
     context = fit.Context(
         study_designs=(await library.catalogue(session)).keys("study_designs"),
         reference_date=request.submission_deadline or datetime.now(UTC).date(),
         deadline_given=request.submission_deadline is not None,
     )
-    modules = [fit.evaluate(subject, items, context) for subject in subjects]
-    return schemas.FitReport(product.id, context.reference_date, all(m.met for m in modules), modules)
+    reports = []
+    for product_id, facts in items.items():
+        modules = [fit.evaluate(subject, facts, context) for subject in subjects]
+        reports.append(schemas.FitReport(product_id, context.reference_date, all(m.met for m in modules), modules))
+    return reports

@@ -37,15 +37,14 @@ async def lot_evidence(session: AsyncSession, actor: Principal, tender_id: UUID,
         if row.content.get("evidence_rule")
     ]
     deadline = spec.timeline.submission_deadline.date() if spec.timeline.submission_deadline else None
-    products: dict[UUID, ProductFit] = {}
+    products = {}
     for category in lot.product_categories:
         rows, _ = await evidence.list_products(session, actor, category=category, supplier_id=None, q=None, limit=MAX_PRODUCTS, offset=0)
-        for product in rows:
-            if product.id in products or not refs:
-                continue
-            report = await evidence.evidence_fit(session, actor, product.id, evidence_schemas.FitRequest(refs, deadline), tender_id=tender.id)
-            products[product.id] = ProductFit(product.id, product.name, product.model, product.supplier_id, report)
-    ranked = sorted(products.values(), key=lambda p: (-sum(m.met for m in p.report.modules), p.name))
+        products |= {row.id: row for row in rows}
+    request = evidence_schemas.FitRequest(refs, deadline)
+    reports = await evidence.products_fit(session, actor, list(products), request, tender_id=tender.id) if refs else []
+    fits = [ProductFit(p.id, p.name, p.model, p.supplier_id, report) for p, report in zip(products.values(), reports, strict=True)]
+    ranked = sorted(fits, key=lambda p: (-sum(m.met for m in p.report.modules), p.name))
     return LotEvidence(lot=lot_number, modules=refs, products=ranked)
 
 

@@ -1,10 +1,13 @@
-"""Benchmark: evidence fit for a product with 50 evidence items against 12 evidence rules.
+"""Benchmark: evidence fit for a product with 50 evidence items against 12 evidence rules, and
+the market-dialogue overview of a lot for 40 products.
 
-Run: .venv/bin/python tests/benchmarks/bench_evidence_fit.py   (or `make bench`)
+Run: .venv/bin/python -m tests.benchmarks.bench_evidence_fit   (or `make bench`)
 
-Two figures: the pure evaluation (``registry.evidence.fit``, no database), and the whole
+Three figures: the pure evaluation (``registry.evidence.fit``, no database); the whole
 ``POST /api/v1/products/{id}/evidence-fit`` request through the app on SQLite (loading the
-modules, the catalogue and the items, evaluating, encoding). Prints median and p95.
+modules, the catalogue and the items, evaluating, encoding); and
+``GET /api/v1/tenders/{id}/lots/1/evidence-fit`` for a lot with four evidence rules and 40
+products of 10 items each. Prints median and p95.
 """
 
 from __future__ import annotations
@@ -26,10 +29,12 @@ from registry.db.migrate import upgrade_async
 from registry.evidence.fit import Context, Facts, OutcomeFacts, Subject, evaluate
 from registry.requirements.templates import load_catalogue, load_library
 from registry.settings import PROJECT_ROOT, Settings
+from tests.tender_world import spec
 
 TOKEN = "wtr_benchmark-admin-token-0123456789abcdef"
 ITEMS = 50
 PURE_ROUNDS, API_ROUNDS = 2_000, 50
+MARKET_PRODUCTS, MARKET_ITEMS = 40, 10
 DEADLINE = date(2027, 3, 1)
 TYPES = ["study"] * 6 + ["certificate", "test_report", "declaration", "user_survey"]
 STANDARDS = ["ISO/IEC 27001:2022", "SS 91100", "EN 50134-5", "ISO 9001"]
@@ -88,9 +93,9 @@ def as_facts(body: dict[str, Any], review_state: str) -> Facts:
     )
 
 
-def report(name: str, timings: list[float], met: int) -> None:
+def report(name: str, timings: list[float], met: int, of: int = len(MODULES)) -> None:
     timings.sort()
-    print(f"{name:<36} {statistics.median(timings):>10.3f} {timings[int(len(timings) * 0.95) - 1]:>8.3f} {met:>4}/{len(MODULES)}")
+    print(f"{name:<36} {statistics.median(timings):>10.3f} {timings[int(len(timings) * 0.95) - 1]:>8.3f} {met:>4}/{of}")
 
 
 async def main() -> None:
@@ -127,6 +132,28 @@ async def main() -> None:
                 timings.append((time.perf_counter() - start) * 1000)
                 assert response.status_code == 200, response.text
             report("POST evidence-fit (SQLite), 12 rules", timings, sum(m["met"] for m in response.json()["modules"]))
+            await _market(client, editor, officer, bodies)
+
+
+async def _market(client: AsyncTestClient, editor: dict[str, str], officer: dict[str, str], bodies: list[dict[str, Any]]) -> None:
+    """The lot overview: 40 more products with 10 of the items each, one draft tender."""
+    for n in range(MARKET_PRODUCTS):
+        product = {"name": f"Market alarm {n:02d}", "model": "M", "categories": ["digital_social_alarm"]}
+        product_id = (await client.post("/api/v1/products", json=product, headers=editor)).json()["id"]
+        for body in bodies[n % 5 * MARKET_ITEMS : (n % 5 + 1) * MARKET_ITEMS]:
+            assert (await client.post(f"/api/v1/products/{product_id}/evidence", json=body, headers=editor)).status_code == 201
+    tender = await client.post("/api/v1/tenders", json=spec(), headers=officer)
+    assert tender.status_code == 201, tender.text
+    path = f"/api/v1/tenders/{tender.json()['id']}/lots/1/evidence-fit"
+    timings = []
+    for _ in range(API_ROUNDS // 5):
+        start = time.perf_counter()
+        response = await client.get(path, headers=officer)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.text
+    overview = response.json()
+    met = sum(m["met"] for p in overview["products"] for m in p["report"]["modules"])
+    report(f"GET lot evidence-fit, {len(overview['products'])} products", timings, met, len(overview["products"]) * len(overview["modules"]))
 
 
 async def _setup(client: AsyncTestClient) -> tuple[dict[str, str], dict[str, str], str]:

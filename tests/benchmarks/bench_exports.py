@@ -1,6 +1,6 @@
 """Time the three exporters on big joint tenders.
 
-Run from the project root:  .venv/bin/python tests/benchmarks/bench_exports.py [--runs N]
+Run from the project root:  .venv/bin/python -m tests.benchmarks.bench_exports [--runs N]
 
 Tenders have 4 lots, 290 participating municipalities (every Swedish one) and 1,000 or 2,000
 requirement selections in total. Prints the best of N runs per exporter and the 2,000/1,000 ratio,
@@ -10,12 +10,8 @@ which stays near 2 when an exporter is linear.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root, for tests.exports
 
 from exports.docx import tender_docx
 from exports.model import TenderDocument

@@ -1,6 +1,6 @@
 """Benchmark: listing and searching the starter library through the API (SQLite, one process).
 
-Run: .venv/bin/python tests/benchmarks/bench_library.py   (or `make bench`)
+Run: .venv/bin/python -m tests.benchmarks.bench_library   (or `make bench`)
 Prints median and p95 per request over repeated calls; compare figures within one run.
 """
 

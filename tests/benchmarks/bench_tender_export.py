@@ -2,7 +2,7 @@
 database, then the DOCX/XLSX/OCDS builders), at 1,000 and 2,000 requirement selections over 4 lots
 with 290 confirmed municipalities (every Swedish municipality).
 
-Run: .venv/bin/python tests/benchmarks/bench_tender_export.py   (or `make bench`)
+Run: .venv/bin/python -m tests.benchmarks.bench_tender_export   (or `make bench`)
 Prints the best of several runs per size and the 2,000/1,000 ratio, measured in one run.
 """
 
