@@ -131,6 +131,15 @@ async def test_wrong_types_are_415_and_leave_nothing(world: World, item: dict, s
     assert stored_files(settings) == []
 
 
+async def test_a_form_without_the_file_part_is_400(world: World, item: dict, settings: Settings) -> None:
+    path = f"/api/v1/evidence/{item['id']}/attachments"
+    for parts in ({"note": (None, "a text part only")}, {"document": ("study.pdf", PDF, "application/pdf")}):
+        body = problem(await world.editor.post(path, files=parts), 400)
+        assert body["errors"] == [{"field": "data", "message": "Object missing required field `file`"}], body
+    problem(await world.editor.post(path, json={"file": "study.pdf"}), 400)
+    assert stored_files(settings) == [] and (await world.editor.get(f"/api/v1/evidence/{item['id']}")).json()["attachments"] == []
+
+
 async def test_oversize_uploads_are_413_and_leave_nothing(world: World, item: dict, settings: Settings) -> None:
     just_too_big = PDF + b"0" * (MAX_UPLOAD - len(PDF) + 1)
     body = problem(await upload(world.editor, item["id"], "big.pdf", just_too_big), 413)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -165,22 +166,30 @@ class EvidenceController(Controller):
         return await service.review_evidence(db_session, request.user, evidence_id, data)
 
 
+@dataclass
+class Upload:
+    """The multipart form of an upload: one part named ``file``."""
+
+    file: UploadFile
+
+
 class AttachmentController(Controller):
     path = "/api/v1/evidence/{evidence_id:uuid}/attachments"
     tags = ["Products and evidence"]
 
     @post(operation_id="UploadAttachment", guards=[SUPPLIER], responses=problem_responses(404, 413, 415, 422))
     async def upload_attachment(
-        self, request: Req, db_session: DbSession, evidence_id: FromPath[UUID], data: MultipartBody[UploadFile]
+        self, request: Req, db_session: DbSession, evidence_id: FromPath[UUID], data: MultipartBody[Upload]
     ) -> schemas.Attachment:
-        """Upload a PDF, DOCX, XLSX, PNG or JPEG file (multipart). The type is checked by content."""
+        """Upload a PDF, DOCX, XLSX, PNG or JPEG file as the multipart part `file`. The type is checked by content."""
         settings: Settings = request.app.state.settings
+        upload = data.file
         try:
             return await service.add_attachment(
-                db_session, request.user, _store(request), evidence_id, data, data.filename, settings.max_upload_bytes
+                db_session, request.user, _store(request), evidence_id, upload, upload.filename, settings.max_upload_bytes
             )
         finally:
-            await data.close()
+            await upload.close()
 
     @get("/{attachment_id:uuid}", operation_id="DownloadAttachment", guards=[AUTHENTICATED], responses=problem_responses(404))
     async def download_attachment(
