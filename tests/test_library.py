@@ -89,6 +89,9 @@ async def test_bad_filters_are_clear_errors(reader: Api) -> None:
     problem(await reader.get("/api/v1/modules", params={"kind": "optional"}), 400)
     problem(await reader.get("/api/v1/modules", params={"q": "x" * 201}), 400)
     problem(await reader.get("/api/v1/modules", params={"limit": 0}), 400)
+    version_beyond_any_database_integer = 10**24
+    problem(await reader.get("/api/v1/modules/INTEROP-ALARM-PROTOCOL/diff", params={"from": version_beyond_any_database_integer, "to": 1}), 400)
+    problem(await reader.get(f"/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions/{version_beyond_any_database_integer}"), 400)
 
 
 async def test_conditional_get_answers_304(reader: Api) -> None:
@@ -196,4 +199,8 @@ async def test_only_editors_write_and_bad_content_is_refused(editor: Api, reader
     fields = {e["field"] for e in body["errors"]}
     assert {"category", "content.statement.en", "content.parameters.days"} <= fields
     problem(await editor.post("/api/v1/modules", json=NEW_MODULE | {"key": "lower-case"}), 400)
+    ancient = copy.deepcopy(NEW_MODULE) | {"key": "CONSENT-ANCIENT-STUDIES"}
+    ancient["content"]["evidence_rule"] = {"evidence_types": ["study"], "max_age_years": 5000}
+    body = problem(await editor.post("/api/v1/modules", json=ancient), 400)
+    assert body["errors"][0]["field"] == "content.evidence_rule.max_age_years"
     problem(await editor.get("/api/v1/modules/NO-SUCH-MODULE"), 404)

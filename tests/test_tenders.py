@@ -119,6 +119,9 @@ async def test_selection_errors_name_lot_and_selection(world: World) -> None:
     naive = spec()
     naive["timeline"]["submission_deadline"] = "2027-03-01T12:00:00"
     problem(await world.coordinator.post("/api/v1/tenders", json=naive), 400)
+    huge = spec()
+    huge["lots"][0]["selections"][0]["module_version"] = 10**24
+    assert problem(await world.coordinator.post("/api/v1/tenders", json=huge), 400)["errors"][0]["field"] == "lots[0].selections[0].module_version"
     assert (await world.coordinator.get("/api/v1/tenders")).json()["total"] == 0
 
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import msgspec
 
-from registry.requirements.content import LangText, ModuleKey
+from registry.requirements.content import LangText, ModuleKey, VersionNumber
 from registry.schemas import Line, Text
 
 Key = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9_]+$", max_length=64)]
@@ -175,7 +175,7 @@ class EvidenceItem(msgspec.Struct, kw_only=True):
 
 class ModuleRef(msgspec.Struct, forbid_unknown_fields=True):
     key: ModuleKey
-    version: Annotated[int, msgspec.Meta(ge=1, le=10_000)]
+    version: VersionNumber
 
 
 class FitRequest(msgspec.Struct, forbid_unknown_fields=True):

@@ -18,6 +18,9 @@ LANGUAGES = ("en", "nb", "sv", "da")
 
 ModuleKey = Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$", max_length=64)]
 Name = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
+MAX_VERSION = 10_000
+VersionNumber = Annotated[int, msgspec.Meta(ge=1, le=MAX_VERSION)]
+"""A module version number; bounded so it always fits the database's integers."""
 Kind = Literal["qualification", "mandatory", "award", "contract_condition"]
 Level = Literal["basic", "advanced", "spearhead"]
 ParameterType = Literal["integer", "decimal", "enum", "boolean", "text", "duration"]
@@ -30,7 +33,7 @@ class Reference(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     kind: Literal["standard", "law", "guidance"]
     identifier: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=400)]
-    year: int | None = None
+    year: Annotated[int, msgspec.Meta(ge=1800, le=2200)] | None = None
     clause: str | None = None
     url: str | None = None
 
@@ -56,7 +59,7 @@ class Parameter(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     max: float | None = None
     unit: str | None = None
     choices: list[EnumChoice] = []
-    max_length: int | None = None
+    max_length: Annotated[int, msgspec.Meta(ge=1, le=20_000)] | None = None
 
 
 class EvidenceRule(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -65,8 +68,8 @@ class EvidenceRule(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tru
     evidence_types: list[str] = []
     min_study_design: str | None = None
     outcome_domains: list[str] = []
-    min_sample_size: int | None = None
-    max_age_years: int | None = None
+    min_sample_size: Annotated[int, msgspec.Meta(ge=1, le=100_000_000)] | None = None
+    max_age_years: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
     independent_required: bool = False
     certificate_valid_at_deadline: bool = False
     certificate_standard: str | None = None

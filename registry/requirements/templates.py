@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from registry.requirements.content import LANGUAGES, LangText, ModuleKey, Reference, VersionContent
+from registry.requirements.content import LANGUAGES, LangText, ModuleKey, Reference, VersionContent, VersionNumber
 from registry.requirements.rendering import FieldError, resolve_values, undeclared_placeholders
 
 CATALOGUE_FILE = "catalogue.toml"
@@ -39,7 +39,7 @@ class Catalogue(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class TemplateVersion(VersionContent, kw_only=True):
-    version: Annotated[int, msgspec.Meta(ge=1)]
+    version: VersionNumber
     status: Literal["draft", "published", "deprecated"] = "published"
     replaced_by: ModuleKey | None = None
 

@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 
 from registry.evidence.schemas import FitReport, ModuleRef
-from registry.requirements.content import Kind, ModuleKey
+from registry.requirements.content import Kind, ModuleKey, VersionNumber
 from registry.schemas import Email, Line, Text
 
 Language = Literal["en", "nb", "sv", "da"]
@@ -19,6 +19,7 @@ Status = Literal["draft", "open_for_participants", "published", "closed", "award
 Weight = Annotated[float, msgspec.Meta(ge=0, le=100)]
 Currency = Literal["NOK", "SEK", "DKK", "EUR"]
 Cpv = Annotated[str, msgspec.Meta(max_length=12)]
+MAX_LOTS = 50
 
 
 Instant = Annotated[datetime, msgspec.Meta(tz=True)]
@@ -41,7 +42,7 @@ class ContractPeriod(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=T
 
 class SelectionIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
     module_key: ModuleKey
-    module_version: Annotated[int, msgspec.Meta(ge=1)]
+    module_version: VersionNumber
     parameters: dict[str, Any] = {}
     kind: Kind | None = None
     """Overrides the module's kind, between mandatory and award only."""
@@ -72,7 +73,7 @@ class TenderSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     currency: Currency = "EUR"
     contract_period: ContractPeriod = msgspec.field(default_factory=ContractPeriod)
     timeline: Timeline = msgspec.field(default_factory=Timeline)
-    lots: Annotated[list[LotIn], msgspec.Meta(max_length=50)] = []
+    lots: Annotated[list[LotIn], msgspec.Meta(max_length=MAX_LOTS)] = []
 
 
 class Selection(SelectionIn, kw_only=True, omit_defaults=False):
@@ -93,7 +94,7 @@ class Lot(msgspec.Struct, kw_only=True):
 
 
 class LotVolume(msgspec.Struct, forbid_unknown_fields=True):
-    lot: Annotated[int, msgspec.Meta(ge=1)]
+    lot: Annotated[int, msgspec.Meta(ge=1, le=MAX_LOTS)]
     quantity: Annotated[int, msgspec.Meta(ge=0, le=1_000_000_000)]
     unit: Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
@@ -107,7 +108,7 @@ class Participation(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     mandate: bool = False
     """The municipality has decided to let the lead buyer procure on its behalf."""
     mandate_decision_date: date | None = None
-    volumes: Annotated[list[LotVolume], msgspec.Meta(max_length=50)] = []
+    volumes: Annotated[list[LotVolume], msgspec.Meta(max_length=MAX_LOTS)] = []
 
 
 class Participant(msgspec.Struct, kw_only=True):
