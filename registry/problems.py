@@ -115,12 +115,12 @@ def request_id_of(request: Request) -> str | None:
     return request.scope.get("state", {}).get("request_id")
 
 
-def problem_response(request: Request, status: int, detail: str, **fields: Any) -> Response[Problem]:
+def problem_response(request: Request, status: int, detail: str, headers: dict[str, str] | None = None, **fields: Any) -> Response[Problem]:
     slug, title = HTTP_SLUGS.get(status, ("error", "Error"))
     fields.setdefault("type", problem_type(slug))
     fields.setdefault("title", title)
     problem = Problem(status=status, detail=detail, request_id=request_id_of(request), **fields)
-    headers = {}
+    headers = dict(headers or {})
     if problem.current_etag:
         headers["ETag"] = problem.current_etag
     if status == 401:
@@ -168,14 +168,15 @@ def handle_validation_error(request: Request, exc: ValidationException) -> Respo
 
 
 def handle_http_exception(request: Request, exc: HTTPException) -> Response[Problem]:
-    detail = exc.detail
+    detail, headers = exc.detail, {}
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"no resource at {request.url.path}"
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
+        headers = {"Allow": value for name, value in (exc.headers or {}).items() if name.lower() == "allow"}
     elif exc.status_code == 413:
         detail = "the request body is larger than this endpoint accepts"
-    return problem_response(request, exc.status_code, detail)
+    return problem_response(request, exc.status_code, detail, headers)
 
 
 def handle_unexpected(request: Request, exc: Exception) -> Response[Problem]:

@@ -39,7 +39,9 @@ async def test_openapi_lists_every_route_with_errors(client: AsyncTestClient) ->
 
 async def test_unknown_route_and_wrong_method_are_problems(admin: Api) -> None:
     problem(await admin.get("/api/v1/nothing-here"), 404)
-    problem(await admin.put("/api/v1/organizations"), 405)
+    wrong_method = await admin.put("/api/v1/organizations")
+    problem(wrong_method, 405)
+    assert set(wrong_method.headers["allow"].split(", ")) >= {"GET", "POST"}, "RFC 9110: a 405 lists the allowed methods"
 
 
 async def test_malformed_json_and_wrong_types_name_the_field(admin: Api) -> None:
