@@ -38,6 +38,10 @@ def load_settings() -> Settings:
         raise  # unreachable
 
 
+async def _schema_checked_only(session: AsyncSession) -> None:
+    """No work: ``in_transaction`` with it only checks that the database is migrated."""
+
+
 def in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run ``work`` in one committed transaction on a migrated database; domain errors end the command."""
 
@@ -80,13 +84,7 @@ def serve(host: str, port: int) -> None:
 
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(settings.url)
-    try:
-        asyncio.run(check_schema(engine))
-    except SchemaMismatch as exc:
-        fail(str(exc))
-    finally:
-        asyncio.run(engine.dispose())
+    in_transaction(settings, _schema_checked_only)
     console.print(f"API:  http://{host}:{port}/api/v1   docs: http://{host}:{port}{OPENAPI_PATH}   health: http://{host}:{port}/health")
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
 

@@ -173,7 +173,8 @@ def handle_http_exception(request: Request, exc: HTTPException) -> Response[Prob
         detail = f"no resource at {request.url.path}"
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
-        headers = {"Allow": value for name, value in (exc.headers or {}).items() if name.lower() == "allow"}
+        allowed = (exc.headers or {}).get("allow")
+        headers = {"Allow": allowed} if allowed else {}
     elif exc.status_code == 413:
         detail = "the request body is larger than this endpoint accepts"
     return problem_response(request, exc.status_code, detail, headers)

@@ -13,7 +13,10 @@ MAX_PAGE_SIZE = 200
 
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description=f"Page size, at most {MAX_PAGE_SIZE}.")]
 Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000, description="Items to skip.")]
-Search = Annotated[str | None, QueryParameter(min_length=1, max_length=200, description="Search text.")]
+# Query strings never carry control characters: they would reach the database (which refuses NUL).
+_PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+Search = Annotated[str | None, QueryParameter(min_length=1, max_length=200, pattern=_PRINTABLE, description="Search text.")]
+Filter = Annotated[str | None, QueryParameter(max_length=64, pattern=_PRINTABLE, description="Exact value to filter by.")]
 # Single-line text: no control characters at all (tabs and newlines included).
 Line = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*[^\x00-\x1f\x7f\s][^\x00-\x1f\x7f]*$")]
 # Multi-line text: tabs and newlines allowed, other control characters refused.

@@ -27,7 +27,7 @@ from tests.support import ADMIN_TOKEN, Api
 POSTGRES_URL = os.environ.get("REGISTRY_TEST_DATABASE_URL")
 
 
-async def _reset_postgres(url: str, *, drop: bool) -> None:
+async def reset_postgres(url: str, *, drop: bool) -> None:
     engine = create_engine(url, poolclass=NullPool)
     async with engine.begin() as connection:
         if drop:
@@ -44,7 +44,7 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     if POSTGRES_URL:
         import asyncio
 
-        asyncio.run(_reset_postgres(POSTGRES_URL, drop=True))
+        asyncio.run(reset_postgres(POSTGRES_URL, drop=True))
         upgrade(POSTGRES_URL)
         return None
     template = tmp_path_factory.mktemp("template") / "registry.db"
@@ -55,7 +55,7 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
 @pytest.fixture
 async def database_url(migrated_template: Path | None, tmp_path: Path) -> str:
     if POSTGRES_URL:
-        await _reset_postgres(POSTGRES_URL, drop=False)
+        await reset_postgres(POSTGRES_URL, drop=False)
         return POSTGRES_URL
     target = tmp_path / "registry.db"
     shutil.copyfile(migrated_template, target)

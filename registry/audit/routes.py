@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -13,9 +13,7 @@ from registry.audit import schemas, service
 from registry.auth.guards import allow
 from registry.auth.principal import Principal, Role
 from registry.problems import problem_responses
-from registry.schemas import Limit, Offset, Page
-
-Short = Annotated[str, msgspec.Meta(max_length=64)]
+from registry.schemas import Filter, Limit, Offset, Page
 
 
 class AuditController(Controller):
@@ -28,8 +26,8 @@ class AuditController(Controller):
         request: Request[Principal, Any, Any],
         db_session: NamedDependency[AsyncSession],
         organization_id: FromQuery[UUID | None] = None,
-        entity_id: FromQuery[Short | None] = None,
-        action: FromQuery[Short | None] = None,
+        entity_id: Filter = None,
+        action: Filter = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[schemas.AuditEvent]:

@@ -20,7 +20,7 @@ from registry.evidence.models import Product
 from registry.evidence.storage import LocalFileStore
 from registry.http import conditional
 from registry.problems import problem_responses
-from registry.schemas import Limit, Offset, Page, Search
+from registry.schemas import Filter, Limit, Offset, Page, Search
 from registry.settings import Settings
 
 Req = Request[Principal, Any, Any]
@@ -35,7 +35,6 @@ IdempotencyKeyHeader = Annotated[
         description="Makes a retried POST safe: the same key and body answer with the item the first request created.",
     ),
 ]
-Filter = Annotated[str | None, QueryParameter(max_length=64)]
 SUPPLIER = allow(Role.supplier_editor)
 BUYER = allow(*service.BUYER_ROLES)
 CATALOGUE_READER = allow(*service.BUYER_ROLES, Role.supplier_editor)

@@ -15,13 +15,12 @@ from registry.problems import problem_responses
 from registry.requirements import schemas, service
 from registry.requirements.content import MAX_VERSION, Kind, Level, ModuleKey, VersionContent
 from registry.requirements.models import ModuleVersion, RequirementModule
-from registry.schemas import Limit, Offset, Page, Search
+from registry.schemas import Filter, Limit, Offset, Page, Search
 
 Req = Request[Principal, Any, Any]
 DbSession = NamedDependency[AsyncSession]
 IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", description="ETag of the version being edited.")]
 VersionPath = Annotated[int, PathParameter(ge=1, le=MAX_VERSION, description="A version number.")]
-Filter = Annotated[str | None, QueryParameter(max_length=64)]
 EDITOR = allow(Role.library_editor)
 
 
@@ -90,7 +89,7 @@ class ModuleController(Controller):
         status: FromQuery[schemas.Status | None] = None,
         tag: Filter = None,
         standard: Filter = None,
-        language: FromQuery[schemas.Language | None] = None,
+        language: Annotated[str | None, QueryParameter(pattern=r"^[a-z]{2,3}$", description="Modules with text in this language.")] = None,
         q: Search = None,
         limit: Limit = 50,
         offset: Offset = 0,
