@@ -153,7 +153,7 @@ def _field_errors(exc: ValidationException) -> list[FieldError]:
         message = match.group("message") if match else str(item.get("message"))
         path = (match.group("path") if match else None) or ""
         key = item.get("key")
-        source = item.get("source") or "body"
+        source = str(getattr(item.get("source"), "value", item.get("source")) or "body")  # a ParamType enum, or a string
         field = path.lstrip(".") if path else (key or "")
         if source != "body" and key:
             field = f"{source}.{key}"

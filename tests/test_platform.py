@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from litestar.testing import AsyncTestClient
 
 from registry.app import create_app
@@ -51,6 +52,22 @@ async def test_malformed_json_and_wrong_types_name_the_field(admin: Api) -> None
     assert body["request_id"]
     body = problem(await admin.post("/api/v1/organizations", json={"kind": "municipality", "name": 5, "country": "NO"}), 400)
     assert body["errors"][0]["field"] == "name"
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/modules/SEC-%00-X", "path.key"),
+        ("/api/v1/modules/SEC-X%00/versions/1", "path.key"),
+        ("/api/v1/modules?tag=a%00b", "query.tag"),
+        ("/api/v1/modules?q=alarm%00", "query.q"),
+        ("/api/v1/products?product_category=%1b", "query.product_category"),
+        ("/api/v1/audit?action=%00", "query.action"),
+    ],
+)
+async def test_control_characters_in_paths_and_queries_are_refused(admin: Api, path: str, field: str) -> None:
+    """PostgreSQL refuses NUL in text; such values must stop at validation, not fail in the database."""
+    assert problem(await admin.get(path), 400)["errors"][0]["field"] == field
     body = problem(await admin.post("/api/v1/organizations", json={"kind": "castle", "name": "X", "country": "NO"}), 400)
     assert body["errors"][0]["field"] == "kind"
 

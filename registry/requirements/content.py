@@ -16,7 +16,8 @@ LangText = dict[str, str]
 LANGUAGES = ("en", "nb", "sv", "da")
 """Languages every starter module and every exported document label exists in."""
 
-ModuleKey = Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$", max_length=64)]
+MODULE_KEY_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
+ModuleKey = Annotated[str, msgspec.Meta(pattern=MODULE_KEY_PATTERN, max_length=64)]
 Name = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
 MAX_VERSION = 10_000
 VersionNumber = Annotated[int, msgspec.Meta(ge=1, le=MAX_VERSION)]

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, PathParameter, QueryParameter
+from litestar.params import FromQuery, HeaderParameter, JSONBody, PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.guards import AUTHENTICATED, allow
@@ -13,13 +13,14 @@ from registry.auth.principal import Principal, Role
 from registry.http import conditional
 from registry.problems import problem_responses
 from registry.requirements import schemas, service
-from registry.requirements.content import MAX_VERSION, Kind, Level, ModuleKey, VersionContent
+from registry.requirements.content import MAX_VERSION, MODULE_KEY_PATTERN, Kind, Level, VersionContent
 from registry.requirements.models import ModuleVersion, RequirementModule
 from registry.schemas import Filter, Limit, Offset, Page, Search
 
 Req = Request[Principal, Any, Any]
 DbSession = NamedDependency[AsyncSession]
 IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", description="ETag of the version being edited.")]
+KeyPath = Annotated[str, PathParameter(pattern=MODULE_KEY_PATTERN, max_length=64, description="A module key.")]
 VersionPath = Annotated[int, PathParameter(ge=1, le=MAX_VERSION, description="A version number.")]
 EDITOR = allow(Role.library_editor)
 
@@ -111,12 +112,12 @@ class ModuleController(Controller):
         return _version_response(request, module, version, 201)
 
     @get("/{key:str}", operation_id="GetModule", guards=[AUTHENTICATED], responses=problem_responses(404))
-    async def get_module(self, request: Req, db_session: DbSession, key: FromPath[ModuleKey]) -> Response[schemas.Module]:
+    async def get_module(self, request: Req, db_session: DbSession, key: KeyPath) -> Response[schemas.Module]:
         """A module with its version history."""
         return conditional(request, _module(await service.get_module(db_session, request.user, key), request.user))
 
     @get("/{key:str}/versions/{version:int}", operation_id="GetModuleVersion", guards=[AUTHENTICATED], responses=problem_responses(404))
-    async def get_version(self, request: Req, db_session: DbSession, key: FromPath[ModuleKey], version: VersionPath) -> Response[schemas.Version]:
+    async def get_version(self, request: Req, db_session: DbSession, key: KeyPath, version: VersionPath) -> Response[schemas.Version]:
         """One version's full content. Drafts are visible to library editors only."""
         return _version_response(request, *await service.get_version(db_session, request.user, key, version))
 
@@ -127,7 +128,7 @@ class ModuleController(Controller):
         responses=problem_responses(404, 409, 412, 422, 428),
     )
     async def update_draft(
-        self, request: Req, db_session: DbSession, key: FromPath[ModuleKey], version: VersionPath, data: JSONBody[VersionContent], if_match: IfMatch = None
+        self, request: Req, db_session: DbSession, key: KeyPath, version: VersionPath, data: JSONBody[VersionContent], if_match: IfMatch = None
     ) -> Response[schemas.Version]:
         """Replace a draft's content. Needs `If-Match`; published versions never change (409)."""
         return _version_response(request, *await service.update_draft(db_session, request.user, key, version, data, if_match))
@@ -140,7 +141,7 @@ class ModuleController(Controller):
         status_code=200,
     )
     async def publish(
-        self, request: Req, db_session: DbSession, key: FromPath[ModuleKey], version: VersionPath, if_match: IfMatch = None
+        self, request: Req, db_session: DbSession, key: KeyPath, version: VersionPath, if_match: IfMatch = None
     ) -> Response[schemas.Version]:
         """Publish a draft once it is complete in every language. From then on it is immutable."""
         return _version_response(request, *await service.publish(db_session, request.user, key, version, if_match))
@@ -153,13 +154,13 @@ class ModuleController(Controller):
         status_code=200,
     )
     async def deprecate(
-        self, request: Req, db_session: DbSession, key: FromPath[ModuleKey], version: VersionPath, data: JSONBody[schemas.Deprecation]
+        self, request: Req, db_session: DbSession, key: KeyPath, version: VersionPath, data: JSONBody[schemas.Deprecation]
     ) -> Response[schemas.Version]:
         """Deprecate a published version, optionally naming the module that replaces it."""
         return _version_response(request, *await service.deprecate(db_session, request.user, key, version, data.replaced_by))
 
     @post("/{key:str}/versions", operation_id="StartNewVersion", guards=[EDITOR], responses=problem_responses(404, 409))
-    async def start_version(self, request: Req, db_session: DbSession, key: FromPath[ModuleKey]) -> Response[schemas.Version]:
+    async def start_version(self, request: Req, db_session: DbSession, key: KeyPath) -> Response[schemas.Version]:
         """Start the next version as a draft copy of the latest."""
         return _version_response(request, *await service.new_draft(db_session, request.user, key), status_code=201)
 
@@ -168,7 +169,7 @@ class ModuleController(Controller):
         self,
         request: Req,
         db_session: DbSession,
-        key: FromPath[ModuleKey],
+        key: KeyPath,
         from_version: Annotated[int, QueryParameter(name="from", ge=1, le=MAX_VERSION)],
         to_version: Annotated[int, QueryParameter(name="to", ge=1, le=MAX_VERSION)],
     ) -> Response[schemas.Diff]:
@@ -183,7 +184,7 @@ class ModuleController(Controller):
         status_code=200,
     )
     async def render(
-        self, request: Req, db_session: DbSession, key: FromPath[ModuleKey], version: VersionPath, data: JSONBody[schemas.RenderRequest]
+        self, request: Req, db_session: DbSession, key: KeyPath, version: VersionPath, data: JSONBody[schemas.RenderRequest]
     ) -> schemas.Rendered:
         """The final title and statement in one language with parameter values filled in."""
         return await service.render(db_session, request.user, key, version, data)
