@@ -204,3 +204,32 @@ async def test_only_editors_write_and_bad_content_is_refused(editor: Api, reader
     body = problem(await editor.post("/api/v1/modules", json=ancient), 400)
     assert body["errors"][0]["field"] == "content.evidence_rule.max_age_years"
     problem(await editor.get("/api/v1/modules/NO-SUCH-MODULE"), 404)
+
+
+@pytest.mark.parametrize(
+    ("place", "field"),
+    [
+        (("content", "statement", "en"), "content.statement"),
+        (("references", 0, "clause"), "references[0].clause"),
+        (("content", "parameters", 0, "unit"), "content.parameters[0].unit"),
+        (("content", "title", "e\x00"), "content.title"),
+    ],
+)
+async def test_control_characters_anywhere_in_content_are_refused(editor: Api, place: tuple, field: str) -> None:
+    """PostgreSQL refuses NUL inside JSON; every text of a module stops it at validation."""
+    module = copy.deepcopy(NEW_MODULE)
+    *parents, last = place
+    target = module
+    for step in parents:
+        target = target[step]
+    target[last] = "text\x00with a NUL"
+    body = problem(await editor.post("/api/v1/modules", json=module), 400)
+    assert body["errors"][0]["field"].startswith(field)
+    problem(await editor.get(f"/api/v1/modules/{module['key']}"), 404)
+
+
+async def test_text_parameter_values_refuse_control_characters(editor: Api) -> None:
+    module = copy.deepcopy(NEW_MODULE)
+    module["content"]["parameters"].append({"name": "note", "type": "text", "label": {"en": "Note"}, "default": "line\nbreak", "required": False})
+    body = problem(await editor.post("/api/v1/modules", json=module), 422)
+    assert body["errors"] == [{"field": "content.parameters.note", "message": "default must be one line without control characters"}]

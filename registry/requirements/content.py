@@ -10,7 +10,10 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-LangText = dict[str, str]
+from registry.schemas import LINE_PATTERN, Line, Text
+
+Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}$")]
+LangText = dict[Language, Text]
 """Text per language code (``en``, ``nb``, ``sv``, ``da``, others allowed)."""
 
 LANGUAGES = ("en", "nb", "sv", "da")
@@ -32,11 +35,11 @@ class Reference(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """A standard, law or guidance document a module builds on."""
 
     kind: Literal["standard", "law", "guidance"]
-    identifier: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=400)]
+    identifier: Line
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=400, pattern=LINE_PATTERN)]
     year: Annotated[int, msgspec.Meta(ge=1800, le=2200)] | None = None
-    clause: str | None = None
-    url: str | None = None
+    clause: Line | None = None
+    url: Line | None = None
 
 
 class EnumChoice(msgspec.Struct, forbid_unknown_fields=True):
@@ -58,7 +61,7 @@ class Parameter(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     required: bool = True
     min: float | None = None
     max: float | None = None
-    unit: str | None = None
+    unit: Line | None = None
     choices: list[EnumChoice] = []
     max_length: Annotated[int, msgspec.Meta(ge=1, le=20_000)] | None = None
 
@@ -73,7 +76,7 @@ class EvidenceRule(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tru
     max_age_years: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
     independent_required: bool = False
     certificate_valid_at_deadline: bool = False
-    certificate_standard: str | None = None
+    certificate_standard: Line | None = None
 
 
 class VersionContent(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):

@@ -17,6 +17,7 @@ PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 FALLBACK_LANGUAGE = "en"
 DECIMAL_COMMA_LANGUAGES = frozenset({"nb", "nn", "sv", "da", "fi"})
 YES_NO = {"en": ("yes", "no"), "nb": ("ja", "nei"), "sv": ("ja", "nej"), "da": ("ja", "nej"), "fi": ("kyllä", "ei")}
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 TEXT_VALUE_MAX_LENGTH = 500
 
 FieldError = tuple[str, str]
@@ -67,6 +68,8 @@ def check_value(param: Parameter, value: Any) -> str | None:
     elif kind == "text":
         if not isinstance(value, str):
             return "must be text"
+        if CONTROL_CHARACTERS.search(value):
+            return "must be one line without control characters"
         limit = param.max_length or TEXT_VALUE_MAX_LENGTH
         if len(value) > limit:
             return f"must be at most {limit} characters"

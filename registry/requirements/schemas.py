@@ -5,11 +5,10 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from registry.requirements.content import Kind, LangText, Level, ModuleKey, Reference, VersionContent
+from registry.requirements.content import Kind, LangText, Language, Level, ModuleKey, Reference, VersionContent
 from registry.requirements.templates import Tag, Term
 
 Status = Literal["draft", "published", "deprecated"]
-Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}$")]
 Key = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9_]+$", max_length=64)]
 
 
