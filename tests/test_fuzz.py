@@ -45,22 +45,29 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, migrated_template: Path |
     env = os.environ | {"REGISTRY_DATA_DIR": str(data_dir), "REGISTRY_DATABASE_URL": POSTGRES_URL or "", "REGISTRY_BOOTSTRAP_ADMIN_TOKEN": TOKEN}
     cli = [sys.executable, "-m", "registry.cli"]
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
-    port = _free_port()
-    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env | {"REGISTRY_LOG_LEVEL": "WARNING"}, stderr=subprocess.PIPE)
+    port, log = _free_port(), data_dir / "server.log"
+    with log.open("wb") as stderr:
+        server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env | {"REGISTRY_LOG_LEVEL": "WARNING"}, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        _wait_until_healthy(base)
         yield base
     finally:
         server.terminate()
-        _, errors = server.communicate(timeout=10)
-        assert b"Traceback" not in errors, errors.decode(errors="replace")
+        server.wait(timeout=10)
+        assert "Traceback" not in log.read_text(errors="replace"), log.read_text(errors="replace")
 
+
+def _wait_until_healthy(base: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"the registry did not answer at {base} within {seconds} s")
 
 openapi = create_app(Settings(data_dir=Path("unused"), seed_library=False)).openapi_schema.to_schema()
 # Revoking tokens would revoke the one this test calls with.
