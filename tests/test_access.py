@@ -111,6 +111,14 @@ async def test_tokens_are_hashed_shown_once_and_revocable(admin: Api, database_u
     assert "revoked" in body["detail"]
 
 
+async def test_token_names_fit_their_column(admin: Api) -> None:
+    supplier = await admin.create_org("supplier")
+    editor = await admin.create_user(supplier["id"], "supplier_editor")
+    path = f"/api/v1/users/{editor.user['id']}/tokens"
+    assert (await editor.post(path, json={"name": "n" * 100})).status_code == 201
+    assert problem(await editor.post(path, json={"name": "n" * 101}), 400)["errors"][0]["field"] == "name"
+
+
 async def test_expired_token_is_401(admin: Api, database_url: str) -> None:
     supplier = await admin.create_org("supplier")
     editor = await admin.create_user(supplier["id"], "supplier_editor")

@@ -233,3 +233,15 @@ async def test_text_parameter_values_refuse_control_characters(editor: Api) -> N
     module["content"]["parameters"].append({"name": "note", "type": "text", "label": {"en": "Note"}, "default": "line\nbreak", "required": False})
     body = problem(await editor.post("/api/v1/modules", json=module), 422)
     assert body["errors"] == [{"field": "content.parameters.note", "message": "default must be one line without control characters"}]
+
+
+async def test_texts_in_at_most_twelve_languages(editor: Api) -> None:
+    languages = ["en", "nb", "nn", "sv", "da", "fi", "is", "fo", "kl", "sme", "smj", "sma", "de"]
+    module = copy.deepcopy(NEW_MODULE)
+    module["content"]["statement"] = {lang: "Location shall be off for {days} days." for lang in languages}
+    assert problem(await editor.post("/api/v1/modules", json=module), 400)["errors"][0]["field"] == "content.statement"
+    module["content"]["statement"] = {lang: "Location shall be off for {days} days." for lang in languages[:12]}
+    created = await editor.post("/api/v1/modules", json=module)
+    assert created.status_code == 201, created.text
+    found = (await editor.get("/api/v1/modules", params={"language": "sma", "status": "draft"})).json()["items"]
+    assert [m["key"] for m in found] == [module["key"]]

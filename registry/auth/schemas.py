@@ -7,11 +7,13 @@ from uuid import UUID
 import msgspec
 
 from registry.organizations.schemas import OrgKind
-from registry.schemas import Line
+from registry.schemas import LINE_PATTERN
+
+TokenName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=LINE_PATTERN)]
 
 
 class TokenCreate(msgspec.Struct, forbid_unknown_fields=True):
-    name: Line
+    name: TokenName
     expires_in_days: Annotated[int, msgspec.Meta(ge=1, le=730)] | None = 90
     """Days until the token expires; null for a token that never expires."""
 

@@ -13,8 +13,9 @@ import msgspec
 from registry.schemas import LINE_PATTERN, Line, Text
 
 Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}$")]
-LangText = dict[Language, Text]
-"""Text per language code (``en``, ``nb``, ``sv``, ``da``, others allowed)."""
+MAX_LANGUAGES = 12
+LangText = Annotated[dict[Language, Text], msgspec.Meta(max_length=MAX_LANGUAGES)]
+"""Text per language code (``en``, ``nb``, ``sv``, ``da``, others allowed, at most ``MAX_LANGUAGES``)."""
 
 LANGUAGES = ("en", "nb", "sv", "da")
 """Languages every starter module and every exported document label exists in."""
