@@ -11,8 +11,12 @@ _LIGATURES = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ":
 
 
 def fold(text: str) -> str:
-    """Lower-case, ``æ`` → ``ae``, ``ø`` → ``o``, accents dropped (``ä`` → ``a``), spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    """Lower-case, ``æ`` → ``ae``, ``ø`` → ``o``, accents dropped (``ä`` → ``a``), spaces collapsed.
+
+    Compatibility forms are decomposed before case folding, so styled letters (``𝓐``) fold too.
+    """
+    compatible = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", compatible.casefold().translate(_LIGATURES))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.split())
 
