@@ -1,12 +1,17 @@
-"""HTTP conveniences shared by the slices' routes: ETags and conditional requests."""
+"""HTTP conveniences shared by the slices' routes: ETags, conditional requests, file downloads."""
 
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
+from collections.abc import AsyncIterator
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import msgspec
 from litestar import Request, Response
+from litestar.response import Stream
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 T = TypeVar("T")
@@ -23,3 +28,21 @@ def conditional(request: Request, body: T, etag: str | None = None, status_code:
     if status_code == 200 and etag in {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}:
         return Response(None, status_code=HTTP_304_NOT_MODIFIED, headers={"ETag": etag})  # type: ignore[arg-type]
     return Response(body, status_code=status_code, headers={"ETag": etag})
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback name and the exact name in RFC 5987 encoding."""
+    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    fallback = re.sub(r"[^A-Za-z0-9._() -]", "_", fallback).strip() or "attachment"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def file_download(filename: str, media_type: str, size: int, chunks: AsyncIterator[bytes]) -> Stream:
+    """A stored file sent as a download: never rendered inline, never sniffed, never cached by shared caches."""
+    headers = {
+        "Content-Disposition": content_disposition(filename),
+        "Content-Length": str(size),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-cache",
+    }
+    return Stream(chunks, media_type=media_type, headers=headers)

@@ -13,8 +13,9 @@ import openpyxl
 import pytest
 
 from registry.evidence import service
-from registry.evidence.files import DOCX, XLSX, content_disposition, safe_filename
+from registry.evidence.files import DOCX, XLSX, safe_filename
 from registry.evidence.storage import LocalFileStore
+from registry.http import content_disposition
 from registry.settings import Settings
 from tests.support import Api, problem
 from tests.test_evidence import CERTIFICATE, PDF, STUDY, World, add_evidence, make_world

@@ -73,7 +73,7 @@ async def test_published_joint_tender_exports_in_every_language(world: World, la
 async def test_draft_exports_are_marked_and_private(world: World) -> None:
     tender = (await world.coordinator.post("/api/v1/tenders", json=spec() | {"language": "sv"})).json()
     response = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/exports/docx")
-    assert response.headers["content-disposition"] == 'attachment; filename="VTF-2027-01-v1-draft.docx"'
+    assert response.headers["content-disposition"].startswith('attachment; filename="VTF-2027-01-v1-draft.docx";')
     document = open_docx(response.content)
     header_text = " ".join(p.text for section in document.sections for p in section.header.paragraphs)
     assert "UTKAST" in header_text.upper()
@@ -83,3 +83,12 @@ async def test_draft_exports_are_marked_and_private(world: World) -> None:
     incomplete = (await world.coordinator.post("/api/v1/tenders", json=spec("NO-DATES") | {"timeline": {}})).json()
     body = problem(await world.coordinator.get(f"/api/v1/tenders/{incomplete['id']}/exports/xlsx"), 422)
     assert {e["field"] for e in body["errors"]} == {"timeline.questions_deadline", "timeline.submission_deadline"}
+
+
+async def test_file_names_from_any_reference_are_safe_headers(world: World) -> None:
+    tender = (await world.coordinator.post("/api/v1/tenders", json=spec('Ålesund "2027" 東京')) ).json()
+    response = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/exports/ocds")
+    assert response.status_code == 200, response.text
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="Alesund--2027---v1-draft.ocds.json"; filename*=UTF-8\'\'')
+    assert disposition.endswith("%C3%85lesund--2027--%E6%9D%B1%E4%BA%AC-v1-draft.ocds.json"), "the exact name, RFC 5987 encoded"

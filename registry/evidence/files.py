@@ -6,7 +6,6 @@ import re
 import unicodedata
 import zipfile
 from pathlib import Path
-from urllib.parse import quote
 
 import filetype
 
@@ -54,10 +53,3 @@ def safe_filename(name: str, media_type: str) -> str:
     if not base.lower().endswith(extensions):
         base = (base or "attachment") + extensions[0]
     return base
-
-
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback name and the exact name in RFC 5987 encoding."""
-    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    fallback = re.sub(r"[^A-Za-z0-9._() -]", "_", fallback).strip() or "attachment"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

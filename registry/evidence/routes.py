@@ -15,10 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.auth.guards import AUTHENTICATED, allow
 from registry.auth.principal import Principal, Role
 from registry.evidence import schemas, service
-from registry.evidence.files import content_disposition
 from registry.evidence.models import Product
 from registry.evidence.storage import LocalFileStore
-from registry.http import conditional
+from registry.http import conditional, file_download
 from registry.problems import problem_responses
 from registry.schemas import Filter, Limit, Offset, Page, Search
 from registry.settings import Settings
@@ -196,13 +195,7 @@ class AttachmentController(Controller):
     ) -> Stream:
         """The file, as an attachment of its checked media type."""
         attachment, chunks = await service.open_attachment(db_session, request.user, _store(request), evidence_id, attachment_id)
-        headers = {
-            "Content-Disposition": content_disposition(attachment.filename),
-            "Content-Length": str(attachment.size),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-cache",
-        }
-        return Stream(chunks, media_type=attachment.media_type, headers=headers)
+        return file_download(attachment.filename, attachment.media_type, attachment.size, chunks)
 
 
 def attachment_router(settings: Settings) -> Router:

@@ -12,7 +12,7 @@ from registry.auth.guards import AUTHENTICATED, allow
 from registry.auth.principal import Principal, Role
 from registry.db.base import utcnow
 from registry.evidence.schemas import EvidenceItem
-from registry.http import conditional
+from registry.http import conditional, content_disposition
 from registry.organizations.models import Organization
 from registry.problems import problem_responses
 from registry.schemas import Limit, Offset, Page
@@ -139,7 +139,7 @@ class TenderController(Controller):
             result.content,
             media_type=result.media_type,
             headers={
-                "Content-Disposition": f'attachment; filename="{result.filename}"',
+                "Content-Disposition": content_disposition(result.filename),
                 "X-Content-Type-Options": "nosniff",
                 "ETag": service.etag(tender),
             },
