@@ -9,9 +9,10 @@ import pytest
 
 from tests.support import Api, problem
 from tests.tender_world import World, build_world, confirmation, spec
-from tests.test_evidence import CERTIFICATE, PRODUCT, STUDY, add_evidence
+from tests.test_evidence import CERTIFICATE, PDF, PRODUCT, STUDY, add_evidence
 
 pytestmark = pytest.mark.starter_library
+UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 
 
 @pytest.fixture
@@ -235,7 +236,7 @@ async def test_lead_buyer_sees_how_the_market_fits_a_lots_evidence_rules(world: 
     for name, categories in (("Alfa", ["digital_social_alarm"]), ("Beta", ["digital_social_alarm"]), ("Gamma", ["gps_alarm"])):
         response = await world.supplier.post("/api/v1/products", json=PRODUCT | {"name": name, "categories": categories})
         products[name] = response.json()["id"]
-    await add_evidence(world.supplier, products["Alfa"], STUDY | {"visibility": "confidential", "tender_ids": [tender["id"]]})
+    shared_study = await add_evidence(world.supplier, products["Alfa"], STUDY | {"visibility": "confidential", "tender_ids": [tender["id"]]})
     await add_evidence(world.supplier, products["Alfa"], CERTIFICATE | {"valid_until": "2030-01-01"})
     await add_evidence(world.supplier, products["Beta"], STUDY | {"visibility": "confidential", "tender_ids": [elsewhere["id"]]})
     path = f"/api/v1/tenders/{tender['id']}/lots/1/evidence-fit"
@@ -262,6 +263,16 @@ async def test_lead_buyer_sees_how_the_market_fits_a_lots_evidence_rules(world: 
     assert [(i["product_id"], i["visibility"]) for i in seen] == [(products["Alfa"], "confidential")], "not Beta's, shared with another tender"
     problem(await world.outsider_officer.get(shared), 404)
     problem(await world.supplier.get(shared), 403)
+
+    upload = await world.supplier.post(f"/api/v1/evidence/{shared_study['id']}/attachments", files={"file": ("study.pdf", PDF, "application/pdf")})
+    file_path = f"{shared}/{shared_study['id']}/attachments/{upload.json()['id']}"
+    downloaded = await world.officers[0].get(file_path)
+    assert (downloaded.status_code, downloaded.content) == (200, PDF)
+    assert downloaded.headers["content-disposition"].startswith('attachment; filename="study.pdf"')
+    problem(await world.officers[0].get(f"/api/v1/evidence/{shared_study['id']}/attachments/{upload.json()['id']}"), 404)
+    problem(await world.officers[0].get(file_path.replace(shared_study["id"], UNKNOWN_ID)), 404)
+    problem(await world.outsider_officer.get(file_path), 404)
+    problem(await world.officers[1].get(file_path), 404)
     problem(await world.outsider_officer.get(path), 404)
     problem(await world.other_coordinator.get(path), 404)
     problem(await world.supplier.get(path), 403)

@@ -165,8 +165,9 @@ def _visible(actor: Principal, tender_id: UUID | None = None) -> ColumnElement[b
     return or_(visible, _confidential_for(tender_id)) if tender_id else visible
 
 
-async def _item(session: AsyncSession, actor: Principal, evidence_id: UUID) -> EvidenceItem:
-    item = await session.scalar(select(EvidenceItem).where(EvidenceItem.id == evidence_id, _visible(actor)).options(*_ITEM_OPTIONS))
+async def _item(session: AsyncSession, actor: Principal, evidence_id: UUID, tender_id: UUID | None = None) -> EvidenceItem:
+    visible = _visible(actor, tender_id)
+    item = await session.scalar(select(EvidenceItem).where(EvidenceItem.id == evidence_id, visible).options(*_ITEM_OPTIONS))
     if item is None:
         raise NotFound(f"no evidence item {evidence_id}")
     return item
@@ -370,9 +371,10 @@ async def add_attachment(
 
 
 async def open_attachment(
-    session: AsyncSession, actor: Principal, store: FileStore, evidence_id: UUID, attachment_id: UUID
+    session: AsyncSession, actor: Principal, store: FileStore, evidence_id: UUID, attachment_id: UUID, *, tender_id: UUID | None = None
 ) -> tuple[schemas.Attachment, AsyncIterator[bytes]]:
-    item = await _item(session, actor, evidence_id)
+    """A visible item's file; ``tender_id`` (checked by the tender slice) also opens confidential items naming that tender."""
+    item = await _item(session, actor, evidence_id, tender_id)
     attachment = next((a for a in item.attachments if a.id == attachment_id), None)
     if attachment is None:
         raise NotFound(f"no attachment {attachment_id} on evidence item {evidence_id}")

@@ -7,6 +7,7 @@ against the lot's selections whose module version carries an evidence rule.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.auth.principal import Principal
 from registry.evidence import schemas as evidence_schemas
 from registry.evidence import service as evidence
+from registry.evidence.storage import FileStore
 from registry.problems import Forbidden, NotFound
 from registry.requirements import service as library
 from registry.tenders import service
+from registry.tenders.models import Tender
 from registry.tenders.schemas import LotEvidence, ProductFit
 
 MAX_PRODUCTS = 200
@@ -48,10 +51,23 @@ async def lot_evidence(session: AsyncSession, actor: Principal, tender_id: UUID,
     return LotEvidence(lot=lot_number, modules=refs, products=ranked)
 
 
-async def confidential_evidence(session: AsyncSession, actor: Principal, tender_id: UUID) -> list[evidence_schemas.EvidenceItem]:
-    """Confidential evidence that names the tender, for its buyers (the lead and confirmed participants)."""
+async def _buyers_tender(session: AsyncSession, actor: Principal, tender_id: UUID) -> Tender:
     tender, owner = await service.visible_tender(session, actor, tender_id)
     if not await service.is_buyer_of(session, actor, tender, owner.kind):
         raise Forbidden("evidence shared with a tender is for its lead buyer and confirmed participants")
+    return tender
+
+
+async def confidential_evidence(session: AsyncSession, actor: Principal, tender_id: UUID) -> list[evidence_schemas.EvidenceItem]:
+    """Confidential evidence that names the tender, for its buyers (the lead and confirmed participants)."""
+    tender = await _buyers_tender(session, actor, tender_id)
     items = await evidence.visible_confidential_for_tender(session, tender.id)
     return [evidence.view(item, with_reviews=True) for item in items]
+
+
+async def confidential_attachment(
+    session: AsyncSession, actor: Principal, store: FileStore, tender_id: UUID, evidence_id: UUID, attachment_id: UUID
+) -> tuple[evidence_schemas.Attachment, AsyncIterator[bytes]]:
+    """A file of evidence shared with the tender, for its buyers."""
+    tender = await _buyers_tender(session, actor, tender_id)
+    return await evidence.open_attachment(session, actor, store, evidence_id, attachment_id, tender_id=tender.id)

@@ -6,13 +6,15 @@ from uuid import UUID
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
+from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.guards import AUTHENTICATED, allow
 from registry.auth.principal import Principal, Role
 from registry.db.base import utcnow
 from registry.evidence.schemas import EvidenceItem
-from registry.http import conditional, content_disposition
+from registry.evidence.storage import LocalFileStore
+from registry.http import conditional, content_disposition, file_download
 from registry.organizations.models import Organization
 from registry.problems import problem_responses
 from registry.schemas import Limit, Offset, Page
@@ -164,6 +166,20 @@ class TenderController(Controller):
     async def confidential_evidence(self, request: Req, db_session: DbSession, tender_id: FromPath[UUID]) -> list[EvidenceItem]:
         """Evidence suppliers shared confidentially with this tender; for its lead buyer and confirmed participants."""
         return await market.confidential_evidence(db_session, request.user, tender_id)
+
+    @get(
+        "/{tender_id:uuid}/evidence/{evidence_id:uuid}/attachments/{attachment_id:uuid}",
+        operation_id="TenderConfidentialAttachment",
+        guards=[BUYERS],
+        responses=problem_responses(403, 404),
+    )
+    async def confidential_attachment(
+        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], evidence_id: FromPath[UUID], attachment_id: FromPath[UUID]
+    ) -> Stream:
+        """A file of evidence shared confidentially with this tender; for its lead buyer and confirmed participants."""
+        store = LocalFileStore(request.app.state.settings.files_dir)
+        attachment, chunks = await market.confidential_attachment(db_session, request.user, store, tender_id, evidence_id, attachment_id)
+        return file_download(attachment.filename, attachment.media_type, attachment.size, chunks)
 
     @post("/{tender_id:uuid}/{action:str}", operation_id="ChangeTenderStatus", guards=[BUYERS], responses=WRITE_ERRORS, status_code=200)
     async def change_status(
