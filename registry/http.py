@@ -37,12 +37,12 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+def download_headers(filename: str) -> dict[str, str]:
+    """Headers of a file sent as a download: saved under ``filename``, never rendered inline, never sniffed."""
+    return {"Content-Disposition": content_disposition(filename), "X-Content-Type-Options": "nosniff"}
+
+
 def file_download(filename: str, media_type: str, size: int, chunks: AsyncIterator[bytes]) -> Stream:
-    """A stored file sent as a download: never rendered inline, never sniffed, never cached by shared caches."""
-    headers = {
-        "Content-Disposition": content_disposition(filename),
-        "Content-Length": str(size),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-cache",
-    }
+    """A stored file sent as a download, never cached by shared caches."""
+    headers = download_headers(filename) | {"Content-Length": str(size), "Cache-Control": "private, no-cache"}
     return Stream(chunks, media_type=media_type, headers=headers)

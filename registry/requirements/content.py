@@ -12,7 +12,8 @@ import msgspec
 
 from registry.schemas import LINE_PATTERN, Line, Text
 
-Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}$")]
+LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
+Language = Annotated[str, msgspec.Meta(pattern=LANGUAGE_PATTERN)]
 MAX_LANGUAGES = 12
 LangText = Annotated[dict[Language, Text], msgspec.Meta(max_length=MAX_LANGUAGES)]
 """Text per language code (``en``, ``nb``, ``sv``, ``da``, others allowed, at most ``MAX_LANGUAGES``)."""

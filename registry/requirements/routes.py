@@ -13,7 +13,7 @@ from registry.auth.principal import Principal, Role
 from registry.http import conditional
 from registry.problems import problem_responses
 from registry.requirements import schemas, service
-from registry.requirements.content import MAX_VERSION, MODULE_KEY_PATTERN, Kind, Level, VersionContent
+from registry.requirements.content import LANGUAGE_PATTERN, MAX_VERSION, MODULE_KEY_PATTERN, Kind, Level, VersionContent
 from registry.requirements.models import ModuleVersion, RequirementModule
 from registry.schemas import Filter, Limit, Offset, Page, Search
 
@@ -90,7 +90,7 @@ class ModuleController(Controller):
         status: FromQuery[schemas.Status | None] = None,
         tag: Filter = None,
         standard: Filter = None,
-        language: Annotated[str | None, QueryParameter(pattern=r"^[a-z]{2,3}$", description="Modules with text in this language.")] = None,
+        language: Annotated[str | None, QueryParameter(pattern=LANGUAGE_PATTERN, description="Modules with text in this language.")] = None,
         q: Search = None,
         limit: Limit = 50,
         offset: Offset = 0,

@@ -14,7 +14,7 @@ from registry.auth.principal import Principal, Role
 from registry.db.base import utcnow
 from registry.evidence.schemas import EvidenceItem
 from registry.evidence.storage import LocalFileStore
-from registry.http import conditional, content_disposition, file_download
+from registry.http import conditional, download_headers, file_download
 from registry.organizations.models import Organization
 from registry.problems import problem_responses
 from registry.schemas import Limit, Offset, Page
@@ -140,11 +140,7 @@ class TenderController(Controller):
         return Response(
             result.content,
             media_type=result.media_type,
-            headers={
-                "Content-Disposition": content_disposition(result.filename),
-                "X-Content-Type-Options": "nosniff",
-                "ETag": service.etag(tender),
-            },
+            headers=download_headers(result.filename) | {"ETag": service.etag(tender)},
         )
 
     @get(
