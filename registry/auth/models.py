@@ -21,3 +21,5 @@ class ApiToken(Entity):
     expires_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    parent_id: Mapped[UUID | None] = mapped_column(ForeignKey("api_token.id", ondelete="CASCADE"), index=True)
+    """The token that issued this one, if a token did: it expires no later and dies with it."""

@@ -36,3 +36,5 @@ class User(Entity):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), unique=True)
     roles: Mapped[list[str]]
+    deactivated_at: Mapped[datetime | None]
+    """Set while the user is deactivated: none of their tokens authenticates."""
