@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import logging
 
-from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from registry.audit.routes import AuditController
 from registry.auth.middleware import BearerTokenMiddleware, RequestIdMiddleware
 from registry.auth.routes import TokenController
 from registry.auth.service import bootstrap_admin
-from registry.db.engine import create_engine
 from registry.db.migrate import check_schema
+from registry.db.transactions import Database, provide_session
 from registry.evidence.routes import EvidenceController, ProductController, attachment_router
 from registry.health import health
 from registry.organizations.routes import OrganizationController, UserController
@@ -35,22 +34,16 @@ log = logging.getLogger("registry")
 
 
 def create_app(settings: Settings) -> Litestar:
-    engine = create_engine(settings.url)
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
-    db = SQLAlchemyAsyncConfig(
-        engine_instance=engine,
-        session_config=AsyncSessionConfig(expire_on_commit=False),
-        before_send_handler="autocommit",
-    )
+    database = Database(settings.url)
 
     async def on_startup() -> None:
-        await check_schema(engine)
+        await check_schema(database.engine)
         if settings.bootstrap_admin_token:
-            async with sessions.begin() as session:
+            async with database.writes.begin() as session:
                 if await bootstrap_admin(session, settings.bootstrap_admin_token):
                     log.info("created the bootstrap admin from REGISTRY_BOOTSTRAP_ADMIN_TOKEN")
         if settings.seed_library:
-            async with sessions.begin() as session:
+            async with database.writes.begin() as session:
                 report = await import_library(session, settings.library_dir)
             log.info("starter library: %s", report)
 
@@ -68,11 +61,11 @@ def create_app(settings: Settings) -> Litestar:
             attachment_router(settings),
             TenderController,
         ],
-        plugins=[SQLAlchemyPlugin(config=db)],
-        middleware=[RequestIdMiddleware(), DefineMiddleware(BearerTokenMiddleware, sessions=sessions)],
+        dependencies={"db_session": Provide(provide_session)},
+        middleware=[RequestIdMiddleware(), DefineMiddleware(BearerTokenMiddleware, database=database)],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[on_startup],
-        on_shutdown=[engine.dispose],
+        on_shutdown=[database.dispose],
         request_max_body_size=settings.max_request_bytes,
         openapi_config=OpenAPIConfig(
             title=API_TITLE,
@@ -85,6 +78,6 @@ def create_app(settings: Settings) -> Litestar:
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]}
         ),
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "database": database}),
         debug=False,
     )

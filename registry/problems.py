@@ -6,6 +6,7 @@ Services raise the domain errors below; they never raise HTTP exceptions. Everyt
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 from typing import Any
@@ -14,6 +15,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyError
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("registry")
@@ -33,6 +35,8 @@ class Problem(msgspec.Struct, omit_defaults=True):
     request_id: str | None = None
     errors: list[FieldError] = []
     current_etag: str | None = None
+    existing_id: str | None = None
+    """For a conflict: the id of the record that already holds the unique value."""
 
 
 class DomainError(Exception):
@@ -104,7 +108,10 @@ HTTP_SLUGS = {
     429: ("too-many-requests", "Too many requests"),
     500: ("internal-error", "Internal error"),
     503: ("unavailable", "Service unavailable"),
+    507: ("insufficient-storage", "Insufficient storage"),
 }
+RETRY_AFTER_SECONDS = "5"
+"""What a client is told to wait when the database or the data folder is unavailable."""
 
 
 def problem_type(slug: str) -> str:
@@ -180,6 +187,50 @@ def handle_http_exception(request: Request, exc: HTTPException) -> Response[Prob
     return problem_response(request, exc.status_code, detail, headers)
 
 
+_CONSTRAINT_COLUMNS = re.compile(r"UNIQUE constraint failed: (?P<columns>[\w., ]+)|Key \((?P<key>[^)]*)\)=")
+
+
+def conflicting_fields(exc: IntegrityError) -> list[str]:
+    """The columns a unique violation names (SQLite's message, PostgreSQL's detail), without table names."""
+    cause = exc.orig.__cause__ if exc.orig is not None else None
+    text = f"{exc.orig} {getattr(cause, 'detail', '') or ''}"
+    match = _CONSTRAINT_COLUMNS.search(text)
+    columns = (match.group("columns") or match.group("key")) if match else ""
+    return [c.strip().rsplit(".", 1)[-1] for c in columns.split(",") if c.strip()]
+
+
+def _unavailable(request: Request, status: int, detail: str, exc: BaseException) -> Response[Problem]:
+    log.error("%s on %s %s (request %s): %s", detail, request.method, request.url.path, request_id_of(request), exc)
+    return problem_response(request, status, detail, {"Retry-After": RETRY_AFTER_SECONDS})
+
+
+def handle_database_error(request: Request, exc: SQLAlchemyError) -> Response[Problem]:
+    """Unique conflicts are 409, out-of-range values 422, an unreachable, busy or full database 503/507."""
+    if isinstance(exc, IntegrityError):
+        fields = conflicting_fields(exc)
+        detail = f"conflicts with an existing record ({', '.join(fields) or 'a unique value'}); reload and try again"
+        return problem_response(request, 409, detail, errors=[FieldError(f, "already taken") for f in fields])
+    if isinstance(exc, DataError):
+        return problem_response(request, 422, "a value is outside what the registry can store")
+    message = str(getattr(exc, "orig", None) or exc).lower()
+    if "disk is full" in message:
+        return _unavailable(request, 507, "the registry's storage is full", exc)
+    if isinstance(exc, DBAPIError) or "timeout" in type(exc).__name__.lower():
+        return _unavailable(request, 503, "the database is unavailable or busy; try again shortly", exc)
+    return handle_unexpected(request, exc)
+
+
+def handle_os_error(request: Request, exc: OSError) -> Response[Problem]:
+    """A full or read-only data folder, or a database server that refuses connections."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _unavailable(request, 507, "the registry's storage is full", exc)
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return _unavailable(request, 503, "the registry's data folder is not writable", exc)
+    if isinstance(exc, (ConnectionError, TimeoutError)):
+        return _unavailable(request, 503, "the database is unreachable; try again shortly", exc)
+    return handle_unexpected(request, exc)
+
+
 def handle_unexpected(request: Request, exc: Exception) -> Response[Problem]:
     log.exception("unhandled error on %s %s (request %s)", request.method, request.url.path, request_id_of(request))
     return problem_response(request, 500, "an unexpected error occurred; quote the request id when reporting it")
@@ -189,6 +240,8 @@ EXCEPTION_HANDLERS = {
     DomainError: handle_domain_error,
     ValidationException: handle_validation_error,
     HTTPException: handle_http_exception,
+    SQLAlchemyError: handle_database_error,
+    OSError: handle_os_error,
     Exception: handle_unexpected,
 }
 

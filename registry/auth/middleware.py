@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
+from uuid import UUID
 
 from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware import AbstractAuthenticationMiddleware, ASGIMiddleware, AuthenticationResult
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.exc import OperationalError
 
-from registry.auth.service import authenticate
+from registry.auth.service import authenticate, note_use
+from registry.db.transactions import Database
 from registry.problems import Unauthorized
 
+log = logging.getLogger("registry")
 REQUEST_ID_HEADER = "x-request-id"
 OPEN_PATHS = ["^/docs"]
 """The API documentation is readable without a token."""
@@ -37,14 +41,24 @@ class RequestIdMiddleware(ASGIMiddleware):
 class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
     """Resolve ``Authorization: Bearer <token>`` to a Principal; routes opt out with ``PUBLIC``."""
 
-    def __init__(self, app: ASGIApp, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, app: ASGIApp, database: Database) -> None:
         super().__init__(app, exclude=OPEN_PATHS, exclude_from_auth_key="exclude_from_auth")
-        self.sessions = sessions
+        self.database = database
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         scheme, _, secret = connection.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise Unauthorized("send an API token as `Authorization: Bearer <token>`")
-        async with self.sessions() as session:
-            principal = await authenticate(session, secret.strip(), connection.scope["state"].get("request_id"))
+        async with self.database.reads.begin() as session:
+            principal, stamp_due = await authenticate(session, secret.strip(), connection.scope["state"].get("request_id"))
+        if stamp_due and principal.token_id:
+            await self._stamp(principal.token_id)
         return AuthenticationResult(user=principal, auth=None)
+
+    async def _stamp(self, token_id: UUID) -> None:
+        """Record the token's use in a write of its own; a busy or read-only database skips it, the request goes on."""
+        try:
+            async with self.database.writes.begin() as session:
+                await note_use(session, token_id)
+        except OperationalError as exc:
+            log.warning("could not record the use of token %s: %s", token_id, exc.orig)

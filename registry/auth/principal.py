@@ -34,6 +34,8 @@ class Principal(msgspec.Struct, frozen=True):
     organization_kind: str
     roles: frozenset[str]
     request_id: str | None = None
+    token_id: UUID | None = None
+    """The token this request authenticated with."""
 
     @property
     def is_admin(self) -> bool:

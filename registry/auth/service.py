@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record
@@ -21,7 +21,8 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 ADMIN_ORGANIZATION_NAME = "Registry administration"
 
 
-async def authenticate(session: AsyncSession, secret: str, request_id: str | None) -> Principal:
+async def authenticate(session: AsyncSession, secret: str, request_id: str | None) -> tuple[Principal, bool]:
+    """The principal holding ``secret``, and whether its token's ``last_used_at`` is due a stamp (``note_use``)."""
     row = (
         await session.execute(
             select(ApiToken, User, Organization)
@@ -38,10 +39,15 @@ async def authenticate(session: AsyncSession, secret: str, request_id: str | Non
         raise Unauthorized("the bearer token has been revoked")
     if token.expires_at is not None and token.expires_at <= now:
         raise Unauthorized("the bearer token has expired")
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        await session.commit()
-    return Principal(user.id, organization.id, organization.kind, frozenset(user.roles), request_id)
+    stamp_due = token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION
+    return Principal(user.id, organization.id, organization.kind, frozenset(user.roles), request_id, token.id), stamp_due
+
+
+async def note_use(session: AsyncSession, token_id: UUID) -> None:
+    """Stamp ``last_used_at`` unless it was stamped within ``LAST_USED_RESOLUTION``: one write a minute at most."""
+    now = utcnow()
+    stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_RESOLUTION)
+    await session.execute(update(ApiToken).where(ApiToken.id == token_id, stale).values(last_used_at=now))
 
 
 async def _user_managed_by(session: AsyncSession, actor: Principal, user_id: UUID) -> User:

@@ -1,14 +1,19 @@
-"""Engine construction: SQLite pragmas and immediate transactions, or PostgreSQL as given."""
+"""Engine construction: SQLite pragmas and transaction modes, or PostgreSQL as given."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+WRITE = "registry_write"
+"""Execution option marking a connection that will write: SQLite begins it ``IMMEDIATE``."""
+SQLITE_STORAGE_FAULTS = ("readonly database", "disk is full", "disk i/o error", "unable to open database file")
+"""SQLite errors after which a pooled connection must not be reused: a connection opened while the
+folder was read-only stays read-only even once it is writable again."""
 
 
 def is_sqlite(url: str) -> bool:
@@ -16,10 +21,11 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; on SQLite with WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE``.
+    """An async engine; on SQLite with WAL, foreign keys and a busy timeout.
 
-    Immediate transactions take the write lock up front, so concurrent writers queue on the busy
-    timeout instead of failing when a read transaction tries to upgrade to a write.
+    SQLite transactions of connections marked ``WRITE`` begin ``IMMEDIATE``: they take the write
+    lock up front, so concurrent writers queue on the busy timeout instead of failing when a read
+    upgrades to a write. All other transactions are deferred, so reads never wait for writers.
     """
     if not is_sqlite(url):
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
@@ -37,6 +43,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE) else "BEGIN")
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        if any(fault in str(context.original_exception).lower() for fault in SQLITE_STORAGE_FAULTS):
+            context.is_disconnect = True
+            context.invalidate_pool_on_disconnect = False
 
     return engine

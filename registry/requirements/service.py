@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from registry.audit.service import record
 from registry.auth.principal import Principal, Role
 from registry.db.base import utcnow
+from registry.db.revisions import bump_revision
 from registry.problems import Conflict, NotFound, PreconditionFailed, PreconditionRequired, RuleViolation
 from registry.requirements import schemas
 from registry.requirements.content import VersionContent
@@ -81,8 +82,15 @@ def index_version(version: ModuleVersion, module: RequirementModule, content: Ve
     version.search_text = search_text(module.key, content, module.tags, module.references)
 
 
-async def _module(session: AsyncSession, key: str, *, with_versions: bool = False) -> RequirementModule:
+async def _module(session: AsyncSession, key: str, *, with_versions: bool = False, lock: bool = False) -> RequirementModule:
+    """The module by key; ``lock`` takes its row lock for the transaction and reads its latest state.
+
+    Every write to a module or its versions takes that lock first, so checks (If-Match, status)
+    and the write are one atomic step and concurrent editors queue.
+    """
     query = select(RequirementModule).where(RequirementModule.key == key)
+    if lock:
+        query = query.with_for_update(of=RequirementModule).execution_options(populate_existing=True)
     if with_versions:
         query = query.options(selectinload(RequirementModule.versions))
     module = await session.scalar(query)
@@ -91,12 +99,16 @@ async def _module(session: AsyncSession, key: str, *, with_versions: bool = Fals
     return module
 
 
-async def _version(session: AsyncSession, actor: Principal, key: str, number: int) -> tuple[RequirementModule, ModuleVersion]:
-    module = await _module(session, key)
+async def _version(
+    session: AsyncSession, actor: Principal | None, key: str, number: int, *, lock: bool = False
+) -> tuple[RequirementModule, ModuleVersion]:
+    module = await _module(session, key, lock=lock)
     version = await session.scalar(
-        select(ModuleVersion).where(ModuleVersion.module_id == module.id, ModuleVersion.version == number)
+        select(ModuleVersion)
+        .where(ModuleVersion.module_id == module.id, ModuleVersion.version == number)
+        .execution_options(populate_existing=lock)
     )
-    if version is None or (version.status == "draft" and not is_editor(actor)):
+    if version is None or (version.status == "draft" and actor is not None and not is_editor(actor)):
         raise NotFound(f"no version {number} of {key}")
     return module, version
 
@@ -226,24 +238,21 @@ async def get_version(session: AsyncSession, actor: Principal, key: str, number:
 async def update_draft(
     session: AsyncSession, actor: Principal, key: str, number: int, content: VersionContent, if_match: str | None
 ) -> tuple[RequirementModule, ModuleVersion]:
-    module, version = await _version(session, actor, key, number)
+    module, version = await _version(session, actor, key, number, lock=True)
     _editable(version, key)
     _check_if_match(version, key, if_match)
     errors = check_content(content, await catalogue(session), complete=False)
     if errors:
         raise RuleViolation("the content is not valid", errors=[(f"content.{f}", m) for f, m in errors])
     fill_version(version, module, content)
-    version.revision += 1
+    await bump_revision(session, version)
     record(session, actor, "module.version.update", "requirement_module", key, version=number, revision=version.revision)
     return module, version
 
 
 async def publish(session: AsyncSession, actor: Principal | None, key: str, number: int, if_match: str | None = None) -> tuple[RequirementModule, ModuleVersion]:
     """Publish a draft after the full checks (every language, scoring guidance for award criteria)."""
-    module = await _module(session, key)
-    version = await session.scalar(select(ModuleVersion).where(ModuleVersion.module_id == module.id, ModuleVersion.version == number))
-    if version is None:
-        raise NotFound(f"no version {number} of {key}")
+    module, version = await _version(session, None, key, number, lock=True)
     _editable(version, key)
     if if_match is not None:
         _check_if_match(version, key, if_match)
@@ -254,6 +263,7 @@ async def publish(session: AsyncSession, actor: Principal | None, key: str, numb
     version.published_at = utcnow()
     module.current_version = max(module.current_version or 0, number)
     module.draft_version = None
+    await bump_revision(session, version)
     record(session, actor, "module.version.publish", "requirement_module", key, version=number)
     return module, version
 
@@ -261,10 +271,7 @@ async def publish(session: AsyncSession, actor: Principal | None, key: str, numb
 async def deprecate(
     session: AsyncSession, actor: Principal | None, key: str, number: int, replaced_by: str | None
 ) -> tuple[RequirementModule, ModuleVersion]:
-    module = await _module(session, key)
-    version = await session.scalar(select(ModuleVersion).where(ModuleVersion.module_id == module.id, ModuleVersion.version == number))
-    if version is None:
-        raise NotFound(f"no version {number} of {key}")
+    module, version = await _version(session, None, key, number, lock=True)
     if version.status != "published":
         raise Conflict(f"only a published version can be deprecated; version {number} is {version.status}")
     if replaced_by is not None:
@@ -273,13 +280,14 @@ async def deprecate(
     version.status = "deprecated"
     version.deprecated_at = utcnow()
     version.replaced_by = replaced_by
+    await bump_revision(session, version)
     record(session, actor, "module.version.deprecate", "requirement_module", key, version=number, replaced_by=replaced_by)
     return module, version
 
 
 async def new_draft(session: AsyncSession, actor: Principal, key: str) -> tuple[RequirementModule, ModuleVersion]:
     """Start the next version as a draft copy of the latest one."""
-    module = await _module(session, key, with_versions=True)
+    module = await _module(session, key, with_versions=True, lock=True)
     if module.draft_version is not None:
         raise Conflict(f"{key} already has a draft (version {module.draft_version}); edit that one")
     latest = module.versions[-1]

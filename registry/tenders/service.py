@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.audit.service import record
 from registry.auth.principal import Principal, Role
 from registry.db.base import utcnow
+from registry.db.conflicts import insert_unique
+from registry.db.revisions import bump_revision
 from registry.organizations.models import Organization
 from registry.organizations.service import member_ids
 from registry.problems import Conflict, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, RuleViolation
@@ -50,9 +52,17 @@ def is_lead_buyer(actor: Principal, tender: Tender, owner_kind: str) -> bool:
     return actor.acts_for(tender.owner_id, OWNER_ROLE.get(owner_kind, Role.admin), Role.org_admin)
 
 
-async def load_tender(session: AsyncSession, tender_id: UUID) -> tuple[Tender, Organization]:
-    """The tender and its owner, without access checks (for the operator's command line)."""
-    row = (await session.execute(select(Tender, Organization).join(Organization).where(Tender.id == tender_id))).first()
+async def load_tender(session: AsyncSession, tender_id: UUID, *, lock: bool = False) -> tuple[Tender, Organization]:
+    """The tender and its owner, without access checks (for the operator's command line).
+
+    ``lock`` takes the tender's row lock for the rest of the transaction and reads its latest
+    committed state: every write to a tender, its participants or its lifecycle takes it first,
+    so their checks and writes are one atomic step and concurrent writers queue.
+    """
+    query = select(Tender, Organization).join(Organization).where(Tender.id == tender_id)
+    if lock:
+        query = query.with_for_update(of=Tender).execution_options(populate_existing=True)
+    row = (await session.execute(query)).first()
     if row is None:
         raise NotFound(f"no tender {tender_id}")
     return row[0], row[1]
@@ -73,10 +83,10 @@ async def is_buyer_of(session: AsyncSession, actor: Principal, tender: Tender, o
     return confirmed and actor.acts_for(participant.organization_id, Role.procurement_officer, Role.org_admin)
 
 
-async def visible_tender(session: AsyncSession, actor: Principal, tender_id: UUID) -> tuple[Tender, Organization]:
+async def visible_tender(session: AsyncSession, actor: Principal, tender_id: UUID, *, lock: bool = False) -> tuple[Tender, Organization]:
     """The tender if ``actor`` may see it: owners always, invited municipalities once it is opened to
     them, everyone with a token once it is published. Otherwise 404, so its existence stays private."""
-    tender, owner = await load_tender(session, tender_id)
+    tender, owner = await load_tender(session, tender_id, lock=lock)
     if actor.is_admin or actor.organization_id == tender.owner_id or tender.status in PUBLIC_STATUSES:
         return tender, owner
     if tender.status != "draft" and await _participation(session, tender.id, actor.organization_id):
@@ -87,8 +97,8 @@ async def visible_tender(session: AsyncSession, actor: Principal, tender_id: UUI
 
 
 async def owned_tender(session: AsyncSession, actor: Principal, tender_id: UUID, if_match: str | None) -> tuple[Tender, Organization]:
-    """The tender for a write by its owner, checked against ``If-Match``."""
-    tender, owner = await visible_tender(session, actor, tender_id)
+    """The tender, locked for a write by its owner and checked against ``If-Match``."""
+    tender, owner = await visible_tender(session, actor, tender_id, lock=True)
     if not is_lead_buyer(actor, tender, owner.kind):
         raise Forbidden("only the lead buyer's procurement officers or coordinators change this tender")
     if if_match is None:
@@ -96,11 +106,6 @@ async def owned_tender(session: AsyncSession, actor: Principal, tender_id: UUID,
     if if_match.strip() != etag(tender):
         raise PreconditionFailed(f"the tender changed since you read it; current ETag is {etag(tender)}", current_etag=etag(tender))
     return tender, owner
-
-
-def _touch(tender: Tender) -> None:
-    tender.revision += 1
-    tender.updated_at = utcnow()
 
 
 # --- specification ------------------------------------------------------------------------------
@@ -132,22 +137,23 @@ async def create_tender(session: AsyncSession, actor: Principal, spec: schemas.T
     if owner_kind not in OWNER_ROLE or not actor.acts_for(actor.organization_id, OWNER_ROLE[owner_kind]):
         raise Forbidden("tenders are created by municipalities' procurement officers or federations' coordinators")
     await _validated(session, spec)
-    await _unique_reference(session, actor.organization_id, spec.reference)
     tender = Tender(owner_id=actor.organization_id, status="draft", document_version=1, revision=1)
     _store_spec(tender, spec)
-    session.add(tender)
-    await session.flush()
+    await insert_unique(session, tender, lambda: _reference_taken(session, actor.organization_id, spec.reference))
     _transition(session, actor, tender, "create", None, "draft")
     record(session, actor, "tender.create", "tender", tender.id, reference=spec.reference)
     return tender
 
 
-async def _unique_reference(session: AsyncSession, owner_id: UUID, reference: str, exclude: UUID | None = None) -> None:
+async def _reference_taken(session: AsyncSession, owner_id: UUID, reference: str, exclude: UUID | None = None) -> Conflict | None:
     query = select(Tender.id).where(Tender.owner_id == owner_id, Tender.reference == reference)
     if exclude:
         query = query.where(Tender.id != exclude)
-    if await session.scalar(query):
-        raise Conflict(f"your organization already has a tender with reference {reference}")
+    existing = await session.scalar(query)
+    if existing is None:
+        return None
+    detail = f"your organization already has a tender with reference {reference}"
+    return Conflict(detail, errors=[("reference", "already used by another of your tenders")], existing_id=str(existing))
 
 
 async def replace_spec(session: AsyncSession, actor: Principal, tender_id: UUID, spec: schemas.TenderSpec, if_match: str | None) -> Tender:
@@ -155,9 +161,10 @@ async def replace_spec(session: AsyncSession, actor: Principal, tender_id: UUID,
     if tender.status not in EDITABLE:
         raise Conflict(f"a {tender.status} tender is immutable; publish corrections as amendments")
     await _validated(session, spec)
-    await _unique_reference(session, tender.owner_id, spec.reference, exclude=tender.id)
+    if error := await _reference_taken(session, tender.owner_id, spec.reference, exclude=tender.id):
+        raise error
     _store_spec(tender, spec)
-    _touch(tender)
+    await bump_revision(session, tender)
     record(session, actor, "tender.update", "tender", tender.id, revision=tender.revision)
     return tender
 
@@ -207,7 +214,7 @@ async def invite(session: AsyncSession, actor: Principal, tender_id: UUID, organ
         raise RuleViolation("these organizations cannot be invited", errors=errors)
     for organization_id in organization_ids:
         session.add(TenderParticipant(tender_id=tender.id, organization_id=organization_id, status="invited", volumes=[]))
-    _touch(tender)
+    await bump_revision(session, tender)
     record(session, actor, "tender.invite", "tender", tender.id, organizations=[str(o) for o in organization_ids])
     return tender
 
@@ -220,14 +227,14 @@ async def withdraw_invitation(session: AsyncSession, actor: Principal, tender_id
     if participant is None:
         raise NotFound(f"organization {organization_id} is not invited to this tender")
     await session.delete(participant)
-    _touch(tender)
+    await bump_revision(session, tender)
     record(session, actor, "tender.uninvite", "tender", tender.id, organization_id=tender.owner_id, municipality_id=str(organization_id))
     return tender
 
 
 async def respond(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, answer: schemas.Participation) -> Tender:
     """An invited municipality confirms (with mandate, contact and volumes) or declines."""
-    tender, _ = await visible_tender(session, actor, tender_id)
+    tender, _ = await visible_tender(session, actor, tender_id, lock=True)
     participant = await _participation(session, tender.id, organization_id)
     if participant is None or not actor.acts_for(organization_id, Role.procurement_officer):
         raise NotFound(f"no invitation for organization {organization_id} that you can answer")
@@ -243,7 +250,7 @@ async def respond(session: AsyncSession, actor: Principal, tender_id: UUID, orga
     participant.mandate_decision_date = answer.mandate_decision_date
     participant.volumes = [msgspec.to_builtins(v) for v in answer.volumes]
     participant.responded_at = utcnow()
-    _touch(tender)
+    await bump_revision(session, tender)
     record(session, actor, f"tender.participant.{answer.decision}", "tender", tender.id, organization_id=tender.owner_id, municipality_id=str(organization_id))
     return tender
 
@@ -298,7 +305,7 @@ async def change_status(
     _transition(session, actor, tender, action, tender.status, target)
     record(session, actor, f"tender.{action}", "tender", tender.id, from_status=tender.status, to_status=target)
     tender.status = target
-    _touch(tender)
+    await bump_revision(session, tender)
     return tender
 
 
@@ -340,7 +347,7 @@ async def amend(session: AsyncSession, actor: Principal, tender_id: UUID, amendm
             summary=amendment.summary, reason=amendment.reason, changed=changed, actor_user_id=actor.user_id,
         )
     )  # fmt: skip
-    _touch(tender)
+    await bump_revision(session, tender)
     record(session, actor, "tender.amend", "tender", tender.id, number=number, changed=changed)
     try:
         await session.flush()
@@ -379,7 +386,7 @@ async def upgrade_selections(
     amended = msgspec.structs.replace(spec, lots=lots)
     await _validated(session, amended)
     _store_spec(tender, amended)
-    _touch(tender)
+    await bump_revision(session, tender)
     record(session, actor, "tender.upgrade", "tender", tender.id, selections=upgraded)
     return tender
 
