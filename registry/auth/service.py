@@ -19,6 +19,8 @@ from registry.problems import NotFound, Unauthorized
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 """``last_used_at`` is written at most this often per token, to keep reads from becoming writes."""
 ADMIN_ORGANIZATION_NAME = "Registry administration"
+INVALID_TOKEN = "the bearer token is not valid"
+"""One answer for unknown, revoked and expired tokens: a caller learns nothing about a token it holds."""
 
 
 async def authenticate(session: AsyncSession, secret: str, request_id: str | None) -> tuple[Principal, bool]:
@@ -33,12 +35,12 @@ async def authenticate(session: AsyncSession, secret: str, request_id: str | Non
     ).first()
     now = utcnow()
     if row is None:
-        raise Unauthorized("the bearer token is not valid")
+        raise Unauthorized(INVALID_TOKEN)
     token, user, organization = row
     if token.revoked_at is not None:
-        raise Unauthorized("the bearer token has been revoked")
+        raise Unauthorized(INVALID_TOKEN)
     if token.expires_at is not None and token.expires_at <= now:
-        raise Unauthorized("the bearer token has expired")
+        raise Unauthorized(INVALID_TOKEN)
     stamp_due = token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION
     return Principal(user.id, organization.id, organization.kind, frozenset(user.roles), request_id, token.id), stamp_due
 
