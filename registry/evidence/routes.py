@@ -179,7 +179,11 @@ class AttachmentController(Controller):
     async def upload_attachment(
         self, request: Req, db_session: DbSession, evidence_id: FromPath[UUID], data: MultipartBody[Upload]
     ) -> schemas.Attachment:
-        """Upload a PDF, DOCX, XLSX, PNG or JPEG file as the multipart part `file`. The type is checked by content."""
+        """Upload a PDF, DOCX, XLSX, PNG or JPEG file as the multipart part `file`. The type is checked by content.
+
+        A file valid as two formats is a 415; a DOCX or XLSX that would expand too far or holds an archive
+        or an executable is a 422. Packages are judged by their directory, never extracted.
+        """
         settings: Settings = request.app.state.settings
         upload = data.file
         try:

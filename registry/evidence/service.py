@@ -26,10 +26,10 @@ from sqlalchemy.orm import selectinload
 from registry.audit.service import record
 from registry.auth.principal import Principal, Role
 from registry.evidence import fit, schemas
-from registry.evidence.files import ACCEPTED, detect_media_type, safe_filename
+from registry.evidence.files import media_type_of, safe_filename
 from registry.evidence.models import Attachment, EvidenceItem, EvidenceReview, EvidenceTender, IdempotencyKey, Product, ProductCategory
 from registry.evidence.storage import FileStore, Source
-from registry.problems import Conflict, Forbidden, NotFound, RuleViolation, UnsupportedMediaType
+from registry.problems import Conflict, Forbidden, NotFound, RuleViolation
 from registry.requirements import service as library
 from registry.requirements.search import fold, query_terms
 
@@ -345,7 +345,7 @@ async def visible_confidential_for_tender(session: AsyncSession, tender_id: UUID
 async def add_attachment(
     session: AsyncSession, actor: Principal, store: FileStore, evidence_id: UUID, upload: Source, filename: str, max_bytes: int
 ) -> schemas.Attachment:
-    """Stage the upload, check its type by content, record it, then keep the file.
+    """Stage the upload, check its type and content (see ``files.media_type_of``), record it, then keep the file.
 
     Any failure discards the staged file, and the transaction (rolled back on errors) leaves no row.
     Adding a file to reviewed evidence is an edit: it resets the review.
@@ -355,9 +355,7 @@ async def add_attachment(
         raise RuleViolation(f"an evidence item has at most {MAX_ATTACHMENTS} attachments")
     staged = await store.stage(upload, max_bytes)
     try:
-        media_type = await anyio.to_thread.run_sync(detect_media_type, staged.path, staged.head)
-        if media_type is None:
-            raise UnsupportedMediaType(f"{filename!r} is not a {ACCEPTED} file by its content")
+        media_type = await anyio.to_thread.run_sync(media_type_of, staged.path, staged.head, filename)
         attachment = Attachment(filename=safe_filename(filename, media_type), media_type=media_type, size=staged.size, sha256=staged.sha256)
         item.attachments.append(attachment)
         _reset_review(item, actor)
