@@ -16,10 +16,13 @@ from registry.audit.routes import AuditController
 from registry.auth.middleware import BearerTokenMiddleware, RequestIdMiddleware
 from registry.auth.routes import TokenController
 from registry.auth.service import bootstrap_admin
+from registry.auth.throttle import FailureThrottle
 from registry.db.migrate import check_schema
 from registry.db.transactions import Database, provide_session
 from registry.evidence.routes import EvidenceController, ProductController, attachment_router
+from registry.evidence.storage import LocalFileStore
 from registry.health import health
+from registry.http import security_headers
 from registry.organizations.routes import OrganizationController, UserController
 from registry.problems import EXCEPTION_HANDLERS
 from registry.requirements.library import import_library
@@ -35,9 +38,11 @@ log = logging.getLogger("registry")
 
 def create_app(settings: Settings) -> Litestar:
     database = Database(settings.url)
+    throttle = FailureThrottle(settings.auth_failure_limit, settings.auth_failure_window_seconds)
 
     async def on_startup() -> None:
         await check_schema(database.engine)
+        await LocalFileStore(settings.files_dir).remove_abandoned()
         if settings.bootstrap_admin_token:
             async with database.writes.begin() as session:
                 if await bootstrap_admin(session, settings.bootstrap_admin_token):
@@ -62,7 +67,8 @@ def create_app(settings: Settings) -> Litestar:
             TenderController,
         ],
         dependencies={"db_session": Provide(provide_session)},
-        middleware=[RequestIdMiddleware(), DefineMiddleware(BearerTokenMiddleware, database=database)],
+        middleware=[RequestIdMiddleware(), DefineMiddleware(BearerTokenMiddleware, database=database, throttle=throttle)],
+        before_send=[security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[on_startup],
         on_shutdown=[database.dispose],

@@ -86,7 +86,7 @@ def serve(host: str, port: int) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     in_transaction(settings, _schema_checked_only)
     console.print(f"API:  http://{host}:{port}/api/v1   docs: http://{host}:{port}{OPENAPI_PATH}   health: http://{host}:{port}/health", soft_wrap=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(), server_header=False)
 
 
 @main.command()

@@ -1,4 +1,4 @@
-"""HTTP conveniences shared by the slices' routes: ETags, conditional requests, file downloads."""
+"""HTTP conveniences shared by the slices' routes: ETags, conditional requests, file downloads, security headers."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from urllib.parse import quote
 
 import msgspec
 from litestar import Request, Response
+from litestar.datastructures import MutableScopeHeaders
 from litestar.response import Stream
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
+from litestar.types import Message, Scope
 
 T = TypeVar("T")
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+"""On every response: never sniffed into another type, and links followed from it send no referrer."""
 
 
 def body_etag(body: Any) -> str:
@@ -38,11 +42,24 @@ def content_disposition(filename: str) -> str:
 
 
 def download_headers(filename: str) -> dict[str, str]:
-    """Headers of a file sent as a download: saved under ``filename``, never rendered inline, never sniffed."""
-    return {"Content-Disposition": content_disposition(filename), "X-Content-Type-Options": "nosniff"}
+    """Headers of a file sent as a download: saved under ``filename``, never rendered inline (``security_headers`` adds the rest)."""
+    return {"Content-Disposition": content_disposition(filename)}
 
 
 def file_download(filename: str, media_type: str, size: int, chunks: AsyncIterator[bytes]) -> Stream:
-    """A stored file sent as a download, never cached by shared caches."""
-    headers = download_headers(filename) | {"Content-Length": str(size), "Cache-Control": "private, no-cache"}
+    """A stored file sent as a download (downloads need a token, so ``security_headers`` forbids storing it)."""
+    headers = download_headers(filename) | {"Content-Length": str(size)}
     return Stream(chunks, media_type=media_type, headers=headers)
+
+
+async def security_headers(message: Message, scope: Scope) -> None:
+    """The app's before-send hook: ``SECURITY_HEADERS`` on every response, and ``Cache-Control: no-store`` on
+    every answer to a request that carried credentials (token secrets, private data). A route's own
+    Cache-Control, for public data, stands on anonymous requests only."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in SECURITY_HEADERS.items():
+        headers[name] = value
+    if any(name == b"authorization" for name, _ in scope["headers"]):
+        headers["Cache-Control"] = "no-store"

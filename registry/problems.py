@@ -51,6 +51,7 @@ class DomainError(Exception):
         self.detail = detail
         self.errors = [FieldError(f, m) for f, m in errors or []]
         self.extra = extra
+        self.headers: dict[str, str] = {}
 
 
 class Unauthorized(DomainError):
@@ -87,6 +88,14 @@ class RuleViolation(DomainError):
 
 class PreconditionRequired(DomainError):
     status, slug, title = 428, "precondition-required", "If-Match required"
+
+
+class TooManyRequests(DomainError):
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 class Unavailable(DomainError):
@@ -140,6 +149,7 @@ def handle_domain_error(request: Request, exc: DomainError) -> Response[Problem]
         request,
         exc.status,
         exc.detail,
+        exc.headers,
         type=problem_type(exc.slug),
         title=exc.title,
         errors=exc.errors,
@@ -247,8 +257,8 @@ EXCEPTION_HANDLERS = {
 
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI entries for the problem responses a route can give (400/401/403 always)."""
-    codes = sorted({400, 401, 403, *statuses})
+    """OpenAPI entries for the problem responses a route can give (400/401/403 always; 429 after failed authentications)."""
+    codes = sorted({400, 401, 403, 429, *statuses})
     return {
         code: ResponseSpec(data_container=Problem, description=HTTP_SLUGS[code][1], media_type=PROBLEM_JSON)
         for code in codes

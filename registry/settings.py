@@ -35,6 +35,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     public_url: str = "http://127.0.0.1:8000"
     """Where clients reach this registry; links in exported documents point here."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    auth_failure_limit: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 20
+    """Failed authentications a client address may make within the window before it must wait (per worker process)."""
+    auth_failure_window_seconds: Annotated[int, msgspec.Meta(ge=1, le=86_400)] = 60
 
     @property
     def url(self) -> str:
