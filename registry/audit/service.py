@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -55,14 +55,18 @@ async def list_events(
     limit: int,
     offset: int,
 ) -> tuple[list[AuditEvent], int]:
-    """Admins read every event; an organization's admins read their own organization's."""
+    """Admins read every event; an organization's admins read their own organization's.
+
+    An organization's events are those it acted in and those about its objects, so a municipality
+    sees its invitation by a federation and a federation its municipalities' answers.
+    """
     if not actor.is_admin:
         if organization_id not in (None, actor.organization_id):
             raise Forbidden("you may read only your own organization's audit trail")
         organization_id = actor.organization_id
     query = select(AuditEvent)
     if organization_id:
-        query = query.where(AuditEvent.organization_id == organization_id)
+        query = query.where(or_(AuditEvent.organization_id == organization_id, AuditEvent.actor_organization_id == organization_id))
     if entity_id:
         query = query.where(AuditEvent.entity_id == entity_id)
     if action:

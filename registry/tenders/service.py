@@ -214,8 +214,8 @@ async def invite(session: AsyncSession, actor: Principal, tender_id: UUID, organ
         raise RuleViolation("these organizations cannot be invited", errors=errors)
     for organization_id in organization_ids:
         session.add(TenderParticipant(tender_id=tender.id, organization_id=organization_id, status="invited", volumes=[]))
+        record(session, actor, "tender.invite", "tender", tender.id, organization_id=organization_id, municipality_id=str(organization_id))
     await bump_revision(session, tender)
-    record(session, actor, "tender.invite", "tender", tender.id, organizations=[str(o) for o in organization_ids])
     return tender
 
 
@@ -228,7 +228,7 @@ async def withdraw_invitation(session: AsyncSession, actor: Principal, tender_id
         raise NotFound(f"organization {organization_id} is not invited to this tender")
     await session.delete(participant)
     await bump_revision(session, tender)
-    record(session, actor, "tender.uninvite", "tender", tender.id, organization_id=tender.owner_id, municipality_id=str(organization_id))
+    record(session, actor, "tender.uninvite", "tender", tender.id, organization_id=organization_id, municipality_id=str(organization_id))
     return tender
 
 
