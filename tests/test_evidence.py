@@ -206,7 +206,7 @@ async def test_visibility(world: World) -> None:
     assert await visible(world.officer) == await visible(world.coordinator) == {public["id"], buyers["id"]}
     assert await visible(world.rival_editor) == {public["id"]}
     librarian = await world.admin.create_user((await world.admin.create_org("authority"))["id"], "library_editor")
-    assert await visible(librarian) == {public["id"]}, "public means every signed-in user"
+    assert await visible(librarian) == {public["id"], buyers["id"]}, "library editors review evidence for the registry"
     problem(await librarian.get("/api/v1/products"), 403)
     assert await visible(world.admin) == {public["id"], buyers["id"], confidential["id"]}
     certificates = (await world.officer.get("/api/v1/evidence", params={"type": "certificate", "supplier_id": world.supplier["id"]})).json()
@@ -222,8 +222,10 @@ async def test_visibility(world: World) -> None:
     rival_queue = (await world.rival_editor.get("/api/v1/evidence", params={"review_state": "rejected"})).json()
     assert rival_queue["items"] == [], "filtering by review state does not reveal others' reviews"
     own = (await world.editor.get(f"/api/v1/evidence/{public['id']}")).json()
-    assert own["review_state"] == "rejected" and own["reviews"][0]["comment"] == "Scope excludes the alarm platform."
-    assert (await world.coordinator.get(f"/api/v1/evidence/{public['id']}")).json()["review_state"] == "rejected"
+    assert own["review_state"] == "unreviewed", "for its supplier, the registry-level state"
+    assert own["reviews"][0]["comment"] == "Scope excludes the alarm platform." and own["reviews"][0]["applies"] is False
+    assert (await world.officer.get(f"/api/v1/evidence/{public['id']}")).json()["review_state"] == "rejected"
+    assert (await world.coordinator.get(f"/api/v1/evidence/{public['id']}")).json()["review_state"] == "unreviewed", "another organization's"
 
     body = problem(await world.rival_editor.patch(f"/api/v1/evidence/{public['id']}", json={"title": "Mine now"}), 403)
     assert "supplier's editors" in body["detail"]
@@ -239,9 +241,9 @@ async def test_confidential_evidence_is_found_through_the_tenders_it_names(world
     request = FitRequest([ModuleRef("EVID-DOSSIER-CONTROLLED", 1)])
     engine = create_engine(database_url, poolclass=NullPool)
     async with async_sessionmaker(engine)() as session:
-        items = await service.visible_confidential_for_tender(session, tender)
+        items = await service.visible_confidential_for_tender(session, tender, frozenset({officer.organization_id}))
         assert [str(i.id) for i in items] == [named["id"]]
-        assert service.view(items[0], with_reviews=True).tender_ids == [tender, other]
+        assert items[0].tender_ids == [tender, other] and items[0].review_state == "unreviewed"
         product_id = UUID(world.product["id"])
         plain = await service.evidence_fit(session, officer, product_id, request)
         through_tender = await service.evidence_fit(session, officer, product_id, request, tender_id=tender)
@@ -289,10 +291,11 @@ async def test_reviews_keep_their_history_and_edits_reset_them(world: World) -> 
 
     path = f"/api/v1/evidence/{item['id']}"
     unchanged = (await world.editor.patch(path, json={"title": STUDY["title"]})).json()
-    assert unchanged["review_state"] == "accepted", "a PATCH that changes nothing is not an edit"
+    assert [r["kind"] for r in unchanged["reviews"]] == ["review", "review"], "a PATCH that changes nothing is not an edit"
+    assert (await world.coordinator.get(path)).json()["review_state"] == "accepted"
     edited = (await world.editor.patch(path, json={"outcomes": [STUDY["outcomes"][0] | {"sample_size": 140}]})).json()
     assert edited["outcomes"][0]["sample_size"] == 140 and edited["title"] == STUDY["title"]
-    assert edited["review_state"] == "unreviewed"
+    assert (await world.coordinator.get(path)).json()["review_state"] == "unreviewed"
     assert [(r["kind"], r["outcome"]) for r in edited["reviews"]] == [
         ("review", "clarification_needed"), ("review", "accepted"), ("reset", "unreviewed")
     ]
@@ -342,12 +345,14 @@ async def test_evidence_fit_reports_per_clause(world: World) -> None:
     assert (accepted_study["id"], accepted_study["review_state"], accepted_study["unreviewed"]) == (study["id"], "accepted", False)
     assert report["modules"][1]["qualifying"][0]["unreviewed"] is True
 
-    await world.coordinator.post(f"/api/v1/evidence/{study['id']}/reviews", json={"outcome": "rejected", "comment": "Not the offered product."})
+    await world.officer.post(f"/api/v1/evidence/{study['id']}/reviews", json={"outcome": "rejected", "comment": "Not the offered product."})
     dossier = (await world.officer.post(path, json=request)).json()["modules"][0]
-    assert dossier["met"] is False
+    assert dossier["met"] is False, "the officer's organization's latest review decides"
     assert dossier["clauses"][0]["reason"] == "no evidence of type study; 1 rejected item does not count"
+    elsewhere = (await world.coordinator.post(path, json=request)).json()["modules"][0]
+    assert elsewhere["met"] is True and elsewhere["qualifying"][0]["unreviewed"] is True, "another organization's review does not apply"
     own_view = (await world.editor.post(path, json=request)).json()
-    assert own_view["modules"][0]["met"] is False, "rejected evidence never counts, for the supplier either"
+    assert own_view["modules"][0]["met"] is True, "the supplier's fit applies registry-level reviews only"
 
 
 async def test_evidence_fit_counts_only_what_the_caller_may_see(world: World) -> None:

@@ -9,7 +9,9 @@ How the clauses of a rule (``registry.requirements.content.EvidenceRule``) combi
   controlled study and a recent small before-after study do not add up to a recent controlled
   study, so clauses met by different items are not enough; the module's ``reason`` says so.
 - Rejected items never count. Every other item counts, and the references to it carry its review
-  state (``unreviewed: true`` until a buyer has reviewed it, or again after the supplier edited it).
+  state (``unreviewed: true`` until an applicable review, or again after the supplier edited it).
+  Which reviews apply (the caller's organization's, a tender's buyers', registry-level ones) is
+  decided before: ``registry.evidence.reviews``.
 - ``min_sample_size`` looks at the outcomes in the rule's ``outcome_domains`` when it names any,
   at all outcomes otherwise.
 - ``max_age_years`` counts from when a study ended (``period_end``), else from when the item was

@@ -60,8 +60,6 @@ class EvidenceItem(Entity):
     valid_until: Mapped[date | None]
     module_keys: Mapped[list[str]]
     visibility: Mapped[str] = mapped_column(String(16))
-    review_state: Mapped[str] = mapped_column(String(24), index=True)
-    """The outcome of the latest review entry; ``unreviewed`` until a buyer reviews, and again after an edit."""
     tender_rows: Mapped[list[EvidenceTender]] = relationship(lazy="raise", cascade="all, delete-orphan")
     reviews: Mapped[list[EvidenceReview]] = relationship(
         lazy="raise", order_by="[EvidenceReview.at, EvidenceReview.id]", cascade="all, delete-orphan"
@@ -85,7 +83,10 @@ class EvidenceTender(Base):
 
 
 class EvidenceReview(Base):
-    """One entry of an item's review history: a buyer's review, or the reset an edit causes. Append-only."""
+    """One entry of an item's review history: a review, or the reset an edit causes. Append-only.
+
+    A review belongs to the reviewer's organization; where it counts is ``registry.evidence.reviews``.
+    """
 
     __tablename__ = "evidence_review"
 
@@ -97,6 +98,8 @@ class EvidenceReview(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     user_id: Mapped[UUID | None]
     organization_id: Mapped[UUID | None]
+    registry_level: Mapped[bool] = mapped_column(default=False)
+    """Written by a library editor (or an admin) for the whole registry: it counts everywhere."""
 
 
 class Attachment(Entity):

@@ -35,7 +35,7 @@ IdempotencyKeyHeader = Annotated[
     ),
 ]
 SUPPLIER = allow(Role.supplier_editor)
-BUYER = allow(*service.BUYER_ROLES)
+REVIEWER = allow(*service.REVIEWER_ROLES)
 CATALOGUE_READER = allow(*service.BUYER_ROLES, Role.supplier_editor)
 MULTIPART_ENVELOPE_BYTES = 64 * 1024
 """Room for the multipart boundaries and part headers around an upload of the largest allowed size."""
@@ -116,7 +116,8 @@ class ProductController(Controller):
     ) -> schemas.FitReport:
         """Check the product's evidence against modules' evidence rules, clause by clause.
 
-        Counts the evidence the caller may see; rejected items never count, unreviewed ones are marked.
+        Counts the evidence the caller may see. Reviews by the caller's organization and registry-level
+        reviews apply (the latest decides): rejected items never count, unreviewed ones are marked.
         """
         return await service.evidence_fit(db_session, request.user, product_id, data)
 
@@ -137,7 +138,11 @@ class EvidenceController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response[Page[schemas.EvidenceItem]]:
-        """Evidence the caller may see, oldest first; `review_state=unreviewed` is the buyers' review queue."""
+        """Evidence the caller may see, oldest first.
+
+        `review_state` is each item's state as it applies to the caller's organization: its own latest
+        review or a later registry-level one; `review_state=unreviewed` is the organization's review queue.
+        """
         items, total = await service.list_evidence(
             db_session, request.user, product_id=product_id, supplier_id=supplier_id, evidence_type=evidence_type,
             review_state=review_state, limit=limit, offset=offset,
@@ -146,7 +151,8 @@ class EvidenceController(Controller):
 
     @get("/{evidence_id:uuid}", operation_id="GetEvidence", guards=[AUTHENTICATED], responses=problem_responses(404))
     async def get_evidence(self, request: Req, db_session: DbSession, evidence_id: FromPath[UUID]) -> Response[schemas.EvidenceItem]:
-        """One item with its attachments and, for buyers and its supplier, its review history."""
+        """One item with its attachments and, for reviewers and its supplier, its whole review history,
+        each review marked with whether it applies to the caller's organization."""
         return conditional(request, await service.get_evidence(db_session, request.user, evidence_id))
 
     @patch("/{evidence_id:uuid}", operation_id="UpdateEvidence", guards=[SUPPLIER], responses=problem_responses(404, 422))
@@ -156,11 +162,13 @@ class EvidenceController(Controller):
         """Change an item; fields not sent keep their value. Changing reviewed evidence makes it unreviewed again."""
         return await service.update_evidence(db_session, request.user, evidence_id, data)
 
-    @post("/{evidence_id:uuid}/reviews", operation_id="ReviewEvidence", guards=[BUYER], responses=problem_responses(404, 422))
+    @post("/{evidence_id:uuid}/reviews", operation_id="ReviewEvidence", guards=[REVIEWER], responses=problem_responses(404, 422))
     async def review_evidence(
         self, request: Req, db_session: DbSession, evidence_id: FromPath[UUID], data: JSONBody[schemas.ReviewCreate]
     ) -> schemas.Review:
-        """Accept, reject or ask for clarification; the history is kept and the supplier sees it."""
+        """Accept, reject or ask for clarification, for the reviewer's organization: the review applies to
+        its own evidence fit and in tenders it leads or confirmed taking part in. A library editor's review
+        is registry-level and applies everywhere. The history is kept and the supplier sees it."""
         return await service.review_evidence(db_session, request.user, evidence_id, data)
 
 

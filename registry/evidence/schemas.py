@@ -120,11 +120,19 @@ EvidenceUpdate = _partial(EvidenceCreate, "EvidenceUpdate")
 class Review(msgspec.Struct):
     id: UUID
     kind: Literal["review", "reset"]
-    """``reset``: the supplier edited the item, which made it unreviewed again."""
+    """``reset``: the supplier edited the item, so earlier reviews no longer apply."""
     outcome: ReviewState
     comment: str | None
     user_id: UUID | None
     organization_id: UUID | None
+    """The reviewer's organization (for a reset, the supplier)."""
+    organization_name: str | None
+    registry_level: bool
+    """Written by a library editor for the whole registry: it applies everywhere."""
+    applies: bool
+    """Counts in the ``review_state`` shown with it: a registry-level review, or one by the caller's
+    organization (by the tender's buyers for evidence shown through a tender), made since the latest
+    reset. Other reviews are information."""
     at: datetime
 
 
@@ -166,7 +174,8 @@ class EvidenceItem(msgspec.Struct, kw_only=True):
     visibility: Visibility
     tender_ids: list[UUID]
     review_state: ReviewState | None
-    """None for callers who may not see reviews (other suppliers)."""
+    """The outcome of the latest review that applies for the caller (see ``Review.applies``), else
+    ``unreviewed``; None for callers who may not see reviews (other suppliers)."""
     reviews: list[Review]
     attachments: list[Attachment]
     created_at: datetime
@@ -189,6 +198,8 @@ class ItemRef(msgspec.Struct):
     title: str
     type: str
     review_state: str
+    """As it applies where the fit is judged: the latest review by the caller's organization (for a
+    tender, by its buyers) or a registry-level one."""
     unreviewed: bool
     claimed: bool
     """The item lists this module among those it claims to satisfy."""

@@ -1,19 +1,20 @@
 """Products, evidence items, attachments, reviews and evidence fit.
 
-Who sees what: buyers (procurement officers, federation coordinators) see every product and the
-``public`` and ``buyers`` evidence of all suppliers, with its review history. A supplier sees its
-own products and evidence, and of other suppliers only ``public`` evidence, without reviews.
+Who sees what: buyers (procurement officers, federation coordinators) see every product. Reviewers
+(buyers, and library editors who review for the whole registry) see the ``public`` and ``buyers``
+evidence of all suppliers, with its review history. A supplier sees its own products and evidence
+with every review of it, and of other suppliers only ``public`` evidence, without reviews.
 ``confidential`` evidence is shown to buyers only through the tenders it names: the tender slice
 lists it with ``visible_confidential_for_tender`` and counts it in ``evidence_fit(..., tender_id=)``.
-Registry admins see everything.
+Registry admins see everything. Whose reviews count where is ``registry.evidence.reviews``.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import anyio
@@ -25,22 +26,38 @@ from sqlalchemy.orm import selectinload
 
 from registry.audit.service import record
 from registry.auth.principal import Principal, Role
-from registry.evidence import fit, schemas
+from registry.evidence import fit, reviews, schemas
 from registry.evidence.files import media_type_of, safe_filename
 from registry.evidence.models import Attachment, EvidenceItem, EvidenceReview, EvidenceTender, IdempotencyKey, Product, ProductCategory
 from registry.evidence.storage import FileStore, Source
+from registry.organizations import service as organizations
 from registry.problems import Conflict, Forbidden, NotFound, RuleViolation
 from registry.requirements import service as library
 from registry.requirements.search import fold, query_terms
 
 BUYER_ROLES = (Role.procurement_officer, Role.federation_coordinator)
+REVIEWER_ROLES = (*BUYER_ROLES, Role.library_editor)
+"""Who reviews evidence: buyers for their organization, library editors for the whole registry."""
 MAX_ATTACHMENTS = 20
 """Attachments per evidence item."""
 _ITEM_OPTIONS = (selectinload(EvidenceItem.tender_rows), selectinload(EvidenceItem.reviews), selectinload(EvidenceItem.attachments))
 
 
+S = TypeVar("S", bound=msgspec.Struct)
+
+
 def is_buyer(actor: Principal) -> bool:
     return actor.has(*BUYER_ROLES)
+
+
+def is_reviewer(actor: Principal) -> bool:
+    return actor.has(*REVIEWER_ROLES)
+
+
+def _shape(row: object, struct: type[S], **given: Any) -> S:
+    """``row``'s attributes as ``struct``, with the ``given`` fields instead of attributes."""
+    fields = {field: given[field] if field in given else getattr(row, field) for field in struct.__struct_fields__}
+    return msgspec.convert(fields, struct, from_attributes=True)
 
 
 # Products
@@ -137,18 +154,37 @@ def _given(update: msgspec.Struct) -> dict[str, Any]:
 # Evidence items
 
 
-def view(item: EvidenceItem, *, with_reviews: bool) -> schemas.EvidenceItem:
-    """The API shape of an item (loaded with its tenders, reviews and attachments)."""
-    shown = msgspec.convert(item, schemas.EvidenceItem, from_attributes=True)
-    return shown if with_reviews else msgspec.structs.replace(shown, review_state=None, reviews=[])
+def _review(entry: EvidenceReview, names: Mapping[UUID, str], applies: bool) -> schemas.Review:
+    return _shape(entry, schemas.Review, organization_name=names.get(entry.organization_id), applies=applies)
+
+
+def _view(item: EvidenceItem, reviewers: frozenset[UUID] | None, names: Mapping[UUID, str]) -> schemas.EvidenceItem:
+    """The API shape of an item (loaded with ``_ITEM_OPTIONS``), its reviews as they count for
+    ``reviewers`` (organizations, see ``registry.evidence.reviews``); ``None`` hides the reviews."""
+    if reviewers is None:
+        return _shape(item, schemas.EvidenceItem, review_state=None, reviews=[])
+    applying = reviews.current(item.reviews, reviewers)
+    history = [_review(entry, names, entry in applying) for entry in item.reviews]
+    return _shape(item, schemas.EvidenceItem, review_state=reviews.state(item.reviews, reviewers), reviews=history)
+
+
+async def _reviewer_names(session: AsyncSession, items: Sequence[EvidenceItem]) -> dict[UUID, str]:
+    return await organizations.names(session, {entry.organization_id for item in items for entry in item.reviews if entry.organization_id})
 
 
 def _sees_reviews(actor: Principal, item: EvidenceItem) -> bool:
-    return is_buyer(actor) or item.supplier_id == actor.organization_id
+    return is_reviewer(actor) or item.supplier_id == actor.organization_id
 
 
-def _view_for(actor: Principal, item: EvidenceItem) -> schemas.EvidenceItem:
-    return view(item, with_reviews=_sees_reviews(actor, item))
+async def _views_for(session: AsyncSession, actor: Principal, items: Sequence[EvidenceItem]) -> list[schemas.EvidenceItem]:
+    """Items as ``actor`` sees them: reviews as they count for the actor's organization, none on other suppliers' items."""
+    names = await _reviewer_names(session, items)
+    own = frozenset({actor.organization_id})
+    return [_view(item, own if _sees_reviews(actor, item) else None, names) for item in items]
+
+
+async def _view_for(session: AsyncSession, actor: Principal, item: EvidenceItem) -> schemas.EvidenceItem:
+    return (await _views_for(session, actor, [item]))[0]
 
 
 def _confidential_for(tender_id: UUID) -> ColumnElement[bool]:
@@ -160,7 +196,7 @@ def _visible(actor: Principal, tender_id: UUID | None = None) -> ColumnElement[b
     """Items ``actor`` may see; confidential ones only by their own supplier, or through ``tender_id`` when given."""
     if actor.is_admin:
         return true()
-    shared = ("public", "buyers") if is_buyer(actor) else ("public",)
+    shared = ("public", "buyers") if is_reviewer(actor) else ("public",)
     visible = or_(EvidenceItem.supplier_id == actor.organization_id, EvidenceItem.visibility.in_(shared))
     return or_(visible, _confidential_for(tender_id)) if tender_id else visible
 
@@ -235,9 +271,9 @@ async def create_evidence(
                 errors=[("Idempotency-Key", "already used with another body or product")],
             )
         if used:
-            return _view_for(actor, await _item(session, actor, used.evidence_id)), True
+            return await _view_for(session, actor, await _item(session, actor, used.evidence_id)), True
     await _check_evidence(session, actor, data)
-    item = EvidenceItem(product_id=product.id, supplier_id=product.supplier_id, review_state="unreviewed", tender_rows=[], reviews=[], attachments=[])
+    item = EvidenceItem(product_id=product.id, supplier_id=product.supplier_id, tender_rows=[], reviews=[], attachments=[])
     _fill_evidence(item, data)
     session.add(item)
     await session.flush()
@@ -248,11 +284,11 @@ async def create_evidence(
         except IntegrityError:
             raise Conflict(f"another request with Idempotency-Key {idempotency_key!r} is being processed; retry shortly") from None
     record(session, actor, "evidence.create", "evidence_item", item.id, product_id=str(product.id), type=item.type)
-    return _view_for(actor, item), False
+    return await _view_for(session, actor, item), False
 
 
 async def get_evidence(session: AsyncSession, actor: Principal, evidence_id: UUID) -> schemas.EvidenceItem:
-    return _view_for(actor, await _item(session, actor, evidence_id))
+    return await _view_for(session, actor, await _item(session, actor, evidence_id))
 
 
 async def list_evidence(
@@ -266,33 +302,39 @@ async def list_evidence(
     limit: int,
     offset: int,
 ) -> tuple[list[schemas.EvidenceItem], int]:
-    """Visible items, oldest first; filtering by review state keeps to items whose reviews the actor may see."""
+    """Visible items, oldest first. ``review_state`` filters by the state items show the actor (the
+    latest review by the actor's organization or the registry, see ``registry.evidence.reviews``),
+    among the items whose reviews the actor may see."""
     query = select(EvidenceItem).where(_visible(actor))
     for column, value in ((EvidenceItem.product_id, product_id), (EvidenceItem.supplier_id, supplier_id), (EvidenceItem.type, evidence_type)):
         if value:
             query = query.where(column == value)
     if review_state:
-        query = query.where(EvidenceItem.review_state == review_state)
-        if not is_buyer(actor):
+        query = query.where(reviews.state_column(frozenset({actor.organization_id})) == review_state)
+        if not is_reviewer(actor):
             query = query.where(EvidenceItem.supplier_id == actor.organization_id)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     rows = await session.scalars(
         query.options(*_ITEM_OPTIONS).order_by(EvidenceItem.created_at, EvidenceItem.id).limit(limit).offset(offset)
     )
-    return [_view_for(actor, row) for row in rows], total or 0
+    return await _views_for(session, actor, list(rows)), total or 0
 
 
-def _reset_review(item: EvidenceItem, actor: Principal) -> None:
-    """An edit makes reviewed evidence unreviewed again, and the history says so."""
-    if item.review_state != "unreviewed":
-        item.reviews.append(
-            EvidenceReview(kind="reset", outcome="unreviewed", comment="changed by the supplier", user_id=actor.user_id, organization_id=actor.organization_id)
+def _reset_reviews(item: EvidenceItem, actor: Principal) -> bool:
+    """An edit makes every earlier review stop applying, and the history says so; True when there were any."""
+    if not item.reviews or item.reviews[-1].kind == "reset":
+        return False
+    item.reviews.append(
+        EvidenceReview(
+            kind="reset", outcome=reviews.UNREVIEWED, comment="changed by the supplier", user_id=actor.user_id,
+            organization_id=actor.organization_id, registry_level=False,
         )
-        item.review_state = "unreviewed"
+    )  # fmt: skip
+    return True
 
 
 async def update_evidence(session: AsyncSession, actor: Principal, evidence_id: UUID, data: Any) -> schemas.EvidenceItem:
-    """Apply a ``schemas.EvidenceUpdate``. A change to reviewed evidence resets it to unreviewed.
+    """Apply a ``schemas.EvidenceUpdate``. A change to reviewed evidence resets its reviews.
 
     Making an item non-confidential without naming ``tender_ids`` drops the tenders it named.
     """
@@ -303,40 +345,46 @@ async def update_evidence(session: AsyncSession, actor: Principal, evidence_id: 
     if merged.visibility != "confidential" and "tender_ids" not in given:
         merged = msgspec.structs.replace(merged, tender_ids=[])
     if merged == current:
-        return _view_for(actor, item)
+        return await _view_for(session, actor, item)
     await _check_evidence(session, actor, merged)
-    was = item.review_state
     _fill_evidence(item, merged)
-    _reset_review(item, actor)
+    reset = _reset_reviews(item, actor)
     await session.flush()
-    record(session, actor, "evidence.update", "evidence_item", item.id, fields=sorted(given), review_reset=was != "unreviewed")
-    return _view_for(actor, item)
+    record(session, actor, "evidence.update", "evidence_item", item.id, fields=sorted(given), review_reset=reset)
+    return await _view_for(session, actor, item)
 
 
 async def review_evidence(session: AsyncSession, actor: Principal, evidence_id: UUID, data: schemas.ReviewCreate) -> schemas.Review:
-    """Append a buyer's review; the latest review is the item's state, shared by all buyers."""
+    """Append a review for the reviewer's organization; a library editor's (or an admin's) is registry-level.
+
+    Where it counts is ``registry.evidence.reviews``. A supplier never reviews its own evidence.
+    """
     item = await _item(session, actor, evidence_id)
+    if item.supplier_id == actor.organization_id:
+        raise Forbidden("a supplier does not review its own evidence")
     if data.outcome != "accepted" and not (data.comment or "").strip():
         raise RuleViolation(f"a review with outcome {data.outcome} needs a comment", errors=[("comment", "say what is wrong or missing")])
-    entry = EvidenceReview(kind="review", outcome=data.outcome, comment=data.comment, user_id=actor.user_id, organization_id=actor.organization_id)
+    entry = EvidenceReview(
+        kind="review", outcome=data.outcome, comment=data.comment, user_id=actor.user_id, organization_id=actor.organization_id,
+        registry_level=actor.has(Role.library_editor),
+    )  # fmt: skip
     item.reviews.append(entry)
-    item.review_state = data.outcome
     await session.flush()
-    record(session, actor, "evidence.review", "evidence_item", item.id, outcome=data.outcome)
-    return msgspec.convert(entry, schemas.Review, from_attributes=True)
+    record(session, actor, "evidence.review", "evidence_item", item.id, outcome=data.outcome, registry_level=entry.registry_level)
+    return _review(entry, await organizations.names(session, {actor.organization_id}), applies=True)
 
 
-async def visible_confidential_for_tender(session: AsyncSession, tender_id: UUID) -> list[EvidenceItem]:
-    """Confidential evidence that names ``tender_id``, loaded for ``view``; for the tender slice.
+async def visible_confidential_for_tender(session: AsyncSession, tender_id: UUID, buyers: frozenset[UUID]) -> list[schemas.EvidenceItem]:
+    """Confidential evidence that names ``tender_id``, with its reviews as they count in that tender.
 
     Confidential items are hidden from every buyer except through the tenders they name. The
-    tender slice decides who the buyers of ``tender_id`` are and shows them these items with
-    ``view(item, with_reviews=True)``.
+    tender slice decides who the buyers of ``tender_id`` are (``buyers``: their organizations) and
+    shows these items only to them.
     """
-    rows = await session.scalars(
-        select(EvidenceItem).where(_confidential_for(tender_id)).options(*_ITEM_OPTIONS).order_by(EvidenceItem.created_at, EvidenceItem.id)
-    )
-    return list(rows)
+    query = select(EvidenceItem).where(_confidential_for(tender_id)).options(*_ITEM_OPTIONS)
+    rows = list(await session.scalars(query.order_by(EvidenceItem.created_at, EvidenceItem.id)))
+    names = await _reviewer_names(session, rows)
+    return [_view(item, buyers, names) for item in rows]
 
 
 # Attachments
@@ -358,7 +406,7 @@ async def add_attachment(
         media_type = await anyio.to_thread.run_sync(media_type_of, staged.path, staged.head, filename)
         attachment = Attachment(filename=safe_filename(filename, media_type), media_type=media_type, size=staged.size, sha256=staged.sha256)
         item.attachments.append(attachment)
-        _reset_review(item, actor)
+        _reset_reviews(item, actor)
         await session.flush()
         record(session, actor, "evidence.attachment.add", "evidence_item", item.id, attachment_id=str(attachment.id), sha256=staged.sha256)
         await store.keep(staged)
@@ -401,30 +449,45 @@ async def _subjects(session: AsyncSession, modules: list[schemas.ModuleRef]) -> 
 
 
 async def evidence_fit(
-    session: AsyncSession, actor: Principal, product_id: UUID, request: schemas.FitRequest, *, tender_id: UUID | None = None
+    session: AsyncSession,
+    actor: Principal,
+    product_id: UUID,
+    request: schemas.FitRequest,
+    *,
+    tender_id: UUID | None = None,
+    reviewers: frozenset[UUID] | None = None,
 ) -> schemas.FitReport:
     """Evaluate modules' evidence rules against the product's evidence the actor may see (see ``registry.evidence.fit``).
 
-    ``tender_id`` also counts the confidential items that name that tender; the tender slice passes
-    it after checking that ``actor`` is one of the tender's buyers.
+    The reviews applied are registry-level ones and those of ``reviewers`` (organizations), by
+    default the actor's own organization's (see ``registry.evidence.reviews``). ``tender_id`` also
+    counts the confidential items that name that tender; the tender slice passes it, and the
+    tender's buyers as ``reviewers``, after checking that ``actor`` is one of them.
     """
     product = await get_product(session, actor, product_id)
-    return (await products_fit(session, actor, [product.id], request, tender_id=tender_id))[0]
+    return (await products_fit(session, actor, [product.id], request, tender_id=tender_id, reviewers=reviewers))[0]
 
 
 async def products_fit(
-    session: AsyncSession, actor: Principal, product_ids: list[UUID], request: schemas.FitRequest, *, tender_id: UUID | None = None
+    session: AsyncSession,
+    actor: Principal,
+    product_ids: list[UUID],
+    request: schemas.FitRequest,
+    *,
+    tender_id: UUID | None = None,
+    reviewers: frozenset[UUID] | None = None,
 ) -> list[schemas.FitReport]:
     """``evidence_fit`` for products the actor may see, in their order; rules, catalogue and items are loaded once."""
     subjects = await _subjects(session, request.modules)
-    rows = await session.scalars(
-        select(EvidenceItem)
+    state = reviews.state_column(frozenset({actor.organization_id}) if reviewers is None else reviewers)
+    rows = await session.execute(
+        select(EvidenceItem, state)
         .where(EvidenceItem.product_id.in_(product_ids), _visible(actor, tender_id))
         .order_by(EvidenceItem.created_at, EvidenceItem.id)
     )
     items: dict[UUID, list[fit.Facts]] = {product_id: [] for product_id in product_ids}
-    for row in rows:
-        items[row.product_id].append(msgspec.convert(row, fit.Facts, from_attributes=True))
+    for row, review_state in rows:
+        items[row.product_id].append(_shape(row, fit.Facts, review_state=review_state))
     context = fit.Context(
         study_designs=(await library.catalogue(session)).keys("study_designs"),
         reference_date=request.submission_deadline or datetime.now(UTC).date(),

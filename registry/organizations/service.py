@@ -48,6 +48,14 @@ async def get_organization(session: AsyncSession, organization_id: UUID) -> Orga
     return organization
 
 
+async def names(session: AsyncSession, organization_ids: set[UUID]) -> dict[UUID, str]:
+    """The names of the organizations among ``organization_ids`` that exist, by id."""
+    if not organization_ids:
+        return {}
+    rows = await session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(organization_ids)))
+    return {organization_id: name for organization_id, name in rows}
+
+
 async def list_organizations(
     session: AsyncSession, *, kind: str | None, country: str | None, q: str | None, limit: int, offset: int
 ) -> tuple[list[Organization], int]:

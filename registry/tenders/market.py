@@ -2,7 +2,9 @@
 suppliers shared confidentially with the tender's buyers.
 
 The fit reuses the evidence slice's evaluation for every product in the lot's product categories
-against the lot's selections whose module version carries an evidence rule.
+against the lot's selections whose module version carries an evidence rule. Both apply the reviews
+of the tender's buyers (the lead and the confirmed participants) and registry-level reviews; other
+organizations' reviews do not count here (``registry.evidence.reviews``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from uuid import UUID
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.principal import Principal
@@ -19,10 +22,18 @@ from registry.evidence.storage import FileStore
 from registry.problems import Forbidden, NotFound
 from registry.requirements import service as library
 from registry.tenders import service
-from registry.tenders.models import Tender
+from registry.tenders.models import Tender, TenderParticipant
 from registry.tenders.schemas import LotEvidence, ProductFit
 
 MAX_PRODUCTS = 200
+
+
+async def _buyers(session: AsyncSession, tender: Tender) -> frozenset[UUID]:
+    """The organizations whose reviews count in the tender: the lead buyer and the confirmed participants."""
+    confirmed = await session.scalars(
+        select(TenderParticipant.organization_id).where(TenderParticipant.tender_id == tender.id, TenderParticipant.status == "confirmed")
+    )
+    return frozenset({tender.owner_id, *confirmed})
 
 
 async def lot_evidence(session: AsyncSession, actor: Principal, tender_id: UUID, lot_number: int) -> LotEvidence:
@@ -45,7 +56,8 @@ async def lot_evidence(session: AsyncSession, actor: Principal, tender_id: UUID,
         rows, _ = await evidence.list_products(session, actor, category=category, supplier_id=None, q=None, limit=MAX_PRODUCTS, offset=0)
         products |= {row.id: row for row in rows}
     request = evidence_schemas.FitRequest(refs, deadline)
-    reports = await evidence.products_fit(session, actor, list(products), request, tender_id=tender.id) if refs else []
+    buyers = await _buyers(session, tender)
+    reports = await evidence.products_fit(session, actor, list(products), request, tender_id=tender.id, reviewers=buyers) if refs else []
     fits = [ProductFit(p.id, p.name, p.model, p.supplier_id, report) for p, report in zip(products.values(), reports, strict=True)]
     ranked = sorted(fits, key=lambda p: (-sum(m.met for m in p.report.modules), p.name))
     return LotEvidence(lot=lot_number, modules=refs, products=ranked)
@@ -61,8 +73,7 @@ async def _buyers_tender(session: AsyncSession, actor: Principal, tender_id: UUI
 async def confidential_evidence(session: AsyncSession, actor: Principal, tender_id: UUID) -> list[evidence_schemas.EvidenceItem]:
     """Confidential evidence that names the tender, for its buyers (the lead and confirmed participants)."""
     tender = await _buyers_tender(session, actor, tender_id)
-    items = await evidence.visible_confidential_for_tender(session, tender.id)
-    return [evidence.view(item, with_reviews=True) for item in items]
+    return await evidence.visible_confidential_for_tender(session, tender.id, await _buyers(session, tender))
 
 
 async def confidential_attachment(
