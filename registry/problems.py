@@ -19,6 +19,8 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyErro
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("registry")
+RETRY_AFTER_SECONDS = "5"
+"""What a client is told to wait when the database or the data folder is unavailable."""
 
 
 class FieldError(msgspec.Struct):
@@ -101,6 +103,10 @@ class TooManyRequests(DomainError):
 class Unavailable(DomainError):
     status, slug, title = 503, "unavailable", "Service unavailable"
 
+    def __init__(self, detail: str, **kwargs: Any) -> None:
+        super().__init__(detail, **kwargs)
+        self.headers = {"Retry-After": RETRY_AFTER_SECONDS}
+
 
 HTTP_SLUGS = {
     400: ("bad-request", "Bad request"),
@@ -119,8 +125,6 @@ HTTP_SLUGS = {
     503: ("unavailable", "Service unavailable"),
     507: ("insufficient-storage", "Insufficient storage"),
 }
-RETRY_AFTER_SECONDS = "5"
-"""What a client is told to wait when the database or the data folder is unavailable."""
 
 
 def problem_type(slug: str) -> str:

@@ -51,7 +51,7 @@ def served_registry(data_dir: Path, *, fresh_database: bool = True, **settings: 
         asyncio.run(reset_postgres(POSTGRES_URL, drop=False))
     env = registry_env(data_dir, **settings)
     subprocess.run([*CLI, "migrate"], env=env, check=True, capture_output=True)
-    port, log = free_port(), data_dir / "server.log"
+    port, log = free_port(), data_dir.parent / f"{data_dir.name}-server.log"
     with log.open("wb") as stderr:
         process = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=env | {"REGISTRY_LOG_LEVEL": "WARNING"}, stderr=stderr)
     served = Served(f"http://127.0.0.1:{port}", data_dir, log, process)

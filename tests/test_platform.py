@@ -12,7 +12,7 @@ from tests.support import Api, problem
 async def test_health_reports_database(client: AsyncTestClient) -> None:
     response = await client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "data_folder": "ok"}
     assert response.headers["x-request-id"]
 
 
@@ -23,8 +23,10 @@ async def test_health_is_503_problem_when_database_is_gone(settings, tmp_path) -
     app = create_app(broken)
     app.on_startup.clear()  # the schema check would refuse to start; health must still answer
     async with AsyncTestClient(app) as client:
-        body = problem(await client.get("/health"), 503)
-    assert "unreachable" in body["detail"]
+        response = await client.get("/health")
+    body = problem(response, 503)
+    assert "unreachable" in body["detail"] and [e["field"] for e in body["errors"]] == ["database"]
+    assert response.headers["retry-after"]
 
 
 async def test_openapi_lists_every_route_with_errors(client: AsyncTestClient) -> None:
