@@ -19,7 +19,7 @@ from registry.auth.principal import Role
 from registry.db.engine import create_engine
 from registry.db.migrate import SchemaMismatch, check_schema, upgrade
 from registry.problems import DomainError
-from registry.settings import Settings, SettingsError
+from registry.settings import MAX_TOKEN_DAYS_LIMIT, Settings, SettingsError
 
 T = TypeVar("T")
 console = Console(stderr=True)
@@ -38,8 +38,13 @@ def load_settings() -> Settings:
         raise  # unreachable
 
 
-async def _schema_checked_only(session: AsyncSession) -> None:
-    """No work: ``in_transaction`` with it only checks that the database is migrated."""
+async def _ready_to_serve(session: AsyncSession, settings: Settings) -> None:
+    """Run in ``in_transaction`` before serving, so an unmigrated database or an admin that cannot be bootstrapped
+    stops the start with one line saying what to do (the application's own start-up then finds the admin in place)."""
+    from registry.auth.service import bootstrap_admin
+
+    if settings.bootstrap_admin_token:
+        await bootstrap_admin(session, settings.bootstrap_admin_token)
 
 
 def in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -84,7 +89,7 @@ def serve(host: str, port: int) -> None:
 
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    in_transaction(settings, _schema_checked_only)
+    in_transaction(settings, lambda session: _ready_to_serve(session, settings))
     console.print(f"API:  http://{host}:{port}/api/v1   docs: http://{host}:{port}{OPENAPI_PATH}   health: http://{host}:{port}/health", soft_wrap=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(), server_header=False)
 
@@ -134,7 +139,11 @@ def create_user(organization_id: UUID, name: str, email: str, roles: tuple[str, 
 @admin.command("create-admin")
 @click.option("--email", default="admin@registry.invalid", show_default=True)
 def create_admin(email: str) -> None:
-    """Create the first admin (if none exists) and print a new token for them, once."""
+    """Print a new admin token that never expires, once (revoke it through the API when done).
+
+    The token is for the first active admin. When there is none, the user with EMAIL is made an
+    active admin again, or a new admin is created with it.
+    """
     from registry.auth import service
 
     async def work(session: AsyncSession) -> str:
@@ -147,16 +156,25 @@ def create_admin(email: str) -> None:
 @admin.command("create-token")
 @click.option("--user", "user_id", type=click.UUID, required=True, help="User id.")
 @click.option("--name", default="cli", show_default=True)
-@click.option("--expires-days", type=click.IntRange(1, 730), default=90, show_default=True)
-def create_token(user_id: UUID, name: str, expires_days: int) -> None:
+@click.option(
+    "--expires-days",
+    type=click.IntRange(1, MAX_TOKEN_DAYS_LIMIT),
+    help="Days until the token expires [default: REGISTRY_MAX_TOKEN_DAYS]; the operator may go beyond that maximum.",
+)
+def create_token(user_id: UUID, name: str, expires_days: int | None) -> None:
     """Issue an API token for a user and print the secret (shown only this once)."""
+    import msgspec
+
     from registry.auth import service
 
+    settings = load_settings()
+
     async def work(session: AsyncSession) -> str:
-        _, secret = await service.issue_token(session, None, user_id, name, expires_days)
+        days = msgspec.UNSET if expires_days is None else expires_days
+        _, secret = await service.issue_token(session, None, user_id, name, days, max_days=settings.max_token_days)
         return secret
 
-    click.echo(in_transaction(load_settings(), work))
+    click.echo(in_transaction(settings, work))
 
 
 @main.group()

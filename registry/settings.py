@@ -12,6 +12,8 @@ import msgspec
 
 PREFIX = "REGISTRY_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MAX_TOKEN_DAYS_LIMIT = 36_500
+"""No token lifetime, configured or requested, goes beyond a hundred years."""
 
 
 class SettingsError(Exception):
@@ -32,6 +34,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     max_upload_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 25 * 1024 * 1024
     min_submission_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 30
     """Days the submission deadline must lie after publication."""
+    max_token_days: Annotated[int, msgspec.Meta(ge=1, le=MAX_TOKEN_DAYS_LIMIT)] = 365
+    """The longest lifetime of a token issued through the API, and the lifetime of one issued without ``expires_in_days``.
+    Only registry admins issue longer-lived tokens or tokens that never expire."""
     public_url: str = "http://127.0.0.1:8000"
     """Where clients reach this registry; links in exported documents point here."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -36,6 +37,8 @@ class Principal(msgspec.Struct, frozen=True):
     request_id: str | None = None
     token_id: UUID | None = None
     """The token this request authenticated with."""
+    token_expires_at: datetime | None = None
+    """When that token expires (None: never); tokens it issues expire no later."""
 
     @property
     def is_admin(self) -> bool:

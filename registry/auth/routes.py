@@ -32,13 +32,17 @@ class TokenController(Controller):
         return schemas.Me(p.user_id, p.organization_id, p.organization_kind, sorted(p.roles))
 
     @post(
-        "/users/{user_id:uuid}/tokens", operation_id="IssueToken", guards=[AUTHENTICATED], responses=problem_responses(404)
+        "/users/{user_id:uuid}/tokens", operation_id="IssueToken", guards=[AUTHENTICATED], responses=problem_responses(404, 409, 422)
     )
     async def issue_token(
         self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID], data: JSONBody[schemas.TokenCreate]
     ) -> schemas.IssuedToken:
-        """Issue a token for yourself, or for a user of an organization you administer. The secret is shown once."""
-        token, secret = await service.issue_token(db_session, request.user, user_id, data.name, data.expires_in_days)
+        """Issue a token for yourself, or for a user you manage. The secret is shown once.
+
+        It expires no later than the token you call with, and stops when that one is revoked.
+        """
+        max_days = request.app.state.settings.max_token_days
+        token, secret = await service.issue_token(db_session, request.user, user_id, data.name, data.expires_in_days, max_days=max_days)
         return schemas.IssuedToken(**msgspec.structs.asdict(_token(token)), token=secret)
 
     @get("/users/{user_id:uuid}/tokens", operation_id="ListTokens", guards=[AUTHENTICATED], responses=problem_responses(404))

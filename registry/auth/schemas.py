@@ -8,14 +8,16 @@ import msgspec
 
 from registry.organizations.schemas import OrgKind
 from registry.schemas import LINE_PATTERN
+from registry.settings import MAX_TOKEN_DAYS_LIMIT
 
 TokenName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=LINE_PATTERN)]
 
 
 class TokenCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: TokenName
-    expires_in_days: Annotated[int, msgspec.Meta(ge=1, le=730)] | None = 90
-    """Days until the token expires; null for a token that never expires."""
+    expires_in_days: Annotated[int, msgspec.Meta(ge=1, le=MAX_TOKEN_DAYS_LIMIT)] | None | msgspec.UnsetType = msgspec.UNSET
+    """Days until the token expires; omitted, the registry's maximum (``REGISTRY_MAX_TOKEN_DAYS``); null, never.
+    Only registry admins ask for more than the maximum or for null. A token never outlives the token that issued it."""
 
 
 class Token(msgspec.Struct):
@@ -27,6 +29,8 @@ class Token(msgspec.Struct):
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+    parent_id: UUID | None
+    """The token that issued this one: this one stops when it is revoked or expires."""
 
 
 class IssuedToken(Token):

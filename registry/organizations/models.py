@@ -38,3 +38,7 @@ class User(Entity):
     roles: Mapped[list[str]]
     deactivated_at: Mapped[datetime | None]
     """Set while the user is deactivated: none of their tokens authenticates."""
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None

@@ -114,7 +114,30 @@ class UserController(Controller):
     path = "/api/v1/users"
     tags = ["Organizations"]
 
-    @patch("/{user_id:uuid}", operation_id="UpdateUser", guards=[allow(Role.org_admin)], responses=problem_responses(404, 422))
+    @patch("/{user_id:uuid}", operation_id="UpdateUser", guards=[allow(Role.org_admin)], responses=problem_responses(404, 409, 422))
     async def update_user(self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID], data: JSONBody[schemas.UserUpdate]) -> schemas.User:
-        """Rename a user or change their roles."""
+        """Rename a user or change their roles. Users holding admin or library_editor are changed by registry admins only;
+        the last active admin keeps the role (409)."""
         return _user(await service.update_user(db_session, request.user, user_id, data))
+
+    @post(
+        "/{user_id:uuid}/deactivate",
+        operation_id="DeactivateUser",
+        guards=[allow(Role.org_admin)],
+        responses=problem_responses(404, 409),
+        status_code=200,
+    )
+    async def deactivate_user(self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID]) -> schemas.User:
+        """Stop all of a user's tokens at once, until they are reactivated; the last active admin stays (409)."""
+        return _user(await service.set_user_active(db_session, request.user, user_id, active=False))
+
+    @post(
+        "/{user_id:uuid}/reactivate",
+        operation_id="ReactivateUser",
+        guards=[allow(Role.org_admin)],
+        responses=problem_responses(404),
+        status_code=200,
+    )
+    async def reactivate_user(self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID]) -> schemas.User:
+        """Let a deactivated user's unexpired, unrevoked tokens work again."""
+        return _user(await service.set_user_active(db_session, request.user, user_id, active=True))

@@ -56,3 +56,6 @@ class User(msgspec.Struct):
     email: str
     roles: list[Role]
     created_at: datetime
+    active: bool
+    """False while the user is deactivated: none of their tokens authenticates."""
+    deactivated_at: datetime | None

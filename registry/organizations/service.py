@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record
 from registry.auth.principal import ROLE_ORG_KINDS, Principal, Role
+from registry.db.base import utcnow
 from registry.organizations import schemas
 from registry.organizations.models import FederationMembership, Organization, User
 from registry.organizations.orgnumbers import OrgNumberError, normalize_org_number
@@ -185,16 +186,60 @@ async def list_users(session: AsyncSession, actor: Principal, organization_id: U
     return list(await session.scalars(select(User).where(User.organization_id == organization_id).order_by(User.name)))
 
 
-async def update_user(session: AsyncSession, actor: Principal, user_id: UUID, data: schemas.UserUpdate) -> User:
+async def managed_user(session: AsyncSession, actor: Principal, user_id: UUID, *, or_self: bool = False) -> User:
+    """The user if ``actor`` may manage them, or is them when ``or_self``.
+
+    Registry admins manage everyone; an organization admin manages the organization's users who hold
+    no role only registry admins grant. Another organization's users are hidden (404); a colleague
+    out of reach is 403.
+    """
     user = await session.get(User, user_id)
+    if user is not None and or_self and user.id == actor.user_id:
+        return user
     if user is None or not actor.manages(user.organization_id):
         raise NotFound(f"no user {user_id}")
+    if not (actor.is_admin or ADMIN_GRANTED_ROLES.isdisjoint(user.roles)):
+        raise Forbidden(f"only a registry admin manages users holding {' or '.join(sorted(ADMIN_GRANTED_ROLES))}")
+    return user
+
+
+async def _keep_an_active_admin(session: AsyncSession, user: User) -> None:
+    """Refuse (409) to take away the last active admin; ``user`` is about to stop being one.
+
+    The active users are read ``FOR UPDATE`` in a fixed order, so two admins demoting each other at
+    once on PostgreSQL are serialized and the second one sees the first one's change.
+    """
+    if Role.admin not in user.roles or user.deactivated_at is not None:
+        return
+    active = await session.scalars(
+        select(User).where(User.deactivated_at.is_(None)).order_by(User.id).with_for_update().execution_options(populate_existing=True)
+    )
+    if not any(Role.admin in other.roles for other in active if other.id != user.id):
+        raise Conflict(f"{user.email} is the last active admin; make another user admin first")
+
+
+async def update_user(session: AsyncSession, actor: Principal, user_id: UUID, data: schemas.UserUpdate) -> User:
+    user = await managed_user(session, actor, user_id)
     if data.roles is not msgspec.UNSET:
         organization = await get_organization(session, user.organization_id)
         roles = list(dict.fromkeys(data.roles))
         _check_roles(actor, organization, roles)
+        if Role.admin not in roles:
+            await _keep_an_active_admin(session, user)
         user.roles = [str(r) for r in roles]
     if data.name is not msgspec.UNSET:
         user.name = data.name
     record(session, actor, "user.update", "user", user.id, organization_id=user.organization_id, roles=user.roles)
+    return user
+
+
+async def set_user_active(session: AsyncSession, actor: Principal, user_id: UUID, active: bool) -> User:
+    """Deactivate a user, so none of their tokens authenticates, or reactivate them; repeating either is harmless."""
+    user = await managed_user(session, actor, user_id)
+    if (user.deactivated_at is None) == active:
+        return user
+    if not active:
+        await _keep_an_active_admin(session, user)
+    user.deactivated_at = None if active else utcnow()
+    record(session, actor, "user.reactivate" if active else "user.deactivate", "user", user.id, organization_id=user.organization_id)
     return user
