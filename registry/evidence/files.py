@@ -83,9 +83,12 @@ def _package_type(path: Path, head: bytes, filename: str) -> str:
 
 def _other_formats(names: list[str], head: bytes) -> list[str]:
     """Formats besides Office that a ZIP package is also valid as: a Java archive, a PDF."""
-    java = any(n.upper() == "META-INF/MANIFEST.MF" for n in names)
-    pdf = PDF_MAGIC in head[:PDF_HEADER_WINDOW]
-    return ["a Java archive"] * java + ["a PDF"] * pdf
+    formats = []
+    if any(n.upper() == "META-INF/MANIFEST.MF" for n in names):
+        formats.append("a Java archive")
+    if PDF_MAGIC in head[:PDF_HEADER_WINDOW]:
+        formats.append("a PDF")
+    return formats
 
 
 def _check_members(members: list[zipfile.ZipInfo], filename: str) -> None:
