@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -90,7 +91,7 @@ def _spec(today: date) -> tender_schemas.TenderSpec:
         language="nb",
         procedure="open",
         cpv_codes=["33196200-2", "85311100-3"],
-        estimated_value=12_500_000,  # type: ignore[arg-type]
+        estimated_value=Decimal("12500000"),
         currency="NOK",
         contract_period=tender_schemas.ContractPeriod(start=today + timedelta(days=120), end=today + timedelta(days=120 + 4 * 365), options="2 + 1 + 1 år"),
         timeline=tender_schemas.Timeline(

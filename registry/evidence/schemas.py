@@ -7,7 +7,7 @@ from uuid import UUID
 import msgspec
 
 from registry.requirements.content import LangText, ModuleKey, VersionNumber
-from registry.schemas import Line, Text
+from registry.schemas import Figure, Line, Text
 
 Key = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9_]+$", max_length=64)]
 """A key of a library vocabulary (product category, study design, outcome domain)."""
@@ -70,9 +70,9 @@ class Outcome(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     domain: Key
     """An ``outcome_domains`` key of the library catalogue."""
     measure: Line
-    result: float
+    result: Figure
     sample_size: Annotated[int, msgspec.Meta(ge=1, le=100_000_000)]
-    baseline: float | None = None
+    baseline: Figure | None = None
     unit: Line | None = None
     period: Line | None = None
     """How long the outcome was measured over, e.g. ``12 months``."""

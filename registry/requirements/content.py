@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from registry.schemas import LINE_PATTERN, Line, Text
+from registry.schemas import LINE_PATTERN, Figure, Line, Text
 
 LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 Language = Annotated[str, msgspec.Meta(pattern=LANGUAGE_PATTERN)]
@@ -61,8 +61,8 @@ class Parameter(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     label: LangText
     default: Any = None
     required: bool = True
-    min: float | None = None
-    max: float | None = None
+    min: Figure | None = None
+    max: Figure | None = None
     unit: Line | None = None
     choices: list[EnumChoice] = []
     max_length: Annotated[int, msgspec.Meta(ge=1, le=20_000)] | None = None

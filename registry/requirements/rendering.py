@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 
 from registry.requirements.content import Parameter, VersionContent
+from registry.schemas import MAX_FIGURE
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 FALLBACK_LANGUAGE = "en"
@@ -75,6 +76,8 @@ def check_value(param: Parameter, value: Any) -> str | None:
             return f"must be at most {limit} characters"
         return None
     if kind in ("integer", "duration", "decimal"):
+        if not -MAX_FIGURE <= value <= MAX_FIGURE:
+            return f"must lie between {_number(-MAX_FIGURE)} and {_number(MAX_FIGURE)}"
         if param.min is not None and value < param.min:
             return f"must be at least {_number(param.min)}"
         if param.max is not None and value > param.max:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -9,7 +8,7 @@ import msgspec
 
 from registry.evidence.schemas import FitReport, ModuleRef
 from registry.requirements.content import Kind, ModuleKey, VersionNumber
-from registry.schemas import Email, Line, Text
+from registry.schemas import LINE_PATTERN, Email, Line, Money, Text
 
 Language = Literal["en", "nb", "sv", "da"]
 Procedure = Literal["open", "restricted", "negotiated", "competitive_dialogue", "mini_competition", "dynamic_purchasing_system"]
@@ -62,13 +61,13 @@ class LotIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class TenderSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Everything the owner writes about a tender; PUT replaces it as a whole."""
 
-    reference: Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")]
+    reference: Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=LINE_PATTERN)]
     title: Line
     description: Text = ""
     language: Language = "en"
     procedure: Procedure = "open"
     cpv_codes: Annotated[list[Cpv], msgspec.Meta(max_length=20)] = []
-    estimated_value: Decimal | None = None
+    estimated_value: Money | None = None
     """Estimated total contract value, excluding VAT."""
     currency: Currency = "EUR"
     contract_period: ContractPeriod = msgspec.field(default_factory=ContractPeriod)
@@ -96,7 +95,7 @@ class Lot(msgspec.Struct, kw_only=True):
 class LotVolume(msgspec.Struct, forbid_unknown_fields=True):
     lot: Annotated[int, msgspec.Meta(ge=1, le=MAX_LOTS)]
     quantity: Annotated[int, msgspec.Meta(ge=0, le=1_000_000_000)]
-    unit: Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=r"^[^\x00-\x1f\x7f]+$")]
+    unit: Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=LINE_PATTERN)]
 
 
 class Participation(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -12,6 +12,7 @@ import msgspec
 from registry.requirements.content import VersionContent
 from registry.requirements.models import ModuleVersion, RequirementModule
 from registry.requirements.rendering import resolve_values
+from registry.schemas import money_problem
 from registry.tenders import schemas
 from registry.tenders.cpv import cpv_problem
 
@@ -32,8 +33,8 @@ def effective_kind(selection: schemas.SelectionIn, module_kind: str) -> str:
 def spec_errors(spec: schemas.TenderSpec, pinned: Pinned, product_categories: list[str]) -> list[FieldError]:
     """Problems that make a specification unusable even as a draft."""
     errors = [(f"cpv_codes[{i}]", p) for i, code in enumerate(spec.cpv_codes) if (p := cpv_problem(code))]
-    if spec.estimated_value is not None and not spec.estimated_value >= 0:
-        errors.append(("estimated_value", "must be a non-negative amount"))
+    if spec.estimated_value is not None and (problem := money_problem(spec.estimated_value)):
+        errors.append(("estimated_value", problem))
     for i, lot in enumerate(spec.lots):
         where = f"lots[{i}]"
         errors += [
