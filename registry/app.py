@@ -17,6 +17,7 @@ from registry.auth.middleware import BearerTokenMiddleware, RequestIdMiddleware
 from registry.auth.routes import TokenController
 from registry.auth.service import bootstrap_admin
 from registry.auth.throttle import FailureThrottle
+from registry.bodies import JsonBodyMiddleware
 from registry.db.migrate import check_schema
 from registry.db.transactions import Database, provide_session
 from registry.evidence.routes import EvidenceController, ProductController, attachment_router
@@ -67,7 +68,7 @@ def create_app(settings: Settings) -> Litestar:
             TenderController,
         ],
         dependencies={"db_session": Provide(provide_session)},
-        middleware=[RequestIdMiddleware(), DefineMiddleware(BearerTokenMiddleware, database=database, throttle=throttle)],
+        middleware=[RequestIdMiddleware(), DefineMiddleware(BearerTokenMiddleware, database=database, throttle=throttle), JsonBodyMiddleware()],
         before_send=[security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[on_startup],
