@@ -35,9 +35,10 @@ def json_depth(body: bytes, limit: int) -> int:
     for byte in _STRING.sub(b"", body).translate(None, _NOT_BRACKETS):
         if byte in _OPENING:
             depth += 1
-            if depth > limit:
-                return depth
-            deepest = max(deepest, depth)
+            if depth > deepest:
+                deepest = depth
+                if depth > limit:
+                    return depth
         else:
             depth -= 1
     return deepest
