@@ -13,11 +13,14 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.principal import Role
-from registry.db.engine import create_engine
+from registry.db.engine import is_sqlite
 from registry.db.migrate import SchemaMismatch, check_schema, upgrade
+from registry.db.transactions import Database
 from registry.problems import DomainError
 from registry.settings import MAX_TOKEN_DAYS_LIMIT, Settings, SettingsError
 
@@ -51,21 +54,35 @@ def in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[
     """Run ``work`` in one committed transaction on a migrated database; domain errors end the command."""
 
     async def run() -> T:
-        engine = create_engine(settings.url)
+        database = Database(settings.url)
         try:
-            await check_schema(engine)
-            async with async_sessionmaker(engine, expire_on_commit=False).begin() as session:
+            await check_schema(database.engine)
+            async with database.writes.begin() as session:
                 return await work(session)
         finally:
-            await engine.dispose()
+            await database.dispose()
 
     try:
-        return asyncio.run(run())
+        return reaching_database(settings, lambda: asyncio.run(run()))
     except (SchemaMismatch, DomainError) as exc:
         detail = str(exc)
         if isinstance(exc, DomainError) and exc.errors:
             detail += ": " + "; ".join(f"{e.field} {e.message}" for e in exc.errors)
         fail(detail)
+        raise  # unreachable
+
+
+def reaching_database(settings: Settings, call: Callable[[], T]) -> T:
+    """``call()``; a database that cannot be reached ends the command with one line naming the setting."""
+    url = make_url(settings.url)
+    where = url.render_as_string(hide_password=True)
+    if is_sqlite(settings.url) and url.database and not Path(url.database).parent.is_dir():
+        fail(f"the folder of the database {where} does not exist; check REGISTRY_DATABASE_URL")
+    try:
+        return call()
+    except (OSError, DBAPIError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        fail(f"cannot reach the database {where} ({reason}); check REGISTRY_DATABASE_URL")
         raise  # unreachable
 
 
@@ -99,7 +116,7 @@ def migrate() -> None:
     """Create or upgrade the database schema to this version of the code."""
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.url)
+    reaching_database(settings, lambda: upgrade(settings.url))
     console.print("database schema is up to date")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.audit.service import record
 from registry.auth.principal import ROLE_ORG_KINDS, Principal, Role
 from registry.db.base import utcnow
+from registry.db.conflicts import insert_unique
 from registry.organizations import schemas
 from registry.organizations.models import FederationMembership, Organization, User
 from registry.organizations.orgnumbers import OrgNumberError, normalize_org_number
@@ -30,16 +31,20 @@ async def create_organization(session: AsyncSession, actor: Principal | None, da
             raise RuleViolation(str(exc), errors=[("org_number", str(exc))]) from None
     elif data.kind != "authority":
         raise RuleViolation("an organization number is required", errors=[("org_number", f"required for a {data.kind}")])
-    duplicate = await session.scalar(
-        select(Organization.id).where(Organization.country == data.country, Organization.org_number == org_number)
-    )
-    if org_number and duplicate:
-        raise Conflict(f"organization number {org_number} ({data.country}) is already registered as {duplicate}")
     organization = Organization(kind=data.kind, name=data.name, country=data.country, org_number=org_number)
-    session.add(organization)
-    await session.flush()
+    await insert_unique(session, organization, lambda: _registered(session, data.country, org_number))
     record(session, actor, "organization.create", "organization", organization.id, organization_id=organization.id)
     return organization
+
+
+async def _registered(session: AsyncSession, country: str, org_number: str | None) -> Conflict | None:
+    if org_number is None:
+        return None
+    existing = await session.scalar(select(Organization.id).where(Organization.country == country, Organization.org_number == org_number))
+    if existing is None:
+        return None
+    detail = f"organization number {org_number} ({country}) is already registered as {existing}"
+    return Conflict(detail, errors=[("org_number", "already registered")], existing_id=str(existing))
 
 
 async def get_organization(session: AsyncSession, organization_id: UUID) -> Organization:
@@ -123,9 +128,13 @@ async def add_member(session: AsyncSession, actor: Principal, federation_id: UUI
         raise RuleViolation(
             "only municipalities can be members", errors=[("municipality_id", f"{municipality.name} is a {municipality.kind}")]
         )
-    if municipality_id in await member_ids(session, federation.id):
-        raise Conflict(f"{municipality.name} is already a member of {federation.name}")
-    session.add(FederationMembership(federation_id=federation.id, municipality_id=municipality.id))
+    async def already_member() -> Conflict | None:
+        if municipality.id not in await member_ids(session, federation.id):
+            return None
+        detail = f"{municipality.name} is already a member of {federation.name}"
+        return Conflict(detail, errors=[("municipality_id", "already a member")], existing_id=str(municipality.id))
+
+    await insert_unique(session, FederationMembership(federation_id=federation.id, municipality_id=municipality.id), already_member)
     record(session, actor, "federation.member.add", "organization", federation.id, organization_id=federation.id, municipality_id=str(municipality.id))
     return municipality
 
