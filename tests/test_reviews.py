@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import Api
+from tests.support import Api, problem
 from tests.tender_world import World, build_world, confirmation
 from tests.test_evidence import CERTIFICATE, PRODUCT, add_evidence
 from tests.test_tenders import act, create
@@ -141,6 +141,14 @@ async def test_a_registry_level_rejection_applies_everywhere(market: Market) -> 
     by_officer = await review(market.world.officers[1], market, "accepted")
     by_admin = await review(market.world.admin, market, "accepted")
     assert (by_officer["registry_level"], by_admin["registry_level"]) == (False, True), "admins hold every role"
+
+
+async def test_a_supplier_never_reviews_its_own_evidence(market: Market) -> None:
+    supplier_id = market.world.supplier.user["organization_id"]
+    editor_and_librarian = await market.world.admin.create_user(supplier_id, "supplier_editor", "library_editor")
+    response = await editor_and_librarian.post(f"/api/v1/evidence/{market.item['id']}/reviews", json={"outcome": "accepted"})
+    assert "its own evidence" in problem(response, 403)["detail"]
+    assert (await item_seen_by(market.world.supplier, market))["reviews"] == []
 
 
 async def test_review_state_is_the_callers_organizations_view(market: Market) -> None:
