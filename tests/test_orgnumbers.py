@@ -1,13 +1,14 @@
 """Organization numbers: real examples, and properties checked against textbook check-digit formulas."""
 
 import itertools
+import random
 import re
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from registry.organizations.orgnumbers import OrgNumberError, normalize_org_number
+from registry.organizations.orgnumbers import OrgNumberError, normalize_org_number, random_org_number
 
 
 def _weighted(body: str, weights: tuple[int, ...]) -> int:
@@ -115,10 +116,19 @@ def test_real_numbers_are_normalized(country: str, raw: str, canonical: str) -> 
         ("DK", "2918850", "length", "Danish CVR numbers have 8 digits"),
         ("DK", "02918854", "first_digit", "Danish CVR numbers do not start with 0"),  # checksum holds
         ("DK", "DK29188505", "characters", "Danish CVR numbers contain only digits"),
+        ("DK", "0291885", "length", "Danish CVR numbers have 8 digits"),  # length is named before the leading 0
         ("FI", "0201256-7", "check_digit", "check digit does not match (mod 11)"),
         ("FI", "0201254-0", "check_digit", "check digit does not match (mod 11)"),  # r == 1: no check digit
         ("FI", "201256-6", "length", "Finnish business IDs (Y-tunnus) have 8 digits"),
         ("FI", "020125-66", "characters", "optionally hyphenated as NNNNNNN-N"),
+        # python-stdnum would drop these separators and prefixes; the registry takes digits, whitespace and the canonical hyphen only
+        ("SE", "556.016.0680", "characters", "Swedish organization numbers contain only digits"),
+        ("SE", "556016\u20130680", "characters", "Swedish organization numbers contain only digits"),
+        ("SE", "121212+1212", "characters", "Swedish organization numbers contain only digits"),
+        ("DK", "29-18-85-05", "characters", "Danish CVR numbers contain only digits"),
+        ("DK", "DK 29.18.85.05", "characters", "Danish CVR numbers contain only digits"),
+        ("FI", "FI0201256-6", "characters", "Finnish business IDs (Y-tunnus) contain only digits"),
+        ("FI", "0201256/6", "characters", "Finnish business IDs (Y-tunnus) contain only digits"),
         ("IS", "5502690239", "country", "no organization number rule for country 'IS'"),
         ("no", "974760673", "country", "no organization number rule for country 'no'"),
     ],
@@ -202,3 +212,28 @@ def test_whitespace_and_hyphen_variants_normalize_identically(number: tuple[str,
     gaps = st.sampled_from(["", "", " ", "  ", "\t", "\u00a0"])
     spaced = "".join(data.draw(gaps) + char for char in written) + data.draw(gaps)
     assert normalize_org_number(country, spaced) == canonical
+
+
+@pytest.mark.parametrize("raw", ["1212721219", "121272-1219", "191212721219", "20121272-1219"])
+def test_swedish_sole_trader_with_a_coordination_number_is_accepted(raw: str) -> None:
+    """A samordningsnummer (day + 60) is no birth date; it is still a sole trader's organization number."""
+    assert normalize_org_number("SE", raw) == "121272-1219"
+
+
+@given(countries, st.integers(0, 2**32), st.data())
+def test_random_numbers_are_valid_canonical_and_keep_their_prefix(country: str, seed: int, data: st.DataObject) -> None:
+    body_length, check = SPEC[country][0], SPEC[country][1]
+    prefix = data.draw(st.text("0123456789", max_size=body_length).filter(lambda p: country != "DK" or not p.startswith("0")))
+    assume(len(prefix) < body_length or check(prefix) is not None)
+    number = random_org_number(country, random.Random(seed), prefix)
+    assert normalize_org_number(country, number) == number
+    assert number.replace("-", "").startswith(prefix)
+
+
+@pytest.mark.parametrize(
+    ("country", "prefix"),
+    [("NO", "123456789"), ("NO", "97476069"), ("SE", "55x"), ("DK", "0"), ("FI", "-1"), ("FI", "0201254")],  # no check digit fits the last two
+)
+def test_random_numbers_refuse_an_impossible_prefix(country: str, prefix: str) -> None:
+    with pytest.raises(ValueError, match="cannot begin"):
+        random_org_number(country, random.Random(1), prefix)
