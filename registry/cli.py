@@ -164,8 +164,7 @@ def create_admin(email: str) -> None:
     from registry.auth import service
 
     async def work(session: AsyncSession) -> str:
-        token, secret = await service.create_admin_token(session, email)
-        return secret
+        return (await service.create_admin_token(session, email)).token
 
     click.echo(in_transaction(load_settings(), work))
 
@@ -188,8 +187,7 @@ def create_token(user_id: UUID, name: str, expires_days: int | None) -> None:
 
     async def work(session: AsyncSession) -> str:
         days = msgspec.UNSET if expires_days is None else expires_days
-        _, secret = await service.issue_token(session, None, user_id, name, days, max_days=settings.max_token_days)
-        return secret
+        return (await service.issue_token(session, None, user_id, name, days, max_days=settings.max_token_days)).token
 
     click.echo(in_transaction(settings, work))
 
@@ -234,14 +232,13 @@ def export_library(directory: Path) -> None:
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
 def export_tender(tender_id: UUID, fmt: str, output: Path) -> None:
     """Export a tender as the DOCX tender document, the XLSX response form or OCDS JSON."""
-    from registry.db.base import utcnow
-    from registry.tenders import service, snapshot
+    from registry.tenders import snapshot, storage
 
     settings = load_settings()
 
     async def work(session: AsyncSession) -> snapshot.Export:
-        tender, owner = await service.load_tender(session, tender_id)
-        return await snapshot.export(session, tender, owner, fmt, now=utcnow(), base_url=settings.public_url)
+        tender, owner = await storage.load(session, tender_id)
+        return await snapshot.export(session, tender, owner, fmt, base_url=settings.public_url)
 
     with console.status(f"exporting {fmt}"):
         result = in_transaction(settings, work)
@@ -256,10 +253,9 @@ def demo(output: Path) -> None:
 
     Browse it afterwards with `REGISTRY_DATA_DIR=OUTPUT registry serve`.
     """
-    from registry.db.base import utcnow
     from registry.demo import build_demo
     from registry.requirements.library import import_library as run_import
-    from registry.tenders import service, snapshot
+    from registry.tenders import snapshot, storage
 
     if (output / "registry.db").exists():
         fail(f"{output} already holds a demo database; choose another --output or delete it")
@@ -273,11 +269,11 @@ def demo(output: Path) -> None:
         async def work(session: AsyncSession) -> None:
             bar.update(task, description="starter library")
             await run_import(session, settings.library_dir)
-            tender = await build_demo(session, lambda step: bar.update(task, description=step))
-            tender, owner = await service.load_tender(session, tender.id)
+            tender_id = await build_demo(session, lambda step: bar.update(task, description=step), settings.public_url)
+            tender, owner = await storage.load(session, tender_id)
             for fmt in snapshot.FORMATS:
                 bar.update(task, description=f"export {fmt}")
-                result = await snapshot.export(session, tender, owner, fmt, now=utcnow(), base_url=settings.public_url)
+                result = await snapshot.export(session, tender, owner, fmt, base_url=settings.public_url)
                 (output / result.filename).write_bytes(result.content)
                 files.append(output / result.filename)
 

@@ -21,9 +21,9 @@ from registry.evidence import service as evidence
 from registry.organizations import schemas as org_schemas
 from registry.organizations import service as organizations
 from registry.organizations.orgnumbers import random_org_number
+from registry.tenders import participation, storage
 from registry.tenders import schemas as tender_schemas
 from registry.tenders import service as tenders
-from registry.tenders.models import Tender
 
 Step = Callable[[str], None]
 MUNICIPALITIES = {"Gjøvik kommune": (1400, 220), "Vestre Toten kommune": (620, 95), "Søndre Land kommune": (310, 40), "Østre Toten kommune": (700, 110)}
@@ -131,8 +131,8 @@ def _spec(today: date) -> tender_schemas.TenderSpec:
     )
 
 
-async def build_demo(session: AsyncSession, step: Step) -> Tender:
-    """Create the demonstration data and return the published tender."""
+async def build_demo(session: AsyncSession, step: Step, base_url: str) -> UUID:
+    """Create the demonstration data and return the id of the published tender."""
     rng = random.Random(2027)
     today = utcnow().date()
     step("federation and municipalities")
@@ -159,9 +159,11 @@ async def build_demo(session: AsyncSession, step: Step) -> Tender:
 
     step("joint tender")
     tender = await tenders.create_tender(session, coordinator, _spec(today))
-    await tenders.invite(session, coordinator, tender.id, list(officers), tenders.etag(tender))
+    await participation.invite(session, coordinator, tender.id, list(officers), storage.etag(tender))
     await session.flush()
-    await tenders.change_status(session, coordinator, tender.id, "open-for-participants", tenders.etag(tender), min_submission_days=0)
+    await tenders.change_status(
+        session, coordinator, tender.id, "open-for-participants", storage.etag(tender), min_submission_days=0, base_url=base_url
+    )
     for municipality_id, (name, officer) in officers.items():
         alarms, gps = MUNICIPALITIES[name]
         answer = tender_schemas.Participation(
@@ -172,9 +174,9 @@ async def build_demo(session: AsyncSession, step: Step) -> Tender:
             mandate_decision_date=today - timedelta(days=30),
             volumes=[tender_schemas.LotVolume(1, alarms, "stk"), tender_schemas.LotVolume(2, gps, "stk")],
         )
-        await tenders.respond(session, officer, tender.id, municipality_id, answer)
+        await participation.respond(session, officer, tender.id, municipality_id, answer)
     await session.flush()
     step("publication")
-    await tenders.change_status(session, coordinator, tender.id, "publish", tenders.etag(tender), min_submission_days=30)
-    return tender
+    await tenders.change_status(session, coordinator, tender.id, "publish", storage.etag(tender), min_submission_days=30, base_url=base_url)
+    return tender.id
 

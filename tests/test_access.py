@@ -16,7 +16,7 @@ from registry.db.engine import create_engine
 from tests.support import ADMIN_TOKEN, Api, problem
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
-EXAMPLE_PATH_VALUES = {"key": "SEC-EXAMPLE", "version": "1", "action": "publish", "export_format": "docx", "lot": "1"}
+EXAMPLE_PATH_VALUES = {"key": "SEC-EXAMPLE", "version": "1", "action": "publish", "export_format": "docx", "lot": "1", "position": "1"}
 
 
 async def test_every_route_declares_who_may_call_it(client: AsyncTestClient) -> None:
@@ -71,7 +71,7 @@ async def test_other_organizations_users_and_tokens_are_hidden(admin: Api) -> No
         ),
         404,
     )
-    tokens = (await admin.get(f"/api/v1/users/{second_officer.user['id']}/tokens")).json()
+    tokens = (await admin.get(f"/api/v1/users/{second_officer.user['id']}/tokens")).json()["items"]
     problem(await first_admin.delete(f"/api/v1/tokens/{tokens[0]['id']}"), 404)
     assert (await second_officer.get("/api/v1/me")).status_code == 200
 
@@ -82,7 +82,7 @@ async def test_org_admin_manages_own_users_and_tokens(admin: Api) -> None:
     officer = await org_admin.create_user(municipality["id"], "procurement_officer")
     me = (await officer.get("/api/v1/me")).json()
     assert me["roles"] == ["procurement_officer"] and me["organization_id"] == municipality["id"]
-    users = (await org_admin.get(f"/api/v1/organizations/{municipality['id']}/users")).json()
+    users = (await org_admin.get(f"/api/v1/organizations/{municipality['id']}/users")).json()["items"]
     assert {u["id"] for u in users} == {org_admin.user["id"], officer.user["id"]}
 
 
@@ -93,7 +93,7 @@ async def test_tokens_are_hashed_shown_once_and_revocable(admin: Api, database_u
     assert issued.status_code == 201
     secret = issued.json()["token"]
     assert secret.startswith("wtr_") and len(secret) >= 40
-    listed = (await editor.get(f"/api/v1/users/{editor.user['id']}/tokens")).json()
+    listed = (await editor.get(f"/api/v1/users/{editor.user['id']}/tokens")).json()["items"]
     assert all("token" not in t for t in listed) and len(listed) == 2
     engine = create_engine(database_url, poolclass=NullPool)
     async with engine.connect() as connection:
@@ -104,7 +104,7 @@ async def test_tokens_are_hashed_shown_once_and_revocable(admin: Api, database_u
 
     laptop = Api(editor.client, secret)
     assert (await laptop.get("/api/v1/me")).status_code == 200
-    listed = (await editor.get(f"/api/v1/users/{editor.user['id']}/tokens")).json()
+    listed = (await editor.get(f"/api/v1/users/{editor.user['id']}/tokens")).json()["items"]
     assert next(t for t in listed if t["name"] == "laptop")["last_used_at"]
     assert (await editor.delete(f"/api/v1/tokens/{issued.json()['id']}")).status_code == 204
     body = problem(await laptop.get("/api/v1/me"), 401)

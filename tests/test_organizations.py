@@ -46,7 +46,7 @@ async def test_federation_members(admin: Api) -> None:
     for town in towns:
         response = await coordinator.post(f"/api/v1/organizations/{federation['id']}/members", json={"municipality_id": town["id"]})
         assert response.status_code == 201
-    members = (await coordinator.get(f"/api/v1/organizations/{federation['id']}/members")).json()
+    members = (await coordinator.get(f"/api/v1/organizations/{federation['id']}/members")).json()["items"]
     assert sorted(m["id"] for m in members) == sorted(t["id"] for t in towns)
     problem(await coordinator.post(f"/api/v1/organizations/{federation['id']}/members", json={"municipality_id": towns[0]["id"]}), 409)
     body = problem(await coordinator.post(f"/api/v1/organizations/{federation['id']}/members", json={"municipality_id": supplier["id"]}), 422)
@@ -54,7 +54,28 @@ async def test_federation_members(admin: Api) -> None:
     problem(await admin.post(f"/api/v1/organizations/{towns[0]['id']}/members", json={"municipality_id": towns[1]["id"]}), 422)
     assert (await coordinator.delete(f"/api/v1/organizations/{federation['id']}/members/{towns[0]['id']}")).status_code == 204
     problem(await coordinator.delete(f"/api/v1/organizations/{federation['id']}/members/{towns[0]['id']}"), 404)
-    assert len((await coordinator.get(f"/api/v1/organizations/{federation['id']}/members")).json()) == 2
+    assert (await coordinator.get(f"/api/v1/organizations/{federation['id']}/members")).json()["total"] == 2
+
+
+async def test_members_users_and_tokens_are_paged(admin: Api) -> None:
+    federation = await admin.create_org("federation")
+    towns = [await admin.create_org("municipality", name=f"Town {n}") for n in range(3)]
+    for town in towns:
+        await admin.post(f"/api/v1/organizations/{federation['id']}/members", json={"municipality_id": town["id"]})
+    users = sorted([(await admin.create_user(federation["id"], "federation_coordinator")).user for _ in range(3)], key=lambda u: u["name"])
+    tokens = f"/api/v1/users/{users[0]['id']}/tokens"
+    for name in ("second", "third"):
+        await admin.post(tokens, json={"name": name})
+    ordered = {
+        f"/api/v1/organizations/{federation['id']}/members": ("id", [t["id"] for t in towns]),
+        f"/api/v1/organizations/{federation['id']}/users": ("id", [u["id"] for u in users]),
+        tokens: ("name", ["test", "second", "third"]),
+    }
+    for path, (field, values) in ordered.items():
+        listed = (await admin.get(path, params={"limit": 1, "offset": 1})).json()
+        assert (listed["total"], listed["limit"], listed["offset"]) == (3, 1, 1)
+        assert [item[field] for item in listed["items"]] == values[1:2]
+        problem(await admin.get(path, params={"limit": 201}), 400)
 
 
 async def test_another_federation_cannot_change_members(admin: Api) -> None:
@@ -107,7 +128,7 @@ async def test_failed_write_leaves_no_record(admin: Api) -> None:
     supplier = await admin.create_org("supplier")
     await admin.post(f"/api/v1/organizations/{supplier['id']}/users", json={"name": "A", "email": "dup@example.org"})
     problem(await admin.post(f"/api/v1/organizations/{supplier['id']}/users", json={"name": "B", "email": "DUP@example.org"}), 409)
-    users = (await admin.get(f"/api/v1/organizations/{supplier['id']}/users")).json()
+    users = (await admin.get(f"/api/v1/organizations/{supplier['id']}/users")).json()["items"]
     assert [u["name"] for u in users] == ["A"]
     assert (await admin.get("/api/v1/audit")).json()["total"] == before + 2
 

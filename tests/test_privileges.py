@@ -99,14 +99,14 @@ class World:
         return [user for user in self.users if stands(user.user["roles"]) > stands(actor.user["roles"])]
 
     async def token_of(self, user: Api) -> str:
-        return ok(await self.admin.get(f"/api/v1/users/{user.user['id']}/tokens"))[0]["id"]
+        return ok(await self.admin.get(f"/api/v1/users/{user.user['id']}/tokens"))["items"][0]["id"]
 
     async def snapshot(self) -> list[Any]:
         """Every user and token as the registry admin sees them, without the use stamps that reads update."""
         state = []
         for organization in self.organizations:
-            for user in ok(await self.admin.get(f"/api/v1/organizations/{organization}/users")):
-                tokens = ok(await self.admin.get(f"/api/v1/users/{user['id']}/tokens"))
+            for user in ok(await self.admin.get(f"/api/v1/organizations/{organization}/users"))["items"]:
+                tokens = ok(await self.admin.get(f"/api/v1/users/{user['id']}/tokens"))["items"]
                 state.append((user, [{k: v for k, v in token.items() if k != "last_used_at"} for token in tokens]))
         return state
 
@@ -186,7 +186,7 @@ async def _deactivate_target(world: World, target: Api) -> None:
 
 async def _still_deactivated_then_reactivate(world: World, target: Api) -> None:
     if target is not world.admin:
-        colleagues = ok(await world.admin.get(f"/api/v1/organizations/{target.user['organization_id']}/users"))
+        colleagues = ok(await world.admin.get(f"/api/v1/organizations/{target.user['organization_id']}/users"))["items"]
         assert next(user for user in colleagues if user["id"] == target.user["id"])["active"] is False
         ok(await world.admin.post(f"/api/v1/users/{target.user['id']}/reactivate"))
 
@@ -268,7 +268,7 @@ async def test_org_admin_manages_colleagues_without_admin_granted_roles(admin: A
     officer = await org_admin.create_user(municipality, "procurement_officer")
     path = f"/api/v1/users/{officer.user['id']}"
     assert (await org_admin.post(f"{path}/tokens", json={"name": "colleague"})).status_code == 201
-    assert len(ok(await org_admin.get(f"{path}/tokens"))) == 2
+    assert ok(await org_admin.get(f"{path}/tokens"))["total"] == 2
     assert ok(await org_admin.patch(path, json={"roles": ["procurement_officer", "org_admin"]}))["roles"] == ["procurement_officer", "org_admin"]
     assert ok(await org_admin.post(f"{path}/deactivate"))["active"] is False
 
@@ -278,7 +278,7 @@ async def test_users_manage_their_own_tokens(admin: Api) -> None:
     librarian = await admin.create_user(municipality, "library_editor")
     path = f"/api/v1/users/{librarian.user['id']}/tokens"
     issued = ok(await librarian.post(path, json={"name": "laptop"}))
-    assert len(ok(await librarian.get(path))) == 2
+    assert ok(await librarian.get(path))["total"] == 2
     assert (await librarian.delete(f"/api/v1/tokens/{issued['id']}")).status_code == 204
 
 
@@ -341,7 +341,7 @@ async def test_deactivation_stops_all_of_a_users_tokens_until_reactivated(admin:
     assert user["active"] is False and user["deactivated_at"]
     for api in (officer, laptop):
         assert problem(await api.get("/api/v1/me"), 401)["detail"] == unknown["detail"]
-    listed = ok(await org_admin.get(f"/api/v1/organizations/{municipality}/users"))
+    listed = ok(await org_admin.get(f"/api/v1/organizations/{municipality}/users"))["items"]
     assert next(u for u in listed if u["id"] == officer.user["id"])["active"] is False
     assert ok(await org_admin.post(f"/api/v1/users/{officer.user['id']}/deactivate"))["deactivated_at"] == user["deactivated_at"]
 

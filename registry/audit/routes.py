@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
@@ -32,7 +31,7 @@ class AuditController(Controller):
         offset: Offset = 0,
     ) -> Page[schemas.AuditEvent]:
         """The audit trail, newest first: all of it for registry admins, their own organization's for organization admins."""
-        rows, total = await service.list_events(
+        items, total = await service.list_events(
             db_session, request.user, organization_id=organization_id, entity_id=entity_id, action=action, limit=limit, offset=offset
         )
-        return Page([msgspec.convert(r, schemas.AuditEvent, from_attributes=True) for r in rows], total, limit, offset)
+        return Page(items, total, limit, offset)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import event, func, or_, select
+import msgspec
+from sqlalchemy import event, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from registry.audit import schemas
 from registry.audit.models import AuditEvent
 from registry.auth.principal import Principal
+from registry.db.paging import page
 from registry.problems import Forbidden
 
 
@@ -54,7 +57,7 @@ async def list_events(
     action: str | None,
     limit: int,
     offset: int,
-) -> tuple[list[AuditEvent], int]:
+) -> tuple[list[schemas.AuditEvent], int]:
     """Admins read every event; an organization's admins read their own organization's.
 
     An organization's events are those it acted in and those about its objects, so a municipality
@@ -71,6 +74,5 @@ async def list_events(
         query = query.where(AuditEvent.entity_id == entity_id)
     if action:
         query = query.where(AuditEvent.action == action)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id).limit(limit).offset(offset))
-    return list(rows), total or 0
+    rows, total = await page(session, query.order_by(AuditEvent.at.desc(), AuditEvent.id), limit, offset)
+    return [msgspec.convert(r, schemas.AuditEvent, from_attributes=True) for r in rows], total

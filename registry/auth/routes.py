@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import msgspec
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -13,12 +12,9 @@ from registry.auth import schemas, service
 from registry.auth.guards import AUTHENTICATED
 from registry.auth.principal import Principal
 from registry.problems import problem_responses
+from registry.schemas import Limit, Offset, Page
 
 Req = Request[Principal, Any, Any]
-
-
-def _token(row: object) -> schemas.Token:
-    return msgspec.convert(row, schemas.Token, from_attributes=True)
 
 
 class TokenController(Controller):
@@ -42,13 +38,15 @@ class TokenController(Controller):
         It expires no later than the token you call with, and stops when that one is revoked.
         """
         max_days = request.app.state.settings.max_token_days
-        token, secret = await service.issue_token(db_session, request.user, user_id, data.name, data.expires_in_days, max_days=max_days)
-        return schemas.IssuedToken(**msgspec.structs.asdict(_token(token)), token=secret)
+        return await service.issue_token(db_session, request.user, user_id, data.name, data.expires_in_days, max_days=max_days)
 
     @get("/users/{user_id:uuid}/tokens", operation_id="ListTokens", guards=[AUTHENTICATED], responses=problem_responses(404))
-    async def list_tokens(self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID]) -> list[schemas.Token]:
-        """A user's tokens, without their secrets."""
-        return [_token(t) for t in await service.list_tokens(db_session, request.user, user_id)]
+    async def list_tokens(
+        self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID], limit: Limit = 50, offset: Offset = 0
+    ) -> Page[schemas.Token]:
+        """A user's tokens, oldest first, without their secrets."""
+        items, total = await service.list_tokens(db_session, request.user, user_id, limit=limit, offset=offset)
+        return Page(items, total, limit, offset)
 
     @delete("/tokens/{token_id:uuid}", operation_id="RevokeToken", guards=[AUTHENTICATED], responses=problem_responses(404))
     async def revoke_token(self, request: Req, db_session: NamedDependency[AsyncSession], token_id: FromPath[UUID]) -> None:

@@ -6,7 +6,7 @@ from registry.db.base import Base
 from registry.evidence.models import Attachment, EvidenceItem, EvidenceReview, EvidenceTender, IdempotencyKey, Product, ProductCategory
 from registry.organizations.models import FederationMembership, Organization, User
 from registry.requirements.models import ModuleTerm, ModuleVersion, RequirementModule, VocabularyTerm
-from registry.tenders.models import Tender, TenderAmendment, TenderParticipant, TenderTransition
+from registry.tenders.models import Tender, TenderAmendment, TenderDocument, TenderLot, TenderParticipant, TenderSelection, TenderTransition
 
 __all__ = [
     "ApiToken",
@@ -26,7 +26,10 @@ __all__ = [
     "RequirementModule",
     "Tender",
     "TenderAmendment",
+    "TenderDocument",
+    "TenderLot",
     "TenderParticipant",
+    "TenderSelection",
     "TenderTransition",
     "User",
     "VocabularyTerm",

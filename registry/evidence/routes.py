@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
-import msgspec
 from litestar import Controller, Request, Response, Router, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
@@ -15,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.auth.guards import AUTHENTICATED, allow
 from registry.auth.principal import Principal, Role
 from registry.evidence import schemas, service
-from registry.evidence.models import Product
 from registry.evidence.storage import LocalFileStore
 from registry.http import conditional, file_download
 from registry.problems import problem_responses
@@ -41,10 +39,6 @@ MULTIPART_ENVELOPE_BYTES = 64 * 1024
 """Room for the multipart boundaries and part headers around an upload of the largest allowed size."""
 
 
-def _product(row: Product) -> schemas.Product:
-    return msgspec.convert(row, schemas.Product, from_attributes=True)
-
-
 def _store(request: Req) -> LocalFileStore:
     return LocalFileStore(request.app.state.settings.files_dir)
 
@@ -56,7 +50,7 @@ class ProductController(Controller):
     @post(operation_id="CreateProduct", guards=[SUPPLIER], responses=problem_responses(422))
     async def create_product(self, request: Req, db_session: DbSession, data: JSONBody[schemas.ProductCreate]) -> schemas.Product:
         """Register a product of the caller's supplier organization."""
-        return _product(await service.create_product(db_session, request.user, data))
+        return await service.create_product(db_session, request.user, data)
 
     @get(operation_id="ListProducts", guards=[CATALOGUE_READER], responses=problem_responses(422))
     async def list_products(
@@ -70,21 +64,21 @@ class ProductController(Controller):
         offset: Offset = 0,
     ) -> Response[Page[schemas.Product]]:
         """The product catalogue: buyers browse every supplier's products, suppliers their own."""
-        rows, total = await service.list_products(
+        items, total = await service.list_products(
             db_session, request.user, category=product_category, supplier_id=supplier_id, q=q, limit=limit, offset=offset
         )
-        return conditional(request, Page([_product(r) for r in rows], total, limit, offset))
+        return conditional(request, Page(items, total, limit, offset))
 
     @get("/{product_id:uuid}", operation_id="GetProduct", guards=[CATALOGUE_READER], responses=problem_responses(404))
     async def get_product(self, request: Req, db_session: DbSession, product_id: FromPath[UUID]) -> Response[schemas.Product]:
-        return conditional(request, _product(await service.get_product(db_session, request.user, product_id)))
+        return conditional(request, await service.get_product(db_session, request.user, product_id))
 
     @patch("/{product_id:uuid}", operation_id="UpdateProduct", guards=[SUPPLIER], responses=problem_responses(404, 422))
     async def update_product(
         self, request: Req, db_session: DbSession, product_id: FromPath[UUID], data: JSONBody[schemas.ProductUpdate]
     ) -> schemas.Product:
         """Change a product; fields not sent keep their value."""
-        return _product(await service.update_product(db_session, request.user, product_id, data))
+        return await service.update_product(db_session, request.user, product_id, data)
 
     @post(
         "/{product_id:uuid}/evidence",

@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, get_type_hints
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
 
-from registry.requirements.content import LangText, ModuleKey, VersionNumber
+from registry.requirements.content import LangText, ModuleKey, VersionNumber, VocabularyKey
 from registry.schemas import Figure, Line, Text
 
-Key = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9_]+$", max_length=64)]
-"""A key of a library vocabulary (product category, study design, outcome domain)."""
 MdrClass = Literal["none", "I", "IIa", "IIb", "III"]
 EvidenceType = Literal[
     "study",
@@ -29,20 +27,14 @@ ReviewOutcome = Literal["accepted", "rejected", "clarification_needed"]
 ReviewState = Literal["unreviewed", "accepted", "rejected", "clarification_needed"]
 PublicationRef = Annotated[str, msgspec.Meta(max_length=500, pattern=r"^(10\.\d{4,9}/\S+|https?://\S+)$")]
 """A DOI (``10.1234/abc``) or an http(s) URL."""
-
-
-def _partial(struct: type[msgspec.Struct], name: str) -> Any:
-    """``struct`` with every field optional and ``UNSET`` when not given: the body of a PATCH."""
-    hints = get_type_hints(struct, include_extras=True)
-    fields = [(f, hints[f] | msgspec.UnsetType, msgspec.UNSET) for f in struct.__struct_fields__]
-    return msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True, module=__name__)
+Categories = Annotated[list[VocabularyKey], msgspec.Meta(min_length=1, max_length=8)]
 
 
 class ProductCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     name: Line
     model: Line
     """Model and version, e.g. ``Safe@Home 4 (firmware 4.2)``."""
-    categories: Annotated[list[Key], msgspec.Meta(min_length=1, max_length=8)]
+    categories: Categories
     """Product category keys of the library catalogue."""
     ce_marked: bool = False
     mdr_class: MdrClass = "none"
@@ -50,7 +42,15 @@ class ProductCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     description: Text | None = None
 
 
-ProductUpdate = _partial(ProductCreate, "ProductUpdate")
+class ProductUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A change to a product: fields not given keep their value."""
+
+    name: Line | msgspec.UnsetType = msgspec.UNSET
+    model: Line | msgspec.UnsetType = msgspec.UNSET
+    categories: Categories | msgspec.UnsetType = msgspec.UNSET
+    ce_marked: bool | msgspec.UnsetType = msgspec.UNSET
+    mdr_class: MdrClass | msgspec.UnsetType = msgspec.UNSET
+    description: Text | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class Product(msgspec.Struct):
@@ -67,7 +67,7 @@ class Product(msgspec.Struct):
 
 
 class Outcome(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    domain: Key
+    domain: VocabularyKey
     """An ``outcome_domains`` key of the library catalogue."""
     measure: Line
     result: Figure
@@ -87,13 +87,18 @@ class Setting(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """E.g. ``home care``, ``nursing home``."""
 
 
+Outcomes = Annotated[list[Outcome], msgspec.Meta(max_length=50)]
+ModuleKeys = Annotated[list[ModuleKey], msgspec.Meta(max_length=50)]
+TenderIds = Annotated[list[UUID], msgspec.Meta(max_length=50)]
+
+
 class EvidenceCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     type: EvidenceType
     title: Line
     summary: Text | None = None
-    study_design: Key | None = None
+    study_design: VocabularyKey | None = None
     """A ``study_designs`` key of the library catalogue."""
-    outcomes: Annotated[list[Outcome], msgspec.Meta(max_length=50)] = []
+    outcomes: Outcomes = []
     setting: Setting | None = None
     period_start: date | None = None
     period_end: date | None = None
@@ -107,14 +112,34 @@ class EvidenceCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """For certificates and test reports, e.g. ``ISO/IEC 27001:2022``."""
     valid_from: date | None = None
     valid_until: date | None = None
-    module_keys: Annotated[list[ModuleKey], msgspec.Meta(max_length=50)] = []
+    module_keys: ModuleKeys = []
     """Requirement modules this item claims to satisfy."""
     visibility: Visibility = "buyers"
-    tender_ids: Annotated[list[UUID], msgspec.Meta(max_length=50)] = []
+    tender_ids: TenderIds = []
     """For ``confidential`` items: the tenders whose buyers may see it."""
 
 
-EvidenceUpdate = _partial(EvidenceCreate, "EvidenceUpdate")
+class EvidenceUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A change to an evidence item: fields not given keep their value."""
+
+    type: EvidenceType | msgspec.UnsetType = msgspec.UNSET
+    title: Line | msgspec.UnsetType = msgspec.UNSET
+    summary: Text | None | msgspec.UnsetType = msgspec.UNSET
+    study_design: VocabularyKey | None | msgspec.UnsetType = msgspec.UNSET
+    outcomes: Outcomes | msgspec.UnsetType = msgspec.UNSET
+    setting: Setting | None | msgspec.UnsetType = msgspec.UNSET
+    period_start: date | None | msgspec.UnsetType = msgspec.UNSET
+    period_end: date | None | msgspec.UnsetType = msgspec.UNSET
+    funding: Line | None | msgspec.UnsetType = msgspec.UNSET
+    independent: bool | msgspec.UnsetType = msgspec.UNSET
+    publication: PublicationRef | None | msgspec.UnsetType = msgspec.UNSET
+    issuer: Line | None | msgspec.UnsetType = msgspec.UNSET
+    standard: Line | None | msgspec.UnsetType = msgspec.UNSET
+    valid_from: date | None | msgspec.UnsetType = msgspec.UNSET
+    valid_until: date | None | msgspec.UnsetType = msgspec.UNSET
+    module_keys: ModuleKeys | msgspec.UnsetType = msgspec.UNSET
+    visibility: Visibility | msgspec.UnsetType = msgspec.UNSET
+    tender_ids: TenderIds | msgspec.UnsetType = msgspec.UNSET
 
 
 class Review(msgspec.Struct):

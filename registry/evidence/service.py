@@ -19,13 +19,14 @@ from uuid import UUID
 
 import anyio
 import msgspec
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from registry.audit.service import record
 from registry.auth.principal import Principal, Role
+from registry.db.paging import page
 from registry.evidence import fit, reviews, schemas
 from registry.evidence.files import media_type_of, safe_filename
 from registry.evidence.models import Attachment, EvidenceItem, EvidenceReview, EvidenceTender, IdempotencyKey, Product, ProductCategory
@@ -80,7 +81,7 @@ async def _check_product(session: AsyncSession, data: schemas.ProductCreate) -> 
         raise RuleViolation("the product is not valid", errors=errors)
 
 
-async def create_product(session: AsyncSession, actor: Principal, data: schemas.ProductCreate) -> Product:
+async def create_product(session: AsyncSession, actor: Principal, data: schemas.ProductCreate) -> schemas.Product:
     if actor.organization_kind != "supplier":
         raise Forbidden("products are registered by suppliers' editors")
     await _check_product(session, data)
@@ -89,10 +90,14 @@ async def create_product(session: AsyncSession, actor: Principal, data: schemas.
     session.add(product)
     await session.flush()
     record(session, actor, "product.create", "product", product.id, name=product.name)
-    return product
+    return _shape(product, schemas.Product)
 
 
-async def get_product(session: AsyncSession, actor: Principal, product_id: UUID) -> Product:
+async def get_product(session: AsyncSession, actor: Principal, product_id: UUID) -> schemas.Product:
+    return _shape(await _product(session, actor, product_id), schemas.Product)
+
+
+async def _product(session: AsyncSession, actor: Principal, product_id: UUID) -> Product:
     """A product the actor may see: buyers see all, suppliers their own (others: 404)."""
     product = await session.scalar(select(Product).where(Product.id == product_id).options(selectinload(Product.category_rows)))
     if product is None or not (is_buyer(actor) or product.supplier_id == actor.organization_id):
@@ -101,7 +106,7 @@ async def get_product(session: AsyncSession, actor: Principal, product_id: UUID)
 
 
 async def _own_product(session: AsyncSession, actor: Principal, product_id: UUID) -> Product:
-    product = await get_product(session, actor, product_id)
+    product = await _product(session, actor, product_id)
     if not actor.acts_for(product.supplier_id, Role.supplier_editor):
         raise Forbidden("only the supplier's editors change its products and evidence")
     return product
@@ -116,7 +121,7 @@ async def list_products(
     q: str | None,
     limit: int,
     offset: int,
-) -> tuple[list[Product], int]:
+) -> tuple[list[schemas.Product], int]:
     if category and category not in (await library.catalogue(session)).keys("product_categories"):
         raise RuleViolation("unknown filter value", errors=[("product_category", f"unknown product category {category!r}")])
     query = select(Product)
@@ -128,15 +133,12 @@ async def list_products(
         query = query.where(Product.supplier_id == supplier_id)
     for term in query_terms(q or ""):
         query = query.where(Product.search_text.contains(term, autoescape=True))
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(
-        query.options(selectinload(Product.category_rows)).order_by(Product.name, Product.id).limit(limit).offset(offset)
-    )
-    return list(rows), total or 0
+    rows, total = await page(session, query.options(selectinload(Product.category_rows)).order_by(Product.name, Product.id), limit, offset)
+    return [_shape(row, schemas.Product) for row in rows], total
 
 
-async def update_product(session: AsyncSession, actor: Principal, product_id: UUID, data: Any) -> Product:
-    """Apply a ``schemas.ProductUpdate``: fields not given keep their value."""
+async def update_product(session: AsyncSession, actor: Principal, product_id: UUID, data: schemas.ProductUpdate) -> schemas.Product:
+    """Change a product: fields not given keep their value."""
     product = await _own_product(session, actor, product_id)
     given = _given(data)
     merged = msgspec.structs.replace(msgspec.convert(product, schemas.ProductCreate, from_attributes=True), **given)
@@ -144,7 +146,7 @@ async def update_product(session: AsyncSession, actor: Principal, product_id: UU
     _fill_product(product, merged)
     await session.flush()
     record(session, actor, "product.update", "product", product.id, fields=sorted(given))
-    return product
+    return _shape(product, schemas.Product)
 
 
 def _given(update: msgspec.Struct) -> dict[str, Any]:
@@ -227,11 +229,8 @@ async def _check_evidence(session: AsyncSession, actor: Principal, data: schemas
         first, last = getattr(data, start), getattr(data, end)
         if first and last and last < first:
             errors.append((end, f"{end} {last} is before {start} {first}"))
-    for index, key in enumerate(data.module_keys):
-        try:
-            await library.get_module(session, actor, key)
-        except NotFound:
-            errors.append((f"module_keys[{index}]", f"no requirement module {key} in the library"))
+    known = await library.visible_keys(session, actor, set(data.module_keys))
+    errors += [(f"module_keys[{i}]", f"no requirement module {key} in the library") for i, key in enumerate(data.module_keys) if key not in known]
     if data.tender_ids and data.visibility != "confidential":
         errors.append(("tender_ids", "only confidential evidence names tenders"))
     if errors:
@@ -313,11 +312,8 @@ async def list_evidence(
         query = query.where(reviews.state_column(frozenset({actor.organization_id})) == review_state)
         if not is_reviewer(actor):
             query = query.where(EvidenceItem.supplier_id == actor.organization_id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(
-        query.options(*_ITEM_OPTIONS).order_by(EvidenceItem.created_at, EvidenceItem.id).limit(limit).offset(offset)
-    )
-    return await _views_for(session, actor, list(rows)), total or 0
+    rows, total = await page(session, query.options(*_ITEM_OPTIONS).order_by(EvidenceItem.created_at, EvidenceItem.id), limit, offset)
+    return await _views_for(session, actor, rows), total
 
 
 def _reset_reviews(item: EvidenceItem, actor: Principal) -> bool:
@@ -333,8 +329,8 @@ def _reset_reviews(item: EvidenceItem, actor: Principal) -> bool:
     return True
 
 
-async def update_evidence(session: AsyncSession, actor: Principal, evidence_id: UUID, data: Any) -> schemas.EvidenceItem:
-    """Apply a ``schemas.EvidenceUpdate``. A change to reviewed evidence resets its reviews.
+async def update_evidence(session: AsyncSession, actor: Principal, evidence_id: UUID, data: schemas.EvidenceUpdate) -> schemas.EvidenceItem:
+    """Change an item: fields not given keep their value. A change to reviewed evidence resets its reviews.
 
     Making an item non-confidential without naming ``tender_ids`` drops the tenders it named.
     """
@@ -432,13 +428,13 @@ async def open_attachment(
 
 async def _subjects(session: AsyncSession, modules: list[schemas.ModuleRef]) -> list[fit.Subject]:
     """The rules of published (or deprecated) module versions, loaded in one query; anything else is named."""
-    versions = await library.pinned_versions(session, {(ref.key, ref.version) for ref in modules})
+    contents = await library.pinned_contents(session, {(ref.key, ref.version) for ref in modules})
     subjects, errors = [], []
     for index, ref in enumerate(modules):
-        if (ref.key, ref.version) not in versions:
+        if (ref.key, ref.version) not in contents:
             errors.append((f"modules[{index}]", f"no version {ref.version} of requirement module {ref.key}"))
             continue
-        content = library.decode_content(versions[ref.key, ref.version][1])
+        content = contents[ref.key, ref.version]
         if content.evidence_rule is None:
             errors.append((f"modules[{index}]", f"{ref.key} version {ref.version} has no evidence rule to check"))
         else:
@@ -464,7 +460,7 @@ async def evidence_fit(
     counts the confidential items that name that tender; the tender slice passes it, and the
     tender's buyers as ``reviewers``, after checking that ``actor`` is one of them.
     """
-    product = await get_product(session, actor, product_id)
+    product = await _product(session, actor, product_id)
     return (await products_fit(session, actor, [product.id], request, tender_id=tender_id, reviewers=reviewers))[0]
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import msgspec
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -18,14 +17,6 @@ from registry.schemas import Limit, Offset, Page, Search
 Req = Request[Principal, Any, Any]
 
 
-def _org(row: object) -> schemas.Organization:
-    return msgspec.convert(row, schemas.Organization, from_attributes=True)
-
-
-def _user(row: object) -> schemas.User:
-    return msgspec.convert(row, schemas.User, from_attributes=True)
-
-
 class OrganizationController(Controller):
     path = "/api/v1/organizations"
     tags = ["Organizations"]
@@ -33,7 +24,7 @@ class OrganizationController(Controller):
     @post(operation_id="CreateOrganization", guards=[allow(Role.admin)], responses=problem_responses(409, 422))
     async def create_organization(self, request: Req, db_session: NamedDependency[AsyncSession], data: JSONBody[schemas.OrganizationCreate]) -> schemas.Organization:
         """Register a municipality, supplier, federation or authority (registry admins)."""
-        return _org(await service.create_organization(db_session, request.user, data))
+        return await service.create_organization(db_session, request.user, data)
 
     @get(operation_id="ListOrganizations", guards=[AUTHENTICATED], responses=problem_responses())
     async def list_organizations(
@@ -46,12 +37,12 @@ class OrganizationController(Controller):
         offset: Offset = 0,
     ) -> Page[schemas.Organization]:
         """The directory of registered organizations, filtered by kind, country or a name search."""
-        rows, total = await service.list_organizations(db_session, kind=kind, country=country, q=q, limit=limit, offset=offset)
-        return Page([_org(r) for r in rows], total, limit, offset)
+        items, total = await service.list_organizations(db_session, kind=kind, country=country, q=q, limit=limit, offset=offset)
+        return Page(items, total, limit, offset)
 
     @get("/{organization_id:uuid}", operation_id="GetOrganization", guards=[AUTHENTICATED], responses=problem_responses(404))
     async def get_organization(self, db_session: NamedDependency[AsyncSession], organization_id: FromPath[UUID]) -> schemas.Organization:
-        return _org(await service.get_organization(db_session, organization_id))
+        return await service.get_organization(db_session, organization_id)
 
     @patch(
         "/{organization_id:uuid}",
@@ -63,12 +54,15 @@ class OrganizationController(Controller):
         self, request: Req, db_session: NamedDependency[AsyncSession], organization_id: FromPath[UUID], data: JSONBody[schemas.OrganizationUpdate]
     ) -> schemas.Organization:
         """Rename an organization (its own admins or registry admins)."""
-        return _org(await service.update_organization(db_session, request.user, organization_id, data))
+        return await service.update_organization(db_session, request.user, organization_id, data)
 
     @get("/{organization_id:uuid}/members", operation_id="ListMembers", guards=[AUTHENTICATED], responses=problem_responses(404))
-    async def list_members(self, db_session: NamedDependency[AsyncSession], organization_id: FromPath[UUID]) -> list[schemas.Organization]:
-        """Member municipalities of a federation."""
-        return [_org(r) for r in await service.list_members(db_session, organization_id)]
+    async def list_members(
+        self, db_session: NamedDependency[AsyncSession], organization_id: FromPath[UUID], limit: Limit = 50, offset: Offset = 0
+    ) -> Page[schemas.Organization]:
+        """Member municipalities of a federation, by name."""
+        items, total = await service.list_members(db_session, organization_id, limit=limit, offset=offset)
+        return Page(items, total, limit, offset)
 
     @post(
         "/{organization_id:uuid}/members",
@@ -80,7 +74,7 @@ class OrganizationController(Controller):
         self, request: Req, db_session: NamedDependency[AsyncSession], organization_id: FromPath[UUID], data: JSONBody[schemas.MembershipCreate]
     ) -> schemas.Organization:
         """Add a municipality to a federation (the federation's coordinators and admins)."""
-        return _org(await service.add_member(db_session, request.user, organization_id, data.municipality_id))
+        return await service.add_member(db_session, request.user, organization_id, data.municipality_id)
 
     @delete(
         "/{organization_id:uuid}/members/{municipality_id:uuid}",
@@ -103,11 +97,15 @@ class OrganizationController(Controller):
         self, request: Req, db_session: NamedDependency[AsyncSession], organization_id: FromPath[UUID], data: JSONBody[schemas.UserCreate]
     ) -> schemas.User:
         """Add a user with roles that fit the organization's kind."""
-        return _user(await service.create_user(db_session, request.user, organization_id, data))
+        return await service.create_user(db_session, request.user, organization_id, data)
 
     @get("/{organization_id:uuid}/users", operation_id="ListUsers", guards=[allow(Role.org_admin)], responses=problem_responses(404))
-    async def list_users(self, request: Req, db_session: NamedDependency[AsyncSession], organization_id: FromPath[UUID]) -> list[schemas.User]:
-        return [_user(u) for u in await service.list_users(db_session, request.user, organization_id)]
+    async def list_users(
+        self, request: Req, db_session: NamedDependency[AsyncSession], organization_id: FromPath[UUID], limit: Limit = 50, offset: Offset = 0
+    ) -> Page[schemas.User]:
+        """An organization's users, by name (its admins and registry admins)."""
+        items, total = await service.list_users(db_session, request.user, organization_id, limit=limit, offset=offset)
+        return Page(items, total, limit, offset)
 
 
 class UserController(Controller):
@@ -118,7 +116,7 @@ class UserController(Controller):
     async def update_user(self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID], data: JSONBody[schemas.UserUpdate]) -> schemas.User:
         """Rename a user or change their roles. Users holding admin or library_editor are changed by registry admins only;
         the last active admin keeps the role (409)."""
-        return _user(await service.update_user(db_session, request.user, user_id, data))
+        return await service.update_user(db_session, request.user, user_id, data)
 
     @post(
         "/{user_id:uuid}/deactivate",
@@ -129,7 +127,7 @@ class UserController(Controller):
     )
     async def deactivate_user(self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID]) -> schemas.User:
         """Stop all of a user's tokens at once, until they are reactivated; the last active admin stays (409)."""
-        return _user(await service.set_user_active(db_session, request.user, user_id, active=False))
+        return await service.set_user_active(db_session, request.user, user_id, active=False)
 
     @post(
         "/{user_id:uuid}/reactivate",
@@ -140,4 +138,4 @@ class UserController(Controller):
     )
     async def reactivate_user(self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID]) -> schemas.User:
         """Let a deactivated user's unexpired, unrevoked tokens work again."""
-        return _user(await service.set_user_active(db_session, request.user, user_id, active=True))
+        return await service.set_user_active(db_session, request.user, user_id, active=True)

@@ -59,3 +59,14 @@ class User(msgspec.Struct):
     active: bool
     """False while the user is deactivated: none of their tokens authenticates."""
     deactivated_at: datetime | None
+
+
+class Account(msgspec.Struct, frozen=True):
+    """A user as other slices need them: to authenticate a token and to manage a user's tokens."""
+
+    user_id: UUID
+    email: str
+    roles: frozenset[str]
+    deactivated_at: datetime | None
+    organization_id: UUID
+    organization_kind: OrgKind

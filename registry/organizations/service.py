@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import msgspec
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +13,7 @@ from registry.audit.service import record
 from registry.auth.principal import ROLE_ORG_KINDS, Principal, Role
 from registry.db.base import utcnow
 from registry.db.conflicts import insert_unique
+from registry.db.paging import page
 from registry.organizations import schemas
 from registry.organizations.models import FederationMembership, Organization, User
 from registry.organizations.orgnumbers import OrgNumberError, normalize_org_number
@@ -20,9 +21,18 @@ from registry.problems import Conflict, Forbidden, NotFound, RuleViolation
 
 ADMIN_GRANTED_ROLES = frozenset({Role.admin, Role.library_editor})
 """Roles only a registry admin may grant; an organization admin grants the rest."""
+ADMIN_ORGANIZATION_NAME = "Registry administration"
 
 
-async def create_organization(session: AsyncSession, actor: Principal | None, data: schemas.OrganizationCreate) -> Organization:
+def _shape_organization(row: Organization) -> schemas.Organization:
+    return msgspec.convert(row, schemas.Organization, from_attributes=True)
+
+
+def _shape_user(row: User) -> schemas.User:
+    return msgspec.convert(row, schemas.User, from_attributes=True)
+
+
+async def create_organization(session: AsyncSession, actor: Principal | None, data: schemas.OrganizationCreate) -> schemas.Organization:
     org_number = None
     if data.org_number is not None:
         try:
@@ -34,7 +44,7 @@ async def create_organization(session: AsyncSession, actor: Principal | None, da
     organization = Organization(kind=data.kind, name=data.name, country=data.country, org_number=org_number)
     await insert_unique(session, organization, lambda: _registered(session, data.country, org_number))
     record(session, actor, "organization.create", "organization", organization.id, organization_id=organization.id)
-    return organization
+    return _shape_organization(organization)
 
 
 async def _registered(session: AsyncSession, country: str, org_number: str | None) -> Conflict | None:
@@ -47,11 +57,15 @@ async def _registered(session: AsyncSession, country: str, org_number: str | Non
     return Conflict(detail, errors=[("org_number", "already registered")], existing_id=str(existing))
 
 
-async def get_organization(session: AsyncSession, organization_id: UUID) -> Organization:
+async def _organization(session: AsyncSession, organization_id: UUID) -> Organization:
     organization = await session.get(Organization, organization_id)
     if organization is None:
         raise NotFound(f"no organization {organization_id}")
     return organization
+
+
+async def get_organization(session: AsyncSession, organization_id: UUID) -> schemas.Organization:
+    return _shape_organization(await _organization(session, organization_id))
 
 
 async def names(session: AsyncSession, organization_ids: set[UUID]) -> dict[UUID, str]:
@@ -64,7 +78,7 @@ async def names(session: AsyncSession, organization_ids: set[UUID]) -> dict[UUID
 
 async def list_organizations(
     session: AsyncSession, *, kind: str | None, country: str | None, q: str | None, limit: int, offset: int
-) -> tuple[list[Organization], int]:
+) -> tuple[list[schemas.Organization], int]:
     query = select(Organization)
     if kind:
         query = query.where(Organization.kind == kind)
@@ -73,15 +87,14 @@ async def list_organizations(
     if q:
         pattern = f"%{q.lower()}%"
         query = query.where(or_(func.lower(Organization.name).like(pattern), Organization.org_number.like(pattern)))
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(Organization.name, Organization.id).limit(limit).offset(offset))
-    return list(rows), total or 0
+    rows, total = await page(session, query.order_by(Organization.name, Organization.id), limit, offset)
+    return [_shape_organization(r) for r in rows], total
 
 
 async def update_organization(
     session: AsyncSession, actor: Principal, organization_id: UUID, data: schemas.OrganizationUpdate
-) -> Organization:
-    organization = await get_organization(session, organization_id)
+) -> schemas.Organization:
+    organization = await _organization(session, organization_id)
     if not actor.manages(organization.id):
         raise Forbidden("only the registry admin or this organization's admin may change it")
     changes = msgspec.structs.asdict(data)
@@ -89,11 +102,11 @@ async def update_organization(
         if value is not msgspec.UNSET:
             setattr(organization, field, value)
     record(session, actor, "organization.update", "organization", organization.id, organization_id=organization.id)
-    return organization
+    return _shape_organization(organization)
 
 
 async def _federation_for(session: AsyncSession, actor: Principal, federation_id: UUID) -> Organization:
-    federation = await get_organization(session, federation_id)
+    federation = await _organization(session, federation_id)
     if federation.kind != "federation":
         raise RuleViolation(f"{federation.name} is a {federation.kind}, not a federation")
     if not (actor.manages(federation.id) or actor.acts_for(federation.id, Role.federation_coordinator)):
@@ -108,18 +121,20 @@ async def member_ids(session: AsyncSession, federation_id: UUID) -> set[UUID]:
     return set(rows)
 
 
-async def list_members(session: AsyncSession, federation_id: UUID) -> list[Organization]:
-    await get_organization(session, federation_id)
-    rows = await session.scalars(
+async def list_members(session: AsyncSession, federation_id: UUID, *, limit: int, offset: int) -> tuple[list[schemas.Organization], int]:
+    """A federation's member municipalities, by name."""
+    await _organization(session, federation_id)
+    query = (
         select(Organization)
         .join(FederationMembership, FederationMembership.municipality_id == Organization.id)
         .where(FederationMembership.federation_id == federation_id)
-        .order_by(Organization.name)
+        .order_by(Organization.name, Organization.id)
     )
-    return list(rows)
+    rows, total = await page(session, query, limit, offset)
+    return [_shape_organization(r) for r in rows], total
 
 
-async def add_member(session: AsyncSession, actor: Principal, federation_id: UUID, municipality_id: UUID) -> Organization:
+async def add_member(session: AsyncSession, actor: Principal, federation_id: UUID, municipality_id: UUID) -> schemas.Organization:
     federation = await _federation_for(session, actor, federation_id)
     municipality = await session.get(Organization, municipality_id)
     if municipality is None:
@@ -136,7 +151,7 @@ async def add_member(session: AsyncSession, actor: Principal, federation_id: UUI
 
     await insert_unique(session, FederationMembership(federation_id=federation.id, municipality_id=municipality.id), already_member)
     record(session, actor, "federation.member.add", "organization", federation.id, organization_id=federation.id, municipality_id=str(municipality.id))
-    return municipality
+    return _shape_organization(municipality)
 
 
 async def remove_member(session: AsyncSession, actor: Principal, federation_id: UUID, municipality_id: UUID) -> None:
@@ -162,7 +177,7 @@ def _check_roles(actor: Principal | None, organization: Organization, roles: lis
 
 async def _managed_organization(session: AsyncSession, actor: Principal, organization_id: UUID) -> Organization:
     """The organization if ``actor`` administers it; another organization's users are hidden (404)."""
-    organization = await get_organization(session, organization_id)
+    organization = await _organization(session, organization_id)
     if not actor.manages(organization.id):
         raise NotFound(f"no users visible for organization {organization_id}")
     return organization
@@ -170,10 +185,10 @@ async def _managed_organization(session: AsyncSession, actor: Principal, organiz
 
 async def create_user(
     session: AsyncSession, actor: Principal | None, organization_id: UUID, data: schemas.UserCreate
-) -> User:
+) -> schemas.User:
     """Add a user; ``actor`` None is the operator's command line, which may grant any role."""
     organization = (
-        await get_organization(session, organization_id) if actor is None else await _managed_organization(session, actor, organization_id)
+        await _organization(session, organization_id) if actor is None else await _managed_organization(session, actor, organization_id)
     )
     roles = list(dict.fromkeys(data.roles))
     _check_roles(actor, organization, roles)
@@ -187,25 +202,29 @@ async def create_user(
     except IntegrityError:
         raise Conflict(f"a user with email {email} already exists") from None
     record(session, actor, "user.create", "user", user.id, organization_id=organization.id, roles=user.roles)
-    return user
+    return _shape_user(user)
 
 
-async def list_users(session: AsyncSession, actor: Principal, organization_id: UUID) -> list[User]:
+async def list_users(
+    session: AsyncSession, actor: Principal, organization_id: UUID, *, limit: int, offset: int
+) -> tuple[list[schemas.User], int]:
     await _managed_organization(session, actor, organization_id)
-    return list(await session.scalars(select(User).where(User.organization_id == organization_id).order_by(User.name)))
+    query = select(User).where(User.organization_id == organization_id).order_by(User.name, User.id)
+    rows, total = await page(session, query, limit, offset)
+    return [_shape_user(u) for u in rows], total
 
 
-async def managed_user(session: AsyncSession, actor: Principal, user_id: UUID, *, or_self: bool = False) -> User:
+async def _managed_user(session: AsyncSession, actor: Principal | None, user_id: UUID, *, or_self: bool = False) -> User:
     """The user if ``actor`` may manage them, or is them when ``or_self``.
 
-    Registry admins manage everyone; an organization admin manages the organization's users who hold
-    no role only registry admins grant. Another organization's users are hidden (404); a colleague
-    out of reach is 403.
+    The operator's command line (``actor`` None) and registry admins manage everyone; an organization
+    admin manages the organization's users who hold no role only registry admins grant. Another
+    organization's users are hidden (404); a colleague out of reach is 403.
     """
     user = await session.get(User, user_id)
-    if user is not None and or_self and user.id == actor.user_id:
+    if user is not None and (actor is None or (or_self and user.id == actor.user_id)):
         return user
-    if user is None or not actor.manages(user.organization_id):
+    if user is None or actor is None or not actor.manages(user.organization_id):
         raise NotFound(f"no user {user_id}")
     if not (actor.is_admin or ADMIN_GRANTED_ROLES.isdisjoint(user.roles)):
         raise Forbidden(f"only a registry admin manages users holding {' or '.join(sorted(ADMIN_GRANTED_ROLES))}")
@@ -227,10 +246,10 @@ async def _keep_an_active_admin(session: AsyncSession, user: User) -> None:
         raise Conflict(f"{user.email} is the last active admin; make another user admin first")
 
 
-async def update_user(session: AsyncSession, actor: Principal, user_id: UUID, data: schemas.UserUpdate) -> User:
-    user = await managed_user(session, actor, user_id)
+async def update_user(session: AsyncSession, actor: Principal, user_id: UUID, data: schemas.UserUpdate) -> schemas.User:
+    user = await _managed_user(session, actor, user_id)
     if data.roles is not msgspec.UNSET:
-        organization = await get_organization(session, user.organization_id)
+        organization = await _organization(session, user.organization_id)
         roles = list(dict.fromkeys(data.roles))
         _check_roles(actor, organization, roles)
         if Role.admin not in roles:
@@ -239,16 +258,73 @@ async def update_user(session: AsyncSession, actor: Principal, user_id: UUID, da
     if data.name is not msgspec.UNSET:
         user.name = data.name
     record(session, actor, "user.update", "user", user.id, organization_id=user.organization_id, roles=user.roles)
-    return user
+    return _shape_user(user)
 
 
-async def set_user_active(session: AsyncSession, actor: Principal, user_id: UUID, active: bool) -> User:
+async def set_user_active(session: AsyncSession, actor: Principal, user_id: UUID, active: bool) -> schemas.User:
     """Deactivate a user, so none of their tokens authenticates, or reactivate them; repeating either is harmless."""
-    user = await managed_user(session, actor, user_id)
+    user = await _managed_user(session, actor, user_id)
     if (user.deactivated_at is None) == active:
-        return user
+        return _shape_user(user)
     if not active:
         await _keep_an_active_admin(session, user)
     user.deactivated_at = None if active else utcnow()
     record(session, actor, "user.reactivate" if active else "user.deactivate", "user", user.id, organization_id=user.organization_id)
-    return user
+    return _shape_user(user)
+
+
+# Accounts: users as the auth slice sees them
+
+
+def _accounts() -> Select[tuple[User, str]]:
+    return select(User, Organization.kind).join(Organization, Organization.id == User.organization_id)
+
+
+def _account(user: User, organization_kind: str) -> schemas.Account:
+    return schemas.Account(user.id, user.email, frozenset(user.roles), user.deactivated_at, user.organization_id, organization_kind)  # type: ignore[arg-type]
+
+
+async def account(session: AsyncSession, user_id: UUID) -> schemas.Account | None:
+    """The user ``user_id`` with their organization's kind, in one query."""
+    row = (await session.execute(_accounts().where(User.id == user_id))).first()
+    return _account(*row) if row else None
+
+
+async def managed_account(session: AsyncSession, actor: Principal | None, user_id: UUID, *, or_self: bool = False) -> schemas.Account:
+    """The account of a user ``actor`` may manage (see ``_managed_user``); ``actor`` None is the operator."""
+    user = await _managed_user(session, actor, user_id, or_self=or_self)
+    return _account(user, (await _organization(session, user.organization_id)).kind)
+
+
+async def active_admin(session: AsyncSession) -> schemas.Account | None:
+    """The earliest created active admin, if one is left."""
+    rows = await session.execute(_accounts().where(User.deactivated_at.is_(None)).order_by(User.created_at))
+    return next((_account(user, kind) for user, kind in rows if Role.admin in user.roles), None)
+
+
+async def restore_or_create_admin(session: AsyncSession, email: str, user_id: UUID | None = None) -> schemas.Account:
+    """With no active admin left: the user ``user_id``, else the one with ``email``, made an active admin again; else a new admin."""
+    user = await session.get(User, user_id) if user_id else await session.scalar(select(User).where(User.email == email))
+    if user is None:
+        return await _create_admin(session, email)
+    organization = await _organization(session, user.organization_id)
+    if organization.kind != "authority":
+        raise Conflict(
+            f"the admin cannot be restored: {user.email} belongs to a user of {organization.name}, a {organization.kind}; "
+            "create an admin with `registry admin create-admin --email <another address>`"
+        )
+    user.roles = list(dict.fromkeys([*user.roles, Role.admin]))
+    user.deactivated_at = None
+    record(session, None, "admin.restore", "user", user.id, organization_id=organization.id)
+    return _account(user, organization.kind)
+
+
+async def _create_admin(session: AsyncSession, email: str) -> schemas.Account:
+    organization = Organization(kind="authority", name=ADMIN_ORGANIZATION_NAME, country="NO", org_number=None)
+    session.add(organization)
+    await session.flush()
+    user = User(organization_id=organization.id, name="Administrator", email=email, roles=[Role.admin])
+    session.add(user)
+    await session.flush()
+    record(session, None, "admin.create", "user", user.id, organization_id=organization.id)
+    return _account(user, organization.kind)

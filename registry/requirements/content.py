@@ -27,6 +27,9 @@ Name = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
 MAX_VERSION = 10_000
 VersionNumber = Annotated[int, msgspec.Meta(ge=1, le=MAX_VERSION)]
 """A module version number; bounded so it always fits the database's integers."""
+VocabularyKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9_]+$", max_length=64)]
+"""A key of a library catalogue vocabulary (category, product category, study design, outcome domain)."""
+VersionStatus = Literal["draft", "published", "deprecated"]
 Kind = Literal["qualification", "mandatory", "award", "contract_condition"]
 Level = Literal["basic", "advanced", "spearhead"]
 ParameterType = Literal["integer", "decimal", "enum", "boolean", "text", "duration"]

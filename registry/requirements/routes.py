@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, HeaderParameter, JSONBody, PathParameter, QueryParameter
@@ -13,8 +12,8 @@ from registry.auth.principal import Principal, Role
 from registry.http import conditional
 from registry.problems import problem_responses
 from registry.requirements import schemas, service
-from registry.requirements.content import LANGUAGE_PATTERN, MAX_VERSION, MODULE_KEY_PATTERN, Kind, Level, VersionContent
-from registry.requirements.models import ModuleVersion, RequirementModule
+from registry.requirements.content import LANGUAGE_PATTERN, MAX_VERSION, MODULE_KEY_PATTERN, Kind, Level, VersionContent, VersionStatus
+from registry.requirements.templates import Catalogue
 from registry.schemas import Filter, Limit, Offset, Page, Search
 
 Req = Request[Principal, Any, Any]
@@ -25,43 +24,8 @@ VersionPath = Annotated[int, PathParameter(ge=1, le=MAX_VERSION, description="A 
 EDITOR = allow(Role.library_editor)
 
 
-def _version(module: RequirementModule, version: ModuleVersion) -> schemas.Version:
-    return schemas.Version(
-        key=module.key,
-        version=version.version,
-        status=version.status,  # type: ignore[arg-type]
-        revision=version.revision,
-        content=service.decode_content(version),
-        published_at=version.published_at,
-        deprecated_at=version.deprecated_at,
-        replaced_by=version.replaced_by,
-    )
-
-
-def _summary(module: RequirementModule, current: ModuleVersion | None, actor: Principal) -> schemas.ModuleSummary:
-    return schemas.ModuleSummary(
-        key=module.key,
-        category=module.category,
-        family=module.family,
-        product_categories=module.product_categories,
-        tags=module.tags,
-        current=service.summary(current) if current else None,
-        draft_version=module.draft_version if service.is_editor(actor) else None,
-    )
-
-
-def _module(module: RequirementModule, actor: Principal) -> schemas.Module:
-    versions = service.visible_versions(module, actor)
-    current = next((v for v in versions if v.version == module.current_version), None)
-    return schemas.Module(
-        **msgspec.structs.asdict(_summary(module, current, actor)),
-        references=module.references,
-        versions=[service.summary(v) for v in versions],
-    )
-
-
-def _version_response(request: Req, module: RequirementModule, version: ModuleVersion, status_code: int = 200) -> Response[schemas.Version]:
-    return conditional(request, _version(module, version), service.etag(version, module.key), status_code)
+def _version_response(request: Req, version: schemas.Version, status_code: int = 200) -> Response[schemas.Version]:
+    return conditional(request, version, version.etag, status_code)
 
 
 class CatalogueController(Controller):
@@ -69,9 +33,9 @@ class CatalogueController(Controller):
     tags = ["Requirement library"]
 
     @get(operation_id="GetCatalogue", guards=[AUTHENTICATED], responses=problem_responses())
-    async def get_catalogue(self, request: Req, db_session: DbSession) -> Response[schemas.Catalogue]:
+    async def get_catalogue(self, request: Req, db_session: DbSession) -> Response[Catalogue]:
         """Categories, product categories, study designs (strongest first), outcome domains and document types, with labels."""
-        return conditional(request, msgspec.convert(await service.catalogue(db_session), schemas.Catalogue, from_attributes=True))
+        return conditional(request, await service.catalogue(db_session))
 
 
 class ModuleController(Controller):
@@ -87,7 +51,7 @@ class ModuleController(Controller):
         product_category: Filter = None,
         kind: FromQuery[Kind | None] = None,
         level: FromQuery[Level | None] = None,
-        status: FromQuery[schemas.Status | None] = None,
+        status: FromQuery[VersionStatus | None] = None,
         tag: Filter = None,
         standard: Filter = None,
         language: Annotated[str | None, QueryParameter(pattern=LANGUAGE_PATTERN, description="Modules with text in this language.")] = None,
@@ -99,27 +63,26 @@ class ModuleController(Controller):
 
         Lists show each module's newest published version; `status=draft` lists drafts (library editors).
         """
-        rows, total = await service.list_modules(
+        items, total = await service.list_modules(
             db_session, request.user, category=category, product_category=product_category, kind=kind, level=level,
             status=status, tag=tag, standard=standard, language=language, q=q, limit=limit, offset=offset,
         )  # fmt: skip
-        return conditional(request, Page([_summary(m, v, request.user) for m, v in rows], total, limit, offset))
+        return conditional(request, Page(items, total, limit, offset))
 
     @post(operation_id="CreateModule", guards=[EDITOR], responses=problem_responses(409, 422))
     async def create_module(self, request: Req, db_session: DbSession, data: JSONBody[schemas.ModuleCreate]) -> Response[schemas.Version]:
         """Create a module; its version 1 starts as a draft."""
-        module, version = await service.create_module(db_session, request.user, data)
-        return _version_response(request, module, version, 201)
+        return _version_response(request, await service.create_module(db_session, request.user, data), 201)
 
     @get("/{key:str}", operation_id="GetModule", guards=[AUTHENTICATED], responses=problem_responses(404))
     async def get_module(self, request: Req, db_session: DbSession, key: KeyPath) -> Response[schemas.Module]:
         """A module with its version history."""
-        return conditional(request, _module(await service.get_module(db_session, request.user, key), request.user))
+        return conditional(request, await service.get_module(db_session, request.user, key))
 
     @get("/{key:str}/versions/{version:int}", operation_id="GetModuleVersion", guards=[AUTHENTICATED], responses=problem_responses(404))
     async def get_version(self, request: Req, db_session: DbSession, key: KeyPath, version: VersionPath) -> Response[schemas.Version]:
         """One version's full content. Drafts are visible to library editors only."""
-        return _version_response(request, *await service.get_version(db_session, request.user, key, version))
+        return _version_response(request, await service.get_version(db_session, request.user, key, version))
 
     @put(
         "/{key:str}/versions/{version:int}",
@@ -131,7 +94,7 @@ class ModuleController(Controller):
         self, request: Req, db_session: DbSession, key: KeyPath, version: VersionPath, data: JSONBody[VersionContent], if_match: IfMatch = None
     ) -> Response[schemas.Version]:
         """Replace a draft's content. Needs `If-Match`; published versions never change (409)."""
-        return _version_response(request, *await service.update_draft(db_session, request.user, key, version, data, if_match))
+        return _version_response(request, await service.update_draft(db_session, request.user, key, version, data, if_match))
 
     @post(
         "/{key:str}/versions/{version:int}/publish",
@@ -144,7 +107,7 @@ class ModuleController(Controller):
         self, request: Req, db_session: DbSession, key: KeyPath, version: VersionPath, if_match: IfMatch = None
     ) -> Response[schemas.Version]:
         """Publish a draft once it is complete in every language. From then on it is immutable."""
-        return _version_response(request, *await service.publish(db_session, request.user, key, version, if_match))
+        return _version_response(request, await service.publish(db_session, request.user, key, version, if_match))
 
     @post(
         "/{key:str}/versions/{version:int}/deprecate",
@@ -157,12 +120,12 @@ class ModuleController(Controller):
         self, request: Req, db_session: DbSession, key: KeyPath, version: VersionPath, data: JSONBody[schemas.Deprecation]
     ) -> Response[schemas.Version]:
         """Deprecate a published version, optionally naming the module that replaces it."""
-        return _version_response(request, *await service.deprecate(db_session, request.user, key, version, data.replaced_by))
+        return _version_response(request, await service.deprecate(db_session, request.user, key, version, data.replaced_by))
 
     @post("/{key:str}/versions", operation_id="StartNewVersion", guards=[EDITOR], responses=problem_responses(404, 409))
     async def start_version(self, request: Req, db_session: DbSession, key: KeyPath) -> Response[schemas.Version]:
         """Start the next version as a draft copy of the latest."""
-        return _version_response(request, *await service.new_draft(db_session, request.user, key), status_code=201)
+        return _version_response(request, await service.new_draft(db_session, request.user, key), status_code=201)
 
     @get("/{key:str}/diff", operation_id="DiffVersions", guards=[AUTHENTICATED], responses=problem_responses(404))
     async def diff(

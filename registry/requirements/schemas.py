@@ -1,30 +1,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import msgspec
 
-from registry.requirements.content import Kind, LangText, Language, Level, ModuleKey, Reference, VersionContent
-from registry.requirements.templates import Tag, Term
-
-Status = Literal["draft", "published", "deprecated"]
-Key = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9_]+$", max_length=64)]
+from registry.requirements.content import Kind, LangText, Language, Level, ModuleKey, Reference, VersionContent, VersionStatus, VocabularyKey
+from registry.requirements.templates import Tag
 
 
-class Catalogue(msgspec.Struct):
-    categories: list[Term]
-    product_categories: list[Term]
-    study_designs: list[Term]
-    outcome_domains: list[Term]
-    document_types: list[Term]
+def version_etag(key: str, version: int, revision: int) -> str:
+    """The ETag of a module version: it changes with every edit of a draft."""
+    return f'"{key}.{version}.{revision}"'
 
 
 class ModuleCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     key: ModuleKey
-    category: Key
+    category: VocabularyKey
     family: ModuleKey | None = None
-    product_categories: list[Key] = []
+    product_categories: list[VocabularyKey] = []
     tags: list[Tag] = []
     references: list[Reference] = []
     content: VersionContent
@@ -33,7 +27,7 @@ class ModuleCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 class VersionSummary(msgspec.Struct):
     version: int
-    status: Status
+    status: VersionStatus
     kind: Kind
     level: Level
     title: LangText
@@ -61,12 +55,16 @@ class Module(ModuleSummary):
 class Version(msgspec.Struct):
     key: str
     version: int
-    status: Status
+    status: VersionStatus
     revision: int
     content: VersionContent
     published_at: datetime | None
     deprecated_at: datetime | None
     replaced_by: str | None
+
+    @property
+    def etag(self) -> str:
+        return version_etag(self.key, self.version, self.revision)
 
 
 class Deprecation(msgspec.Struct, forbid_unknown_fields=True):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from registry.audit.service import record
 from registry.auth.principal import Principal, Role
 from registry.db.base import utcnow
+from registry.db.paging import page
 from registry.db.revisions import bump_revision
 from registry.problems import Conflict, NotFound, PreconditionFailed, PreconditionRequired, RuleViolation
 from registry.requirements import schemas
@@ -39,10 +40,6 @@ async def catalogue(session: AsyncSession) -> Catalogue:
 
 def content_hash(content: VersionContent) -> str:
     return hashlib.sha256(msgspec.json.encode(content, order="sorted")).hexdigest()
-
-
-def etag(version: ModuleVersion, key: str) -> str:
-    return f'"{key}.{version.version}.{version.revision}"'
 
 
 def decode_content(version: ModuleVersion) -> VersionContent:
@@ -116,7 +113,7 @@ async def _version(
 def _check_if_match(version: ModuleVersion, key: str, if_match: str | None) -> None:
     if if_match is None:
         raise PreconditionRequired("send If-Match with the ETag of the version you edited")
-    current = etag(version, key)
+    current = schemas.version_etag(key, version.version, version.revision)
     if if_match.strip() not in (current, "*"):
         raise PreconditionFailed(f"the version changed since you read it; current ETag is {current}", current_etag=current)
 
@@ -126,7 +123,7 @@ def _editable(version: ModuleVersion, key: str) -> None:
         raise Conflict(f"{key} version {version.version} is {version.status} and can never change; start a new version")
 
 
-async def create_module(session: AsyncSession, actor: Principal | None, data: schemas.ModuleCreate) -> tuple[RequirementModule, ModuleVersion]:
+async def create_module(session: AsyncSession, actor: Principal | None, data: schemas.ModuleCreate) -> schemas.Version:
     catalogue_ = await catalogue(session)
     errors = module_errors(catalogue_, data.category, data.product_categories)
     errors += [(f"content.{f}", m) for f, m in check_content(data.content, catalogue_, complete=False)]
@@ -151,7 +148,7 @@ async def create_module(session: AsyncSession, actor: Principal | None, data: sc
     session.add(module)
     await session.flush()
     record(session, actor, "module.create", "requirement_module", module.key)
-    return module, version
+    return _shape_version(module, version)
 
 
 def _listing(actor: Principal, status: str | None) -> Select:
@@ -183,7 +180,7 @@ async def list_modules(
     q: str | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[tuple[RequirementModule, ModuleVersion]], int]:
+) -> tuple[list[schemas.ModuleSummary], int]:
     catalogue_ = await catalogue(session)
     errors = []
     if category and category not in catalogue_.keys("categories"):
@@ -215,29 +212,33 @@ async def list_modules(
         query = query.where(ModuleVersion.languages.contains(f" {language} "))
     for term in query_terms(q or ""):
         query = query.where(ModuleVersion.search_text.contains(term, autoescape=True))
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.execute(query.order_by(RequirementModule.category, RequirementModule.key).limit(limit).offset(offset))
-    return [(m, v) for m, v in rows], total or 0
+    rows, total = await page(session, query.order_by(RequirementModule.category, RequirementModule.key), limit, offset)
+    return [_shape_summary(module, version, actor) for module, version in rows], total
 
 
-async def get_module(session: AsyncSession, actor: Principal, key: str) -> RequirementModule:
+async def get_module(session: AsyncSession, actor: Principal, key: str) -> schemas.Module:
+    """A module with the version history ``actor`` may see; one with only a draft is for library editors."""
     module = await _module(session, key, with_versions=True)
     if module.current_version is None and not is_editor(actor):
         raise NotFound(f"no requirement module {key}")
-    return module
+    return _shape_module(module, actor)
 
 
-def visible_versions(module: RequirementModule, actor: Principal) -> list[ModuleVersion]:
-    return [v for v in module.versions if v.status != "draft" or is_editor(actor)]
+async def visible_keys(session: AsyncSession, actor: Principal, keys: set[str]) -> set[str]:
+    """Those of ``keys`` that name a module ``actor`` finds with ``get_module``."""
+    query = select(RequirementModule.key).where(RequirementModule.key.in_(keys))
+    if not is_editor(actor):
+        query = query.where(RequirementModule.current_version.is_not(None))
+    return set(await session.scalars(query))
 
 
-async def get_version(session: AsyncSession, actor: Principal, key: str, number: int) -> tuple[RequirementModule, ModuleVersion]:
-    return await _version(session, actor, key, number)
+async def get_version(session: AsyncSession, actor: Principal, key: str, number: int) -> schemas.Version:
+    return _shape_version(*await _version(session, actor, key, number))
 
 
 async def update_draft(
     session: AsyncSession, actor: Principal, key: str, number: int, content: VersionContent, if_match: str | None
-) -> tuple[RequirementModule, ModuleVersion]:
+) -> schemas.Version:
     module, version = await _version(session, actor, key, number, lock=True)
     _editable(version, key)
     _check_if_match(version, key, if_match)
@@ -247,10 +248,10 @@ async def update_draft(
     fill_version(version, module, content)
     await bump_revision(session, version)
     record(session, actor, "module.version.update", "requirement_module", key, version=number, revision=version.revision)
-    return module, version
+    return _shape_version(module, version)
 
 
-async def publish(session: AsyncSession, actor: Principal | None, key: str, number: int, if_match: str | None = None) -> tuple[RequirementModule, ModuleVersion]:
+async def publish(session: AsyncSession, actor: Principal | None, key: str, number: int, if_match: str | None = None) -> schemas.Version:
     """Publish a draft after the full checks (every language, scoring guidance for award criteria)."""
     module, version = await _version(session, None, key, number, lock=True)
     _editable(version, key)
@@ -265,12 +266,10 @@ async def publish(session: AsyncSession, actor: Principal | None, key: str, numb
     module.draft_version = None
     await bump_revision(session, version)
     record(session, actor, "module.version.publish", "requirement_module", key, version=number)
-    return module, version
+    return _shape_version(module, version)
 
 
-async def deprecate(
-    session: AsyncSession, actor: Principal | None, key: str, number: int, replaced_by: str | None
-) -> tuple[RequirementModule, ModuleVersion]:
+async def deprecate(session: AsyncSession, actor: Principal | None, key: str, number: int, replaced_by: str | None) -> schemas.Version:
     module, version = await _version(session, None, key, number, lock=True)
     if version.status != "published":
         raise Conflict(f"only a published version can be deprecated; version {number} is {version.status}")
@@ -282,10 +281,10 @@ async def deprecate(
     version.replaced_by = replaced_by
     await bump_revision(session, version)
     record(session, actor, "module.version.deprecate", "requirement_module", key, version=number, replaced_by=replaced_by)
-    return module, version
+    return _shape_version(module, version)
 
 
-async def new_draft(session: AsyncSession, actor: Principal, key: str) -> tuple[RequirementModule, ModuleVersion]:
+async def new_draft(session: AsyncSession, actor: Principal, key: str) -> schemas.Version:
     """Start the next version as a draft copy of the latest one."""
     module = await _module(session, key, with_versions=True, lock=True)
     if module.draft_version is not None:
@@ -297,7 +296,7 @@ async def new_draft(session: AsyncSession, actor: Principal, key: str) -> tuple[
     module.draft_version = version.version
     await session.flush()
     record(session, actor, "module.version.create", "requirement_module", key, version=version.version)
-    return module, version
+    return _shape_version(module, version)
 
 
 def _flatten(content: VersionContent) -> dict[str, Any]:
@@ -331,7 +330,45 @@ async def render(session: AsyncSession, actor: Principal, key: str, number: int,
     return schemas.Rendered(key, number, rendered.language, rendered.title, rendered.statement, rendered.values, rendered.fallbacks)
 
 
-def summary(version: ModuleVersion) -> schemas.VersionSummary:
+# Shapes of the API
+
+
+def _shape_version(module: RequirementModule, version: ModuleVersion) -> schemas.Version:
+    return schemas.Version(
+        key=module.key,
+        version=version.version,
+        status=version.status,  # type: ignore[arg-type]
+        revision=version.revision,
+        content=decode_content(version),
+        published_at=version.published_at,
+        deprecated_at=version.deprecated_at,
+        replaced_by=version.replaced_by,
+    )
+
+
+def _shape_summary(module: RequirementModule, current: ModuleVersion | None, actor: Principal) -> schemas.ModuleSummary:
+    return schemas.ModuleSummary(
+        key=module.key,
+        category=module.category,
+        family=module.family,
+        product_categories=module.product_categories,
+        tags=module.tags,
+        current=_version_summary(current) if current else None,
+        draft_version=module.draft_version if is_editor(actor) else None,
+    )
+
+
+def _shape_module(module: RequirementModule, actor: Principal) -> schemas.Module:
+    versions = [v for v in module.versions if v.status != "draft" or is_editor(actor)]
+    current = next((v for v in versions if v.version == module.current_version), None)
+    return schemas.Module(
+        **msgspec.structs.asdict(_shape_summary(module, current, actor)),
+        references=module.references,
+        versions=[_version_summary(v) for v in versions],
+    )
+
+
+def _version_summary(version: ModuleVersion) -> schemas.VersionSummary:
     return schemas.VersionSummary(
         version=version.version,
         status=version.status,  # type: ignore[arg-type]
@@ -343,6 +380,8 @@ def summary(version: ModuleVersion) -> schemas.VersionSummary:
         replaced_by=version.replaced_by,
     )
 
+
+# For other slices
 
 
 async def pinned_versions(
@@ -358,6 +397,11 @@ async def pinned_versions(
         .where(RequirementModule.key.in_(keys), ModuleVersion.status != "draft")
     )
     return {(m.key, v.version): (m, v) for m, v in rows if (m.key, v.version) in pairs}
+
+
+async def pinned_contents(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], VersionContent]:
+    """The content of the non-draft versions among ``(key, version)`` pairs, loaded in one query."""
+    return {pair: decode_content(version) for pair, (_, version) in (await pinned_versions(session, pairs)).items()}
 
 
 async def newest_published(session: AsyncSession, keys: set[str]) -> dict[str, int]:

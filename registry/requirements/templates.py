@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
-from registry.requirements.content import LANGUAGES, LangText, ModuleKey, Reference, VersionContent, VersionNumber
+from registry.requirements.content import LANGUAGES, LangText, ModuleKey, Reference, VersionContent, VersionNumber, VersionStatus
 from registry.requirements.rendering import FieldError, resolve_values, undeclared_placeholders
 
 CATALOGUE_FILE = "catalogue.toml"
@@ -26,7 +26,7 @@ class Term(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Catalogue(msgspec.Struct, forbid_unknown_fields=True):
-    """The library's vocabularies; study designs are ordered strongest first."""
+    """The library's vocabularies, as ``catalogue.toml`` and the API give them; study designs are ordered strongest first."""
 
     categories: list[Term]
     product_categories: list[Term]
@@ -40,7 +40,7 @@ class Catalogue(msgspec.Struct, forbid_unknown_fields=True):
 
 class TemplateVersion(VersionContent, kw_only=True):
     version: VersionNumber
-    status: Literal["draft", "published", "deprecated"] = "published"
+    status: VersionStatus = "published"
     replaced_by: ModuleKey | None = None
 
 

@@ -19,7 +19,7 @@ from registry.auth.principal import Principal
 from registry.evidence import schemas as evidence_schemas
 from registry.evidence import service as evidence
 from registry.evidence.storage import FileStore
-from registry.problems import Forbidden, NotFound
+from registry.problems import Forbidden
 from registry.requirements import service as library
 from registry.tenders import service
 from registry.tenders.models import Tender, TenderParticipant
@@ -40,17 +40,14 @@ async def lot_evidence(session: AsyncSession, actor: Principal, tender_id: UUID,
     tender, owner = await service.visible_tender(session, actor, tender_id)
     if not service.is_lead_buyer(actor, tender, owner.kind):
         raise Forbidden("the evidence overview is for the lead buyer")
-    spec = service.decode_spec(tender)
-    if not 1 <= lot_number <= len(spec.lots):
-        raise NotFound(f"the tender has no lot {lot_number}")
-    lot = spec.lots[lot_number - 1]
+    lot, _ = service.selection_row(tender, lot_number)
     pinned = await library.pinned_versions(session, {(s.module_key, s.module_version) for s in lot.selections})
     refs = [
         evidence_schemas.ModuleRef(key, version)
         for (key, version), (_, row) in sorted(pinned.items())
         if row.content.get("evidence_rule")
     ]
-    deadline = spec.timeline.submission_deadline.date() if spec.timeline.submission_deadline else None
+    deadline = tender.submission_deadline.date() if tender.submission_deadline else None
     products = {}
     for category in lot.product_categories:
         rows, _ = await evidence.list_products(session, actor, category=category, supplier_id=None, q=None, limit=MAX_PRODUCTS, offset=0)

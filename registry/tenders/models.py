@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db.base import Base, Entity, utcnow
 
 
 class Tender(Entity):
-    """A tender. Its specification (texts, timeline, lots and selections) is one JSON document,
-    replaced as a whole while a draft and frozen once published; amendments change it explicitly.
+    """A tender: its own fields here, its lots and their requirement selections as rows of their own.
+
+    ``revision`` is the specification's ETag: every change to the tender's fields, its lots or its
+    selections, and every lifecycle step, increments it. Invitations and answers increment
+    ``participation_revision`` instead, so a municipality's answer does not make an editor's ETag stale.
     """
 
     __tablename__ = "tender"
@@ -21,14 +25,69 @@ class Tender(Entity):
     owner_id: Mapped[UUID] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"), index=True)
     reference: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(32), index=True)
     language: Mapped[str] = mapped_column(String(8))
+    procedure: Mapped[str] = mapped_column(String(32), default="open")
+    cpv_codes: Mapped[list[str]] = mapped_column(default=list)
+    estimated_value: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    contract_start: Mapped[date | None]
+    contract_end: Mapped[date | None]
+    contract_options: Mapped[str | None] = mapped_column(String(200))
+    questions_deadline: Mapped[datetime | None]
     submission_deadline: Mapped[datetime | None]
+    planned_award: Mapped[datetime | None]
     document_version: Mapped[int] = mapped_column(default=1)
     revision: Mapped[int] = mapped_column(default=1)
-    """Bumped by every change, participants' answers included; the ETag."""
-    spec: Mapped[dict[str, Any]]
+    participation_revision: Mapped[int] = mapped_column(default=1)
     published_at: Mapped[datetime | None]
+    lots: Mapped[list[TenderLot]] = relationship(order_by="TenderLot.position", lazy="raise", cascade="all, delete-orphan")
+
+
+class TenderLot(Entity):
+    __tablename__ = "tender_lot"
+
+    tender_id: Mapped[UUID] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    """1-based; the lot's number in the documents."""
+    title: Mapped[str] = mapped_column(String(200))
+    product_categories: Mapped[list[str]] = mapped_column(default=list)
+    price_weight: Mapped[float]
+    quality_weight: Mapped[float]
+    revision: Mapped[int] = mapped_column(default=1)
+    selections: Mapped[list[TenderSelection]] = relationship(
+        order_by="TenderSelection.position", lazy="raise", cascade="all, delete-orphan"
+    )
+
+
+class TenderSelection(Entity):
+    """A requirement module pinned to one published version, with the tender's parameter values."""
+
+    __tablename__ = "tender_selection"
+
+    lot_id: Mapped[UUID] = mapped_column(ForeignKey("tender_lot.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    module_version_id: Mapped[UUID] = mapped_column(ForeignKey("module_version.id", ondelete="RESTRICT"), index=True)
+    module_key: Mapped[str] = mapped_column(String(64))
+    module_version: Mapped[int]
+    """The pinned version's key and number, kept beside the foreign key (a pinned version never changes)."""
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    kind: Mapped[str | None] = mapped_column(String(32))
+    weight: Mapped[float | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(default=1)
+
+
+class TenderDocument(Base):
+    """The frozen content of one published document version: exactly what the exporters read."""
+
+    __tablename__ = "tender_document"
+
+    tender_id: Mapped[UUID] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), primary_key=True)
+    document_version: Mapped[int] = mapped_column(primary_key=True)
+    content: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class TenderParticipant(Entity):

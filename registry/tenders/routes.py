@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.response import Stream
@@ -11,15 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.guards import AUTHENTICATED, allow
 from registry.auth.principal import Principal, Role
-from registry.db.base import utcnow
 from registry.evidence.schemas import EvidenceItem
 from registry.evidence.storage import LocalFileStore
-from registry.http import conditional, download_headers, file_download
+from registry.http import body_etag, conditional, download_headers, file_download
 from registry.organizations.models import Organization
 from registry.problems import problem_responses
+from registry.requirements.content import VersionNumber
 from registry.schemas import Limit, Offset, Page
-from registry.tenders import market, schemas, service, snapshot
-from registry.tenders.models import Tender
+from registry.tenders import market, participation, parts, schemas, service, snapshot, storage, views
+from registry.tenders.models import Tender, TenderLot, TenderSelection
 
 Req = Request[Principal, Any, Any]
 DbSession = NamedDependency[AsyncSession]
@@ -29,7 +29,28 @@ WRITE_ERRORS = problem_responses(404, 409, 412, 422, 428)
 
 
 async def _respond(request: Req, session: AsyncSession, tender: Tender, owner: Organization, status_code: int = 200) -> Response[schemas.Tender]:
-    return conditional(request, await service.view(session, request.user, tender, owner), service.etag(tender), status_code)
+    return conditional(request, await views.view(session, request.user, tender, owner), storage.etag(tender), status_code)
+
+
+async def _respond_after(request: Req, session: AsyncSession, tender: Tender, status_code: int = 200) -> Response[schemas.Tender]:
+    """The tender as it stands after a write in this transaction."""
+    return await _respond(request, session, *await service.visible_tender(session, request.user, tender.id), status_code=status_code)
+
+
+async def _lot(session: AsyncSession, row: TenderLot, status_code: int = 200) -> Response[schemas.Lot]:
+    facts = await views.module_facts(session, list(row.selections))
+    return Response(views.lot_view(row, facts), status_code=status_code, headers={"ETag": storage.part_etag(row)})
+
+
+async def _selection(session: AsyncSession, row: TenderSelection, status_code: int = 200) -> Response[schemas.Selection]:
+    facts = await views.module_facts(session, [row])
+    return Response(views.selection_view(row, facts), status_code=status_code, headers={"ETag": storage.part_etag(row)})
+
+
+async def _export(request: Req, session: AsyncSession, tender_id: UUID, export_format: str, version: int | None) -> Response[bytes]:
+    tender, owner = await service.visible_tender(session, request.user, tender_id)
+    result = await snapshot.export(session, tender, owner, export_format, base_url=request.app.state.settings.public_url, version=version)
+    return Response(result.content, media_type=result.media_type, headers=download_headers(result.filename) | {"ETag": body_etag(result.content)})
 
 
 class TenderController(Controller):
@@ -40,21 +61,14 @@ class TenderController(Controller):
     async def create_tender(self, request: Req, db_session: DbSession, data: JSONBody[schemas.TenderSpec]) -> Response[schemas.Tender]:
         """Create a draft tender owned by your municipality or federation."""
         tender = await service.create_tender(db_session, request.user, data)
-        return await _respond(request, db_session, *await service.visible_tender(db_session, request.user, tender.id), status_code=201)
+        return await _respond_after(request, db_session, tender, status_code=201)
 
     @get(operation_id="ListTenders", guards=[AUTHENTICATED], responses=problem_responses())
     async def list_tenders(
         self, request: Req, db_session: DbSession, status: FromQuery[schemas.Status | None] = None, limit: Limit = 50, offset: Offset = 0
     ) -> Response[Page[schemas.TenderSummary]]:
         """Tenders you may see: your own, those you are invited to, and every published one."""
-        rows, total = await service.list_tenders(db_session, request.user, status=status, limit=limit, offset=offset)
-        items = [
-            schemas.TenderSummary(
-                id=t.id, reference=t.reference, title=t.title, owner_id=o.id, owner_name=o.name, status=t.status,  # type: ignore[arg-type]
-                language=t.language, submission_deadline=t.submission_deadline, lots=len(t.spec.get("lots", [])),  # type: ignore[arg-type]
-            )
-            for t, o in rows
-        ]  # fmt: skip
+        items, total = await service.list_tenders(db_session, request.user, status=status, limit=limit, offset=offset)
         return conditional(request, Page(items, total, limit, offset))
 
     @get("/{tender_id:uuid}", operation_id="GetTender", guards=[AUTHENTICATED], responses=problem_responses(404))
@@ -68,7 +82,63 @@ class TenderController(Controller):
     ) -> Response[schemas.Tender]:
         """Replace the specification of a draft (needs `If-Match`)."""
         tender = await service.replace_spec(db_session, request.user, tender_id, data, if_match)
-        return await _respond(request, db_session, *await service.visible_tender(db_session, request.user, tender.id))
+        return await _respond_after(request, db_session, tender)
+
+    @patch("/{tender_id:uuid}", operation_id="UpdateTenderFields", guards=[BUYERS], responses=WRITE_ERRORS)
+    async def update_fields(
+        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], data: JSONBody[schemas.TenderFieldsUpdate], if_match: IfMatch = None
+    ) -> Response[schemas.Tender]:
+        """Change some of a draft's own fields (title, timeline, value...) without sending its lots (needs the tender's `If-Match`)."""
+        tender = await service.update_fields(db_session, request.user, tender_id, data, if_match)
+        return await _respond_after(request, db_session, tender)
+
+    @get("/{tender_id:uuid}/lots/{lot:int}", operation_id="GetLot", guards=[AUTHENTICATED], responses=problem_responses(404))
+    async def get_lot(self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int]) -> Response[schemas.Lot]:
+        """One lot with its selections; its ETag is what changes to it need."""
+        tender, _ = await service.visible_tender(db_session, request.user, tender_id)
+        return await _lot(db_session, service.selection_row(tender, lot)[0])
+
+    @post("/{tender_id:uuid}/lots", operation_id="AddLot", guards=[BUYERS], responses=WRITE_ERRORS)
+    async def add_lot(
+        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], data: JSONBody[schemas.NewLot], if_match: IfMatch = None
+    ) -> Response[schemas.Lot]:
+        """Add a lot (with selections, at `position` or the end) to a draft (needs the tender's `If-Match`)."""
+        return await _lot(db_session, await parts.add_lot(db_session, request.user, tender_id, data, if_match), status_code=201)
+
+    @patch("/{tender_id:uuid}/lots/{lot:int}", operation_id="UpdateLot", guards=[BUYERS], responses=WRITE_ERRORS)
+    async def update_lot(
+        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], data: JSONBody[schemas.LotUpdate], if_match: IfMatch = None
+    ) -> Response[schemas.Lot]:
+        """Change a lot's title, product categories or weights, or move it (needs the lot's `If-Match`)."""
+        return await _lot(db_session, await parts.update_lot(db_session, request.user, tender_id, lot, data, if_match))
+
+    @delete("/{tender_id:uuid}/lots/{lot:int}", operation_id="RemoveLot", guards=[BUYERS], responses=WRITE_ERRORS)
+    async def remove_lot(self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], if_match: IfMatch = None) -> None:
+        """Remove a lot and its selections; later lots move up (needs the lot's `If-Match`)."""
+        await parts.remove_lot(db_session, request.user, tender_id, lot, if_match)
+
+    @post("/{tender_id:uuid}/lots/{lot:int}/selections", operation_id="AddSelection", guards=[BUYERS], responses=WRITE_ERRORS)
+    async def add_selection(
+        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], data: JSONBody[schemas.NewSelection], if_match: IfMatch = None
+    ) -> Response[schemas.Selection]:
+        """Pin a requirement module to a lot (at `position` or the end; needs the lot's `If-Match`)."""
+        return await _selection(db_session, await parts.add_selection(db_session, request.user, tender_id, lot, data, if_match), status_code=201)
+
+    @patch("/{tender_id:uuid}/lots/{lot:int}/selections/{position:int}", operation_id="UpdateSelection", guards=[BUYERS], responses=WRITE_ERRORS)
+    async def update_selection(
+        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], position: FromPath[int],
+        data: JSONBody[schemas.SelectionUpdate], if_match: IfMatch = None,
+    ) -> Response[schemas.Selection]:
+        """Change one selection's version, parameters, kind, weight or note, or move it (needs the selection's `If-Match`)."""
+        row = await parts.update_selection(db_session, request.user, tender_id, lot, position, data, if_match)
+        return await _selection(db_session, row)
+
+    @delete("/{tender_id:uuid}/lots/{lot:int}/selections/{position:int}", operation_id="RemoveSelection", guards=[BUYERS], responses=WRITE_ERRORS)
+    async def remove_selection(
+        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], position: FromPath[int], if_match: IfMatch = None
+    ) -> None:
+        """Remove one selection; later ones move up (needs the selection's `If-Match`)."""
+        await parts.remove_selection(db_session, request.user, tender_id, lot, position, if_match)
 
     @post("/{tender_id:uuid}/upgrades", operation_id="UpgradeSelections", guards=[BUYERS], responses=WRITE_ERRORS, status_code=200)
     async def upgrade(
@@ -76,15 +146,15 @@ class TenderController(Controller):
     ) -> Response[schemas.Tender]:
         """Move selections (all, or the listed `lot.position`s) to their module's newest published version."""
         tender = await service.upgrade_selections(db_session, request.user, tender_id, data.selections, if_match)
-        return await _respond(request, db_session, *await service.visible_tender(db_session, request.user, tender.id))
+        return await _respond_after(request, db_session, tender)
 
     @post("/{tender_id:uuid}/participants", operation_id="InviteParticipants", guards=[BUYERS], responses=WRITE_ERRORS, status_code=200)
     async def invite(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], data: JSONBody[schemas.Invitation], if_match: IfMatch = None
     ) -> Response[schemas.Tender]:
         """Invite municipalities (a federation: only its members) to take part."""
-        tender = await service.invite(db_session, request.user, tender_id, data.organization_ids, if_match)
-        return await _respond(request, db_session, *await service.visible_tender(db_session, request.user, tender.id))
+        tender = await participation.invite(db_session, request.user, tender_id, data.organization_ids, if_match)
+        return await _respond_after(request, db_session, tender)
 
     @delete(
         "/{tender_id:uuid}/participants/{organization_id:uuid}",
@@ -96,8 +166,8 @@ class TenderController(Controller):
     async def withdraw(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], organization_id: FromPath[UUID], if_match: IfMatch = None
     ) -> Response[schemas.Tender]:
-        tender = await service.withdraw_invitation(db_session, request.user, tender_id, organization_id, if_match)
-        return await _respond(request, db_session, *await service.visible_tender(db_session, request.user, tender.id))
+        tender = await participation.withdraw_invitation(db_session, request.user, tender_id, organization_id, if_match)
+        return await _respond_after(request, db_session, tender)
 
     @put(
         "/{tender_id:uuid}/participants/{organization_id:uuid}",
@@ -109,16 +179,16 @@ class TenderController(Controller):
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], organization_id: FromPath[UUID], data: JSONBody[schemas.Participation]
     ) -> Response[schemas.Tender]:
         """Confirm (contact, mandate with its decision date, volumes per lot) or decline, for your own municipality."""
-        tender = await service.respond(db_session, request.user, tender_id, organization_id, data)
-        return await _respond(request, db_session, *await service.visible_tender(db_session, request.user, tender.id))
+        tender = await participation.respond(db_session, request.user, tender_id, organization_id, data)
+        return await _respond_after(request, db_session, tender)
 
     @post("/{tender_id:uuid}/amendments", operation_id="AmendTender", guards=[BUYERS], responses=WRITE_ERRORS)
     async def amend(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], data: JSONBody[schemas.AmendmentIn], if_match: IfMatch = None
     ) -> Response[schemas.Tender]:
         """Correct a published tender: what changed and why; bumps the document version."""
-        tender = await service.amend(db_session, request.user, tender_id, data, if_match)
-        return await _respond(request, db_session, *await service.visible_tender(db_session, request.user, tender.id), status_code=201)
+        tender = await service.amend(db_session, request.user, tender_id, data, if_match, base_url=request.app.state.settings.public_url)
+        return await _respond_after(request, db_session, tender, status_code=201)
 
     @get(
         "/{tender_id:uuid}/exports/{export_format:str}",
@@ -134,14 +204,20 @@ class TenderController(Controller):
 
         Drafts are marked DRAFT; a published tender exports exactly as published, with its amendments.
         """
-        tender, owner = await service.visible_tender(db_session, request.user, tender_id)
-        settings = request.app.state.settings
-        result = await snapshot.export(db_session, tender, owner, export_format, now=utcnow(), base_url=settings.public_url)
-        return Response(
-            result.content,
-            media_type=result.media_type,
-            headers=download_headers(result.filename) | {"ETag": service.etag(tender)},
-        )
+        return await _export(request, db_session, tender_id, export_format, None)
+
+    @get(
+        "/{tender_id:uuid}/versions/{version:int}/exports/{export_format:str}",
+        operation_id="ExportTenderVersion",
+        guards=[AUTHENTICATED],
+        responses=problem_responses(404, 422),
+        media_type="application/octet-stream",
+    )
+    async def export_version(
+        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], version: FromPath[VersionNumber], export_format: FromPath[schemas.ExportFormat]
+    ) -> Response[bytes]:
+        """A published document version exactly as it was published (byte-identical), amended versions included."""
+        return await _export(request, db_session, tender_id, export_format, version)
 
     @get(
         "/{tender_id:uuid}/lots/{lot:int}/evidence-fit",
@@ -184,6 +260,6 @@ class TenderController(Controller):
         """Lifecycle: `open-for-participants`, `publish` (checks everything and lists every problem), `close`, `award`, `cancel`."""
         settings = request.app.state.settings
         tender = await service.change_status(
-            db_session, request.user, tender_id, action, if_match, min_submission_days=settings.min_submission_days
+            db_session, request.user, tender_id, action, if_match, min_submission_days=settings.min_submission_days, base_url=settings.public_url
         )
-        return await _respond(request, db_session, *await service.visible_tender(db_session, request.user, tender.id))
+        return await _respond_after(request, db_session, tender)

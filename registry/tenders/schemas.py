@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from registry.evidence.schemas import FitReport, ModuleRef
 from registry.requirements.content import Kind, ModuleKey, VersionNumber
@@ -58,10 +59,13 @@ class LotIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     selections: Annotated[list[SelectionIn], msgspec.Meta(max_length=2000)] = []
 
 
-class TenderSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Everything the owner writes about a tender; PUT replaces it as a whole."""
+Reference = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=LINE_PATTERN)]
 
-    reference: Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=LINE_PATTERN)]
+
+class TenderFields(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The tender's own fields: everything but its lots."""
+
+    reference: Reference
     title: Line
     description: Text = ""
     language: Language = "en"
@@ -72,10 +76,64 @@ class TenderSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     currency: Currency = "EUR"
     contract_period: ContractPeriod = msgspec.field(default_factory=ContractPeriod)
     timeline: Timeline = msgspec.field(default_factory=Timeline)
+
+
+class TenderSpec(TenderFields, kw_only=True):
+    """Everything the owner writes about a tender; PUT replaces it as a whole."""
+
     lots: Annotated[list[LotIn], msgspec.Meta(max_length=MAX_LOTS)] = []
 
 
+class TenderFieldsUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A change of some of the tender's own fields (PATCH); what is left out stays as it is."""
+
+    reference: Reference | UnsetType = UNSET
+    title: Line | UnsetType = UNSET
+    description: Text | UnsetType = UNSET
+    language: Language | UnsetType = UNSET
+    procedure: Procedure | UnsetType = UNSET
+    cpv_codes: Annotated[list[Cpv], msgspec.Meta(max_length=20)] | UnsetType = UNSET
+    estimated_value: Money | None | UnsetType = UNSET
+    currency: Currency | UnsetType = UNSET
+    contract_period: ContractPeriod | UnsetType = UNSET
+    timeline: Timeline | UnsetType = UNSET
+
+
+class NewLot(LotIn, kw_only=True):
+    position: Annotated[int, msgspec.Meta(ge=1, le=MAX_LOTS)] | None = None
+    """Where the lot goes (1 is first); the end when left out."""
+
+
+class LotUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A change of a lot's own fields or its place (PATCH); its selections are edited one by one."""
+
+    title: Line | UnsetType = UNSET
+    product_categories: Annotated[list[Line], msgspec.Meta(max_length=20)] | UnsetType = UNSET
+    price_weight: Weight | UnsetType = UNSET
+    quality_weight: Weight | UnsetType = UNSET
+    position: Annotated[int, msgspec.Meta(ge=1, le=MAX_LOTS)] | UnsetType = UNSET
+
+
+class NewSelection(SelectionIn, kw_only=True):
+    position: Annotated[int, msgspec.Meta(ge=1, le=2000)] | None = None
+    """Where the selection goes in its lot (1 is first); the end when left out."""
+
+
+class SelectionUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """A change of one selection (PATCH): another published version, parameter values, kind, weight, note or place."""
+
+    module_version: VersionNumber | UnsetType = UNSET
+    parameters: dict[str, Any] | UnsetType = UNSET
+    kind: Kind | None | UnsetType = UNSET
+    weight: Weight | None | UnsetType = UNSET
+    note: Text | None | UnsetType = UNSET
+    position: Annotated[int, msgspec.Meta(ge=1, le=2000)] | UnsetType = UNSET
+
+
 class Selection(SelectionIn, kw_only=True, omit_defaults=False):
+    id: UUID
+    etag: str
+    """Send it as If-Match to change, move or remove this selection."""
     position: int
     module_kind: Kind
     """The module's own kind; ``kind`` is what the tender uses."""
@@ -84,6 +142,9 @@ class Selection(SelectionIn, kw_only=True, omit_defaults=False):
 
 
 class Lot(msgspec.Struct, kw_only=True):
+    id: UUID
+    etag: str
+    """Send it as If-Match to change, move or remove this lot, or to add a selection to it."""
     number: int
     title: str
     product_categories: list[str]
@@ -159,7 +220,7 @@ class Amendment(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
-class Tender(TenderSpec, kw_only=True):
+class Tender(TenderFields, kw_only=True):
     id: UUID
     owner_id: UUID
     owner_name: str
@@ -167,8 +228,11 @@ class Tender(TenderSpec, kw_only=True):
     status: Status
     document_version: int
     revision: int
+    """Moves with every change of the specification (fields, lots, selections) and lifecycle step."""
+    participation_revision: int
+    """Moves with every invitation and answer."""
     joint: bool
-    lots: list[Lot]  # type: ignore[assignment]
+    lots: list[Lot]
     participants: list[Participant]
     volumes: list[AggregateVolume]
     amendments: list[Amendment]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from exports import model
@@ -21,14 +21,13 @@ from exports.docx import tender_docx
 from exports.ocds import tender_ocds
 from exports.xlsx import response_form_xlsx
 from registry.organizations.models import Organization
-from registry.problems import RuleViolation
+from registry.problems import NotFound, RuleViolation
 from registry.requirements import service as library
 from registry.requirements.content import VersionContent
 from registry.requirements.rendering import pick, render
 from registry.requirements.templates import Catalogue
-from registry.tenders import schemas
-from registry.tenders.models import Tender, TenderAmendment, TenderParticipant
-from registry.tenders.service import decode_spec
+from registry.tenders import schemas, storage
+from registry.tenders.models import Tender, TenderAmendment, TenderDocument, TenderParticipant
 from registry.tenders.validation import Pinned, effective_kind
 
 TIMEZONES = {"NO": "Europe/Oslo", "SE": "Europe/Stockholm", "DK": "Europe/Copenhagen", "FI": "Europe/Helsinki"}
@@ -105,7 +104,7 @@ def _missing_for_export(spec: schemas.TenderSpec) -> list[tuple[str, str]]:
 
 
 async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organization, *, now: datetime, base_url: str) -> model.TenderDocument:
-    spec = decode_spec(tender)
+    spec = storage.spec_of(tender)
     missing = _missing_for_export(spec)
     if missing:
         raise RuleViolation("the tender is not complete enough to export", errors=missing)
@@ -202,6 +201,28 @@ async def _participants(session: AsyncSession, tender_id: UUID) -> tuple[model.P
     )
 
 
+async def freeze(session: AsyncSession, tender: Tender, owner: Organization, *, at: datetime, base_url: str) -> model.TenderDocument:
+    """Store the content of the tender's current document version, dated ``at`` (its publication or amendment)."""
+    document = await build_snapshot(session, tender, owner, now=at, base_url=base_url)
+    session.add(TenderDocument(tender_id=tender.id, document_version=tender.document_version, content=msgspec.to_builtins(document)))
+    return document
+
+
+async def frozen(session: AsyncSession, tender: Tender, owner: Organization, version: int, *, base_url: str) -> model.TenderDocument:
+    """The stored content of a published document version.
+
+    A tender published before versions were frozen has its current version frozen on first use,
+    dated by its latest amendment or its publication; its earlier versions are gone.
+    """
+    row = await session.get(TenderDocument, (tender.id, version))
+    if row is not None:
+        return msgspec.convert(row.content, model.TenderDocument)
+    if version != tender.document_version:
+        raise NotFound(f"document version {version} of this tender is not kept")
+    latest = await session.scalar(select(func.max(TenderAmendment.created_at)).where(TenderAmendment.tender_id == tender.id))
+    return await freeze(session, tender, owner, at=latest or tender.published_at or tender.updated_at, base_url=base_url)
+
+
 class Export(msgspec.Struct):
     content: bytes
     media_type: str
@@ -215,10 +236,26 @@ FORMATS = {
 }
 
 
-async def export(session: AsyncSession, tender: Tender, owner: Organization, fmt: str, *, now: datetime, base_url: str) -> Export:
-    """One export of the tender in ``fmt`` (docx, xlsx or ocds) as bytes with its media type and file name."""
+async def export(
+    session: AsyncSession, tender: Tender, owner: Organization, fmt: str, *, base_url: str, version: int | None = None
+) -> Export:
+    """One export in ``fmt`` (docx, xlsx or ocds): bytes, media type and file name.
+
+    A tender never published is built from its rows, dated by its last change and marked DRAFT. A
+    published one is exported from its frozen document version (the current one unless ``version``
+    names an earlier one): ``version`` gives exactly the published bytes; the current version shows
+    the tender's current status.
+    """
     builder, media_type, extension = FORMATS[fmt]
-    document = await build_snapshot(session, tender, owner, now=now, base_url=base_url)
+    if tender.published_at is None:
+        if version is not None:
+            raise NotFound("a tender that was never published has no document versions")
+        document = await build_snapshot(session, tender, owner, now=tender.updated_at, base_url=base_url)
+    else:
+        document = await frozen(session, tender, owner, version or tender.document_version, base_url=base_url)
+        if version is None:
+            document = msgspec.structs.replace(document, tender=msgspec.structs.replace(document.tender, status=tender.status))
+    number = version or tender.document_version
     draft = "-draft" if document.draft else ""
     safe_reference = "".join(c if c.isalnum() or c in "-_." else "-" for c in tender.reference)
-    return Export(builder(document), media_type, f"{safe_reference}-v{tender.document_version}{draft}.{extension}")
+    return Export(builder(document), media_type, f"{safe_reference}-v{number}{draft}.{extension}")

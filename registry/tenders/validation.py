@@ -36,16 +36,26 @@ def spec_errors(spec: schemas.TenderSpec, pinned: Pinned, product_categories: li
     if spec.estimated_value is not None and (problem := money_problem(spec.estimated_value)):
         errors.append(("estimated_value", problem))
     for i, lot in enumerate(spec.lots):
-        where = f"lots[{i}]"
-        errors += [
-            (f"{where}.product_categories[{j}]", f"unknown product category {pc!r}")
-            for j, pc in enumerate(lot.product_categories)
-            if pc not in product_categories
-        ]
-        if not same_weight(lot.price_weight + lot.quality_weight, 100):
-            errors.append((f"{where}.price_weight", f"price {lot.price_weight:g} + quality {lot.quality_weight:g} must make 100"))
-        for j, selection in enumerate(lot.selections):
-            errors += selection_errors(f"{where}.selections[{j}]", selection, pinned)
+        errors += lot_errors(f"lots[{i}]", lot, pinned, product_categories)
+    return errors
+
+
+def lot_errors(where: str, lot: schemas.LotIn, pinned: Pinned, product_categories: list[str]) -> list[FieldError]:
+    """Problems of one lot: its own fields and every selection."""
+    errors = lot_field_errors(where, lot, product_categories)
+    for j, selection in enumerate(lot.selections):
+        errors += selection_errors(f"{where}.selections[{j}]", selection, pinned)
+    return errors
+
+
+def lot_field_errors(where: str, lot: schemas.LotIn, product_categories: list[str]) -> list[FieldError]:
+    errors = [
+        (f"{where}.product_categories[{j}]", f"unknown product category {pc!r}")
+        for j, pc in enumerate(lot.product_categories)
+        if pc not in product_categories
+    ]
+    if not same_weight(lot.price_weight + lot.quality_weight, 100):
+        errors.append((f"{where}.price_weight", f"price {lot.price_weight:g} + quality {lot.quality_weight:g} must make 100"))
     return errors
 
 

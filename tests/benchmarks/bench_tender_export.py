@@ -26,7 +26,7 @@ from registry.organizations.orgnumbers import random_org_number
 from registry.requirements import service as library
 from registry.requirements.library import import_library
 from registry.settings import Settings
-from registry.tenders import schemas, service, snapshot
+from registry.tenders import schemas, service, snapshot, storage
 from registry.tenders.models import TenderParticipant
 
 MUNICIPALITIES = 290
@@ -78,7 +78,7 @@ async def tender_with(session: AsyncSession, coordinator: Principal, towns: list
             )
         )  # fmt: skip
     await session.flush()
-    return await service.load_tender(session, tender.id)
+    return await storage.load(session, tender.id)
 
 
 async def main(settings: Settings) -> None:
@@ -93,7 +93,7 @@ async def main(settings: Settings) -> None:
                 best = float("inf")
                 for _ in range(RUNS):
                     start = time.perf_counter()
-                    await snapshot.export(session, tender, owner, fmt, now=utcnow(), base_url=settings.public_url)
+                    await snapshot.export(session, tender, owner, fmt, base_url=settings.public_url)
                     best = min(best, time.perf_counter() - start)
                 results[size][fmt] = best
     await engine.dispose()

@@ -1,9 +1,12 @@
 """Alembic environment: runs migrations on the registry's async engine."""
 
 import asyncio
+from typing import Any
 
 from alembic import context
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from registry.db.engine import create_engine, is_sqlite
 from registry.db.models import Base
@@ -22,10 +25,33 @@ def run(connection: Connection) -> None:
         context.run_migrations()
 
 
+def _without_cascades(engine: AsyncEngine) -> None:
+    """SQLite batch migrations copy a table and drop the original: with foreign keys enforced that
+    drop would cascade and delete every child row (tokens, reviews, lots...). Foreign keys are off
+    while migrating; ``_check_foreign_keys`` proves afterwards that nothing dangles."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _off(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.close()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if dangling:
+        raise RuntimeError(f"the migration left rows pointing at nothing: {dangling[:5]}")
+
+
 async def main() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    engine = create_engine(url)
+    if is_sqlite(url):
+        _without_cascades(engine)
     async with engine.connect() as connection:
         await connection.run_sync(run)
+        if is_sqlite(url):
+            await connection.run_sync(_check_foreign_keys)
         await connection.commit()
     await engine.dispose()
 

@@ -1,0 +1,110 @@
+"""Joint procurement: the lead buyer invites municipalities, each answers for itself.
+
+Invitations and answers move the tender's participation revision, not its specification's: an
+answer never makes an editor's ETag stale. All of them take the tender's row lock, so an answer
+and a publication never interleave.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.audit.service import record
+from registry.auth.principal import Principal, Role
+from registry.db.base import utcnow
+from registry.db.revisions import bump_revision
+from registry.organizations.models import Organization
+from registry.organizations.service import member_ids
+from registry.problems import Conflict, NotFound, RuleViolation
+from registry.tenders import schemas
+from registry.tenders.models import Tender, TenderParticipant
+from registry.tenders.service import EDITABLE, owned_tender, participation_of, visible_tender
+
+
+async def invite(session: AsyncSession, actor: Principal, tender_id: UUID, organization_ids: list[UUID], if_match: str | None) -> Tender:
+    tender, owner = await owned_tender(session, actor, tender_id, if_match, participation=True)
+    if tender.status not in EDITABLE:
+        raise Conflict(f"participants can no longer be invited to a {tender.status} tender")
+    organizations = {o.id: o for o in await session.scalars(select(Organization).where(Organization.id.in_(organization_ids)))}
+    members = await member_ids(session, owner.id) if owner.kind == "federation" else None
+    existing = set(await session.scalars(select(TenderParticipant.organization_id).where(TenderParticipant.tender_id == tender.id)))
+    errors = []
+    for i, organization_id in enumerate(organization_ids):
+        organization = organizations.get(organization_id)
+        where = f"organization_ids[{i}]"
+        if organization is None or organization.kind != "municipality":
+            errors.append((where, f"{organization_id} is not a municipality"))
+        elif members is not None and organization_id not in members:
+            errors.append((where, f"{organization.name} is not a member of {owner.name}"))
+        elif organization_id in existing:
+            errors.append((where, f"{organization.name} is already invited"))
+    if len(set(organization_ids)) != len(organization_ids):
+        errors.append(("organization_ids", "lists a municipality twice"))
+    if errors:
+        raise RuleViolation("these organizations cannot be invited", errors=errors)
+    for organization_id in organization_ids:
+        session.add(TenderParticipant(tender_id=tender.id, organization_id=organization_id, status="invited", volumes=[]))
+        record(session, actor, "tender.invite", "tender", tender.id, organization_id=organization_id, municipality_id=str(organization_id))
+    await bump_revision(session, tender, "participation_revision")
+    return tender
+
+
+async def withdraw_invitation(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, if_match: str | None) -> Tender:
+    tender, _ = await owned_tender(session, actor, tender_id, if_match, participation=True)
+    if tender.status not in EDITABLE:
+        raise Conflict(f"participants of a {tender.status} tender are fixed")
+    participant = await participation_of(session, tender.id, organization_id)
+    if participant is None:
+        raise NotFound(f"organization {organization_id} is not invited to this tender")
+    await session.delete(participant)
+    await bump_revision(session, tender, "participation_revision")
+    record(session, actor, "tender.uninvite", "tender", tender.id, organization_id=organization_id, municipality_id=str(organization_id))
+    return tender
+
+
+async def respond(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, answer: schemas.Participation) -> Tender:
+    """An invited municipality confirms (with mandate, contact and volumes) or declines."""
+    tender, _ = await visible_tender(session, actor, tender_id, lock=True)
+    participant = await participation_of(session, tender.id, organization_id)
+    if participant is None or not actor.acts_for(organization_id, Role.procurement_officer):
+        raise NotFound(f"no invitation for organization {organization_id} that you can answer")
+    if tender.status != "open_for_participants":
+        raise Conflict(f"the tender is {tender.status}; answers are taken while it is open for participants")
+    errors = _answer_errors(answer, len(tender.lots))
+    if errors:
+        raise RuleViolation("the answer is incomplete", errors=errors)
+    participant.status = answer.decision
+    participant.contact_name = answer.contact_name
+    participant.contact_email = answer.contact_email
+    participant.mandate = answer.mandate
+    participant.mandate_decision_date = answer.mandate_decision_date
+    participant.volumes = [msgspec.to_builtins(v) for v in answer.volumes]
+    participant.responded_at = utcnow()
+    await bump_revision(session, tender, "participation_revision")
+    record(session, actor, f"tender.participant.{answer.decision}", "tender", tender.id, organization_id=tender.owner_id, municipality_id=str(organization_id))
+    return tender
+
+
+def _answer_errors(answer: schemas.Participation, lot_count: int) -> list[tuple[str, str]]:
+    if answer.decision == "declined":
+        return []
+    errors = []
+    if not answer.contact_name or not answer.contact_email:
+        errors.append(("contact_name", "a confirmation names a contact person and email"))
+    if not answer.mandate or answer.mandate_decision_date is None:
+        errors.append(("mandate", "a confirmation needs the mandate and the date of the decision that grants it"))
+    elif answer.mandate_decision_date > utcnow().date():
+        errors.append(("mandate_decision_date", "lies in the future"))
+    seen = set()
+    for i, volume in enumerate(answer.volumes):
+        if volume.lot > lot_count:
+            errors.append((f"volumes[{i}].lot", f"the tender has {lot_count} lots"))
+        if (volume.lot, volume.unit) in seen:
+            errors.append((f"volumes[{i}]", "gives the same lot and unit twice"))
+        seen.add((volume.lot, volume.unit))
+    return errors
+

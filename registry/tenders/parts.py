@@ -1,0 +1,138 @@
+"""Editing a tender one part at a time: a lot, or one requirement selection (add, change, move, remove).
+
+Each part carries its own ETag. Adding a lot needs the tender's; changing, moving or removing a lot,
+or adding a selection to it, needs the lot's; changing, moving or removing a selection needs the
+selection's. Only the part is validated and written, and every edit also moves the tender's
+specification revision. All of them take the tender's row lock first.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.audit.service import record
+from registry.auth.principal import Principal
+from registry.db.revisions import bump_revision
+from registry.problems import RuleViolation
+from registry.requirements import service as library
+from registry.tenders import schemas, storage
+from registry.tenders.models import Tender, TenderLot, TenderSelection
+from registry.tenders.service import editable, lead_tender, owned_tender, pin, product_categories, selection_row
+from registry.tenders.validation import FieldError, lot_errors, lot_field_errors, selection_errors
+
+
+def _refuse(what: str, errors: list[FieldError]) -> None:
+    if errors:
+        raise RuleViolation(f"the {what} has problems", errors=errors)
+
+
+def _given(update: msgspec.Struct) -> dict[str, object]:
+    """The fields a PATCH sets (position included)."""
+    return {f: v for f, v in msgspec.structs.asdict(update).items() if v is not msgspec.UNSET}
+
+
+def _place(rows: list, row: object, position: int | None) -> None:
+    """Put ``row`` at ``position`` (1-based; the end when None or past it) and renumber."""
+    index = len(rows) if position is None else min(position - 1, len(rows))
+    rows.insert(index, row)
+    storage.renumber(rows)
+
+
+async def _editable_lot(session: AsyncSession, actor: Principal, tender_id: UUID, number: int) -> tuple[Tender, TenderLot]:
+    tender, _ = await lead_tender(session, actor, tender_id)
+    editable(tender)
+    lot, _ = selection_row(tender, number)
+    return tender, lot
+
+
+async def add_lot(session: AsyncSession, actor: Principal, tender_id: UUID, new: schemas.NewLot, if_match: str | None) -> TenderLot:
+    tender, _ = await owned_tender(session, actor, tender_id, if_match)
+    editable(tender)
+    pinned = await pin(session, [new])
+    position = min(new.position or len(tender.lots) + 1, len(tender.lots) + 1)
+    _refuse("lot", lot_errors("lot", new, pinned, await product_categories(session)))
+    row = storage.new_lot(new, position, pinned)
+    _place(tender.lots, row, position)
+    await bump_revision(session, tender)
+    record(session, actor, "tender.lot.add", "tender", tender.id, lot=row.position)
+    return row
+
+
+async def update_lot(
+    session: AsyncSession, actor: Principal, tender_id: UUID, number: int, update: schemas.LotUpdate, if_match: str | None
+) -> TenderLot:
+    tender, lot = await _editable_lot(session, actor, tender_id, number)
+    storage.check_part_etag(lot, if_match, "lot")
+    given = _given(update)
+    fields = msgspec.structs.replace(storage.lot_in(lot), selections=[], **{f: v for f, v in given.items() if f != "position"})
+    _refuse("lot", lot_field_errors("lot", fields, await product_categories(session)))
+    storage.write_lot_fields(lot, fields)
+    if update.position is not msgspec.UNSET and update.position != lot.position:
+        tender.lots.remove(lot)
+        _place(tender.lots, lot, update.position)
+    await bump_revision(session, lot)
+    await bump_revision(session, tender)
+    record(session, actor, "tender.lot.update", "tender", tender.id, lot=lot.position, fields=sorted(given))
+    return lot
+
+
+async def remove_lot(session: AsyncSession, actor: Principal, tender_id: UUID, number: int, if_match: str | None) -> None:
+    tender, lot = await _editable_lot(session, actor, tender_id, number)
+    storage.check_part_etag(lot, if_match, "lot")
+    tender.lots.remove(lot)
+    storage.renumber(tender.lots)
+    await bump_revision(session, tender)
+    record(session, actor, "tender.lot.remove", "tender", tender.id, lot=number, title=lot.title)
+
+
+async def add_selection(
+    session: AsyncSession, actor: Principal, tender_id: UUID, number: int, new: schemas.NewSelection, if_match: str | None
+) -> TenderSelection:
+    tender, lot = await _editable_lot(session, actor, tender_id, number)
+    storage.check_part_etag(lot, if_match, "lot")
+    selection = schemas.SelectionIn(**{f: getattr(new, f) for f in schemas.SelectionIn.__struct_fields__})
+    pinned = await library.pinned_versions(session, {(selection.module_key, selection.module_version)})
+    _refuse("selection", selection_errors("selection", selection, pinned))
+    row = storage.new_selection(selection, 0, pinned)
+    _place(lot.selections, row, new.position)
+    await bump_revision(session, lot)
+    await bump_revision(session, tender)
+    record(session, actor, "tender.selection.add", "tender", tender.id, lot=number, position=row.position, module=selection.module_key)
+    return row
+
+
+async def update_selection(
+    session: AsyncSession, actor: Principal, tender_id: UUID, number: int, position: int, update: schemas.SelectionUpdate, if_match: str | None
+) -> TenderSelection:
+    tender, lot = await _editable_lot(session, actor, tender_id, number)
+    _, row = selection_row(tender, number, position)
+    assert row is not None
+    storage.check_part_etag(row, if_match, "selection")
+    given = _given(update)
+    selection = msgspec.structs.replace(storage.selection_in(row), **{f: v for f, v in given.items() if f != "position"})
+    pinned = await library.pinned_versions(session, {(selection.module_key, selection.module_version)})
+    _refuse("selection", selection_errors("selection", selection, pinned))
+    storage.write_selection(row, selection, pinned)
+    if update.position is not msgspec.UNSET and update.position != row.position:
+        lot.selections.remove(row)
+        _place(lot.selections, row, update.position)
+        await bump_revision(session, lot)
+    await bump_revision(session, row)
+    await bump_revision(session, tender)
+    record(session, actor, "tender.selection.update", "tender", tender.id, lot=number, position=row.position, fields=sorted(given))
+    return row
+
+
+async def remove_selection(session: AsyncSession, actor: Principal, tender_id: UUID, number: int, position: int, if_match: str | None) -> None:
+    tender, lot = await _editable_lot(session, actor, tender_id, number)
+    _, row = selection_row(tender, number, position)
+    assert row is not None
+    storage.check_part_etag(row, if_match, "selection")
+    lot.selections.remove(row)
+    storage.renumber(lot.selections)
+    await bump_revision(session, lot)
+    await bump_revision(session, tender)
+    record(session, actor, "tender.selection.remove", "tender", tender.id, lot=number, position=position, module=row.module_key)

@@ -1,0 +1,164 @@
+"""A tender's rows and its specification: loading them, reading the specification back from the
+rows, writing a specification into them, and the ETags of the tender, its lots and selections.
+
+The rows are the record; ``TenderSpec`` is only the API's shape of it. Reading builds the struct
+field by field (nothing stored is decoded with the API's input struct), so renaming an API field
+never breaks a stored tender.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from registry.organizations.models import Organization
+from registry.problems import NotFound, PreconditionFailed, PreconditionRequired
+from registry.tenders import schemas
+from registry.tenders.models import Tender, TenderLot, TenderSelection
+from registry.tenders.validation import Pinned
+
+
+def etag(tender: Tender) -> str:
+    """The tender's ETag: its id, the specification's revision and the participation's revision."""
+    return f'"{tender.id}.{tender.revision}.{tender.participation_revision}"'
+
+
+def part_etag(row: TenderLot | TenderSelection) -> str:
+    return f'"{row.id}.{row.revision}"'
+
+
+def check_etag(tender: Tender, if_match: str | None, *, participation: bool = False) -> None:
+    """``If-Match`` must carry the tender's current specification revision (or, for invitations,
+    its current participation revision): the other part of the ETag may have moved on."""
+    if if_match is None:
+        raise PreconditionRequired("send If-Match with the tender's ETag")
+    parts = if_match.strip().strip('"').split(".")
+    current = str(tender.participation_revision if participation else tender.revision)
+    index = 2 if participation else 1
+    if parts[0] != str(tender.id) or len(parts) <= index or parts[index] != current:
+        what = "its participants" if participation else "the tender"
+        raise PreconditionFailed(f"{what} changed since you read it; current ETag is {etag(tender)}", current_etag=etag(tender))
+
+
+def check_part_etag(row: TenderLot | TenderSelection, if_match: str | None, what: str) -> None:
+    if if_match is None:
+        raise PreconditionRequired(f"send If-Match with the {what}'s ETag")
+    if if_match.strip() != part_etag(row):
+        raise PreconditionFailed(f"the {what} changed since you read it; current ETag is {part_etag(row)}", current_etag=part_etag(row))
+
+
+async def load(session: AsyncSession, tender_id: UUID, *, lock: bool = False) -> tuple[Tender, Organization]:
+    """The tender with its lots and selections, and its owner.
+
+    ``lock`` takes the tender's row lock for the rest of the transaction and reads its latest
+    committed state: every write to a tender, its parts, its participants or its lifecycle takes it
+    first, so checks and writes are one atomic step and concurrent writers queue.
+    """
+    query = (
+        select(Tender, Organization)
+        .join(Organization, Organization.id == Tender.owner_id)
+        .where(Tender.id == tender_id)
+        .options(selectinload(Tender.lots).selectinload(TenderLot.selections))
+    )
+    if lock:
+        query = query.with_for_update(of=Tender).execution_options(populate_existing=True)
+    row = (await session.execute(query)).first()
+    if row is None:
+        raise NotFound(f"no tender {tender_id}")
+    return row[0], row[1]
+
+
+def fields_of(tender: Tender) -> dict[str, object]:
+    """The tender's own fields as ``TenderFields`` arguments."""
+    return {
+        "reference": tender.reference,
+        "title": tender.title,
+        "description": tender.description,
+        "language": tender.language,
+        "procedure": tender.procedure,
+        "cpv_codes": list(tender.cpv_codes),
+        "estimated_value": tender.estimated_value,
+        "currency": tender.currency,
+        "contract_period": schemas.ContractPeriod(tender.contract_start, tender.contract_end, tender.contract_options),
+        "timeline": schemas.Timeline(tender.questions_deadline, tender.submission_deadline, tender.planned_award),
+    }
+
+
+def selection_in(row: TenderSelection) -> schemas.SelectionIn:
+    return schemas.SelectionIn(
+        module_key=row.module_key, module_version=row.module_version, parameters=dict(row.parameters),
+        kind=row.kind, weight=row.weight, note=row.note,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def lot_in(row: TenderLot) -> schemas.LotIn:
+    return schemas.LotIn(
+        title=row.title, product_categories=list(row.product_categories), price_weight=row.price_weight,
+        quality_weight=row.quality_weight, selections=[selection_in(s) for s in row.selections],
+    )  # fmt: skip
+
+
+def spec_of(tender: Tender) -> schemas.TenderSpec:
+    """The tender's specification as the API writes it, read from its rows (lots and selections loaded)."""
+    return schemas.TenderSpec(**fields_of(tender), lots=[lot_in(lot) for lot in tender.lots])  # type: ignore[arg-type]
+
+
+def write_fields(tender: Tender, fields: schemas.TenderFields) -> None:
+    tender.reference = fields.reference
+    tender.title = fields.title
+    tender.description = fields.description
+    tender.language = fields.language
+    tender.procedure = fields.procedure
+    tender.cpv_codes = list(fields.cpv_codes)
+    tender.estimated_value = fields.estimated_value
+    tender.currency = fields.currency
+    tender.contract_start = fields.contract_period.start
+    tender.contract_end = fields.contract_period.end
+    tender.contract_options = fields.contract_period.options
+    tender.questions_deadline = fields.timeline.questions_deadline
+    tender.submission_deadline = fields.timeline.submission_deadline
+    tender.planned_award = fields.timeline.planned_award
+
+
+def new_selection(selection: schemas.SelectionIn, position: int, pinned: Pinned) -> TenderSelection:
+    _, version = pinned[(selection.module_key, selection.module_version)]
+    row = TenderSelection(position=position, module_version_id=version.id, revision=1)
+    write_selection(row, selection, pinned)
+    return row
+
+
+def write_selection(row: TenderSelection, selection: schemas.SelectionIn, pinned: Pinned) -> None:
+    row.module_version_id = pinned[(selection.module_key, selection.module_version)][1].id
+    row.module_key = selection.module_key
+    row.module_version = selection.module_version
+    row.parameters = dict(selection.parameters)
+    row.kind = selection.kind
+    row.weight = selection.weight
+    row.note = selection.note
+
+
+def new_lot(lot: schemas.LotIn, position: int, pinned: Pinned) -> TenderLot:
+    row = TenderLot(position=position, revision=1, selections=[new_selection(s, i, pinned) for i, s in enumerate(lot.selections, 1)])
+    write_lot_fields(row, lot)
+    return row
+
+
+def write_lot_fields(row: TenderLot, lot: schemas.LotIn) -> None:
+    row.title = lot.title
+    row.product_categories = list(lot.product_categories)
+    row.price_weight = lot.price_weight
+    row.quality_weight = lot.quality_weight
+
+
+def write_spec(tender: Tender, spec: schemas.TenderSpec, pinned: Pinned) -> None:
+    """Store a whole specification: the tender's fields, and its lots and selections as new rows."""
+    write_fields(tender, spec)
+    tender.lots = [new_lot(lot, position, pinned) for position, lot in enumerate(spec.lots, 1)]
+
+
+def renumber(rows: list[TenderLot] | list[TenderSelection]) -> None:
+    for position, row in enumerate(rows, 1):
+        row.position = position

@@ -1,0 +1,107 @@
+"""What a caller sees of a tender, its lots and selections, read from the rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.principal import Principal
+from registry.organizations.models import Organization
+from registry.requirements import service as library
+from registry.tenders import schemas, storage
+from registry.tenders.models import Tender, TenderAmendment, TenderLot, TenderParticipant, TenderSelection, TenderTransition
+
+ModuleFacts = tuple[dict[tuple[str, int], str], dict[str, int]]
+"""The kind of each pinned ``(key, version)`` and the newest published version of each key."""
+
+
+async def module_facts(session: AsyncSession, selections: list[TenderSelection]) -> ModuleFacts:
+    pinned = await library.pinned_versions(session, {(s.module_key, s.module_version) for s in selections})
+    newest = await library.newest_published(session, {key for key, _ in pinned})
+    return {pair: version.kind for pair, (_, version) in pinned.items()}, newest
+
+
+def selection_view(row: TenderSelection, facts: ModuleFacts) -> schemas.Selection:
+    kinds, newest = facts
+    latest = newest.get(row.module_key, row.module_version)
+    return schemas.Selection(
+        **msgspec.structs.asdict(storage.selection_in(row)),
+        id=row.id,
+        etag=storage.part_etag(row),
+        position=row.position,
+        module_kind=kinds[(row.module_key, row.module_version)],  # type: ignore[arg-type]
+        newer_version=latest if latest > row.module_version else None,
+    )
+
+
+def lot_view(row: TenderLot, facts: ModuleFacts) -> schemas.Lot:
+    return schemas.Lot(
+        id=row.id,
+        etag=storage.part_etag(row),
+        number=row.position,
+        title=row.title,
+        product_categories=list(row.product_categories),
+        price_weight=row.price_weight,
+        quality_weight=row.quality_weight,
+        selections=[selection_view(s, facts) for s in row.selections],
+    )
+
+
+async def view(session: AsyncSession, actor: Principal, tender: Tender, owner: Organization) -> schemas.Tender:
+    facts = await module_facts(session, [s for lot in tender.lots for s in lot.selections])
+    participants = list(
+        await session.execute(
+            select(TenderParticipant, Organization.name)
+            .join(Organization, Organization.id == TenderParticipant.organization_id)
+            .where(TenderParticipant.tender_id == tender.id)
+            .order_by(Organization.name)
+        )
+    )
+    amendments = await session.scalars(select(TenderAmendment).where(TenderAmendment.tender_id == tender.id).order_by(TenderAmendment.number))
+    history = await session.scalars(select(TenderTransition).where(TenderTransition.tender_id == tender.id).order_by(TenderTransition.at))
+    sees_contacts = actor.is_admin or actor.organization_id == tender.owner_id
+    return schemas.Tender(
+        **storage.fields_of(tender),  # type: ignore[arg-type]
+        id=tender.id,
+        owner_id=owner.id,
+        owner_name=owner.name,
+        owner_kind=owner.kind,
+        status=tender.status,  # type: ignore[arg-type]
+        document_version=tender.document_version,
+        revision=tender.revision,
+        participation_revision=tender.participation_revision,
+        joint=owner.kind == "federation" or bool(participants),
+        lots=[lot_view(lot, facts) for lot in tender.lots],
+        participants=[_participant(p, name, sees_contacts or p.organization_id == actor.organization_id) for p, name in participants],
+        volumes=aggregate_volumes([p for p, _ in participants]),
+        amendments=[msgspec.convert(a, schemas.Amendment, from_attributes=True) for a in amendments],
+        history=[msgspec.convert(h, schemas.Transition, from_attributes=True) for h in history],
+        published_at=tender.published_at,
+        created_at=tender.created_at,
+    )
+
+
+def aggregate_volumes(participants: list[TenderParticipant]) -> list[schemas.AggregateVolume]:
+    totals: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for participant in participants:
+        if participant.status == "confirmed":
+            for volume in participant.volumes:
+                totals[(int(volume["lot"]), volume["unit"])].append(volume["quantity"])
+    return [schemas.AggregateVolume(lot, unit, sum(q), len(q)) for (lot, unit), q in sorted(totals.items())]
+
+
+def _participant(participant: TenderParticipant, name: str, with_contact: bool) -> schemas.Participant:
+    return schemas.Participant(
+        organization_id=participant.organization_id,
+        name=name,
+        status=participant.status,  # type: ignore[arg-type]
+        contact_name=participant.contact_name if with_contact else None,
+        contact_email=participant.contact_email if with_contact else None,
+        mandate=participant.mandate,
+        mandate_decision_date=participant.mandate_decision_date,
+        volumes=[msgspec.convert(v, schemas.LotVolume) for v in participant.volumes],
+        responded_at=participant.responded_at,
+    )
