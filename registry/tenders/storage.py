@@ -8,6 +8,7 @@ never breaks a stored tender.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from uuid import UUID
 
 from sqlalchemy import select
@@ -19,6 +20,9 @@ from registry.problems import NotFound, PreconditionFailed, PreconditionRequired
 from registry.tenders import schemas
 from registry.tenders.models import Tender, TenderLot, TenderSelection
 from registry.tenders.validation import Pinned
+
+CENT = Decimal("0.01")
+"""Money is stored (and shown) in whole cents, as the database column holds it."""
 
 
 def etag(tender: Tender) -> str:
@@ -113,7 +117,7 @@ def write_fields(tender: Tender, fields: schemas.TenderFields) -> None:
     tender.language = fields.language
     tender.procedure = fields.procedure
     tender.cpv_codes = list(fields.cpv_codes)
-    tender.estimated_value = fields.estimated_value
+    tender.estimated_value = None if fields.estimated_value is None else fields.estimated_value.quantize(CENT)
     tender.currency = fields.currency
     tender.contract_start = fields.contract_period.start
     tender.contract_end = fields.contract_period.end
