@@ -52,7 +52,7 @@ async def setup(session: AsyncSession, settings: Settings) -> tuple[Principal, l
 
 async def tender_with(session: AsyncSession, coordinator: Principal, towns: list, selections: int, reference: str):
     modules, _ = await library.list_modules(session, coordinator, limit=200)
-    usable = [(m.key, v.version) for m, v in modules if v.kind in ("mandatory", "qualification", "contract_condition")]
+    usable = [(m.key, m.current.version) for m in modules if m.current and m.current.kind in ("mandatory", "qualification", "contract_condition")]
     now = utcnow()
     per_lot = selections // 4
     lots = [
