@@ -226,6 +226,8 @@ async def get_module(session: AsyncSession, actor: Principal, key: str) -> schem
 
 async def visible_keys(session: AsyncSession, actor: Principal, keys: set[str]) -> set[str]:
     """Those of ``keys`` that name a module ``actor`` finds with ``get_module``."""
+    if not keys:
+        return set()
     query = select(RequirementModule.key).where(RequirementModule.key.in_(keys))
     if not is_editor(actor):
         query = query.where(RequirementModule.current_version.is_not(None))
