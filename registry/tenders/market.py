@@ -40,7 +40,7 @@ async def lot_evidence(session: AsyncSession, actor: Principal, tender_id: UUID,
     tender, owner = await service.visible_tender(session, actor, tender_id)
     if not service.is_lead_buyer(actor, tender, owner.kind):
         raise Forbidden("the evidence overview is for the lead buyer")
-    lot, _ = service.selection_row(tender, lot_number)
+    lot = service.lot_at(tender, lot_number)
     pinned = await library.pinned_versions(session, {(s.module_key, s.module_version) for s in lot.selections})
     refs = [
         evidence_schemas.ModuleRef(key, version)

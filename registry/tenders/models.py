@@ -42,7 +42,9 @@ class Tender(Entity):
     revision: Mapped[int] = mapped_column(default=1)
     participation_revision: Mapped[int] = mapped_column(default=1)
     published_at: Mapped[datetime | None]
-    lots: Mapped[list[TenderLot]] = relationship(order_by="TenderLot.position", lazy="raise", cascade="all, delete-orphan")
+    lots: Mapped[list[TenderLot]] = relationship(
+        order_by="TenderLot.position", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class TenderLot(Entity):
@@ -57,7 +59,7 @@ class TenderLot(Entity):
     quality_weight: Mapped[float]
     revision: Mapped[int] = mapped_column(default=1)
     selections: Mapped[list[TenderSelection]] = relationship(
-        order_by="TenderSelection.position", lazy="raise", cascade="all, delete-orphan"
+        order_by="TenderSelection.position", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
     )
 
 

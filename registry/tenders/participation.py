@@ -26,7 +26,7 @@ from registry.tenders.service import EDITABLE, owned_tender, participation_of, v
 
 
 async def invite(session: AsyncSession, actor: Principal, tender_id: UUID, organization_ids: list[UUID], if_match: str | None) -> Tender:
-    tender, owner = await owned_tender(session, actor, tender_id, if_match, participation=True)
+    tender, owner = await owned_tender(session, actor, tender_id, if_match, participation=True, depth="tender")
     if tender.status not in EDITABLE:
         raise Conflict(f"participants can no longer be invited to a {tender.status} tender")
     organizations = {o.id: o for o in await session.scalars(select(Organization).where(Organization.id.in_(organization_ids)))}
@@ -54,7 +54,7 @@ async def invite(session: AsyncSession, actor: Principal, tender_id: UUID, organ
 
 
 async def withdraw_invitation(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, if_match: str | None) -> Tender:
-    tender, _ = await owned_tender(session, actor, tender_id, if_match, participation=True)
+    tender, _ = await owned_tender(session, actor, tender_id, if_match, participation=True, depth="tender")
     if tender.status not in EDITABLE:
         raise Conflict(f"participants of a {tender.status} tender are fixed")
     participant = await participation_of(session, tender.id, organization_id)
@@ -68,7 +68,7 @@ async def withdraw_invitation(session: AsyncSession, actor: Principal, tender_id
 
 async def respond(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, answer: schemas.Participation) -> Tender:
     """An invited municipality confirms (with mandate, contact and volumes) or declines."""
-    tender, _ = await visible_tender(session, actor, tender_id, lock=True)
+    tender, _ = await visible_tender(session, actor, tender_id, lock=True, depth="lots")
     participant = await participation_of(session, tender.id, organization_id)
     if participant is None or not actor.acts_for(organization_id, Role.procurement_officer):
         raise NotFound(f"no invitation for organization {organization_id} that you can answer")

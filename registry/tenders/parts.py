@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.audit.service import record
 from registry.auth.principal import Principal
 from registry.db.revisions import bump_revision
-from registry.problems import RuleViolation
+from registry.problems import NotFound, RuleViolation
 from registry.requirements import service as library
 from registry.tenders import schemas, storage
 from registry.tenders.models import Tender, TenderLot, TenderSelection
-from registry.tenders.service import editable, lead_tender, owned_tender, pin, product_categories, selection_row
+from registry.tenders.service import editable, lead_tender, lot_at, owned_tender, pin, product_categories
 from registry.tenders.validation import FieldError, lot_errors, lot_field_errors, selection_errors
 
 
@@ -41,15 +41,26 @@ def _place(rows: list, row: object, position: int | None) -> None:
     storage.renumber(rows)
 
 
-async def _editable_lot(session: AsyncSession, actor: Principal, tender_id: UUID, number: int) -> tuple[Tender, TenderLot]:
-    tender, _ = await lead_tender(session, actor, tender_id)
+async def _editable(session: AsyncSession, actor: Principal, tender_id: UUID, depth: storage.Depth) -> Tender:
+    tender, _ = await lead_tender(session, actor, tender_id, depth=depth)
     editable(tender)
-    lot, _ = selection_row(tender, number)
-    return tender, lot
+    return tender
+
+
+async def _lot_of(session: AsyncSession, actor: Principal, tender_id: UUID, number: int) -> tuple[Tender, TenderLot]:
+    """The locked, editable tender and its lot ``number`` with that lot's selections (the other lots stay unread)."""
+    tender = await _editable(session, actor, tender_id, "tender")
+    return tender, await storage.load_lot(session, tender, number)
+
+
+def _selection_at(lot: TenderLot, position: int) -> TenderSelection:
+    if not 1 <= position <= len(lot.selections):
+        raise NotFound(f"lot {lot.position} has no selection {position}")
+    return lot.selections[position - 1]
 
 
 async def add_lot(session: AsyncSession, actor: Principal, tender_id: UUID, new: schemas.NewLot, if_match: str | None) -> TenderLot:
-    tender, _ = await owned_tender(session, actor, tender_id, if_match)
+    tender, _ = await owned_tender(session, actor, tender_id, if_match, depth="lots")
     editable(tender)
     pinned = await pin(session, [new])
     position = min(new.position or len(tender.lots) + 1, len(tender.lots) + 1)
@@ -64,10 +75,11 @@ async def add_lot(session: AsyncSession, actor: Principal, tender_id: UUID, new:
 async def update_lot(
     session: AsyncSession, actor: Principal, tender_id: UUID, number: int, update: schemas.LotUpdate, if_match: str | None
 ) -> TenderLot:
-    tender, lot = await _editable_lot(session, actor, tender_id, number)
+    tender = await _editable(session, actor, tender_id, "lots")
+    lot = lot_at(tender, number)
     storage.check_part_etag(lot, if_match, "lot")
     given = _given(update)
-    fields = msgspec.structs.replace(storage.lot_in(lot), selections=[], **{f: v for f, v in given.items() if f != "position"})
+    fields = msgspec.structs.replace(storage.lot_in(lot, with_selections=False), **{f: v for f, v in given.items() if f != "position"})
     _refuse("lot", lot_field_errors("lot", fields, await product_categories(session)))
     storage.write_lot_fields(lot, fields)
     if update.position is not msgspec.UNSET and update.position != lot.position:
@@ -76,11 +88,12 @@ async def update_lot(
     await bump_revision(session, lot)
     await bump_revision(session, tender)
     record(session, actor, "tender.lot.update", "tender", tender.id, lot=lot.position, fields=sorted(given))
-    return lot
+    return await storage.load_lot(session, tender, lot.position)
 
 
 async def remove_lot(session: AsyncSession, actor: Principal, tender_id: UUID, number: int, if_match: str | None) -> None:
-    tender, lot = await _editable_lot(session, actor, tender_id, number)
+    tender = await _editable(session, actor, tender_id, "lots")
+    lot = lot_at(tender, number)
     storage.check_part_etag(lot, if_match, "lot")
     tender.lots.remove(lot)
     storage.renumber(tender.lots)
@@ -91,7 +104,7 @@ async def remove_lot(session: AsyncSession, actor: Principal, tender_id: UUID, n
 async def add_selection(
     session: AsyncSession, actor: Principal, tender_id: UUID, number: int, new: schemas.NewSelection, if_match: str | None
 ) -> TenderSelection:
-    tender, lot = await _editable_lot(session, actor, tender_id, number)
+    tender, lot = await _lot_of(session, actor, tender_id, number)
     storage.check_part_etag(lot, if_match, "lot")
     selection = schemas.SelectionIn(**{f: getattr(new, f) for f in schemas.SelectionIn.__struct_fields__})
     pinned = await library.pinned_versions(session, {(selection.module_key, selection.module_version)})
@@ -107,9 +120,8 @@ async def add_selection(
 async def update_selection(
     session: AsyncSession, actor: Principal, tender_id: UUID, number: int, position: int, update: schemas.SelectionUpdate, if_match: str | None
 ) -> TenderSelection:
-    tender, lot = await _editable_lot(session, actor, tender_id, number)
-    _, row = selection_row(tender, number, position)
-    assert row is not None
+    tender, lot = await _lot_of(session, actor, tender_id, number)
+    row = _selection_at(lot, position)
     storage.check_part_etag(row, if_match, "selection")
     given = _given(update)
     selection = msgspec.structs.replace(storage.selection_in(row), **{f: v for f, v in given.items() if f != "position"})
@@ -127,9 +139,8 @@ async def update_selection(
 
 
 async def remove_selection(session: AsyncSession, actor: Principal, tender_id: UUID, number: int, position: int, if_match: str | None) -> None:
-    tender, lot = await _editable_lot(session, actor, tender_id, number)
-    _, row = selection_row(tender, number, position)
-    assert row is not None
+    tender, lot = await _lot_of(session, actor, tender_id, number)
+    row = _selection_at(lot, position)
     storage.check_part_etag(row, if_match, "selection")
     lot.selections.remove(row)
     storage.renumber(lot.selections)

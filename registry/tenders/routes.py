@@ -87,16 +87,18 @@ class TenderController(Controller):
     @patch("/{tender_id:uuid}", operation_id="UpdateTenderFields", guards=[BUYERS], responses=WRITE_ERRORS)
     async def update_fields(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], data: JSONBody[schemas.TenderFieldsUpdate], if_match: IfMatch = None
-    ) -> Response[schemas.Tender]:
-        """Change some of a draft's own fields (title, timeline, value...) without sending its lots (needs the tender's `If-Match`)."""
-        tender = await service.update_fields(db_session, request.user, tender_id, data, if_match)
-        return await _respond_after(request, db_session, tender)
+    ) -> Response[schemas.TenderHead]:
+        """Change some of a draft's own fields (title, timeline, value...) without sending its lots (needs the tender's `If-Match`).
+
+        Answers with the tender's fields and state, not its lots: `GET` the tender for everything."""
+        tender, owner = await service.update_fields(db_session, request.user, tender_id, data, if_match)
+        return Response(views.head(tender, owner), headers={"ETag": storage.etag(tender)})
 
     @get("/{tender_id:uuid}/lots/{lot:int}", operation_id="GetLot", guards=[AUTHENTICATED], responses=problem_responses(404))
     async def get_lot(self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int]) -> Response[schemas.Lot]:
         """One lot with its selections; its ETag is what changes to it need."""
         tender, _ = await service.visible_tender(db_session, request.user, tender_id)
-        return await _lot(db_session, service.selection_row(tender, lot)[0])
+        return await _lot(db_session, service.lot_at(tender, lot))
 
     @post("/{tender_id:uuid}/lots", operation_id="AddLot", guards=[BUYERS], responses=WRITE_ERRORS)
     async def add_lot(

@@ -220,7 +220,9 @@ class Amendment(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
-class Tender(TenderFields, kw_only=True):
+class TenderHead(TenderFields, kw_only=True):
+    """The tender's own fields and state, without its lots, participants and history."""
+
     id: UUID
     owner_id: UUID
     owner_name: str
@@ -231,6 +233,9 @@ class Tender(TenderFields, kw_only=True):
     """Moves with every change of the specification (fields, lots, selections) and lifecycle step."""
     participation_revision: int
     """Moves with every invitation and answer."""
+
+
+class Tender(TenderHead, kw_only=True):
     joint: bool
     lots: list[Lot]
     participants: list[Participant]

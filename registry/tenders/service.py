@@ -22,7 +22,7 @@ from registry.organizations.models import Organization
 from registry.problems import Conflict, Forbidden, NotFound, RuleViolation
 from registry.requirements import service as library
 from registry.tenders import schemas, snapshot, storage
-from registry.tenders.models import Tender, TenderAmendment, TenderLot, TenderParticipant, TenderSelection, TenderTransition
+from registry.tenders.models import Tender, TenderAmendment, TenderLot, TenderParticipant, TenderTransition
 from registry.tenders.validation import Pinned, publication_errors, selection_errors, spec_errors
 
 BUYER_ROLES = (Role.procurement_officer, Role.federation_coordinator)
@@ -60,10 +60,12 @@ async def is_buyer_of(session: AsyncSession, actor: Principal, tender: Tender, o
     return confirmed and actor.acts_for(participant.organization_id, Role.procurement_officer, Role.org_admin)
 
 
-async def visible_tender(session: AsyncSession, actor: Principal, tender_id: UUID, *, lock: bool = False) -> tuple[Tender, Organization]:
+async def visible_tender(
+    session: AsyncSession, actor: Principal, tender_id: UUID, *, lock: bool = False, depth: storage.Depth = "selections"
+) -> tuple[Tender, Organization]:
     """The tender if ``actor`` may see it: owners always, invited municipalities once it is opened to
     them, everyone with a token once it is published. Otherwise 404, so its existence stays private."""
-    tender, owner = await storage.load(session, tender_id, lock=lock)
+    tender, owner = await storage.load(session, tender_id, lock=lock, depth=depth)
     if actor.is_admin or actor.organization_id == tender.owner_id or tender.status in PUBLIC_STATUSES:
         return tender, owner
     if tender.status != "draft" and await participation_of(session, tender.id, actor.organization_id):
@@ -73,19 +75,22 @@ async def visible_tender(session: AsyncSession, actor: Principal, tender_id: UUI
     raise NotFound(f"no tender {tender_id}")
 
 
-async def lead_tender(session: AsyncSession, actor: Principal, tender_id: UUID) -> tuple[Tender, Organization]:
+async def lead_tender(
+    session: AsyncSession, actor: Principal, tender_id: UUID, *, depth: storage.Depth = "selections"
+) -> tuple[Tender, Organization]:
     """The tender, locked for a write by its lead buyer."""
-    tender, owner = await visible_tender(session, actor, tender_id, lock=True)
+    tender, owner = await visible_tender(session, actor, tender_id, lock=True, depth=depth)
     if not is_lead_buyer(actor, tender, owner.kind):
         raise Forbidden("only the lead buyer's procurement officers or coordinators change this tender")
     return tender, owner
 
 
 async def owned_tender(
-    session: AsyncSession, actor: Principal, tender_id: UUID, if_match: str | None, *, participation: bool = False
+    session: AsyncSession, actor: Principal, tender_id: UUID, if_match: str | None, *, participation: bool = False,
+    depth: storage.Depth = "selections",
 ) -> tuple[Tender, Organization]:
     """The tender, locked for a write by its lead buyer and checked against ``If-Match``."""
-    tender, owner = await lead_tender(session, actor, tender_id)
+    tender, owner = await lead_tender(session, actor, tender_id, depth=depth)
     storage.check_etag(tender, if_match, participation=participation)
     return tender, owner
 
@@ -138,6 +143,11 @@ async def _reference_taken(session: AsyncSession, owner_id: UUID, reference: str
     return Conflict(detail, errors=[("reference", "already used by another of your tenders")], existing_id=str(existing))
 
 
+async def _write_spec(session: AsyncSession, tender: Tender, spec: schemas.TenderSpec, pinned: Pinned) -> None:
+    for row in storage.write_spec(tender, spec, pinned):
+        await bump_revision(session, row)
+
+
 async def _unique_reference(session: AsyncSession, tender: Tender, reference: str) -> None:
     if error := await _reference_taken(session, tender.owner_id, reference, exclude=tender.id):
         raise error
@@ -149,7 +159,7 @@ async def replace_spec(session: AsyncSession, actor: Principal, tender_id: UUID,
     editable(tender)
     pinned = await _validated(session, spec)
     await _unique_reference(session, tender, spec.reference)
-    storage.write_spec(tender, spec, pinned)
+    await _write_spec(session, tender, spec, pinned)
     await bump_revision(session, tender)
     record(session, actor, "tender.update", "tender", tender.id, revision=tender.revision)
     return tender
@@ -157,9 +167,9 @@ async def replace_spec(session: AsyncSession, actor: Principal, tender_id: UUID,
 
 async def update_fields(
     session: AsyncSession, actor: Principal, tender_id: UUID, update: schemas.TenderFieldsUpdate, if_match: str | None
-) -> Tender:
+) -> tuple[Tender, Organization]:
     """Change some of the tender's own fields; its lots and selections are neither read nor rewritten."""
-    tender, _ = await owned_tender(session, actor, tender_id, if_match)
+    tender, owner = await owned_tender(session, actor, tender_id, if_match, depth="tender")
     editable(tender)
     given = {f: v for f, v in msgspec.structs.asdict(update).items() if v is not msgspec.UNSET}
     fields = schemas.TenderFields(**(storage.fields_of(tender) | given))  # type: ignore[arg-type]
@@ -170,7 +180,7 @@ async def update_fields(
     storage.write_fields(tender, fields)
     await bump_revision(session, tender)
     record(session, actor, "tender.update", "tender", tender.id, revision=tender.revision, fields=sorted(given))
-    return tender
+    return tender, owner
 
 
 async def list_tenders(
@@ -217,7 +227,7 @@ def _transition(session: AsyncSession, actor: Principal, tender: Tender, action:
 async def change_status(
     session: AsyncSession, actor: Principal, tender_id: UUID, action: str, if_match: str | None, *, min_submission_days: int, base_url: str
 ) -> Tender:
-    tender, owner = await owned_tender(session, actor, tender_id, if_match)
+    tender, owner = await owned_tender(session, actor, tender_id, if_match, depth="selections" if action == "publish" else "tender")
     allowed_from, target = TRANSITIONS[action]
     if tender.status not in allowed_from:
         raise Conflict(f"cannot {action.replace('-', ' ')} a {tender.status} tender (allowed from: {', '.join(allowed_from)})")
@@ -268,7 +278,7 @@ async def amend(
     await snapshot.frozen(session, tender, owner, tender.document_version, base_url=base_url)
     number = 1 + (await session.scalar(select(func.count(TenderAmendment.id)).where(TenderAmendment.tender_id == tender.id)) or 0)
     if "lots" in changed:
-        storage.write_spec(tender, amended, pinned)
+        await _write_spec(session, tender, amended, pinned)
     else:
         storage.write_fields(tender, amended)
     tender.document_version += 1
@@ -321,13 +331,8 @@ def _path(label: str) -> str:
     return f"lots[{lot - 1}].selections[{position - 1}]"
 
 
-def selection_row(tender: Tender, lot_number: int, position: int | None = None) -> tuple[TenderLot, TenderSelection | None]:
-    """The lot numbered ``lot_number`` (and its selection at ``position``), or NotFound."""
-    if not 1 <= lot_number <= len(tender.lots):
-        raise NotFound(f"the tender has no lot {lot_number}")
-    lot = tender.lots[lot_number - 1]
-    if position is None:
-        return lot, None
-    if not 1 <= position <= len(lot.selections):
-        raise NotFound(f"lot {lot_number} has no selection {position}")
-    return lot, lot.selections[position - 1]
+def lot_at(tender: Tender, number: int) -> TenderLot:
+    """The tender's lot numbered ``number`` (its lots loaded), or NotFound."""
+    if not 1 <= number <= len(tender.lots):
+        raise NotFound(f"the tender has no lot {number}")
+    return tender.lots[number - 1]

@@ -9,8 +9,10 @@ never breaks a stored tender.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
+import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -54,25 +56,41 @@ def check_part_etag(row: TenderLot | TenderSelection, if_match: str | None, what
         raise PreconditionFailed(f"the {what} changed since you read it; current ETag is {part_etag(row)}", current_etag=part_etag(row))
 
 
-async def load(session: AsyncSession, tender_id: UUID, *, lock: bool = False) -> tuple[Tender, Organization]:
-    """The tender with its lots and selections, and its owner.
+Depth = Literal["selections", "lots", "tender"]
+"""How much of a tender to load: everything, its lots without their selections, or its own row."""
+
+
+async def load(session: AsyncSession, tender_id: UUID, *, lock: bool = False, depth: Depth = "selections") -> tuple[Tender, Organization]:
+    """The tender (with its lots and selections, down to ``depth``) and its owner.
 
     ``lock`` takes the tender's row lock for the rest of the transaction and reads its latest
     committed state: every write to a tender, its parts, its participants or its lifecycle takes it
     first, so checks and writes are one atomic step and concurrent writers queue.
     """
-    query = (
-        select(Tender, Organization)
-        .join(Organization, Organization.id == Tender.owner_id)
-        .where(Tender.id == tender_id)
-        .options(selectinload(Tender.lots).selectinload(TenderLot.selections))
-    )
+    query = select(Tender, Organization).join(Organization, Organization.id == Tender.owner_id).where(Tender.id == tender_id)
+    if depth == "selections":
+        query = query.options(selectinload(Tender.lots).selectinload(TenderLot.selections))
+    elif depth == "lots":
+        query = query.options(selectinload(Tender.lots))
     if lock:
         query = query.with_for_update(of=Tender).execution_options(populate_existing=True)
     row = (await session.execute(query)).first()
     if row is None:
         raise NotFound(f"no tender {tender_id}")
     return row[0], row[1]
+
+
+async def load_lot(session: AsyncSession, tender: Tender, number: int) -> TenderLot:
+    """Lot ``number`` of the tender with its selections, or NotFound."""
+    lot = await session.scalar(
+        select(TenderLot)
+        .where(TenderLot.tender_id == tender.id, TenderLot.position == number)
+        .options(selectinload(TenderLot.selections))
+        .execution_options(populate_existing=True)
+    )
+    if lot is None:
+        raise NotFound(f"the tender has no lot {number}")
+    return lot
 
 
 def fields_of(tender: Tender) -> dict[str, object]:
@@ -98,10 +116,10 @@ def selection_in(row: TenderSelection) -> schemas.SelectionIn:
     )  # fmt: skip
 
 
-def lot_in(row: TenderLot) -> schemas.LotIn:
+def lot_in(row: TenderLot, *, with_selections: bool = True) -> schemas.LotIn:
     return schemas.LotIn(
         title=row.title, product_categories=list(row.product_categories), price_weight=row.price_weight,
-        quality_weight=row.quality_weight, selections=[selection_in(s) for s in row.selections],
+        quality_weight=row.quality_weight, selections=[selection_in(s) for s in row.selections] if with_selections else [],
     )  # fmt: skip
 
 
@@ -157,10 +175,41 @@ def write_lot_fields(row: TenderLot, lot: schemas.LotIn) -> None:
     row.quality_weight = lot.quality_weight
 
 
-def write_spec(tender: Tender, spec: schemas.TenderSpec, pinned: Pinned) -> None:
-    """Store a whole specification: the tender's fields, and its lots and selections as new rows."""
+def write_spec(tender: Tender, spec: schemas.TenderSpec, pinned: Pinned) -> list[TenderLot | TenderSelection]:
+    """Store a whole specification: the tender's fields, its lots and selections position by position.
+
+    Rows at positions that remain are updated in place (keeping their ids), extra positions get new
+    rows, positions past the end are deleted. Returns the kept rows whose content changed: their
+    revisions must move, so an ETag read before this write is stale.
+    """
     write_fields(tender, spec)
-    tender.lots = [new_lot(lot, position, pinned) for position, lot in enumerate(spec.lots, 1)]
+    changed: list[TenderLot | TenderSelection] = []
+    for position, lot in enumerate(spec.lots, 1):
+        if position > len(tender.lots):
+            tender.lots.append(new_lot(lot, position, pinned))
+            continue
+        row = tender.lots[position - 1]
+        before = lot_in(row, with_selections=False)
+        write_lot_fields(row, lot)
+        if before != msgspec.structs.replace(lot, selections=[]):
+            changed.append(row)
+        changed += _write_selections(row, lot.selections, pinned)
+    del tender.lots[len(spec.lots) :]
+    return changed
+
+
+def _write_selections(lot: TenderLot, selections: list[schemas.SelectionIn], pinned: Pinned) -> list[TenderLot | TenderSelection]:
+    changed: list[TenderLot | TenderSelection] = []
+    for position, selection in enumerate(selections, 1):
+        if position > len(lot.selections):
+            lot.selections.append(new_selection(selection, position, pinned))
+        elif selection_in(lot.selections[position - 1]) != selection:
+            write_selection(lot.selections[position - 1], selection, pinned)
+            changed.append(lot.selections[position - 1])
+    if len(lot.selections) != len(selections) and lot not in changed:
+        changed.append(lot)
+    del lot.selections[len(selections) :]
+    return changed
 
 
 def renumber(rows: list[TenderLot] | list[TenderSelection]) -> None:

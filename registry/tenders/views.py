@@ -50,6 +50,17 @@ def lot_view(row: TenderLot, facts: ModuleFacts) -> schemas.Lot:
     )
 
 
+def head_fields(tender: Tender, owner: Organization) -> dict[str, object]:
+    return storage.fields_of(tender) | {
+        "id": tender.id, "owner_id": owner.id, "owner_name": owner.name, "owner_kind": owner.kind, "status": tender.status,
+        "document_version": tender.document_version, "revision": tender.revision, "participation_revision": tender.participation_revision,
+    }  # fmt: skip
+
+
+def head(tender: Tender, owner: Organization) -> schemas.TenderHead:
+    return schemas.TenderHead(**head_fields(tender, owner))  # type: ignore[arg-type]
+
+
 async def view(session: AsyncSession, actor: Principal, tender: Tender, owner: Organization) -> schemas.Tender:
     facts = await module_facts(session, [s for lot in tender.lots for s in lot.selections])
     participants = list(
@@ -64,15 +75,7 @@ async def view(session: AsyncSession, actor: Principal, tender: Tender, owner: O
     history = await session.scalars(select(TenderTransition).where(TenderTransition.tender_id == tender.id).order_by(TenderTransition.at))
     sees_contacts = actor.is_admin or actor.organization_id == tender.owner_id
     return schemas.Tender(
-        **storage.fields_of(tender),  # type: ignore[arg-type]
-        id=tender.id,
-        owner_id=owner.id,
-        owner_name=owner.name,
-        owner_kind=owner.kind,
-        status=tender.status,  # type: ignore[arg-type]
-        document_version=tender.document_version,
-        revision=tender.revision,
-        participation_revision=tender.participation_revision,
+        **head_fields(tender, owner),  # type: ignore[arg-type]
         joint=owner.kind == "federation" or bool(participants),
         lots=[lot_view(lot, facts) for lot in tender.lots],
         participants=[_participant(p, name, sees_contacts or p.organization_id == actor.organization_id) for p, name in participants],
