@@ -180,17 +180,9 @@ def _participants(body: _Body, doc: TenderDocument) -> None:
     body.heading(1, t["participants_and_volumes"])
     body.heading(2, t["participating_municipalities"])
     body.table(
-        (3200, 1500, 3338, 1600),
-        (
-            (
-                p.party.name,
-                p.party.org_number,
-                paragraph(p.contact_name) + paragraph(run(p.contact_email, SMALL_GREY)),
-                t.date(p.mandate_date) if p.mandate_date else "–",
-            )
-            for p in doc.participants
-        ),
-        header=(t["col.municipality"], t["col.org_number"], t["col.contact"], t["col.mandate"]),
+        (4838, 2200, 2600),
+        ((p.party.name, p.party.org_number, t.date(p.mandate_date) if p.mandate_date else "–") for p in doc.participants),
+        header=(t["col.municipality"], t["col.org_number"], t["col.mandate"]),
     )
     if not doc.lots:
         return
@@ -220,6 +212,9 @@ def _procedure(body: _Body, doc: TenderDocument) -> None:
     )
     dated = [row for row in milestones if row[1]]
     body.table((4800, TEXT_WIDTH - 4800), dated, header=(t["col.milestone"], t["date"]))
+    if tender.contact:
+        reach = ", ".join(part for part in (tender.contact.name, tender.contact.email, tender.contact.phone) if part)
+        body.add(paragraph(run(f"{t['contact_point']}: ", BOLD) + run(reach)))
 
 
 def _qualification(body: _Body, doc: TenderDocument) -> None:

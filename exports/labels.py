@@ -152,7 +152,7 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
     "col.category": ("Category", "Kategori", "Kategori", "Kategori"),
     "col.municipality": ("Municipality", "Kommune", "Kommun", "Kommune"),
     "col.org_number": ("Organisation no.", "Org.nr.", "Org.nr", "CVR-nr."),
-    "col.contact": ("Contact", "Kontaktperson", "Kontaktperson", "Kontaktperson"),
+    "contact_point": ("Questions about this tender", "Spørsmål om konkurransen", "Frågor om upphandlingen", "Spørgsmål om udbuddet"),
     "col.mandate": ("Mandate decided", "Fullmakt vedtatt", "Beslut om deltagande", "Beslutning om deltagelse"),
     "col.milestone": ("Milestone", "Aktivitet", "Aktivitet", "Aktivitet"),
     "col.criterion": ("Criterion", "Kriterium", "Kriterium", "Kriterium"),

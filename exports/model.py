@@ -52,9 +52,9 @@ class Volume(_Snapshot, kw_only=True):
 
 
 class Participant(_Snapshot, kw_only=True):
+    """A participating municipality: no personal details, only the organization and its mandate."""
+
     party: Party
-    contact_name: str
-    contact_email: str
     mandate_date: date | None = None
     volumes: tuple[Volume, ...] = ()
 
@@ -134,6 +134,14 @@ class Timeline(_Snapshot, kw_only=True):
     planned_award: date | None = None
 
 
+class ContactPoint(_Snapshot, kw_only=True):
+    """The tender's one published point of contact for questions (a name or a function)."""
+
+    name: str
+    email: str
+    phone: str = ""
+
+
 class Tender(_Snapshot, kw_only=True):
     id: str
     reference: str
@@ -147,6 +155,7 @@ class Tender(_Snapshot, kw_only=True):
     estimated_value: Money | None = None
     contract: ContractPeriod
     timeline: Timeline
+    contact: ContactPoint | None = None
     score_max: Annotated[int, msgspec.Meta(ge=1)] = 10
 
 

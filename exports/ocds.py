@@ -90,11 +90,12 @@ def _parties(doc: TenderDocument, t: Locale) -> list[dict[str, Any]]:
         if role not in roles[key]:
             roles[key].append(role)
 
-    add(doc.lead_buyer, "procuringEntity")
+    contact = doc.tender.contact
+    add(doc.lead_buyer, "procuringEntity", contact and _fields(name=contact.name, email=contact.email, telephone=contact.phone))
     if doc.lead_buyer.kind == "municipality":
         add(doc.lead_buyer, "buyer")
     for participant in doc.participants:
-        add(participant.party, "buyer", _fields(name=participant.contact_name, email=participant.contact_email))
+        add(participant.party, "buyer")
     return [{**organization, "roles": roles[key]} for key, organization in parties.items()]
 
 

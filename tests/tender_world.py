@@ -21,6 +21,7 @@ def spec(reference: str = "VTF-2027-01", days: int = 45) -> dict[str, Any]:
         "estimated_value": "12500000",
         "currency": "NOK",
         "contract_period": {"start": "2027-06-01", "end": "2031-05-31", "options": "2 + 1 + 1 years"},
+        "contact_point": {"name": "Innkjøpsteamet", "email": "innkjop@vestlandet.example", "phone": "+47 55 00 00 00"},
         "timeline": {
             "questions_deadline": (now + timedelta(days=days - 10)).isoformat(),
             "submission_deadline": (now + timedelta(days=days)).isoformat(),

@@ -53,12 +53,16 @@ async def _run(url: str, work: Any) -> Any:
         await engine.dispose()
 
 
+def _before_contact_points(reference: str) -> dict[str, Any]:
+    return {k: v for k, v in spec(reference).items() if k != "contact_point"}
+
+
 def _old_specs() -> dict[str, dict[str, Any]]:
-    """A draft, a published and an amended tender as the JSON column held them."""
-    draft = spec("MIG-DRAFT")
+    """A draft, a published and an amended tender as the JSON column held them (before contact points)."""
+    draft = _before_contact_points("MIG-DRAFT")
     draft["lots"][1]["selections"][0]["parameters"] = {}
-    published = spec("MIG-PUBLISHED") | {"estimated_value": "9876543.21", "contract_period": {"start": "2027-01-01"}}
-    amended = copy.deepcopy(spec("MIG-AMENDED"))
+    published = _before_contact_points("MIG-PUBLISHED") | {"estimated_value": "9876543.21", "contract_period": {"start": "2027-01-01"}}
+    amended = copy.deepcopy(_before_contact_points("MIG-AMENDED"))
     amended["lots"] = amended["lots"][:1]
     amended["lots"][0]["selections"][2]["note"] = "Corrected in amendment 1"
     return {"draft": draft, "published": published, "amended": amended}

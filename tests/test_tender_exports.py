@@ -92,3 +92,23 @@ async def test_file_names_from_any_reference_are_safe_headers(world: World) -> N
     disposition = response.headers["content-disposition"]
     assert disposition.startswith('attachment; filename="Alesund--2027---v1-draft.ocds.json"; filename*=UTF-8\'\'')
     assert disposition.endswith("%C3%85lesund--2027--%E6%9D%B1%E4%BA%AC-v1-draft.ocds.json"), "the exact name, RFC 5987 encoded"
+
+
+async def test_documents_name_the_tender_contact_point_and_no_officer(world: World) -> None:
+    """Participants appear with name, organization number and mandate date; the one published
+    contact is the tender's contact point."""
+    no_contact = {k: v for k, v in spec("VTF-NO-CONTACT").items() if k != "contact_point"}
+    tender = await joint_tender_ready_to_publish(world, no_contact)
+    body = problem(await world.coordinator.post(f"/api/v1/tenders/{tender['id']}/publish", headers={"If-Match": tender["etag"]}), 422)
+    assert "contact_point" in [e["field"] for e in body["errors"]]
+    contact = spec()["contact_point"]
+    tender = await act(world.coordinator, tender, "PATCH", json={"contact_point": contact})
+    tender = (await world.coordinator.get(f"/api/v1/tenders/{tender['id']}")).json() | {"etag": tender["etag"]}
+    published = await act(world.coordinator, tender, "POST", "/publish")
+    for fmt in ("docx", "ocds"):
+        content = (await world.supplier.get(f"/api/v1/tenders/{published['id']}/exports/{fmt}")).content
+        text = "\n".join(p.text for p in open_docx(content).paragraphs) + "".join(
+            c.text for t in open_docx(content).tables for r in t.rows for c in r.cells
+        ) if fmt == "docx" else content.decode()
+        assert "Kari Nordmann" not in text and "kari@kommune.example" not in text, fmt
+        assert contact["email"] in text, fmt

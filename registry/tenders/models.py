@@ -38,6 +38,10 @@ class Tender(Entity):
     questions_deadline: Mapped[datetime | None]
     submission_deadline: Mapped[datetime | None]
     planned_award: Mapped[datetime | None]
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    """The published contact point for questions."""
     document_version: Mapped[int] = mapped_column(default=1)
     revision: Mapped[int] = mapped_column(default=1)
     participation_revision: Mapped[int] = mapped_column(default=1)

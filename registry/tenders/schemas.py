@@ -60,6 +60,15 @@ class LotIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 Reference = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=LINE_PATTERN)]
+Phone = Annotated[str, msgspec.Meta(max_length=32, pattern=r"^\+?[0-9][0-9 ()-]{4,30}$")]
+
+
+class ContactPoint(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """Where suppliers send questions: a name or a function (not a private person's details), an email, a phone."""
+
+    name: Line
+    email: Email
+    phone: Phone | None = None
 
 
 class TenderFields(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -76,6 +85,8 @@ class TenderFields(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     currency: Currency = "EUR"
     contract_period: ContractPeriod = msgspec.field(default_factory=ContractPeriod)
     timeline: Timeline = msgspec.field(default_factory=Timeline)
+    contact_point: ContactPoint | None = None
+    """Published in the tender documents; required to publish."""
 
 
 class TenderSpec(TenderFields, kw_only=True):
@@ -97,6 +108,7 @@ class TenderFieldsUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=Tru
     currency: Currency | UnsetType = UNSET
     contract_period: ContractPeriod | UnsetType = UNSET
     timeline: Timeline | UnsetType = UNSET
+    contact_point: ContactPoint | None | UnsetType = UNSET
 
 
 class NewLot(LotIn, kw_only=True):

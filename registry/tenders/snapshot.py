@@ -179,6 +179,9 @@ def _tender(tender: Tender, spec: schemas.TenderSpec) -> model.Tender:
             submission_deadline=timeline.submission_deadline,  # type: ignore[arg-type]
             planned_award=timeline.planned_award.date() if timeline.planned_award else None,
         ),
+        contact=model.ContactPoint(name=spec.contact_point.name, email=spec.contact_point.email, phone=spec.contact_point.phone or "")
+        if spec.contact_point
+        else None,
     )
 
 
@@ -192,8 +195,6 @@ async def _participants(session: AsyncSession, tender_id: UUID) -> tuple[model.P
     return tuple(
         model.Participant(
             party=_party(organization),
-            contact_name=participant.contact_name or "",
-            contact_email=participant.contact_email or "",
             mandate_date=participant.mandate_decision_date,
             volumes=tuple(model.Volume(lot_id=str(v["lot"]), quantity=int(v["quantity"]), unit=v["unit"]) for v in participant.volumes),
         )

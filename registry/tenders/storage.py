@@ -106,6 +106,9 @@ def fields_of(tender: Tender) -> dict[str, object]:
         "currency": tender.currency,
         "contract_period": schemas.ContractPeriod(tender.contract_start, tender.contract_end, tender.contract_options),
         "timeline": schemas.Timeline(tender.questions_deadline, tender.submission_deadline, tender.planned_award),
+        "contact_point": schemas.ContactPoint(name=tender.contact_name, email=tender.contact_email, phone=tender.contact_phone)
+        if tender.contact_name and tender.contact_email
+        else None,
     }
 
 
@@ -143,6 +146,8 @@ def write_fields(tender: Tender, fields: schemas.TenderFields) -> None:
     tender.questions_deadline = fields.timeline.questions_deadline
     tender.submission_deadline = fields.timeline.submission_deadline
     tender.planned_award = fields.timeline.planned_award
+    contact = fields.contact_point
+    tender.contact_name, tender.contact_email, tender.contact_phone = (contact.name, contact.email, contact.phone) if contact else (None, None, None)
 
 
 def new_selection(selection: schemas.SelectionIn, position: int, pinned: Pinned) -> TenderSelection:

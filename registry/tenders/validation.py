@@ -96,6 +96,8 @@ def publication_errors(
             errors.append(
                 (f"lots[{i}].quality_weight", f"award weights in lot {i + 1} add up to {award_total:g}, not the quality share {lot.quality_weight:g}")
             )
+    if spec.contact_point is None:
+        errors.append(("contact_point", "a published tender names where suppliers send questions (a name or function and an email)"))
     timeline = spec.timeline
     if timeline.submission_deadline is None:
         errors.append(("timeline.submission_deadline", "is required to publish"))

@@ -11,6 +11,7 @@ import msgspec
 
 from exports.model import (
     Amendment,
+    ContactPoint,
     ContractPeriod,
     Language,
     Links,
@@ -241,8 +242,6 @@ def sample_tender(
     participants = tuple(
         Participant(
             party=party,
-            contact_name=f"Kontakt {party.name.split()[0]}",
-            contact_email=f"innkjop@{party.id}.kommune.no",
             mandate_date=date(2026, 1, 10 + n),
             volumes=_volumes(alarms, trackers),
         )
@@ -281,6 +280,7 @@ def sample_tender(
                 submission_deadline=datetime(2026, 4, 6, 10, 0, tzinfo=UTC),
                 planned_award=date(2026, 5, 4),
             ),
+            contact=ContactPoint(name="Innkjøpskontoret i Gjøvikregionen", email="innkjop@gjovikregionen.no", phone="+47 61 18 90 00"),
         ),
         lead_buyer=LEAD,
         participants=participants,
@@ -378,8 +378,6 @@ def big_tender(selections: int, *, lots: int = 4, participants: int = 290) -> Te
     people = tuple(
         Participant(
             party=_party(n, f"Kommune nummer {n}"),
-            contact_name=f"Innkjøper {n}",
-            contact_email=f"innkjop@kommune{n}.no",
             mandate_date=date(2026, 1, 15),
             volumes=tuple(Volume(lot_id=lot.id, quantity=10 + n % 90, unit="stk") for lot in big_lots),
         )

@@ -49,10 +49,9 @@ def _with_texts(title: str, statement: str, name: str, lot_title: str) -> Tender
     requirement = msgspec.structs.replace(lot.requirements[0], title=title, statement=statement, buyer_note=name)
     lot = msgspec.structs.replace(lot, title=lot_title, requirements=(requirement, *lot.requirements[1:]))
     participant = doc.participants[0]
-    participant = msgspec.structs.replace(
-        participant, party=msgspec.structs.replace(participant.party, name=name), contact_name=title
-    )
-    tender = msgspec.structs.replace(doc.tender, title=title, description=statement)
+    participant = msgspec.structs.replace(participant, party=msgspec.structs.replace(participant.party, name=name))
+    contact = msgspec.structs.replace(doc.tender.contact, name=title)
+    tender = msgspec.structs.replace(doc.tender, title=title, description=statement, contact=contact)
     return msgspec.structs.replace(
         doc, tender=tender, lots=(lot, *doc.lots[1:]), participants=(participant, *doc.participants[1:])
     )
