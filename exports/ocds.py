@@ -8,6 +8,7 @@ extension (`tender.lots`, `items[].relatedLot`). Keys come out in a fixed order.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
@@ -50,31 +51,52 @@ _ENCODER = msgspec.json.Encoder(decimal_format="number")
 
 
 def tender_ocds(doc: TenderDocument) -> bytes:
-    """Render the release package; the same snapshot always gives the same bytes."""
-    doc = scrub(doc)
-    t = Locale(doc.language, doc.timezone)
+    """Render the release package of one document version; the same snapshot always gives the same bytes."""
+    return release_package([doc], uri=doc.links.package, published=doc.generated_at, publisher=doc.publisher)
+
+
+def release_package(docs: Sequence[TenderDocument], *, uri: str, published: datetime, publisher: str) -> bytes:
+    """A release package of the releases of several document versions (an open-data feed page)."""
     package = _fields(
-        uri=doc.links.package,
+        uri=uri,
         version=OCDS_VERSION,
         extensions=[LOTS_EXTENSION],
-        publishedDate=_instant(doc.generated_at),
-        publisher=_fields(name=doc.publisher),
-        releases=[_release(doc, t)],
+        publishedDate=_instant(published),
+        publisher=_fields(name=publisher),
+        releases=[_release(scrub(doc)) for doc in docs],
     )
     return msgspec.json.format(_ENCODER.encode(package), indent=2) + b"\n"
 
 
-def _release(doc: TenderDocument, t: Locale) -> dict[str, Any]:
+def release_id(ocid: str, document_version: int) -> str:
+    """One release per document version, so an amendment names the release it amends."""
+    return f"{ocid}-v{document_version}"
+
+
+def _tag(doc: TenderDocument) -> str:
+    status = doc.tender.status
+    if status in ("draft", "open_for_participants"):
+        return "planning"
+    if status == "cancelled":
+        return "tenderCancellation"
+    return "tenderAmendment" if doc.amendments else "tender"
+
+
+def _release(doc: TenderDocument) -> dict[str, Any]:
+    """The release of one document version. A joint tender has several buyers: each is a party with
+    the ``buyer`` role and the release's ``buyer`` field is left out, as OCDS advises."""
+    t = Locale(doc.language, doc.timezone)
     lead = doc.lead_buyer
+    single_buyer = lead.kind == "municipality" and not doc.participants
     return _fields(
         ocid=doc.ocid,
-        id=f"{doc.ocid}-{doc.generated_at.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+        id=release_id(doc.ocid, doc.tender.document_version),
         date=_instant(doc.generated_at),
-        tag=["tenderAmendment" if doc.amendments else "tender"],
+        tag=[_tag(doc)],
         initiationType="tender",
         language=doc.language,
         parties=_parties(doc, t),
-        buyer=_reference(lead) if lead.kind == "municipality" else None,
+        buyer=_reference(lead) if single_buyer else None,
         tender=_tender(doc, t),
     )
 
@@ -141,7 +163,10 @@ def _tender(doc: TenderDocument, t: Locale) -> dict[str, Any]:
         contractPeriod=_period(_day_start(contract.start, zone), _day_end(contract.end, zone)),
         documents=_documents(doc, t),
         amendments=[
-            _fields(id=str(a.number), date=_instant(a.date), description=a.summary, rationale=a.reason)
+            _fields(
+                id=str(a.number), date=_instant(a.date), description=a.summary, rationale=a.reason,
+                amendsReleaseID=release_id(doc.ocid, a.number), releaseID=release_id(doc.ocid, a.number + 1),
+            )  # fmt: skip
             for a in doc.amendments
         ],
         lots=[

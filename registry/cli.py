@@ -238,7 +238,7 @@ def export_tender(tender_id: UUID, fmt: str, output: Path) -> None:
 
     async def work(session: AsyncSession) -> snapshot.Export:
         tender, owner = await storage.load(session, tender_id)
-        return await snapshot.export(session, tender, owner, fmt, base_url=settings.public_url)
+        return await snapshot.export(session, tender, owner, fmt, publisher=snapshot.Publisher.of(settings))
 
     with console.status(f"exporting {fmt}"):
         result = in_transaction(settings, work)
@@ -269,11 +269,11 @@ def demo(output: Path) -> None:
         async def work(session: AsyncSession) -> None:
             bar.update(task, description="starter library")
             await run_import(session, settings.library_dir)
-            tender_id = await build_demo(session, lambda step: bar.update(task, description=step), settings.public_url)
+            tender_id = await build_demo(session, lambda step: bar.update(task, description=step), snapshot.Publisher.of(settings))
             tender, owner = await storage.load(session, tender_id)
             for fmt in snapshot.FORMATS:
                 bar.update(task, description=f"export {fmt}")
-                result = await snapshot.export(session, tender, owner, fmt, base_url=settings.public_url)
+                result = await snapshot.export(session, tender, owner, fmt, publisher=snapshot.Publisher.of(settings))
                 (output / result.filename).write_bytes(result.content)
                 files.append(output / result.filename)
 

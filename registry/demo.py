@@ -24,6 +24,7 @@ from registry.organizations.orgnumbers import random_org_number
 from registry.tenders import participation, storage
 from registry.tenders import schemas as tender_schemas
 from registry.tenders import service as tenders
+from registry.tenders.snapshot import Publisher
 
 Step = Callable[[str], None]
 MUNICIPALITIES = {"Gjøvik kommune": (1400, 220), "Vestre Toten kommune": (620, 95), "Søndre Land kommune": (310, 40), "Østre Toten kommune": (700, 110)}
@@ -94,6 +95,7 @@ def _spec(today: date) -> tender_schemas.TenderSpec:
         estimated_value=Decimal("12500000"),
         currency="NOK",
         contract_period=tender_schemas.ContractPeriod(start=today + timedelta(days=120), end=today + timedelta(days=120 + 4 * 365), options="2 + 1 + 1 år"),
+        contact_point=tender_schemas.ContactPoint(name="Innkjøpsteamet for velferdsteknologi", email="innkjop@velferdsteknologi.demo.example", phone="+47 55 00 00 00"),
         timeline=tender_schemas.Timeline(
             questions_deadline=now + timedelta(days=35), submission_deadline=now + timedelta(days=45), planned_award=now + timedelta(days=70)
         ),
@@ -131,7 +133,7 @@ def _spec(today: date) -> tender_schemas.TenderSpec:
     )
 
 
-async def build_demo(session: AsyncSession, step: Step, base_url: str) -> UUID:
+async def build_demo(session: AsyncSession, step: Step, publisher: Publisher) -> UUID:
     """Create the demonstration data and return the id of the published tender."""
     rng = random.Random(2027)
     today = utcnow().date()
@@ -162,7 +164,7 @@ async def build_demo(session: AsyncSession, step: Step, base_url: str) -> UUID:
     await participation.invite(session, coordinator, tender.id, list(officers), storage.etag(tender))
     await session.flush()
     await tenders.change_status(
-        session, coordinator, tender.id, "open-for-participants", storage.etag(tender), min_submission_days=0, base_url=base_url
+        session, coordinator, tender.id, "open-for-participants", storage.etag(tender), min_submission_days=0, publisher=publisher
     )
     for municipality_id, (name, officer) in officers.items():
         alarms, gps = MUNICIPALITIES[name]
@@ -177,6 +179,6 @@ async def build_demo(session: AsyncSession, step: Step, base_url: str) -> UUID:
         await participation.respond(session, officer, tender.id, municipality_id, answer)
     await session.flush()
     step("publication")
-    await tenders.change_status(session, coordinator, tender.id, "publish", storage.etag(tender), min_submission_days=30, base_url=base_url)
+    await tenders.change_status(session, coordinator, tender.id, "publish", storage.etag(tender), min_submission_days=30, publisher=publisher)
     return tender.id
 

@@ -39,6 +39,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     Only registry admins issue longer-lived tokens or tokens that never expire."""
     public_url: str = "http://127.0.0.1:8000"
     """Where clients reach this registry; links in exported documents point here."""
+    ocid_prefix: Annotated[str, msgspec.Meta(pattern=r"^ocds-[a-z0-9]{6}$")] | None = None
+    """The OCDS id prefix registered for this registry; without one, OCDS exports say theirs is a local placeholder."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     auth_failure_limit: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 20
     """Failed authentications a client address may make within the window before it must wait (per worker process)."""

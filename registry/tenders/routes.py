@@ -49,7 +49,7 @@ async def _selection(session: AsyncSession, row: TenderSelection, status_code: i
 
 async def _export(request: Req, session: AsyncSession, tender_id: UUID, export_format: str, version: int | None) -> Response[bytes]:
     tender, owner = await service.visible_tender(session, request.user, tender_id)
-    result = await snapshot.export(session, tender, owner, export_format, base_url=request.app.state.settings.public_url, version=version)
+    result = await snapshot.export(session, tender, owner, export_format, publisher=snapshot.Publisher.of(request.app.state.settings), version=version)
     return Response(result.content, media_type=result.media_type, headers=download_headers(result.filename) | {"ETag": body_etag(result.content)})
 
 
@@ -189,7 +189,7 @@ class TenderController(Controller):
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], data: JSONBody[schemas.AmendmentIn], if_match: IfMatch = None
     ) -> Response[schemas.Tender]:
         """Correct a published tender: what changed and why; bumps the document version."""
-        tender = await service.amend(db_session, request.user, tender_id, data, if_match, base_url=request.app.state.settings.public_url)
+        tender = await service.amend(db_session, request.user, tender_id, data, if_match, publisher=snapshot.Publisher.of(request.app.state.settings))
         return await _respond_after(request, db_session, tender, status_code=201)
 
     @get(
@@ -262,6 +262,6 @@ class TenderController(Controller):
         """Lifecycle: `open-for-participants`, `publish` (checks everything and lists every problem), `close`, `award`, `cancel`."""
         settings = request.app.state.settings
         tender = await service.change_status(
-            db_session, request.user, tender_id, action, if_match, min_submission_days=settings.min_submission_days, base_url=settings.public_url
+            db_session, request.user, tender_id, action, if_match, min_submission_days=settings.min_submission_days, publisher=snapshot.Publisher.of(settings)
         )
         return await _respond_after(request, db_session, tender)

@@ -23,6 +23,7 @@ from registry.problems import Conflict, Forbidden, NotFound, RuleViolation
 from registry.requirements import service as library
 from registry.tenders import schemas, snapshot, storage
 from registry.tenders.models import Tender, TenderAmendment, TenderLot, TenderParticipant, TenderTransition
+from registry.tenders.snapshot import Publisher
 from registry.tenders.validation import Pinned, publication_errors, selection_errors, spec_errors
 
 BUYER_ROLES = (Role.procurement_officer, Role.federation_coordinator)
@@ -225,7 +226,7 @@ def _transition(session: AsyncSession, actor: Principal, tender: Tender, action:
 
 
 async def change_status(
-    session: AsyncSession, actor: Principal, tender_id: UUID, action: str, if_match: str | None, *, min_submission_days: int, base_url: str
+    session: AsyncSession, actor: Principal, tender_id: UUID, action: str, if_match: str | None, *, min_submission_days: int, publisher: Publisher
 ) -> Tender:
     tender, owner = await owned_tender(session, actor, tender_id, if_match, depth="selections" if action == "publish" else "tender")
     allowed_from, target = TRANSITIONS[action]
@@ -240,7 +241,7 @@ async def change_status(
     tender.status = target
     await bump_revision(session, tender)
     if action == "publish":
-        await snapshot.freeze(session, tender, owner, at=now, base_url=base_url)
+        await snapshot.freeze(session, tender, owner, at=now, publisher=publisher)
     return tender
 
 
@@ -262,7 +263,7 @@ async def _check_publishable(session: AsyncSession, tender: Tender, owner: Organ
 
 
 async def amend(
-    session: AsyncSession, actor: Principal, tender_id: UUID, amendment: schemas.AmendmentIn, if_match: str | None, *, base_url: str
+    session: AsyncSession, actor: Principal, tender_id: UUID, amendment: schemas.AmendmentIn, if_match: str | None, *, publisher: Publisher
 ) -> Tender:
     """Correct a published tender: apply the changes, freeze the next document version, keep the record."""
     tender, owner = await owned_tender(session, actor, tender_id, if_match)
@@ -275,7 +276,7 @@ async def amend(
         raise RuleViolation("the amendment changes nothing", errors=[("description", "give a new description, timeline or lots")])
     amended = msgspec.structs.replace(spec, **changes)
     pinned = await _validated(session, amended)
-    await snapshot.frozen(session, tender, owner, tender.document_version, base_url=base_url)
+    await snapshot.frozen(session, tender, owner, tender.document_version, publisher=publisher)
     number = 1 + (await session.scalar(select(func.count(TenderAmendment.id)).where(TenderAmendment.tender_id == tender.id)) or 0)
     if "lots" in changed:
         await _write_spec(session, tender, amended, pinned)
@@ -289,7 +290,7 @@ async def amend(
     session.add(entry)
     await bump_revision(session, tender)
     record(session, actor, "tender.amend", "tender", tender.id, number=number, changed=changed)
-    await snapshot.freeze(session, tender, owner, at=entry.created_at, base_url=base_url)
+    await snapshot.freeze(session, tender, owner, at=entry.created_at, publisher=publisher)
     return tender
 
 

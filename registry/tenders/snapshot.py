@@ -26,14 +26,35 @@ from registry.requirements import service as library
 from registry.requirements.content import VersionContent
 from registry.requirements.rendering import pick, render
 from registry.requirements.templates import Catalogue
+from registry.settings import Settings
 from registry.tenders import schemas, storage
 from registry.tenders.models import Tender, TenderAmendment, TenderDocument, TenderParticipant
 from registry.tenders.validation import Pinned, effective_kind
 
 TIMEZONES = {"NO": "Europe/Oslo", "SE": "Europe/Stockholm", "DK": "Europe/Copenhagen", "FI": "Europe/Helsinki"}
 PUBLISHER = "Welfare technology procurement registry"
-OCID_PREFIX = "ocds-wtr7q2"
-"""Prefix of this registry's OCDS ids."""
+PLACEHOLDER_OCID_PREFIX = "ocds-000000"
+"""Stands in for an ocid prefix until ``REGISTRY_OCID_PREFIX`` names the one registered for this registry."""
+
+
+class Publisher(msgspec.Struct, frozen=True):
+    """Who publishes the documents and from where: the public address links point to, and the ocid prefix."""
+
+    base_url: str
+    ocid_prefix: str | None = None
+
+    @classmethod
+    def of(cls, settings: Settings) -> Publisher:
+        return cls(settings.public_url, settings.ocid_prefix)
+
+    def ocid(self, tender_id: UUID) -> str:
+        return f"{self.ocid_prefix or PLACEHOLDER_OCID_PREFIX}-{tender_id}"
+
+    @property
+    def name(self) -> str:
+        if self.ocid_prefix:
+            return PUBLISHER
+        return f"{PUBLISHER} (ocid prefix {PLACEHOLDER_OCID_PREFIX} is a local placeholder, not a registered prefix)"
 
 
 def _party(organization: Organization) -> model.Party:
@@ -103,7 +124,7 @@ def _missing_for_export(spec: schemas.TenderSpec) -> list[tuple[str, str]]:
     return [(field, "is needed for the tender documents") for field, value in required.items() if value is None]
 
 
-async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organization, *, now: datetime, base_url: str) -> model.TenderDocument:
+async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organization, *, now: datetime, publisher: Publisher) -> model.TenderDocument:
     spec = storage.spec_of(tender)
     missing = _missing_for_export(spec)
     if missing:
@@ -132,9 +153,9 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
         generated_at=now,
         timezone=TIMEZONES[owner.country],
         draft=tender.status in ("draft", "open_for_participants"),
-        ocid=f"{OCID_PREFIX}-{tender.id}",
-        publisher=PUBLISHER,
-        links=_links(base_url, tender.id),
+        ocid=publisher.ocid(tender.id),
+        publisher=publisher.name,
+        links=_links(publisher.base_url, tender.id),
         tender=_tender(tender, spec),
         lead_buyer=_party(owner),
         participants=await _participants(session, tender.id),
@@ -202,14 +223,14 @@ async def _participants(session: AsyncSession, tender_id: UUID) -> tuple[model.P
     )
 
 
-async def freeze(session: AsyncSession, tender: Tender, owner: Organization, *, at: datetime, base_url: str) -> model.TenderDocument:
+async def freeze(session: AsyncSession, tender: Tender, owner: Organization, *, at: datetime, publisher: Publisher) -> model.TenderDocument:
     """Store the content of the tender's current document version, dated ``at`` (its publication or amendment)."""
-    document = await build_snapshot(session, tender, owner, now=at, base_url=base_url)
+    document = await build_snapshot(session, tender, owner, now=at, publisher=publisher)
     session.add(TenderDocument(tender_id=tender.id, document_version=tender.document_version, content=msgspec.to_builtins(document)))
     return document
 
 
-async def frozen(session: AsyncSession, tender: Tender, owner: Organization, version: int, *, base_url: str) -> model.TenderDocument:
+async def frozen(session: AsyncSession, tender: Tender, owner: Organization, version: int, *, publisher: Publisher) -> model.TenderDocument:
     """The stored content of a published document version.
 
     A tender published before versions were frozen has its current version frozen on first use,
@@ -221,7 +242,7 @@ async def frozen(session: AsyncSession, tender: Tender, owner: Organization, ver
     if version != tender.document_version:
         raise NotFound(f"document version {version} of this tender is not kept")
     latest = await session.scalar(select(func.max(TenderAmendment.created_at)).where(TenderAmendment.tender_id == tender.id))
-    return await freeze(session, tender, owner, at=latest or tender.published_at or tender.updated_at, base_url=base_url)
+    return await freeze(session, tender, owner, at=latest or tender.published_at or tender.updated_at, publisher=publisher)
 
 
 class Export(msgspec.Struct):
@@ -238,7 +259,7 @@ FORMATS = {
 
 
 async def export(
-    session: AsyncSession, tender: Tender, owner: Organization, fmt: str, *, base_url: str, version: int | None = None
+    session: AsyncSession, tender: Tender, owner: Organization, fmt: str, *, publisher: Publisher, version: int | None = None
 ) -> Export:
     """One export in ``fmt`` (docx, xlsx or ocds): bytes, media type and file name.
 
@@ -251,9 +272,9 @@ async def export(
     if tender.published_at is None:
         if version is not None:
             raise NotFound("a tender that was never published has no document versions")
-        document = await build_snapshot(session, tender, owner, now=tender.updated_at, base_url=base_url)
+        document = await build_snapshot(session, tender, owner, now=tender.updated_at, publisher=publisher)
     else:
-        document = await frozen(session, tender, owner, version or tender.document_version, base_url=base_url)
+        document = await frozen(session, tender, owner, version or tender.document_version, publisher=publisher)
         if version is None:
             document = msgspec.structs.replace(document, tender=msgspec.structs.replace(document.tender, status=tender.status))
     number = version or tender.document_version

@@ -53,10 +53,12 @@ def test_joint_procurement_lists_every_municipality_as_buyer(sample: TenderDocum
 
 def test_a_lead_municipality_is_procuring_entity_and_buyer(sample: TenderDocument) -> None:
     lead = sample.participants[0].party
-    release = _release(msgspec.structs.replace(sample, lead_buyer=lead))
-    assert release["parties"][0]["roles"] == ["procuringEntity", "buyer"]
-    assert len(release["parties"]) == len(sample.participants)
-    assert release["buyer"]["name"] == lead.name
+    joint = _release(msgspec.structs.replace(sample, lead_buyer=lead))
+    assert joint["parties"][0]["roles"] == ["procuringEntity", "buyer"]
+    assert len(joint["parties"]) == len(sample.participants)
+    assert "buyer" not in joint, "several buyers: each is a party with the buyer role, the buyer field is left out"
+    alone = _release(msgspec.structs.replace(sample, lead_buyer=lead, participants=()))
+    assert alone["buyer"]["name"] == lead.name
 
 
 def test_identifier_schemes_per_country(sample: TenderDocument) -> None:
@@ -99,9 +101,18 @@ def test_tender_lots_items_periods_and_documents(sample: TenderDocument) -> None
 def test_amendments_make_a_tender_amendment_release(sample: TenderDocument) -> None:
     release = _release(msgspec.structs.replace(sample, amendments=(AMENDMENT,)))
     assert release["tag"] == ["tenderAmendment"]
+    assert release["id"] == f"{sample.ocid}-v{sample.tender.document_version}", "one release per document version"
     assert release["tender"]["amendments"] == [
-        {"id": "1", "date": "2026-03-16T12:00:00Z", "description": AMENDMENT.summary, "rationale": AMENDMENT.reason}
-    ]
+        {"id": "1", "date": "2026-03-16T12:00:00Z", "description": AMENDMENT.summary, "rationale": AMENDMENT.reason,
+         "amendsReleaseID": f"{sample.ocid}-v1", "releaseID": f"{sample.ocid}-v2"}
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("status", "tag"), [("draft", "planning"), ("open_for_participants", "planning"), ("published", "tender"),
+                                             ("closed", "tender"), ("cancelled", "tenderCancellation")])  # fmt: skip
+def test_the_release_tag_follows_the_state(sample: TenderDocument, status: str, tag: str) -> None:
+    release = _release(msgspec.structs.replace(sample, tender=msgspec.structs.replace(sample.tender, status=status)))
+    assert release["tag"] == [tag] and set(release["tag"]) <= codelist("releaseTag")
 
 
 @pytest.mark.parametrize("procedure", get_args(Procedure))
