@@ -29,7 +29,7 @@ from registry.problems import EXCEPTION_HANDLERS
 from registry.requirements.library import import_library
 from registry.requirements.routes import CatalogueController, ModuleController
 from registry.settings import Settings
-from registry.tenders.routes import TenderController
+from registry.tenders.routes import OcdsController, TenderController
 
 API_TITLE = "Welfare technology procurement registry"
 OPENAPI_PATH = "/docs"
@@ -66,6 +66,7 @@ def create_app(settings: Settings) -> Litestar:
             EvidenceController,
             attachment_router(settings),
             TenderController,
+            OcdsController,
         ],
         dependencies={"db_session": Provide(provide_session)},
         middleware=[RequestIdMiddleware(), DefineMiddleware(BearerTokenMiddleware, database=database, throttle=throttle), JsonBodyMiddleware()],

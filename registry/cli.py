@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TypeVar
 from uuid import UUID
 
 import click
+import msgspec
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn
@@ -105,6 +107,8 @@ def serve(host: str, port: int) -> None:
     from registry.app import OPENAPI_PATH, create_app
 
     settings = load_settings()
+    if not os.environ.get("REGISTRY_PUBLIC_URL"):
+        settings = msgspec.structs.replace(settings, public_url=f"http://{host}:{port}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     in_transaction(settings, lambda session: _ready_to_serve(session, settings))
     console.print(f"API:  http://{host}:{port}/api/v1   docs: http://{host}:{port}{OPENAPI_PATH}   health: http://{host}:{port}/health", soft_wrap=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -112,3 +113,42 @@ async def test_documents_name_the_tender_contact_point_and_no_officer(world: Wor
         ) if fmt == "docx" else content.decode()
         assert "Kari Nordmann" not in text and "kari@kommune.example" not in text, fmt
         assert contact["email"] in text, fmt
+
+
+async def test_published_documents_are_public_and_drafts_are_not(world: World, client: Any) -> None:
+    draft = await joint_tender_ready_to_publish(world)
+    for fmt in ("docx", "xlsx", "ocds"):
+        problem(await client.get(f"/api/v1/tenders/{draft['id']}/exports/{fmt}"), 404)
+    published = await act(world.coordinator, draft, "POST", "/publish")
+    for fmt in ("docx", "xlsx", "ocds"):
+        anonymous = await client.get(f"/api/v1/tenders/{published['id']}/exports/{fmt}")
+        assert anonymous.status_code == 200, anonymous.text
+        assert anonymous.content == (await world.supplier.get(f"/api/v1/tenders/{published['id']}/exports/{fmt}")).content
+    package = json.loads((await client.get(f"/api/v1/tenders/{published['id']}/exports/ocds")).content)
+    for document in package["releases"][0]["tender"]["documents"]:
+        assert document["url"].startswith("http://127.0.0.1:8000/api/v1/tenders/")
+        path = document["url"].removeprefix("http://127.0.0.1:8000")
+        assert (await client.get(path)).status_code == 200, "OCDS document links resolve without a token"
+    problem(await Api(client, "wtr_not-a-real-token").get(f"/api/v1/tenders/{published['id']}/exports/docx"), 401)
+
+
+async def test_the_open_data_feed_lists_every_published_version(world: World, client: Any) -> None:
+    first = await act(world.coordinator, await joint_tender_ready_to_publish(world), "POST", "/publish")
+    await act(world.coordinator, first, "POST", "/amendments", json={"summary": "New text", "reason": "Question 2", "description": "Clarified."})
+    second_spec = spec("VTF-2027-02")
+    second = await act(world.coordinator, await joint_tender_ready_to_publish(world, second_spec), "POST", "/publish")
+    await joint_tender_ready_to_publish(world, spec("VTF-2027-03"))  # a draft stays out
+
+    feed = await client.get("/api/v1/ocds/releases")
+    assert feed.status_code == 200, feed.text
+    package = json.loads(feed.content)
+    assert ocds_errors(feed.content) == []
+    ids = [release["id"] for release in package["releases"]]
+    ocid = "ocds-000000"
+    assert ids == [f"{ocid}-{second['id']}-v1", f"{ocid}-{first['id']}-v2", f"{ocid}-{first['id']}-v1"]
+    assert "placeholder" in package["publisher"]["name"]
+    page = json.loads((await client.get("/api/v1/ocds/releases", params={"limit": 1, "offset": 1})).content)
+    assert [r["id"] for r in page["releases"]] == ids[1:2]
+    since = second["published_at"]
+    assert [r["id"] for r in json.loads((await client.get("/api/v1/ocds/releases", params={"since": since})).content)["releases"]] == ids[:1]
+    problem(await client.get("/api/v1/ocds/releases", params={"since": "yesterday"}), 400)

@@ -19,6 +19,8 @@ from registry.problems import Forbidden
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
 PUBLIC: dict[str, Any] = {"exclude_from_auth": True}
+TOKEN_OPTIONAL: dict[str, Any] = {"token_optional": True}
+"""Routes that also answer without a token (published documents); a token, when sent, still counts."""
 
 
 def allow(*roles: str) -> Guard:
@@ -32,3 +34,10 @@ def allow(*roles: str) -> Guard:
 
 
 AUTHENTICATED = allow()
+
+
+def anyone(_connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+    """Anyone may call, with or without a token: the service decides what an anonymous caller sees."""
+
+
+ANYONE = anyone

@@ -56,6 +56,8 @@ class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         scheme, _, secret = connection.headers.get("authorization", "").partition(" ")
+        if not scheme and connection.route_handler.opt.get("token_optional"):
+            return AuthenticationResult(user=None, auth=None)
         if scheme.lower() != "bearer" or not secret.strip():
             raise Unauthorized("send an API token as `Authorization: Bearer <token>`")
         address = connection.client.host if connection.client else "unknown"

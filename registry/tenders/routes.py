@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -9,7 +10,7 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth.guards import AUTHENTICATED, allow
+from registry.auth.guards import ANYONE, AUTHENTICATED, TOKEN_OPTIONAL, allow
 from registry.auth.principal import Principal, Role
 from registry.evidence.schemas import EvidenceItem
 from registry.evidence.storage import LocalFileStore
@@ -18,10 +19,12 @@ from registry.organizations.models import Organization
 from registry.problems import problem_responses
 from registry.requirements.content import VersionNumber
 from registry.schemas import Limit, Offset, Page
-from registry.tenders import market, participation, parts, schemas, service, snapshot, storage, views
+from registry.tenders import feed, market, participation, parts, schemas, service, snapshot, storage, views
 from registry.tenders.models import Tender, TenderLot, TenderSelection
 
 Req = Request[Principal, Any, Any]
+MaybeReq = Request[Principal | None, Any, Any]
+"""A request to a route that also answers without a token."""
 DbSession = NamedDependency[AsyncSession]
 IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", description="The tender's ETag.")]
 BUYERS = allow(Role.procurement_officer, Role.federation_coordinator, Role.org_admin)
@@ -47,7 +50,7 @@ async def _selection(session: AsyncSession, row: TenderSelection, status_code: i
     return Response(views.selection_view(row, facts), status_code=status_code, headers={"ETag": storage.part_etag(row)})
 
 
-async def _export(request: Req, session: AsyncSession, tender_id: UUID, export_format: str, version: int | None) -> Response[bytes]:
+async def _export(request: MaybeReq, session: AsyncSession, tender_id: UUID, export_format: str, version: int | None) -> Response[bytes]:
     tender, owner = await service.visible_tender(session, request.user, tender_id)
     result = await snapshot.export(session, tender, owner, export_format, publisher=snapshot.Publisher.of(request.app.state.settings), version=version)
     return Response(result.content, media_type=result.media_type, headers=download_headers(result.filename) | {"ETag": body_etag(result.content)})
@@ -195,30 +198,33 @@ class TenderController(Controller):
     @get(
         "/{tender_id:uuid}/exports/{export_format:str}",
         operation_id="ExportTender",
-        guards=[AUTHENTICATED],
+        guards=[ANYONE],
+        opt=TOKEN_OPTIONAL,
         responses=problem_responses(404, 422),
         media_type="application/octet-stream",
     )
     async def export(
-        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], export_format: FromPath[schemas.ExportFormat]
+        self, request: MaybeReq, db_session: DbSession, tender_id: FromPath[UUID], export_format: FromPath[schemas.ExportFormat]
     ) -> Response[bytes]:
         """The tender document (`docx`), the supplier response form (`xlsx`) or the OCDS release package (`ocds`).
 
-        Drafts are marked DRAFT; a published tender exports exactly as published, with its amendments.
+        Published, closed and awarded tenders' documents are public: no token needed. Drafts need one
+        and are marked DRAFT; a published tender exports its current document version as published.
         """
         return await _export(request, db_session, tender_id, export_format, None)
 
     @get(
         "/{tender_id:uuid}/versions/{version:int}/exports/{export_format:str}",
         operation_id="ExportTenderVersion",
-        guards=[AUTHENTICATED],
+        guards=[ANYONE],
+        opt=TOKEN_OPTIONAL,
         responses=problem_responses(404, 422),
         media_type="application/octet-stream",
     )
     async def export_version(
-        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], version: FromPath[VersionNumber], export_format: FromPath[schemas.ExportFormat]
+        self, request: MaybeReq, db_session: DbSession, tender_id: FromPath[UUID], version: FromPath[VersionNumber], export_format: FromPath[schemas.ExportFormat]
     ) -> Response[bytes]:
-        """A published document version exactly as it was published (byte-identical), amended versions included."""
+        """A published document version exactly as it was published (byte-identical); public like the current one."""
         return await _export(request, db_session, tender_id, export_format, version)
 
     @get(
@@ -265,3 +271,26 @@ class TenderController(Controller):
             db_session, request.user, tender_id, action, if_match, min_submission_days=settings.min_submission_days, publisher=snapshot.Publisher.of(settings)
         )
         return await _respond_after(request, db_session, tender)
+
+
+class OcdsController(Controller):
+    path = "/api/v1/ocds"
+    tags = ["Open data"]
+
+    @get(
+        "/releases",
+        operation_id="OcdsReleases",
+        guards=[ANYONE],
+        opt=TOKEN_OPTIONAL,
+        responses=problem_responses(),
+        media_type="application/json",
+    )
+    async def releases(
+        self, request: MaybeReq, db_session: DbSession, since: FromQuery[datetime | None] = None, limit: Limit = 50, offset: Offset = 0
+    ) -> Response[bytes]:
+        """Every published document version of every tender as an OCDS 1.1.5 release package, newest first (no token needed).
+
+        Page with `limit` and `offset`; `since` (ISO 8601 with offset) keeps versions published at or after it."""
+        publisher = snapshot.Publisher.of(request.app.state.settings)
+        content = await feed.releases(db_session, publisher, since=since, limit=limit, offset=offset)
+        return Response(content, media_type="application/json", headers={"ETag": body_etag(content)})

@@ -62,16 +62,18 @@ async def is_buyer_of(session: AsyncSession, actor: Principal, tender: Tender, o
 
 
 async def visible_tender(
-    session: AsyncSession, actor: Principal, tender_id: UUID, *, lock: bool = False, depth: storage.Depth = "selections"
+    session: AsyncSession, actor: Principal | None, tender_id: UUID, *, lock: bool = False, depth: storage.Depth = "selections"
 ) -> tuple[Tender, Organization]:
     """The tender if ``actor`` may see it: owners always, invited municipalities once it is opened to
-    them, everyone with a token once it is published. Otherwise 404, so its existence stays private."""
+    them, everyone (without a token too) once it is published. Otherwise 404, so its existence stays private."""
     tender, owner = await storage.load(session, tender_id, lock=lock, depth=depth)
-    if actor.is_admin or actor.organization_id == tender.owner_id or tender.status in PUBLIC_STATUSES:
+    if tender.status in PUBLIC_STATUSES or (tender.status == "cancelled" and tender.published_at is not None):
+        return tender, owner
+    if actor is None:
+        raise NotFound(f"no tender {tender_id}")
+    if actor.is_admin or actor.organization_id == tender.owner_id:
         return tender, owner
     if tender.status != "draft" and await participation_of(session, tender.id, actor.organization_id):
-        return tender, owner
-    if tender.status == "cancelled" and tender.published_at is not None:
         return tender, owner
     raise NotFound(f"no tender {tender_id}")
 
