@@ -161,9 +161,8 @@ async def build_demo(session: AsyncSession, step: Step, publisher: Publisher) ->
 
     step("joint tender")
     tender = await tenders.create_tender(session, coordinator, _spec(today))
-    await participation.invite(session, coordinator, tender.id, list(officers), storage.etag(tender))
-    await session.flush()
-    await tenders.change_status(
+    tender = await participation.invite(session, coordinator, tender.id, list(officers), storage.etag(tender))
+    tender = await tenders.change_status(
         session, coordinator, tender.id, "open-for-participants", storage.etag(tender), min_submission_days=0, publisher=publisher
     )
     for municipality_id, (name, officer) in officers.items():
@@ -176,8 +175,7 @@ async def build_demo(session: AsyncSession, step: Step, publisher: Publisher) ->
             mandate_decision_date=today - timedelta(days=30),
             volumes=[tender_schemas.LotVolume(1, alarms, "stk"), tender_schemas.LotVolume(2, gps, "stk")],
         )
-        await participation.respond(session, officer, tender.id, municipality_id, answer)
-    await session.flush()
+        tender = await participation.respond(session, officer, tender.id, municipality_id, answer)
     step("publication")
     await tenders.change_status(session, coordinator, tender.id, "publish", storage.etag(tender), min_submission_days=30, publisher=publisher)
     return tender.id

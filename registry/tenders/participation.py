@@ -20,12 +20,12 @@ from registry.db.revisions import bump_revision
 from registry.organizations.models import Organization
 from registry.organizations.service import member_ids
 from registry.problems import Conflict, NotFound, RuleViolation
-from registry.tenders import schemas
-from registry.tenders.models import Tender, TenderParticipant
+from registry.tenders import schemas, views
+from registry.tenders.models import TenderParticipant
 from registry.tenders.service import EDITABLE, owned_tender, participation_of, visible_tender
 
 
-async def invite(session: AsyncSession, actor: Principal, tender_id: UUID, organization_ids: list[UUID], if_match: str | None) -> Tender:
+async def invite(session: AsyncSession, actor: Principal, tender_id: UUID, organization_ids: list[UUID], if_match: str | None) -> schemas.Tender:
     tender, owner = await owned_tender(session, actor, tender_id, if_match, participation=True, depth="tender")
     if tender.status not in EDITABLE:
         raise Conflict(f"participants can no longer be invited to a {tender.status} tender")
@@ -50,10 +50,10 @@ async def invite(session: AsyncSession, actor: Principal, tender_id: UUID, organ
         session.add(TenderParticipant(tender_id=tender.id, organization_id=organization_id, status="invited", volumes=[]))
         record(session, actor, "tender.invite", "tender", tender.id, organization_id=organization_id, municipality_id=str(organization_id))
     await bump_revision(session, tender, "participation_revision")
-    return tender
+    return await views.shown(session, actor, tender.id)
 
 
-async def withdraw_invitation(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, if_match: str | None) -> Tender:
+async def withdraw_invitation(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, if_match: str | None) -> schemas.Tender:
     tender, _ = await owned_tender(session, actor, tender_id, if_match, participation=True, depth="tender")
     if tender.status not in EDITABLE:
         raise Conflict(f"participants of a {tender.status} tender are fixed")
@@ -63,10 +63,10 @@ async def withdraw_invitation(session: AsyncSession, actor: Principal, tender_id
     await session.delete(participant)
     await bump_revision(session, tender, "participation_revision")
     record(session, actor, "tender.uninvite", "tender", tender.id, organization_id=organization_id, municipality_id=str(organization_id))
-    return tender
+    return await views.shown(session, actor, tender.id)
 
 
-async def respond(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, answer: schemas.Participation) -> Tender:
+async def respond(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, answer: schemas.Participation) -> schemas.Tender:
     """An invited municipality confirms (with mandate, contact and volumes) or declines."""
     tender, _ = await visible_tender(session, actor, tender_id, lock=True, depth="lots")
     participant = await participation_of(session, tender.id, organization_id)
@@ -86,7 +86,7 @@ async def respond(session: AsyncSession, actor: Principal, tender_id: UUID, orga
     participant.responded_at = utcnow()
     await bump_revision(session, tender, "participation_revision")
     record(session, actor, f"tender.participant.{answer.decision}", "tender", tender.id, organization_id=tender.owner_id, municipality_id=str(organization_id))
-    return tender
+    return await views.shown(session, actor, tender.id)
 
 
 def _answer_errors(answer: schemas.Participation, lot_count: int) -> list[tuple[str, str]]:

@@ -18,9 +18,9 @@ from registry.auth.principal import Principal
 from registry.db.revisions import bump_revision
 from registry.problems import NotFound, RuleViolation
 from registry.requirements import service as library
-from registry.tenders import schemas, storage
+from registry.tenders import schemas, storage, views
 from registry.tenders.models import Tender, TenderLot, TenderSelection
-from registry.tenders.service import editable, lead_tender, lot_at, owned_tender, pin, product_categories
+from registry.tenders.service import editable, lead_tender, lot_at, owned_tender, pin, product_categories, visible_tender
 from registry.tenders.validation import FieldError, lot_errors, lot_field_errors, selection_errors
 
 
@@ -59,7 +59,7 @@ def _selection_at(lot: TenderLot, position: int) -> TenderSelection:
     return lot.selections[position - 1]
 
 
-async def add_lot(session: AsyncSession, actor: Principal, tender_id: UUID, new: schemas.NewLot, if_match: str | None) -> TenderLot:
+async def add_lot(session: AsyncSession, actor: Principal, tender_id: UUID, new: schemas.NewLot, if_match: str | None) -> schemas.Lot:
     tender, _ = await owned_tender(session, actor, tender_id, if_match, depth="lots")
     editable(tender)
     pinned = await pin(session, [new])
@@ -69,12 +69,12 @@ async def add_lot(session: AsyncSession, actor: Principal, tender_id: UUID, new:
     _place(tender.lots, row, position)
     await bump_revision(session, tender)
     record(session, actor, "tender.lot.add", "tender", tender.id, lot=row.position)
-    return row
+    return await views.lot_shown(session, row)
 
 
 async def update_lot(
     session: AsyncSession, actor: Principal, tender_id: UUID, number: int, update: schemas.LotUpdate, if_match: str | None
-) -> TenderLot:
+) -> schemas.Lot:
     tender = await _editable(session, actor, tender_id, "lots")
     lot = lot_at(tender, number)
     storage.check_part_etag(lot, if_match, "lot")
@@ -88,7 +88,12 @@ async def update_lot(
     await bump_revision(session, lot)
     await bump_revision(session, tender)
     record(session, actor, "tender.lot.update", "tender", tender.id, lot=lot.position, fields=sorted(given))
-    return await storage.load_lot(session, tender, lot.position)
+    return await views.lot_shown(session, await storage.load_lot(session, tender, lot.position))
+
+
+async def get_lot(session: AsyncSession, actor: Principal, tender_id: UUID, number: int) -> schemas.Lot:
+    tender, _ = await visible_tender(session, actor, tender_id, depth="tender")
+    return await views.lot_shown(session, await storage.load_lot(session, tender, number))
 
 
 async def remove_lot(session: AsyncSession, actor: Principal, tender_id: UUID, number: int, if_match: str | None) -> None:
@@ -103,7 +108,7 @@ async def remove_lot(session: AsyncSession, actor: Principal, tender_id: UUID, n
 
 async def add_selection(
     session: AsyncSession, actor: Principal, tender_id: UUID, number: int, new: schemas.NewSelection, if_match: str | None
-) -> TenderSelection:
+) -> schemas.Selection:
     tender, lot = await _lot_of(session, actor, tender_id, number)
     storage.check_part_etag(lot, if_match, "lot")
     selection = schemas.SelectionIn(**{f: getattr(new, f) for f in schemas.SelectionIn.__struct_fields__})
@@ -114,12 +119,12 @@ async def add_selection(
     await bump_revision(session, lot)
     await bump_revision(session, tender)
     record(session, actor, "tender.selection.add", "tender", tender.id, lot=number, position=row.position, module=selection.module_key)
-    return row
+    return await views.selection_shown(session, row)
 
 
 async def update_selection(
     session: AsyncSession, actor: Principal, tender_id: UUID, number: int, position: int, update: schemas.SelectionUpdate, if_match: str | None
-) -> TenderSelection:
+) -> schemas.Selection:
     tender, lot = await _lot_of(session, actor, tender_id, number)
     row = _selection_at(lot, position)
     storage.check_part_etag(row, if_match, "selection")
@@ -135,7 +140,7 @@ async def update_selection(
     await bump_revision(session, row)
     await bump_revision(session, tender)
     record(session, actor, "tender.selection.update", "tender", tender.id, lot=number, position=row.position, fields=sorted(given))
-    return row
+    return await views.selection_shown(session, row)
 
 
 async def remove_selection(session: AsyncSession, actor: Principal, tender_id: UUID, number: int, position: int, if_match: str | None) -> None:

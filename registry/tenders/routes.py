@@ -15,12 +15,10 @@ from registry.auth.principal import Principal, Role
 from registry.evidence.schemas import EvidenceItem
 from registry.evidence.storage import LocalFileStore
 from registry.http import body_etag, conditional, download_headers, file_download
-from registry.organizations.models import Organization
 from registry.problems import problem_responses
 from registry.requirements.content import VersionNumber
 from registry.schemas import Limit, Offset, Page
-from registry.tenders import feed, market, participation, parts, schemas, service, snapshot, storage, views
-from registry.tenders.models import Tender, TenderLot, TenderSelection
+from registry.tenders import feed, market, participation, parts, schemas, service, snapshot, storage
 
 Req = Request[Principal, Any, Any]
 MaybeReq = Request[Principal | None, Any, Any]
@@ -31,28 +29,17 @@ BUYERS = allow(Role.procurement_officer, Role.federation_coordinator, Role.org_a
 WRITE_ERRORS = problem_responses(404, 409, 412, 422, 428)
 
 
-async def _respond(request: Req, session: AsyncSession, tender: Tender, owner: Organization, status_code: int = 200) -> Response[schemas.Tender]:
-    return conditional(request, await views.view(session, request.user, tender, owner), storage.etag(tender), status_code)
+def _tender(request: Req, view: schemas.Tender, status_code: int = 200) -> Response[schemas.Tender]:
+    return conditional(request, view, storage.etag(view), status_code)
 
 
-async def _respond_after(request: Req, session: AsyncSession, tender: Tender, status_code: int = 200) -> Response[schemas.Tender]:
-    """The tender as it stands after a write in this transaction."""
-    return await _respond(request, session, *await service.visible_tender(session, request.user, tender.id), status_code=status_code)
-
-
-async def _lot(session: AsyncSession, row: TenderLot, status_code: int = 200) -> Response[schemas.Lot]:
-    facts = await views.module_facts(session, list(row.selections))
-    return Response(views.lot_view(row, facts), status_code=status_code, headers={"ETag": storage.part_etag(row)})
-
-
-async def _selection(session: AsyncSession, row: TenderSelection, status_code: int = 200) -> Response[schemas.Selection]:
-    facts = await views.module_facts(session, [row])
-    return Response(views.selection_view(row, facts), status_code=status_code, headers={"ETag": storage.part_etag(row)})
+def _part(view: schemas.Lot | schemas.Selection, status_code: int = 200) -> Response:
+    return Response(view, status_code=status_code, headers={"ETag": view.etag})
 
 
 async def _export(request: MaybeReq, session: AsyncSession, tender_id: UUID, export_format: str, version: int | None) -> Response[bytes]:
-    tender, owner = await service.visible_tender(session, request.user, tender_id)
-    result = await snapshot.export(session, tender, owner, export_format, publisher=snapshot.Publisher.of(request.app.state.settings), version=version)
+    publisher = snapshot.Publisher.of(request.app.state.settings)
+    result = await service.export(session, request.user, tender_id, export_format, publisher, version)
     return Response(result.content, media_type=result.media_type, headers=download_headers(result.filename) | {"ETag": body_etag(result.content)})
 
 
@@ -63,8 +50,7 @@ class TenderController(Controller):
     @post(operation_id="CreateTender", guards=[BUYERS], responses=problem_responses(409, 422))
     async def create_tender(self, request: Req, db_session: DbSession, data: JSONBody[schemas.TenderSpec]) -> Response[schemas.Tender]:
         """Create a draft tender owned by your municipality or federation."""
-        tender = await service.create_tender(db_session, request.user, data)
-        return await _respond_after(request, db_session, tender, status_code=201)
+        return _tender(request, await service.create_tender(db_session, request.user, data), status_code=201)
 
     @get(operation_id="ListTenders", guards=[AUTHENTICATED], responses=problem_responses())
     async def list_tenders(
@@ -77,15 +63,14 @@ class TenderController(Controller):
     @get("/{tender_id:uuid}", operation_id="GetTender", guards=[AUTHENTICATED], responses=problem_responses(404))
     async def get_tender(self, request: Req, db_session: DbSession, tender_id: FromPath[UUID]) -> Response[schemas.Tender]:
         """The tender with lots, selections (flagging newer module versions), participants, volumes, amendments and history."""
-        return await _respond(request, db_session, *await service.visible_tender(db_session, request.user, tender_id))
+        return _tender(request, await service.get_tender(db_session, request.user, tender_id))
 
     @put("/{tender_id:uuid}", operation_id="UpdateTender", guards=[BUYERS], responses=WRITE_ERRORS)
     async def update_tender(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], data: JSONBody[schemas.TenderSpec], if_match: IfMatch = None
     ) -> Response[schemas.Tender]:
         """Replace the specification of a draft (needs `If-Match`)."""
-        tender = await service.replace_spec(db_session, request.user, tender_id, data, if_match)
-        return await _respond_after(request, db_session, tender)
+        return _tender(request, await service.replace_spec(db_session, request.user, tender_id, data, if_match))
 
     @patch("/{tender_id:uuid}", operation_id="UpdateTenderFields", guards=[BUYERS], responses=WRITE_ERRORS)
     async def update_fields(
@@ -94,28 +79,27 @@ class TenderController(Controller):
         """Change some of a draft's own fields (title, timeline, value...) without sending its lots (needs the tender's `If-Match`).
 
         Answers with the tender's fields and state, not its lots: `GET` the tender for everything."""
-        tender, owner = await service.update_fields(db_session, request.user, tender_id, data, if_match)
-        return Response(views.head(tender, owner), headers={"ETag": storage.etag(tender)})
+        head = await service.update_fields(db_session, request.user, tender_id, data, if_match)
+        return Response(head, headers={"ETag": storage.etag(head)})
 
     @get("/{tender_id:uuid}/lots/{lot:int}", operation_id="GetLot", guards=[AUTHENTICATED], responses=problem_responses(404))
     async def get_lot(self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int]) -> Response[schemas.Lot]:
         """One lot with its selections; its ETag is what changes to it need."""
-        tender, _ = await service.visible_tender(db_session, request.user, tender_id)
-        return await _lot(db_session, service.lot_at(tender, lot))
+        return _part(await parts.get_lot(db_session, request.user, tender_id, lot))
 
     @post("/{tender_id:uuid}/lots", operation_id="AddLot", guards=[BUYERS], responses=WRITE_ERRORS)
     async def add_lot(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], data: JSONBody[schemas.NewLot], if_match: IfMatch = None
     ) -> Response[schemas.Lot]:
         """Add a lot (with selections, at `position` or the end) to a draft (needs the tender's `If-Match`)."""
-        return await _lot(db_session, await parts.add_lot(db_session, request.user, tender_id, data, if_match), status_code=201)
+        return _part(await parts.add_lot(db_session, request.user, tender_id, data, if_match), status_code=201)
 
     @patch("/{tender_id:uuid}/lots/{lot:int}", operation_id="UpdateLot", guards=[BUYERS], responses=WRITE_ERRORS)
     async def update_lot(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], data: JSONBody[schemas.LotUpdate], if_match: IfMatch = None
     ) -> Response[schemas.Lot]:
         """Change a lot's title, product categories or weights, or move it (needs the lot's `If-Match`)."""
-        return await _lot(db_session, await parts.update_lot(db_session, request.user, tender_id, lot, data, if_match))
+        return _part(await parts.update_lot(db_session, request.user, tender_id, lot, data, if_match))
 
     @delete("/{tender_id:uuid}/lots/{lot:int}", operation_id="RemoveLot", guards=[BUYERS], responses=WRITE_ERRORS)
     async def remove_lot(self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], if_match: IfMatch = None) -> None:
@@ -127,7 +111,7 @@ class TenderController(Controller):
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], data: JSONBody[schemas.NewSelection], if_match: IfMatch = None
     ) -> Response[schemas.Selection]:
         """Pin a requirement module to a lot (at `position` or the end; needs the lot's `If-Match`)."""
-        return await _selection(db_session, await parts.add_selection(db_session, request.user, tender_id, lot, data, if_match), status_code=201)
+        return _part(await parts.add_selection(db_session, request.user, tender_id, lot, data, if_match), status_code=201)
 
     @patch("/{tender_id:uuid}/lots/{lot:int}/selections/{position:int}", operation_id="UpdateSelection", guards=[BUYERS], responses=WRITE_ERRORS)
     async def update_selection(
@@ -135,8 +119,7 @@ class TenderController(Controller):
         data: JSONBody[schemas.SelectionUpdate], if_match: IfMatch = None,
     ) -> Response[schemas.Selection]:
         """Change one selection's version, parameters, kind, weight or note, or move it (needs the selection's `If-Match`)."""
-        row = await parts.update_selection(db_session, request.user, tender_id, lot, position, data, if_match)
-        return await _selection(db_session, row)
+        return _part(await parts.update_selection(db_session, request.user, tender_id, lot, position, data, if_match))
 
     @delete("/{tender_id:uuid}/lots/{lot:int}/selections/{position:int}", operation_id="RemoveSelection", guards=[BUYERS], responses=WRITE_ERRORS)
     async def remove_selection(
@@ -150,16 +133,14 @@ class TenderController(Controller):
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], data: JSONBody[schemas.UpgradeRequest], if_match: IfMatch = None
     ) -> Response[schemas.Tender]:
         """Move selections (all, or the listed `lot.position`s) to their module's newest published version."""
-        tender = await service.upgrade_selections(db_session, request.user, tender_id, data.selections, if_match)
-        return await _respond_after(request, db_session, tender)
+        return _tender(request, await service.upgrade_selections(db_session, request.user, tender_id, data.selections, if_match))
 
     @post("/{tender_id:uuid}/participants", operation_id="InviteParticipants", guards=[BUYERS], responses=WRITE_ERRORS, status_code=200)
     async def invite(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], data: JSONBody[schemas.Invitation], if_match: IfMatch = None
     ) -> Response[schemas.Tender]:
         """Invite municipalities (a federation: only its members) to take part."""
-        tender = await participation.invite(db_session, request.user, tender_id, data.organization_ids, if_match)
-        return await _respond_after(request, db_session, tender)
+        return _tender(request, await participation.invite(db_session, request.user, tender_id, data.organization_ids, if_match))
 
     @delete(
         "/{tender_id:uuid}/participants/{organization_id:uuid}",
@@ -171,8 +152,7 @@ class TenderController(Controller):
     async def withdraw(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], organization_id: FromPath[UUID], if_match: IfMatch = None
     ) -> Response[schemas.Tender]:
-        tender = await participation.withdraw_invitation(db_session, request.user, tender_id, organization_id, if_match)
-        return await _respond_after(request, db_session, tender)
+        return _tender(request, await participation.withdraw_invitation(db_session, request.user, tender_id, organization_id, if_match))
 
     @put(
         "/{tender_id:uuid}/participants/{organization_id:uuid}",
@@ -184,16 +164,15 @@ class TenderController(Controller):
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], organization_id: FromPath[UUID], data: JSONBody[schemas.Participation]
     ) -> Response[schemas.Tender]:
         """Confirm (contact, mandate with its decision date, volumes per lot) or decline, for your own municipality."""
-        tender = await participation.respond(db_session, request.user, tender_id, organization_id, data)
-        return await _respond_after(request, db_session, tender)
+        return _tender(request, await participation.respond(db_session, request.user, tender_id, organization_id, data))
 
     @post("/{tender_id:uuid}/amendments", operation_id="AmendTender", guards=[BUYERS], responses=WRITE_ERRORS)
     async def amend(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], data: JSONBody[schemas.AmendmentIn], if_match: IfMatch = None
     ) -> Response[schemas.Tender]:
         """Correct a published tender: what changed and why; bumps the document version."""
-        tender = await service.amend(db_session, request.user, tender_id, data, if_match, publisher=snapshot.Publisher.of(request.app.state.settings))
-        return await _respond_after(request, db_session, tender, status_code=201)
+        publisher = snapshot.Publisher.of(request.app.state.settings)
+        return _tender(request, await service.amend(db_session, request.user, tender_id, data, if_match, publisher=publisher), status_code=201)
 
     @get(
         "/{tender_id:uuid}/exports/{export_format:str}",
@@ -267,10 +246,10 @@ class TenderController(Controller):
     ) -> Response[schemas.Tender]:
         """Lifecycle: `open-for-participants`, `publish` (checks everything and lists every problem), `close`, `award`, `cancel`."""
         settings = request.app.state.settings
-        tender = await service.change_status(
+        view = await service.change_status(
             db_session, request.user, tender_id, action, if_match, min_submission_days=settings.min_submission_days, publisher=snapshot.Publisher.of(settings)
         )
-        return await _respond_after(request, db_session, tender)
+        return _tender(request, view)
 
 
 class OcdsController(Controller):

@@ -21,7 +21,7 @@ from registry.db.revisions import bump_revision
 from registry.organizations.models import Organization
 from registry.problems import Conflict, Forbidden, NotFound, RuleViolation
 from registry.requirements import service as library
-from registry.tenders import schemas, snapshot, storage
+from registry.tenders import schemas, snapshot, storage, views
 from registry.tenders.models import Tender, TenderAmendment, TenderLot, TenderParticipant, TenderTransition
 from registry.tenders.snapshot import Publisher
 from registry.tenders.validation import Pinned, publication_errors, selection_errors, spec_errors
@@ -122,7 +122,19 @@ async def _validated(session: AsyncSession, spec: schemas.TenderSpec) -> Pinned:
     return pinned
 
 
-async def create_tender(session: AsyncSession, actor: Principal, spec: schemas.TenderSpec) -> Tender:
+async def get_tender(session: AsyncSession, actor: Principal, tender_id: UUID) -> schemas.Tender:
+    return await views.view(session, actor, *await visible_tender(session, actor, tender_id))
+
+
+async def export(
+    session: AsyncSession, actor: Principal | None, tender_id: UUID, fmt: str, publisher: Publisher, version: int | None = None
+) -> snapshot.Export:
+    """A document of a tender ``actor`` may see (anyone, once it is published)."""
+    tender, owner = await visible_tender(session, actor, tender_id)
+    return await snapshot.export(session, tender, owner, fmt, publisher=publisher, version=version)
+
+
+async def create_tender(session: AsyncSession, actor: Principal, spec: schemas.TenderSpec) -> schemas.Tender:
     owner_kind = actor.organization_kind
     if owner_kind not in OWNER_ROLE or not actor.acts_for(actor.organization_id, OWNER_ROLE[owner_kind]):
         raise Forbidden("tenders are created by municipalities' procurement officers or federations' coordinators")
@@ -132,7 +144,7 @@ async def create_tender(session: AsyncSession, actor: Principal, spec: schemas.T
     await insert_unique(session, tender, lambda: _reference_taken(session, actor.organization_id, spec.reference))
     _transition(session, actor, tender, "create", None, "draft")
     record(session, actor, "tender.create", "tender", tender.id, reference=spec.reference)
-    return tender
+    return await get_tender(session, actor, tender.id)
 
 
 async def _reference_taken(session: AsyncSession, owner_id: UUID, reference: str, exclude: UUID | None = None) -> Conflict | None:
@@ -156,21 +168,21 @@ async def _unique_reference(session: AsyncSession, tender: Tender, reference: st
         raise error
 
 
-async def replace_spec(session: AsyncSession, actor: Principal, tender_id: UUID, spec: schemas.TenderSpec, if_match: str | None) -> Tender:
+async def replace_spec(session: AsyncSession, actor: Principal, tender_id: UUID, spec: schemas.TenderSpec, if_match: str | None) -> schemas.Tender:
     """Replace the whole specification (a convenience: the same rows as editing the parts would give)."""
-    tender, _ = await owned_tender(session, actor, tender_id, if_match)
+    tender, owner = await owned_tender(session, actor, tender_id, if_match)
     editable(tender)
     pinned = await _validated(session, spec)
     await _unique_reference(session, tender, spec.reference)
     await _write_spec(session, tender, spec, pinned)
     await bump_revision(session, tender)
     record(session, actor, "tender.update", "tender", tender.id, revision=tender.revision)
-    return tender
+    return await views.view(session, actor, tender, owner)
 
 
 async def update_fields(
     session: AsyncSession, actor: Principal, tender_id: UUID, update: schemas.TenderFieldsUpdate, if_match: str | None
-) -> tuple[Tender, Organization]:
+) -> schemas.TenderHead:
     """Change some of the tender's own fields; its lots and selections are neither read nor rewritten."""
     tender, owner = await owned_tender(session, actor, tender_id, if_match, depth="tender")
     editable(tender)
@@ -183,7 +195,7 @@ async def update_fields(
     storage.write_fields(tender, fields)
     await bump_revision(session, tender)
     record(session, actor, "tender.update", "tender", tender.id, revision=tender.revision, fields=sorted(given))
-    return tender, owner
+    return views.head(tender, owner)
 
 
 async def list_tenders(
@@ -229,7 +241,7 @@ def _transition(session: AsyncSession, actor: Principal, tender: Tender, action:
 
 async def change_status(
     session: AsyncSession, actor: Principal, tender_id: UUID, action: str, if_match: str | None, *, min_submission_days: int, publisher: Publisher
-) -> Tender:
+) -> schemas.Tender:
     tender, owner = await owned_tender(session, actor, tender_id, if_match, depth="selections" if action == "publish" else "tender")
     allowed_from, target = TRANSITIONS[action]
     if tender.status not in allowed_from:
@@ -244,7 +256,7 @@ async def change_status(
     await bump_revision(session, tender)
     if action == "publish":
         await snapshot.freeze(session, tender, owner, at=now, publisher=publisher)
-    return tender
+    return await views.shown(session, actor, tender.id)
 
 
 async def _check_publishable(session: AsyncSession, tender: Tender, owner: Organization, now: datetime, min_days: int) -> None:
@@ -266,7 +278,7 @@ async def _check_publishable(session: AsyncSession, tender: Tender, owner: Organ
 
 async def amend(
     session: AsyncSession, actor: Principal, tender_id: UUID, amendment: schemas.AmendmentIn, if_match: str | None, *, publisher: Publisher
-) -> Tender:
+) -> schemas.Tender:
     """Correct a published tender: apply the changes, freeze the next document version, keep the record."""
     tender, owner = await owned_tender(session, actor, tender_id, if_match)
     if tender.status != "published":
@@ -293,7 +305,7 @@ async def amend(
     await bump_revision(session, tender)
     record(session, actor, "tender.amend", "tender", tender.id, number=number, changed=changed)
     await snapshot.freeze(session, tender, owner, at=entry.created_at, publisher=publisher)
-    return tender
+    return await views.view(session, actor, tender, owner)
 
 
 # --- module upgrades ----------------------------------------------------------------------------
@@ -301,12 +313,12 @@ async def amend(
 
 async def upgrade_selections(
     session: AsyncSession, actor: Principal, tender_id: UUID, targets: list[str] | None, if_match: str | None
-) -> Tender:
+) -> schemas.Tender:
     """Move selections (``"lot.position"`` labels, or all) to their module's newest published version.
 
     The selections keep their rows; only the upgraded ones are re-validated.
     """
-    tender, _ = await owned_tender(session, actor, tender_id, if_match)
+    tender, owner = await owned_tender(session, actor, tender_id, if_match)
     editable(tender)
     rows = {f"{lot.position}.{s.position}": s for lot in tender.lots for s in lot.selections}
     newest = await library.newest_published(session, {s.module_key for s in rows.values()})
@@ -326,7 +338,7 @@ async def upgrade_selections(
         await bump_revision(session, chosen[label])
     await bump_revision(session, tender)
     record(session, actor, "tender.upgrade", "tender", tender.id, selections=sorted(upgraded))
-    return tender
+    return await views.view(session, actor, tender, owner)
 
 
 def _path(label: str) -> str:

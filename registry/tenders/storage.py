@@ -27,7 +27,7 @@ CENT = Decimal("0.01")
 """Money is stored (and shown) in whole cents, as the database column holds it."""
 
 
-def etag(tender: Tender) -> str:
+def etag(tender: Tender | schemas.TenderHead) -> str:
     """The tender's ETag: its id, the specification's revision and the participation's revision."""
     return f'"{tender.id}.{tender.revision}.{tender.participation_revision}"'
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from uuid import UUID
 
 import msgspec
 from sqlalchemy import select
@@ -59,6 +60,19 @@ def head_fields(tender: Tender, owner: Organization) -> dict[str, object]:
 
 def head(tender: Tender, owner: Organization) -> schemas.TenderHead:
     return schemas.TenderHead(**head_fields(tender, owner))  # type: ignore[arg-type]
+
+
+async def shown(session: AsyncSession, actor: Principal, tender_id: UUID) -> schemas.Tender:
+    """The tender as ``actor`` sees it after a write in this transaction (visibility already checked)."""
+    return await view(session, actor, *await storage.load(session, tender_id))
+
+
+async def lot_shown(session: AsyncSession, row: TenderLot) -> schemas.Lot:
+    return lot_view(row, await module_facts(session, list(row.selections)))
+
+
+async def selection_shown(session: AsyncSession, row: TenderSelection) -> schemas.Selection:
+    return selection_view(row, await module_facts(session, [row]))
 
 
 async def view(session: AsyncSession, actor: Principal, tender: Tender, owner: Organization) -> schemas.Tender:
