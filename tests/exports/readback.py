@@ -14,6 +14,7 @@ from zipfile import ZipFile
 import docx
 import jsonschema
 import openpyxl
+import pytest
 from docx.document import Document
 from docx.table import Table
 from openpyxl.workbook import Workbook
@@ -22,6 +23,16 @@ from referencing.jsonschema import DRAFT4
 
 OCDS = Path(os.environ.get("OCDS_SCHEMA_DIR") or Path(__file__).resolve().parents[3] / "shared" / "reference" / "ocds-1.1.5")
 """The OCDS 1.1.5 schema files, used in place from the reference folder beside the repository."""
+
+
+def ocds_folder() -> Path:
+    """``OCDS``; where it is missing the calling test is skipped, except under CI, where it fails."""
+    if not OCDS.is_dir():
+        message = f"the OCDS 1.1.5 schema folder {OCDS} is missing; set OCDS_SCHEMA_DIR to where it is"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return OCDS
 
 
 def open_docx(data: bytes) -> Document:
@@ -51,9 +62,7 @@ def zip_stamps(data: bytes) -> set[tuple[int, ...]]:
 @cache
 def ocds_validator() -> jsonschema.Draft4Validator:
     """The release package schema, its `$ref` to the release schema resolved to the local copy."""
-    if not OCDS.is_dir():
-        raise FileNotFoundError(f"OCDS 1.1.5 schema folder {OCDS} is missing; set OCDS_SCHEMA_DIR to where it is")
-    schemas = [json.loads((OCDS / name).read_text()) for name in ("release-package-schema.json", "release-schema.json")]
+    schemas = [json.loads((ocds_folder() / name).read_text()) for name in ("release-package-schema.json", "release-schema.json")]
     registry = Registry().with_resources((schema["id"], DRAFT4.create_resource(schema)) for schema in schemas)
     return jsonschema.Draft4Validator(schemas[0], registry=registry)
 
@@ -64,5 +73,5 @@ def ocds_errors(data: bytes) -> list[str]:
 
 @cache
 def codelist(name: str) -> frozenset[str]:
-    with (OCDS / "codelists" / f"{name}.csv").open(newline="") as file:
+    with (ocds_folder() / "codelists" / f"{name}.csv").open(newline="") as file:
         return frozenset(row["Code"] for row in csv.DictReader(file))
