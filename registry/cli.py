@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shlex
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.principal import Role
 from registry.db.engine import is_sqlite
-from registry.db.migrate import SchemaMismatch, check_schema, upgrade
+from registry.db.migrate import SchemaMismatch, check_schema, database_revision, head_revision, newer_than_code, upgrade
 from registry.db.transactions import Database
 from registry.problems import DomainError
 from registry.settings import MAX_TOKEN_DAYS_LIMIT, Settings, SettingsError
@@ -33,6 +34,21 @@ console = Console(stderr=True)
 def fail(message: str) -> None:
     console.print("[red]error:[/red]", escape(message), soft_wrap=True)
     raise SystemExit(1)
+
+
+def spinner() -> Progress:
+    """A spinner with a changing description, shown only on a terminal: piped or logged output keeps no residue of it."""
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True, disable=not console.is_terminal)
+
+
+def this_command() -> str:
+    """How to call this command again: the script's path when a script named ``registry`` runs (``.venv/bin/registry``),
+    relative to the working folder when inside it; else ``registry``."""
+    script = os.path.abspath(sys.argv[0])
+    if os.path.basename(script) != "registry":
+        return "registry"
+    relative = os.path.relpath(script)
+    return shlex.quote(script if relative.startswith("..") else relative)
 
 
 def load_settings() -> Settings:
@@ -120,8 +136,20 @@ def migrate() -> None:
     """Create or upgrade the database schema to this version of the code."""
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    reaching_database(settings, lambda: upgrade(settings.url))
-    console.print("database schema is up to date")
+    before, head = reaching_database(settings, lambda: database_revision(settings.url)), head_revision()
+    if before is not None and (refusal := newer_than_code(before)):
+        fail(str(refusal))
+    if before != head:
+        reaching_database(settings, lambda: upgrade(settings.url))
+    console.print(migration_report(before, head))
+
+
+def migration_report(before: str | None, head: str) -> str:
+    if before == head:
+        return f"the database schema is up to date (revision {head})"
+    if before is None:
+        return f"created the database schema (revision {head})"
+    return f"upgraded the database schema from revision {before} to {head}"
 
 
 @main.group()
@@ -208,7 +236,7 @@ def import_library(directory: Path) -> None:
     from registry.requirements.library import import_library as run_import
     from registry.requirements.templates import TemplateError
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
+    with spinner() as bar:
         task = bar.add_task("importing", total=None)
         try:
             report = in_transaction(load_settings(), lambda s: run_import(s, directory, lambda key: bar.update(task, description=key)))
@@ -244,7 +272,8 @@ def export_tender(tender_id: UUID, fmt: str, output: Path) -> None:
         tender, owner = await storage.load(session, tender_id)
         return await snapshot.export(session, tender, owner, fmt, publisher=snapshot.Publisher.of(settings))
 
-    with console.status(f"exporting {fmt}"):
+    with spinner() as bar:
+        bar.add_task(f"exporting {fmt}", total=None)
         result = in_transaction(settings, work)
     output.write_bytes(result.content)
     console.print(f"wrote {output} ({len(result.content):,} bytes)")
@@ -266,7 +295,7 @@ def demo(output: Path) -> None:
     output.mkdir(parents=True, exist_ok=True)
     settings = Settings.from_env({}, data_dir=output, library_dir=load_settings().library_dir)
     files: list[Path] = []
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
+    with spinner() as bar:
         task = bar.add_task("database", total=None)
         upgrade(settings.url)
 
@@ -282,10 +311,12 @@ def demo(output: Path) -> None:
                 files.append(output / result.filename)
 
         in_transaction(settings, work)
-    console.print(f"demo registry in {output / 'registry.db'}; exports:")
+    console.print(f"demo registry in {output / 'registry.db'}; exports:", soft_wrap=True, markup=False)
     for path in files:
-        console.print(f"  {path}")
-    console.print(f"browse it: REGISTRY_DATA_DIR={output} registry serve, then `registry admin create-admin` for a token")
+        console.print(f"  {path}", soft_wrap=True, markup=False)
+    on_demo = f"REGISTRY_DATA_DIR={shlex.quote(str(output))}" + (" REGISTRY_DATABASE_URL=" if os.environ.get("REGISTRY_DATABASE_URL") else "")
+    console.print(f"browse it:       {on_demo} {this_command()} serve", soft_wrap=True, markup=False)
+    console.print(f"an admin token:  {on_demo} {this_command()} admin create-admin", soft_wrap=True, markup=False)
 
 
 if __name__ == "__main__":

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from registry.cli import main
+from registry.cli import main, this_command
+from registry.db.migrate import head_revision, upgrade
 
 UUID = re.compile(r"^[0-9a-f-]{36}$")
+SPINNER = re.compile("[\u2800-\u28ff]|\x1b\\[")
+"""Braille spinner frames or terminal control sequences."""
 
 
 @pytest.fixture
@@ -37,6 +41,16 @@ def test_unmigrated_database_says_what_to_run(run) -> None:
     result = run("admin", "create-org", "--kind", "authority", "--name", "Agency", "--country", "NO")
     assert result.exit_code == 1
     assert "registry migrate" in result.output
+
+
+def test_migrate_says_what_it_did(run, tmp_path: Path) -> None:
+    created = run("migrate")
+    assert created.exit_code == 0 and "created the database schema" in created.output
+    assert "up to date" in run("migrate").output
+    older = tmp_path / "older"
+    older.mkdir()
+    upgrade(f"sqlite+aiosqlite:///{older / 'registry.db'}", "0007")
+    assert f"upgraded the database schema from revision 0007 to {head_revision()}" in run("migrate", REGISTRY_DATA_DIR=str(older)).output
 
 
 def test_admin_flow_from_an_empty_directory(run, tmp_path: Path) -> None:
@@ -79,8 +93,10 @@ def test_export_of_unknown_tender_fails_cleanly(run, tmp_path: Path) -> None:
 def test_demo_builds_a_published_joint_tender_and_its_exports(run, tmp_path: Path) -> None:
     from tests.exports.readback import ocds_errors, open_docx, open_xlsx
 
-    result = run("demo", "--output", str(tmp_path / "demo"))
+    result = run("demo", "--output", str(tmp_path / "demo"), REGISTRY_DATABASE_URL="sqlite+aiosqlite:///elsewhere.db")
     assert result.exit_code == 0, result.output
+    assert not SPINNER.search(result.output), "no spinner residue when the output is not a terminal"
+    assert_printed_token_command_works(run, result.output)
     files = {p.suffix: p for p in (tmp_path / "demo").iterdir()}
     assert set(files) == {".db", ".docx", ".xlsx", ".json"}
     assert ocds_errors(files[".json"].read_bytes()) == []
@@ -89,3 +105,19 @@ def test_demo_builds_a_published_joint_tender_and_its_exports(run, tmp_path: Pat
     assert open_xlsx(files[".xlsx"].read_bytes()).sheetnames
     again = run("demo", "--output", str(tmp_path / "demo"))
     assert again.exit_code == 1 and "already holds a demo" in again.output
+
+
+def assert_printed_token_command_works(run, output: str) -> None:
+    """The demo's `... admin create-admin` line, run as printed (settings and all), gives a token for the demo registry."""
+    *assignments, command, group, action = next(line for line in output.splitlines() if line.endswith(" admin create-admin")).split(":", 1)[1].split()
+    assert command == "registry" and (group, action) == ("admin", "create-admin")
+    token = run(group, action, **dict(a.split("=", 1) for a in assignments))
+    assert token.exit_code == 0 and token.output.startswith("wtr_"), token.output
+
+
+def test_printed_commands_name_the_script_that_ran(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", [str(tmp_path / ".venv" / "bin" / "registry"), "demo"])
+    assert this_command() == ".venv/bin/registry"
+    monkeypatch.setattr(sys, "argv", ["/usr/lib/python3/pytest"])
+    assert this_command() == "registry"

@@ -10,6 +10,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import NullPool
+
+from registry.db.engine import create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -38,18 +41,40 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
+def newer_than_code(revision: str) -> SchemaMismatch | None:
+    """The refusal for a database migrated by a later version of the registry, or None when this code knows ``revision``."""
+    if revision in {s.revision for s in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()}:
+        return None
+    return SchemaMismatch(f"the database is at revision {revision}, newer than this code knows: upgrade the registry software")
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The database's revision; None before its first migration."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
+
+
+def database_revision(url: str) -> str | None:
+    """``current_revision`` of the database at ``url`` (runs its own event loop; call from sync code)."""
+
+    async def read() -> str | None:
+        engine = create_engine(url, poolclass=NullPool)
+        try:
+            return await current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
 async def check_schema(engine: AsyncEngine) -> None:
     """Raise SchemaMismatch unless the database is at this code's head revision."""
-    async with engine.connect() as connection:
-        current = await connection.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
+    current = await current_revision(engine)
     head = head_revision()
     if current == head:
         return
     if current is None:
         raise SchemaMismatch("the database has no schema yet: run `registry migrate` first")
-    known = {s.revision for s in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()}
-    if current not in known:
-        raise SchemaMismatch(
-            f"the database is at revision {current}, newer than this code knows: upgrade the registry software"
-        )
+    if refusal := newer_than_code(current):
+        raise refusal
     raise SchemaMismatch(f"the database is at revision {current}, behind {head}: run `registry migrate`")
