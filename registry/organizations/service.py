@@ -68,6 +68,14 @@ async def get_organization(session: AsyncSession, organization_id: UUID) -> sche
     return _shape_organization(await _organization(session, organization_id))
 
 
+async def by_ids(session: AsyncSession, organization_ids: set[UUID]) -> dict[UUID, schemas.Organization]:
+    """The organizations among ``organization_ids`` that exist, by id, in one query."""
+    if not organization_ids:
+        return {}
+    rows = await session.scalars(select(Organization).where(Organization.id.in_(organization_ids)))
+    return {row.id: _shape_organization(row) for row in rows}
+
+
 async def names(session: AsyncSession, organization_ids: set[UUID]) -> dict[UUID, str]:
     """The names of the organizations among ``organization_ids`` that exist, by id."""
     if not organization_ids:

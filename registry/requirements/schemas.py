@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import msgspec
 
@@ -106,3 +107,16 @@ class ImportReport(msgspec.Struct):
     versions_created: int = 0
     versions_updated: int = 0
     versions_unchanged: int = 0
+
+
+class PinnedVersion(msgspec.Struct, frozen=True, kw_only=True):
+    """A published (or deprecated) module version as a tender pins it: what other slices may know of it."""
+
+    id: UUID
+    key: str
+    version: int
+    status: VersionStatus
+    replaced_by: str | None
+    category: str
+    references: list[Reference]
+    content: VersionContent

@@ -17,7 +17,7 @@ from registry.db.paging import page
 from registry.db.revisions import bump_revision
 from registry.problems import Conflict, NotFound, PreconditionFailed, PreconditionRequired, RuleViolation
 from registry.requirements import schemas
-from registry.requirements.content import VersionContent
+from registry.requirements.content import Reference, VersionContent
 from registry.requirements.models import ModuleTerm, ModuleVersion, RequirementModule, VocabularyTerm
 from registry.requirements.rendering import render as render_content
 from registry.requirements.search import query_terms, search_text
@@ -399,6 +399,17 @@ async def pinned_versions(
         .where(RequirementModule.key.in_(keys), ModuleVersion.status != "draft")
     )
     return {(m.key, v.version): (m, v) for m, v in rows if (m.key, v.version) in pairs}
+
+
+async def pinned(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], schemas.PinnedVersion]:
+    """The non-draft versions among ``(key, version)`` pairs as frozen structs, loaded in one query."""
+    return {
+        pair: schemas.PinnedVersion(
+            id=version.id, key=module.key, version=version.version, status=version.status, replaced_by=version.replaced_by,  # type: ignore[arg-type]
+            category=module.category, references=msgspec.convert(module.references, list[Reference]), content=decode_content(version),
+        )  # fmt: skip
+        for pair, (module, version) in (await pinned_versions(session, pairs)).items()
+    }
 
 
 async def pinned_contents(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], VersionContent]:

@@ -17,8 +17,7 @@ from registry.audit.service import record
 from registry.auth.principal import Principal, Role
 from registry.db.base import utcnow
 from registry.db.revisions import bump_revision
-from registry.organizations.models import Organization
-from registry.organizations.service import member_ids
+from registry.organizations import service as organizations
 from registry.problems import Conflict, NotFound, RuleViolation
 from registry.tenders import schemas, views
 from registry.tenders.models import TenderParticipant
@@ -29,12 +28,12 @@ async def invite(session: AsyncSession, actor: Principal, tender_id: UUID, organ
     tender, owner = await owned_tender(session, actor, tender_id, if_match, participation=True, depth="tender")
     if tender.status not in EDITABLE:
         raise Conflict(f"participants can no longer be invited to a {tender.status} tender")
-    organizations = {o.id: o for o in await session.scalars(select(Organization).where(Organization.id.in_(organization_ids)))}
-    members = await member_ids(session, owner.id) if owner.kind == "federation" else None
+    known = await organizations.by_ids(session, set(organization_ids))
+    members = await organizations.member_ids(session, owner.id) if owner.kind == "federation" else None
     existing = set(await session.scalars(select(TenderParticipant.organization_id).where(TenderParticipant.tender_id == tender.id)))
     errors = []
     for i, organization_id in enumerate(organization_ids):
-        organization = organizations.get(organization_id)
+        organization = known.get(organization_id)
         where = f"organization_ids[{i}]"
         if organization is None or organization.kind != "municipality":
             errors.append((where, f"{organization_id} is not a municipality"))

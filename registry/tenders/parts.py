@@ -112,7 +112,7 @@ async def add_selection(
     tender, lot = await _lot_of(session, actor, tender_id, number)
     storage.check_part_etag(lot, if_match, "lot")
     selection = schemas.SelectionIn(**{f: getattr(new, f) for f in schemas.SelectionIn.__struct_fields__})
-    pinned = await library.pinned_versions(session, {(selection.module_key, selection.module_version)})
+    pinned = await library.pinned(session, {(selection.module_key, selection.module_version)})
     _refuse("selection", selection_errors("selection", selection, pinned))
     row = storage.new_selection(selection, 0, pinned)
     _place(lot.selections, row, new.position)
@@ -130,7 +130,7 @@ async def update_selection(
     storage.check_part_etag(row, if_match, "selection")
     given = _given(update)
     selection = msgspec.structs.replace(storage.selection_in(row), **{f: v for f, v in given.items() if f != "position"})
-    pinned = await library.pinned_versions(session, {(selection.module_key, selection.module_version)})
+    pinned = await library.pinned(session, {(selection.module_key, selection.module_version)})
     _refuse("selection", selection_errors("selection", selection, pinned))
     storage.write_selection(row, selection, pinned)
     if update.position is not msgspec.UNSET and update.position != row.position:

@@ -18,7 +18,8 @@ from registry.auth.principal import Principal, Role
 from registry.db.base import utcnow
 from registry.db.conflicts import insert_unique
 from registry.db.revisions import bump_revision
-from registry.organizations.models import Organization
+from registry.organizations import service as organizations
+from registry.organizations.schemas import Organization
 from registry.problems import Conflict, Forbidden, NotFound, RuleViolation
 from registry.requirements import service as library
 from registry.tenders import schemas, snapshot, storage, views
@@ -107,7 +108,7 @@ def editable(tender: Tender) -> None:
 
 
 async def pin(session: AsyncSession, lots: list[schemas.LotIn]) -> Pinned:
-    return await library.pinned_versions(session, {(s.module_key, s.module_version) for lot in lots for s in lot.selections})
+    return await library.pinned(session, {(s.module_key, s.module_version) for lot in lots for s in lot.selections})
 
 
 async def product_categories(session: AsyncSession) -> list[str]:
@@ -202,7 +203,7 @@ async def list_tenders(
     session: AsyncSession, actor: Principal, *, status: str | None, limit: int, offset: int
 ) -> tuple[list[schemas.TenderSummary], int]:
     """Tenders ``actor`` may see, newest first, paged in the database with their lot counts."""
-    query = select(Tender.id).join(Organization, Organization.id == Tender.owner_id)
+    query = select(Tender.id)
     if not actor.is_admin:
         invited = select(TenderParticipant.tender_id).where(TenderParticipant.organization_id == actor.organization_id)
         query = query.where(
@@ -216,18 +217,14 @@ async def list_tenders(
         query = query.where(Tender.status == status)
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
     lots = select(func.count(TenderLot.id)).where(TenderLot.tender_id == Tender.id).scalar_subquery()
-    page = (
-        query.add_columns(Tender, Organization.name, lots)
-        .order_by(Tender.created_at.desc(), Tender.id)
-        .limit(limit)
-        .offset(offset)
-    )
+    page = list(await session.execute(query.add_columns(Tender, lots).order_by(Tender.created_at.desc(), Tender.id).limit(limit).offset(offset)))
+    owners = await organizations.names(session, {t.owner_id for _, t, _ in page})
     items = [
         schemas.TenderSummary(
-            id=t.id, reference=t.reference, title=t.title, owner_id=t.owner_id, owner_name=name, status=t.status,  # type: ignore[arg-type]
+            id=t.id, reference=t.reference, title=t.title, owner_id=t.owner_id, owner_name=owners[t.owner_id], status=t.status,  # type: ignore[arg-type]
             language=t.language, submission_deadline=t.submission_deadline, lots=count,  # type: ignore[arg-type]
         )
-        for _, t, name, count in await session.execute(page)
+        for _, t, count in page
     ]  # fmt: skip
     return items, total
 
@@ -267,12 +264,8 @@ async def _check_publishable(session: AsyncSession, tender: Tender, owner: Organ
     participants = list(await session.scalars(select(TenderParticipant).where(TenderParticipant.tender_id == tender.id)))
     waiting = [p for p in participants if p.status == "invited"]
     if waiting:
-        names = await session.scalars(select(Organization.name).where(Organization.id.in_([p.organization_id for p in waiting])))
-        waited = ", ".join(sorted(names))
-        if tender.status == "draft":
-            errors.append(("participants", f"the tender must first be opened for participants (open-for-participants): {waited} cannot answer while it is a draft"))
-        else:
-            errors.append(("participants", f"waiting for answers from {waited}"))
+        names = await organizations.names(session, {p.organization_id for p in waiting})
+        errors.append(("participants", f"waiting for answers from {', '.join(sorted(names.values()))}"))
     joint = owner.kind == "federation" or bool(participants)
     if joint and not any(p.status == "confirmed" for p in participants):
         errors.append(("participants", "a joint tender needs at least one confirmed participant"))
@@ -333,7 +326,7 @@ async def upgrade_selections(
         raise RuleViolation("nothing to upgrade there", errors=[("selections", f"{u} is not an outdated selection") for u in unknown])
     chosen = {label: row for label, row in outdated.items() if label in wanted}
     upgraded = {label: msgspec.structs.replace(storage.selection_in(row), module_version=newest[row.module_key]) for label, row in chosen.items()}
-    pinned = await library.pinned_versions(session, {(s.module_key, s.module_version) for s in upgraded.values()})
+    pinned = await library.pinned(session, {(s.module_key, s.module_version) for s in upgraded.values()})
     errors = [e for label, s in upgraded.items() for e in selection_errors(_path(label), s, pinned)]
     if errors:
         raise RuleViolation("the upgraded selections have problems", errors=errors)

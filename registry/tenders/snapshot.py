@@ -20,10 +20,11 @@ from exports import model
 from exports.docx import tender_docx
 from exports.ocds import tender_ocds
 from exports.xlsx import response_form_xlsx
-from registry.organizations.models import Organization
+from registry.organizations import service as organizations
+from registry.organizations.schemas import Organization
 from registry.problems import NotFound, RuleViolation
 from registry.requirements import service as library
-from registry.requirements.content import VersionContent
+from registry.requirements.content import Reference
 from registry.requirements.rendering import pick, render
 from registry.requirements.templates import Catalogue
 from registry.settings import Settings
@@ -75,8 +76,7 @@ class _Texts:
     def __init__(self, language: str, catalogue: Catalogue, pinned: Pinned) -> None:
         self.language = language
         self.catalogue = catalogue
-        self.contents = {pair: msgspec.convert(v.content, VersionContent) for pair, (_, v) in pinned.items()}
-        self.modules = {pair: m for pair, (m, _) in pinned.items()}
+        self.pinned = pinned
         self.fallbacks: dict[str, None] = {}
 
     def text(self, texts: dict[str, str], what: str) -> str:
@@ -87,7 +87,8 @@ class _Texts:
 
     def requirement(self, rid: str, selection: schemas.SelectionIn) -> model.Requirement:
         pair = (selection.module_key, selection.module_version)
-        content, module = self.contents[pair], self.modules[pair]
+        module = self.pinned[pair]
+        content = module.content
         where = f"{selection.module_key} v{selection.module_version}"
         rendered, errors = render(content, self.language, selection.parameters)
         if rendered is None:
@@ -129,7 +130,7 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
     missing = _missing_for_export(spec)
     if missing:
         raise RuleViolation("the tender is not complete enough to export", errors=missing)
-    pinned = await library.pinned_versions(session, {(s.module_key, s.module_version) for lot in spec.lots for s in lot.selections})
+    pinned = await library.pinned(session, {(s.module_key, s.module_version) for lot in spec.lots for s in lot.selections})
     catalogue = await library.catalogue(session)
     texts = _Texts(spec.language, catalogue, pinned)
     lots = tuple(
@@ -145,9 +146,9 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
         for number, lot in enumerate(spec.lots, 1)
     )
     references: dict[str, model.Reference] = {}
-    for module in texts.modules.values():
+    for module in pinned.values():
         for reference in module.references:
-            references.setdefault(reference["identifier"], _reference(reference))
+            references.setdefault(reference.identifier, _reference(reference))
     return model.TenderDocument(
         language=spec.language,
         generated_at=now,
@@ -169,11 +170,10 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
     )
 
 
-def _reference(reference: dict) -> model.Reference:
+def _reference(reference: Reference) -> model.Reference:
     return model.Reference(
-        kind=reference["kind"], identifier=reference["identifier"], title=reference["title"],
-        year=reference.get("year"), clause=reference.get("clause") or "",
-    )  # fmt: skip
+        kind=reference.kind, identifier=reference.identifier, title=reference.title, year=reference.year, clause=reference.clause or ""
+    )
 
 
 def _links(base_url: str, tender_id: UUID) -> model.Links:
@@ -207,19 +207,17 @@ def _tender(tender: Tender, spec: schemas.TenderSpec) -> model.Tender:
 
 
 async def _participants(session: AsyncSession, tender_id: UUID) -> tuple[model.Participant, ...]:
-    rows = await session.execute(
-        select(TenderParticipant, Organization)
-        .join(Organization, Organization.id == TenderParticipant.organization_id)
-        .where(TenderParticipant.tender_id == tender_id, TenderParticipant.status == "confirmed")
-        .order_by(Organization.name)
+    rows = list(
+        await session.scalars(select(TenderParticipant).where(TenderParticipant.tender_id == tender_id, TenderParticipant.status == "confirmed"))
     )
+    parties = await organizations.by_ids(session, {p.organization_id for p in rows})
     return tuple(
         model.Participant(
-            party=_party(organization),
+            party=_party(parties[participant.organization_id]),
             mandate_date=participant.mandate_decision_date,
             volumes=tuple(model.Volume(lot_id=str(v["lot"]), quantity=int(v["quantity"]), unit=v["unit"]) for v in participant.volumes),
         )
-        for participant, organization in rows
+        for participant in sorted(rows, key=lambda p: (parties[p.organization_id].name, str(p.organization_id)))
     )
 
 

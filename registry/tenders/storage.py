@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from registry.organizations.models import Organization
+from registry.organizations import service as organizations
+from registry.organizations.schemas import Organization
 from registry.problems import NotFound, PreconditionFailed, PreconditionRequired
 from registry.tenders import schemas
 from registry.tenders.models import Tender, TenderLot, TenderSelection
@@ -67,17 +68,17 @@ async def load(session: AsyncSession, tender_id: UUID, *, lock: bool = False, de
     committed state: every write to a tender, its parts, its participants or its lifecycle takes it
     first, so checks and writes are one atomic step and concurrent writers queue.
     """
-    query = select(Tender, Organization).join(Organization, Organization.id == Tender.owner_id).where(Tender.id == tender_id)
+    query = select(Tender).where(Tender.id == tender_id)
     if depth == "selections":
         query = query.options(selectinload(Tender.lots).selectinload(TenderLot.selections))
     elif depth == "lots":
         query = query.options(selectinload(Tender.lots))
     if lock:
         query = query.with_for_update(of=Tender).execution_options(populate_existing=True)
-    row = (await session.execute(query)).first()
-    if row is None:
+    tender = await session.scalar(query)
+    if tender is None:
         raise NotFound(f"no tender {tender_id}")
-    return row[0], row[1]
+    return tender, (await organizations.by_ids(session, {tender.owner_id}))[tender.owner_id]
 
 
 async def load_lot(session: AsyncSession, tender: Tender, number: int) -> TenderLot:
@@ -151,14 +152,13 @@ def write_fields(tender: Tender, fields: schemas.TenderFields) -> None:
 
 
 def new_selection(selection: schemas.SelectionIn, position: int, pinned: Pinned) -> TenderSelection:
-    _, version = pinned[(selection.module_key, selection.module_version)]
-    row = TenderSelection(position=position, module_version_id=version.id, revision=1)
+    row = TenderSelection(position=position, module_version_id=pinned[(selection.module_key, selection.module_version)].id, revision=1)
     write_selection(row, selection, pinned)
     return row
 
 
 def write_selection(row: TenderSelection, selection: schemas.SelectionIn, pinned: Pinned) -> None:
-    row.module_version_id = pinned[(selection.module_key, selection.module_version)][1].id
+    row.module_version_id = pinned[(selection.module_key, selection.module_version)].id
     row.module_key = selection.module_key
     row.module_version = selection.module_version
     row.parameters = dict(selection.parameters)

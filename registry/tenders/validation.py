@@ -7,17 +7,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import msgspec
-
-from registry.requirements.content import VersionContent
-from registry.requirements.models import ModuleVersion, RequirementModule
 from registry.requirements.rendering import resolve_values
+from registry.requirements.schemas import PinnedVersion
 from registry.schemas import money_problem
 from registry.tenders import schemas
 from registry.tenders.cpv import cpv_problem
 
 FieldError = tuple[str, str]
-Pinned = dict[tuple[str, int], tuple[RequirementModule, ModuleVersion]]
+Pinned = dict[tuple[str, int], PinnedVersion]
 SWITCHABLE_KINDS = frozenset({"mandatory", "award"})
 
 
@@ -63,12 +60,12 @@ def selection_errors(where: str, selection: schemas.SelectionIn, pinned: Pinned)
     found = pinned.get((selection.module_key, selection.module_version))
     if found is None:
         return [(f"{where}.module_version", f"{selection.module_key} has no published version {selection.module_version}")]
-    _, version = found
+    version = found
     errors = []
     if version.status == "deprecated":
         replacement = f"; use {version.replaced_by}" if version.replaced_by else ""
         errors.append((f"{where}.module_version", f"{selection.module_key} version {selection.module_version} is deprecated{replacement}"))
-    content = msgspec.convert(version.content, VersionContent)
+    content = version.content
     if selection.kind and selection.kind != content.kind and not {selection.kind, content.kind} <= SWITCHABLE_KINDS:
         errors.append((f"{where}.kind", f"a {content.kind} module cannot be used as {selection.kind}; only mandatory and award switch"))
     kind = effective_kind(selection, content.kind)
@@ -113,4 +110,4 @@ def publication_errors(
 
 
 def _module_kind(selection: schemas.SelectionIn, pinned: Pinned) -> str:
-    return pinned[(selection.module_key, selection.module_version)][1].kind
+    return pinned[(selection.module_key, selection.module_version)].content.kind

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.principal import Principal
-from registry.organizations.models import Organization
+from registry.organizations import service as organizations
+from registry.organizations.schemas import Organization
 from registry.requirements import service as library
 from registry.tenders import schemas, storage
 from registry.tenders.models import Tender, TenderAmendment, TenderLot, TenderParticipant, TenderSelection, TenderTransition
@@ -20,9 +21,9 @@ ModuleFacts = tuple[dict[tuple[str, int], str], dict[str, int]]
 
 
 async def module_facts(session: AsyncSession, selections: list[TenderSelection]) -> ModuleFacts:
-    pinned = await library.pinned_versions(session, {(s.module_key, s.module_version) for s in selections})
+    pinned = await library.pinned(session, {(s.module_key, s.module_version) for s in selections})
     newest = await library.newest_published(session, {key for key, _ in pinned})
-    return {pair: version.kind for pair, (_, version) in pinned.items()}, newest
+    return {pair: version.content.kind for pair, version in pinned.items()}, newest
 
 
 def selection_view(row: TenderSelection, facts: ModuleFacts) -> schemas.Selection:
@@ -77,14 +78,9 @@ async def selection_shown(session: AsyncSession, row: TenderSelection) -> schema
 
 async def view(session: AsyncSession, actor: Principal, tender: Tender, owner: Organization) -> schemas.Tender:
     facts = await module_facts(session, [s for lot in tender.lots for s in lot.selections])
-    participants = list(
-        await session.execute(
-            select(TenderParticipant, Organization.name)
-            .join(Organization, Organization.id == TenderParticipant.organization_id)
-            .where(TenderParticipant.tender_id == tender.id)
-            .order_by(Organization.name)
-        )
-    )
+    rows = list(await session.scalars(select(TenderParticipant).where(TenderParticipant.tender_id == tender.id)))
+    names = await organizations.names(session, {p.organization_id for p in rows})
+    participants = sorted(((p, names[p.organization_id]) for p in rows), key=lambda pair: (pair[1], str(pair[0].organization_id)))
     amendments = await session.scalars(select(TenderAmendment).where(TenderAmendment.tender_id == tender.id).order_by(TenderAmendment.number))
     history = await session.scalars(select(TenderTransition).where(TenderTransition.tender_id == tender.id).order_by(TenderTransition.at))
     sees_contacts = actor.is_admin or actor.organization_id == tender.owner_id
