@@ -17,6 +17,7 @@ from registry.audit.service import record
 from registry.auth.principal import Principal, Role
 from registry.db.base import utcnow
 from registry.db.conflicts import insert_unique
+from registry.db.paging import page
 from registry.db.revisions import bump_revision
 from registry.organizations import service as organizations
 from registry.organizations.schemas import Organization
@@ -203,7 +204,8 @@ async def list_tenders(
     session: AsyncSession, actor: Principal, *, status: str | None, limit: int, offset: int
 ) -> tuple[list[schemas.TenderSummary], int]:
     """Tenders ``actor`` may see, newest first, paged in the database with their lot counts."""
-    query = select(Tender.id)
+    lots = select(func.count(TenderLot.id)).where(TenderLot.tender_id == Tender.id).scalar_subquery()
+    query = select(Tender, lots)
     if not actor.is_admin:
         invited = select(TenderParticipant.tender_id).where(TenderParticipant.organization_id == actor.organization_id)
         query = query.where(
@@ -215,16 +217,14 @@ async def list_tenders(
         )
     if status:
         query = query.where(Tender.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    lots = select(func.count(TenderLot.id)).where(TenderLot.tender_id == Tender.id).scalar_subquery()
-    page = list(await session.execute(query.add_columns(Tender, lots).order_by(Tender.created_at.desc(), Tender.id).limit(limit).offset(offset)))
-    owners = await organizations.names(session, {t.owner_id for _, t, _ in page})
+    rows, total = await page(session, query.order_by(Tender.created_at.desc(), Tender.id), limit, offset)
+    owners = await organizations.names(session, {t.owner_id for t, _ in rows})
     items = [
         schemas.TenderSummary(
             id=t.id, reference=t.reference, title=t.title, owner_id=t.owner_id, owner_name=owners[t.owner_id], status=t.status,  # type: ignore[arg-type]
             language=t.language, submission_deadline=t.submission_deadline, lots=count,  # type: ignore[arg-type]
         )
-        for _, t, count in page
+        for t, count in rows
     ]  # fmt: skip
     return items, total
 
