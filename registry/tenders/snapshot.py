@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
+import anyio
 import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -278,4 +279,5 @@ async def export(
     number = version or tender.document_version
     draft = "-draft" if document.draft else ""
     safe_reference = "".join(c if c.isalnum() or c in "-_." else "-" for c in tender.reference)
-    return Export(builder(document), media_type, f"{safe_reference}-v{number}{draft}.{extension}")
+    content = await anyio.to_thread.run_sync(builder, document)  # seconds of CPU for a large tender: off the event loop
+    return Export(content, media_type, f"{safe_reference}-v{number}{draft}.{extension}")
