@@ -203,14 +203,14 @@ def _procedure(body: _Body, doc: TenderDocument) -> None:
     body.heading(1, t["procedure_and_timeline"])
     body.add(paragraph(run(f"{t['procedure']}: ", BOLD) + run(t[f"procedure.{tender.procedure}"])))
     milestones = (
-        (t["published_at"], timeline.published_at and t.datetime(timeline.published_at)),
+        (t["published_at"], t.datetime(timeline.published_at) if timeline.published_at else None),
         (t["questions_deadline"], t.datetime(timeline.questions_deadline)),
         (t["submission_deadline"], t.datetime(timeline.submission_deadline)),
-        (t["planned_award"], timeline.planned_award and t.date(timeline.planned_award)),
+        (t["planned_award"], t.date(timeline.planned_award) if timeline.planned_award else None),
         (t["contract_start"], t.date(contract.start)),
         (t["contract_end"], t.date(contract.end)),
     )
-    dated = [row for row in milestones if row[1]]
+    dated = [(label, when) for label, when in milestones if when]
     body.table((4800, TEXT_WIDTH - 4800), dated, header=(t["col.milestone"], t["date"]))
     if tender.contact:
         reach = ", ".join(part for part in (tender.contact.name, tender.contact.email, tender.contact.phone) if part)

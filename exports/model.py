@@ -32,10 +32,11 @@ Percent = Decimal  # percentage points, 0-100 (msgspec has no bounds for Decimal
 
 class _Snapshot(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """Base of every snapshot struct: immutable and strict on decode. (msgspec applies `kw_only`
-    per class, so each struct states it.)"""
+    per class, so each struct states it; each states `frozen` too, which type checkers do not
+    inherit.)"""
 
 
-class Party(_Snapshot, kw_only=True):
+class Party(_Snapshot, frozen=True, kw_only=True):
     id: str
     name: str
     country: Country
@@ -43,7 +44,7 @@ class Party(_Snapshot, kw_only=True):
     kind: PartyKind
 
 
-class Volume(_Snapshot, kw_only=True):
+class Volume(_Snapshot, frozen=True, kw_only=True):
     """A participant's estimated quantity for one lot; `unit` is a label in the document language."""
 
     lot_id: str
@@ -51,7 +52,7 @@ class Volume(_Snapshot, kw_only=True):
     unit: str
 
 
-class Participant(_Snapshot, kw_only=True):
+class Participant(_Snapshot, frozen=True, kw_only=True):
     """A participating municipality: no personal details, only the organization and its mandate."""
 
     party: Party
@@ -63,7 +64,7 @@ class Participant(_Snapshot, kw_only=True):
         return sum_volumes(self.volumes)
 
 
-class Requirement(_Snapshot, kw_only=True):
+class Requirement(_Snapshot, frozen=True, kw_only=True):
     """One requirement selection of a lot, rendered: parameters filled in, texts translated.
 
     `weight` (award criteria only) is in percentage points of the lot's total score, so the award
@@ -87,7 +88,7 @@ class Requirement(_Snapshot, kw_only=True):
     buyer_note: str = ""
 
 
-class Lot(_Snapshot, kw_only=True):
+class Lot(_Snapshot, frozen=True, kw_only=True):
     """A lot; `product_categories` are labels, `cpv_codes` (if any) refine the tender's codes."""
 
     id: str
@@ -101,7 +102,7 @@ class Lot(_Snapshot, kw_only=True):
     requirements: tuple[Requirement, ...] = ()
 
 
-class Reference(_Snapshot, kw_only=True):
+class Reference(_Snapshot, frozen=True, kw_only=True):
     kind: ReferenceKind
     identifier: str
     title: str
@@ -109,32 +110,32 @@ class Reference(_Snapshot, kw_only=True):
     clause: str = ""
 
 
-class Amendment(_Snapshot, kw_only=True):
+class Amendment(_Snapshot, frozen=True, kw_only=True):
     number: int
     date: AwareDatetime
     summary: str
     reason: str
 
 
-class Money(_Snapshot, kw_only=True):
+class Money(_Snapshot, frozen=True, kw_only=True):
     amount: Decimal
     currency: Currency
 
 
-class ContractPeriod(_Snapshot, kw_only=True):
+class ContractPeriod(_Snapshot, frozen=True, kw_only=True):
     start: date
     end: date
     options: str = ""
 
 
-class Timeline(_Snapshot, kw_only=True):
+class Timeline(_Snapshot, frozen=True, kw_only=True):
     published_at: AwareDatetime | None = None
     questions_deadline: AwareDatetime
     submission_deadline: AwareDatetime
     planned_award: date | None = None
 
 
-class ContactPoint(_Snapshot, kw_only=True):
+class ContactPoint(_Snapshot, frozen=True, kw_only=True):
     """The tender's one published point of contact for questions (a name or a function)."""
 
     name: str
@@ -142,7 +143,7 @@ class ContactPoint(_Snapshot, kw_only=True):
     phone: str = ""
 
 
-class Tender(_Snapshot, kw_only=True):
+class Tender(_Snapshot, frozen=True, kw_only=True):
     id: str
     reference: str
     title: str
@@ -159,7 +160,7 @@ class Tender(_Snapshot, kw_only=True):
     score_max: Annotated[int, msgspec.Meta(ge=1)] = 10
 
 
-class Links(_Snapshot, kw_only=True):
+class Links(_Snapshot, frozen=True, kw_only=True):
     """Where the registry publishes the package and the two documents (used by the OCDS export)."""
 
     package: str
@@ -167,7 +168,7 @@ class Links(_Snapshot, kw_only=True):
     response_form_xlsx: str
 
 
-class TenderDocument(_Snapshot, kw_only=True):
+class TenderDocument(_Snapshot, frozen=True, kw_only=True):
     """Everything one export of a tender needs. `generated_at` is the only clock the exporters read;
     `timezone` (an IANA name) is how deadlines are shown in the documents."""
 

@@ -113,7 +113,8 @@ def _parties(doc: TenderDocument, t: Locale) -> list[dict[str, Any]]:
             roles[key].append(role)
 
     contact = doc.tender.contact
-    add(doc.lead_buyer, "procuringEntity", contact and _fields(name=contact.name, email=contact.email, telephone=contact.phone))
+    reach = _fields(name=contact.name, email=contact.email, telephone=contact.phone) if contact else None
+    add(doc.lead_buyer, "procuringEntity", reach)
     if doc.lead_buyer.kind == "municipality":
         add(doc.lead_buyer, "buyer")
     for participant in doc.participants:
@@ -158,7 +159,7 @@ def _tender(doc: TenderDocument, t: Locale) -> dict[str, Any]:
         tenderPeriod=_period(timeline.published_at, timeline.submission_deadline),
         enquiryPeriod=_period(timeline.published_at, timeline.questions_deadline),
         awardPeriod=_period(
-            timeline.submission_deadline, timeline.planned_award and _day_end(timeline.planned_award, zone)
+            timeline.submission_deadline, _day_end(timeline.planned_award, zone) if timeline.planned_award else None
         ),
         contractPeriod=_period(_day_start(contract.start, zone), _day_end(contract.end, zone)),
         documents=_documents(doc, t),

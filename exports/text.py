@@ -37,10 +37,10 @@ def scrub(value: T) -> T:
     if isinstance(value, str):
         return clean(value)  # type: ignore[return-value]
     if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)  # type: ignore[return-value]
+        return value.replace(tzinfo=UTC)
     if isinstance(value, msgspec.Struct):
         fields = {name: scrub(getattr(value, name)) for name in value.__struct_fields__}
         return msgspec.structs.replace(value, **fields)
     if isinstance(value, (tuple, list)):
-        return type(value)(scrub(item) for item in value)  # type: ignore[return-value]
+        return type(value)(scrub(item) for item in value)
     return value

@@ -26,6 +26,7 @@ from openpyxl.styles import (
 )
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -60,7 +61,7 @@ def response_form_xlsx(doc: TenderDocument) -> bytes:
     doc = scrub(doc)
     t = Locale(doc.language, doc.timezone)
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet every new workbook starts with
     _add_styles(workbook)
     sheets = [(f"{t['lot']} {lot.number}", lot.title, lot.requirements) for lot in doc.lots]
     used: set[str] = set()
@@ -99,15 +100,16 @@ def _add_styles(workbook: Workbook) -> None:
 def _fill(sheet: Worksheet, requirements: Sequence[Requirement], t: Locale) -> None:
     columns = (*_DESCRIPTIVE, *_ANSWERS)
     widths = [width for _, width in columns]
-    rows = ([t[key] for key, _ in columns], *(_describe(r, t) + [None] * len(_ANSWERS) for r in requirements))
+    header: list[object] = [t[key] for key, _ in columns]
+    rows = (header, *(_describe(r, t) + [None] * len(_ANSWERS) for r in requirements))
     for number, values in enumerate(rows, 1):
         sheet.append(values)
         sheet.row_dimensions[number].height = _row_height(values, widths)
     for row in sheet.iter_rows():
-        for cell in row:
+        for column, cell in enumerate(row, 1):
             if cell.data_type == "f":  # text that merely starts with "=" must never become a formula
                 cell.data_type = "s"
-            cell.style = HEADER if cell.row == 1 else ANSWER if cell.column > len(_DESCRIPTIVE) else TEXT
+            cell.style = HEADER if cell.row == 1 else ANSWER if column > len(_DESCRIPTIVE) else TEXT
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "B2"
@@ -160,11 +162,13 @@ def _print_setup(sheet: Worksheet, reference: str, title: str, t: Locale) -> Non
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_title_rows = "1:1"
-    sheet.oddHeader.left.text = _header_text(reference)
-    sheet.oddHeader.center.text = _header_text(title)
-    sheet.oddFooter.right.text = f"{_header_text(t['page'])} &P {_header_text(t['page_of'])} &N"
+    header, footer = sheet.oddHeader, sheet.oddFooter
+    assert header is not None and footer is not None  # openpyxl gives every worksheet both
+    header.left.text = _header_text(reference)
+    header.center.text = _header_text(title)
+    footer.right.text = f"{_header_text(t['page'])} &P {_header_text(t['page_of'])} &N"
 
 
 def _properties(workbook: Workbook, doc: TenderDocument, t: Locale) -> None:
