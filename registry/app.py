@@ -9,8 +9,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 
 from registry.audit.routes import AuditController
 from registry.auth.middleware import BearerTokenMiddleware, RequestIdMiddleware
@@ -24,6 +22,7 @@ from registry.evidence.routes import EvidenceController, ProductController, atta
 from registry.evidence.storage import LocalFileStore
 from registry.health import health
 from registry.http import security_headers
+from registry.openapi import DOCS_PATH, OperationDocs, StructDocs, openapi_config
 from registry.organizations.routes import OrganizationController, UserController
 from registry.problems import EXCEPTION_HANDLERS
 from registry.requirements.library import import_library
@@ -32,7 +31,7 @@ from registry.settings import Settings
 from registry.tenders.routes import OcdsController, TenderController
 
 API_TITLE = "Welfare technology procurement registry"
-OPENAPI_PATH = "/docs"
+OPENAPI_PATH = DOCS_PATH
 
 log = logging.getLogger("registry")
 
@@ -75,14 +74,12 @@ def create_app(settings: Settings) -> Litestar:
         on_startup=[on_startup],
         on_shutdown=[database.dispose],
         request_max_body_size=settings.max_request_bytes,
-        openapi_config=OpenAPIConfig(
-            title=API_TITLE,
-            version="1.0.0",
-            path=OPENAPI_PATH,
-            render_plugins=[ScalarRenderPlugin()],
-            description="Reusable requirement modules, supplier evidence and joint tenders for Nordic welfare technology. "
-            "Send `Authorization: Bearer <token>`; errors are RFC 9457 problem+json.",
+        openapi_config=openapi_config(
+            API_TITLE,
+            "Reusable requirement modules, supplier evidence and joint tenders for Nordic welfare technology. "
+            "Send `Authorization: Bearer <token>` (the Authorize button); errors are RFC 9457 problem+json.",
         ),
+        plugins=[OperationDocs(), StructDocs()],
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]}
         ),

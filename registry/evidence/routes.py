@@ -71,6 +71,7 @@ class ProductController(Controller):
 
     @get("/{product_id:uuid}", operation_id="GetProduct", guards=[CATALOGUE_READER], responses=problem_responses(404))
     async def get_product(self, request: Req, db_session: DbSession, product_id: FromPath[UUID]) -> Response[schemas.Product]:
+        """One product: buyers see every supplier's, suppliers their own (another's is a 404). Carries an ETag."""
         return conditional(request, await service.get_product(db_session, request.user, product_id))
 
     @patch("/{product_id:uuid}", operation_id="UpdateProduct", guards=[SUPPLIER], responses=problem_responses(404, 422))

@@ -42,6 +42,7 @@ class OrganizationController(Controller):
 
     @get("/{organization_id:uuid}", operation_id="GetOrganization", guards=[AUTHENTICATED], responses=problem_responses(404))
     async def get_organization(self, db_session: NamedDependency[AsyncSession], organization_id: FromPath[UUID]) -> schemas.Organization:
+        """One organization of the directory: kind, name, country and organization number."""
         return await service.get_organization(db_session, organization_id)
 
     @patch(
@@ -85,6 +86,7 @@ class OrganizationController(Controller):
     async def remove_member(
         self, request: Req, db_session: NamedDependency[AsyncSession], organization_id: FromPath[UUID], municipality_id: FromPath[UUID]
     ) -> None:
+        """Remove a municipality from a federation (the federation's coordinators and admins); recorded in the audit trail."""
         await service.remove_member(db_session, request.user, organization_id, municipality_id)
 
     @post(
