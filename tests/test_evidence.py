@@ -329,7 +329,7 @@ async def test_evidence_fit_reports_per_clause(world: World) -> None:
     assert list(clauses) == ["evidence_types", "min_study_design", "min_sample_size", "max_age_years"]
     assert clauses["min_study_design"]["reason"] == "best study design is before_after; rule needs controlled_study"
     assert clauses["min_sample_size"] == {
-        "clause": "min_sample_size", "requirement": 30, "met": True, "reason": None,
+        "clause": "min_sample_size", "requirement": 30, "met": True, "reason": None, "parameter": "min_sample_size",
         "items": [{"id": study["id"], "title": STUDY["title"], "type": "study", "review_state": "unreviewed", "unreviewed": True, "claimed": True}],
     }  # fmt: skip
     assert dossier["met"] is False and dossier["reason"] == "not met: min_study_design"

@@ -1,5 +1,10 @@
 """Evidence fit: does a product's evidence meet a module's evidence rule? Pure functions, no database.
 
+The rule judged is bound to the parameter values where it is judged (a tender selection's, or those a
+product's fit request names, else the defaults): ``registry.requirements.rules.bind`` puts in every
+value that comes from a parameter, the value the statement shows. Each clause says which parameter
+its requirement came from.
+
 How the clauses of a rule (``registry.requirements.content.EvidenceRule``) combine:
 
 - ``evidence_types`` is met by any item of one of the types that is not rejected.
@@ -36,7 +41,8 @@ from uuid import UUID
 import msgspec
 
 from registry.evidence.schemas import ClauseFit, ItemRef, ModuleFit
-from registry.requirements.content import EvidenceRule, LangText
+from registry.requirements.content import EvidenceRule, LangText, ParameterRef, VersionContent
+from registry.requirements.rules import bind
 
 
 class OutcomeFacts(msgspec.Struct, frozen=True):
@@ -62,12 +68,26 @@ class Facts(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Subject(msgspec.Struct, frozen=True):
-    """A module version with an evidence rule."""
+    """A module version with its evidence rule bound to parameter values (no ``ParameterRef`` left)."""
 
     key: str
     version: int
     title: LangText
     rule: EvidenceRule
+    parameters: dict[str, str] = {}
+    """Rule field -> the parameter its value came from."""
+    values: dict[str, Any] = {}
+    """The version's parameter values the rule was bound with."""
+
+
+def bound_subject(
+    key: str, version: int, content: VersionContent, values: dict[str, Any], *, prefix: str = "parameters"
+) -> tuple[Subject | None, list[tuple[str, str]]]:
+    """``content``'s evidence rule bound to these parameter values, or the values' errors (None without a rule)."""
+    bound, errors = bind(content, values, prefix=prefix)
+    if bound is None:
+        return None, errors
+    return Subject(key, version, content.title, bound.rule, bound.parameters, bound.values), []
 
 
 @dataclass(frozen=True)
@@ -94,13 +114,17 @@ class _Clause:
 def evaluate(subject: Subject, items: Sequence[Facts], context: Context) -> ModuleFit:
     """Judge every clause of ``subject``'s rule against ``items`` (the product's evidence the caller may see)."""
     rule = subject.rule
+    unbound = [f for f in rule.__struct_fields__ if isinstance(getattr(rule, f), ParameterRef)]
+    if unbound:
+        raise ValueError(f"{subject.key} version {subject.version}: bind {', '.join(unbound)} to parameter values first")
     typed = [i for i in items if i.review_state != "rejected" and _allowed(rule, i)]
     clauses = _clauses(rule, context)
     results = []
     for clause in clauses:
         hits = [i for i in typed if clause.holds(i)]
         reason = None if hits else clause.explain(typed) if typed and clause.explain else _nothing_of_type(rule, items)
-        results.append(ClauseFit(clause.name, clause.requirement, bool(hits), _refs(hits, subject.key), reason))
+        parameter = subject.parameters.get(clause.name)
+        results.append(ClauseFit(clause.name, clause.requirement, bool(hits), _refs(hits, subject.key), reason, parameter))
     qualifying = [i for i in typed if all(c.holds(i) for c in clauses)]
     return ModuleFit(
         key=subject.key,
@@ -110,6 +134,7 @@ def evaluate(subject: Subject, items: Sequence[Facts], context: Context) -> Modu
         qualifying=_refs(qualifying, subject.key),
         reason=None if qualifying else _module_reason(results, clauses, typed),
         clauses=results,
+        parameters=subject.values,
     )
 
 

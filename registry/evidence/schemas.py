@@ -210,10 +210,14 @@ class EvidenceItem(msgspec.Struct, kw_only=True):
 class ModuleRef(msgspec.Struct, forbid_unknown_fields=True):
     key: ModuleKey
     version: VersionNumber
+    parameters: Annotated[dict[str, Any], msgspec.Meta(max_length=100)] = {}
+    """The buyer's parameter values, as a tender selection sets them; parameters not given take their
+    default. The rule's values that reference a parameter are judged with them."""
 
 
 class FitRequest(msgspec.Struct, forbid_unknown_fields=True):
     modules: Annotated[list[ModuleRef], msgspec.Meta(min_length=1, max_length=50)]
+    """Module versions to judge, each with the parameter values to judge it with."""
     submission_deadline: date | None = None
     """The date certificate validity and evidence age are judged at; today when not given."""
 
@@ -240,6 +244,8 @@ class ClauseFit(msgspec.Struct):
     """Items that satisfy this clause on their own."""
     reason: str | None
     """Why not, when not met."""
+    parameter: str | None = None
+    """The module parameter the requirement is the value of, when it comes from one."""
 
 
 class ModuleFit(msgspec.Struct):
@@ -251,6 +257,8 @@ class ModuleFit(msgspec.Struct):
     """Items that satisfy every clause at once: the rule is met when there is at least one."""
     reason: str | None
     clauses: list[ClauseFit]
+    parameters: dict[str, Any] = {}
+    """The version's parameter values the rule was judged with: those given, else the defaults."""
 
 
 class FitReport(msgspec.Struct):

@@ -350,12 +350,15 @@ async def update_evidence(session: AsyncSession, actor: Principal, evidence_id: 
     return await _view_for(session, actor, item)
 
 
-async def review_evidence(session: AsyncSession, actor: Principal, evidence_id: UUID, data: schemas.ReviewCreate) -> schemas.Review:
+async def review_evidence(
+    session: AsyncSession, actor: Principal, evidence_id: UUID, data: schemas.ReviewCreate, *, tender_id: UUID | None = None
+) -> schemas.Review:
     """Append a review for the reviewer's organization; a library editor's (or an admin's) is registry-level.
 
     Where it counts is ``registry.evidence.reviews``. A supplier never reviews its own evidence.
+    ``tender_id`` (its buyers checked by the tender slice) also opens confidential items naming that tender.
     """
-    item = await _item(session, actor, evidence_id)
+    item = await _item(session, actor, evidence_id, tender_id)
     if item.supplier_id == actor.organization_id:
         raise Forbidden("a supplier does not review its own evidence")
     if data.outcome != "accepted" and not (data.comment or "").strip():
@@ -427,18 +430,21 @@ async def open_attachment(
 
 
 async def _subjects(session: AsyncSession, modules: list[schemas.ModuleRef]) -> list[fit.Subject]:
-    """The rules of published (or deprecated) module versions, loaded in one query; anything else is named."""
+    """The rules of published (or deprecated) module versions, loaded in one query and bound to each
+    reference's parameter values (checked as rendering checks them); anything else is named."""
     contents = await library.pinned_contents(session, {(ref.key, ref.version) for ref in modules})
     subjects, errors = [], []
     for index, ref in enumerate(modules):
-        if (ref.key, ref.version) not in contents:
+        content = contents.get((ref.key, ref.version))
+        if content is None:
             errors.append((f"modules[{index}]", f"no version {ref.version} of requirement module {ref.key}"))
-            continue
-        content = contents[ref.key, ref.version]
-        if content.evidence_rule is None:
+        elif content.evidence_rule is None:
             errors.append((f"modules[{index}]", f"{ref.key} version {ref.version} has no evidence rule to check"))
         else:
-            subjects.append(fit.Subject(ref.key, ref.version, content.title, content.evidence_rule))
+            subject, problems = fit.bound_subject(ref.key, ref.version, content, ref.parameters, prefix=f"modules[{index}].parameters")
+            errors += [(field, f"{ref.key} version {ref.version}: {field.rsplit('.', 1)[-1]} {message}") for field, message in problems]
+            if subject is not None:
+                subjects.append(subject)
     if errors:
         raise RuleViolation("; ".join(message for _, message in errors), errors=errors)
     return subjects

@@ -71,17 +71,34 @@ class Parameter(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     max_length: Annotated[int, msgspec.Meta(ge=1, le=20_000)] | None = None
 
 
+class ParameterRef(msgspec.Struct, forbid_unknown_fields=True):
+    """A rule value taken from the version's parameter ``parameter``: the value the buyer set for it,
+    else its default, exactly as the statement shows it (``registry.requirements.rules``)."""
+
+    parameter: Name
+
+
+MIN_SAMPLE_SIZE, MAX_SAMPLE_SIZE = 1, 100_000_000
+MIN_AGE_YEARS, MAX_AGE_YEARS = 1, 100
+SampleSize = Annotated[int, msgspec.Meta(ge=MIN_SAMPLE_SIZE, le=MAX_SAMPLE_SIZE)]
+AgeYears = Annotated[int, msgspec.Meta(ge=MIN_AGE_YEARS, le=MAX_AGE_YEARS)]
+
+
 class EvidenceRule(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    """Machine-checkable demands on a product's evidence; every field set is one clause."""
+    """Machine-checkable demands on a product's evidence; every field set is one clause.
+
+    A single-valued field may reference one of the version's parameters instead of stating a value
+    (``{"parameter": "min_sample_size"}``); where the version has a parameter saying the same thing, it must.
+    """
 
     evidence_types: list[str] = []
-    min_study_design: str | None = None
+    min_study_design: str | ParameterRef | None = None
     outcome_domains: list[str] = []
-    min_sample_size: Annotated[int, msgspec.Meta(ge=1, le=100_000_000)] | None = None
-    max_age_years: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
-    independent_required: bool = False
-    certificate_valid_at_deadline: bool = False
-    certificate_standard: Line | None = None
+    min_sample_size: SampleSize | ParameterRef | None = None
+    max_age_years: AgeYears | ParameterRef | None = None
+    independent_required: bool | ParameterRef = False
+    certificate_valid_at_deadline: bool | ParameterRef = False
+    certificate_standard: Line | ParameterRef | None = None
 
 
 class VersionContent(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):

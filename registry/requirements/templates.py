@@ -13,8 +13,9 @@ from typing import Annotated
 
 import msgspec
 
-from registry.requirements.content import LANGUAGES, LangText, ModuleKey, Reference, VersionContent, VersionNumber, VersionStatus
+from registry.requirements.content import LANGUAGES, LangText, ModuleKey, ParameterRef, Reference, VersionContent, VersionNumber, VersionStatus
 from registry.requirements.rendering import FieldError, resolve_values, undeclared_placeholders
+from registry.requirements.rules import rule_errors
 
 CATALOGUE_FILE = "catalogue.toml"
 Tag = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=48)]
@@ -105,13 +106,18 @@ def check_module(module: ModuleTemplate, catalogue: Catalogue, path: Path) -> li
         problems.append(f"versions: numbers must run 1, 2, ... in order, got {numbers}")
     if sum(v.status == "draft" for v in module.versions) > 1:
         problems.append("versions: at most one draft")
+    newest = max(numbers, default=0)
     for version in module.versions:
-        problems += [f"versions[{version.version}].{f}: {m}" for f, m in check_content(version, catalogue)]
+        checked = check_content(version, catalogue, history=version.version < newest)
+        problems += [f"versions[{version.version}].{f}: {m}" for f, m in checked]
     return problems
 
 
-def check_content(content: VersionContent, catalogue: Catalogue, *, complete: bool = True) -> list[FieldError]:
-    """Problems of one version's content; ``complete`` also demands every text in every language."""
+def check_content(content: VersionContent, catalogue: Catalogue, *, complete: bool = True, history: bool = False) -> list[FieldError]:
+    """Problems of one version's content; ``complete`` also demands every text in every language.
+
+    ``history``: a library file's version that a newer one supersedes; the rule's literals may stand
+    beside their twin parameters (``registry.requirements.rules``)."""
     problems = undeclared_placeholders(content)
     if complete:
         for field in ("title", "rationale", "statement"):
@@ -125,9 +131,18 @@ def check_content(content: VersionContent, catalogue: Catalogue, *, complete: bo
     problems += [(f"verification[{i}]", f"unknown document type {d!r}") for i, d in enumerate(content.verification) if d not in catalogue.keys("document_types")]
     _, default_errors = resolve_values(content.parameters, {})
     problems += [(field, f"default {message}") for field, message in default_errors]
+    problems += rule_errors(content, history=history)
     rule = content.evidence_rule
     if rule:
-        if rule.min_study_design and rule.min_study_design not in catalogue.keys("study_designs"):
+        designs = catalogue.keys("study_designs")
+        if isinstance(rule.min_study_design, ParameterRef):
+            chosen = next((p for p in content.parameters if p.name == rule.min_study_design.parameter), None)
+            problems += [
+                ("evidence_rule.min_study_design", f"parameter {chosen.name} offers {c.value!r}, which is not a study design")
+                for c in (chosen.choices if chosen else [])
+                if c.value not in designs
+            ]
+        elif rule.min_study_design and rule.min_study_design not in designs:
             problems.append(("evidence_rule.min_study_design", f"unknown study design {rule.min_study_design!r}"))
         problems += [
             (f"evidence_rule.outcome_domains[{i}]", f"unknown outcome domain {d!r}")

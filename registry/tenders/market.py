@@ -2,16 +2,19 @@
 suppliers shared confidentially with the tender's buyers.
 
 The fit reuses the evidence slice's evaluation for every product in the lot's product categories
-against the lot's selections whose module version carries an evidence rule. Both apply the reviews
-of the tender's buyers (the lead and the confirmed participants) and registry-level reviews; other
-organizations' reviews do not count here (``registry.evidence.reviews``).
+against the lot's selections whose module version carries an evidence rule, each judged with the
+selection's parameter values (what the tender's documents say). Both apply the reviews of the
+tender's buyers (the lead and the confirmed participants) and registry-level reviews; other
+organizations' reviews do not count here (``registry.evidence.reviews``). The buyers review the
+evidence shared with the tender for their own organizations.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from uuid import UUID
 
+import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,8 +24,9 @@ from registry.evidence import service as evidence
 from registry.evidence.storage import FileStore
 from registry.problems import Forbidden
 from registry.requirements import service as library
+from registry.requirements.content import VersionContent
 from registry.tenders import service
-from registry.tenders.models import Tender, TenderParticipant
+from registry.tenders.models import Tender, TenderParticipant, TenderSelection
 from registry.tenders.schemas import LotEvidence, ProductFit
 
 MAX_PRODUCTS = 200
@@ -41,12 +45,7 @@ async def lot_evidence(session: AsyncSession, actor: Principal, tender_id: UUID,
     if not service.is_lead_buyer(actor, tender, owner.kind):
         raise Forbidden("the evidence overview is for the lead buyer")
     lot = service.lot_at(tender, lot_number)
-    pinned = await library.pinned_versions(session, {(s.module_key, s.module_version) for s in lot.selections})
-    refs = [
-        evidence_schemas.ModuleRef(key, version)
-        for (key, version), (_, row) in sorted(pinned.items())
-        if row.content.get("evidence_rule")
-    ]
+    refs = _rule_refs(lot.selections, await library.pinned_contents(session, {(s.module_key, s.module_version) for s in lot.selections}))
     deadline = tender.submission_deadline.date() if tender.submission_deadline else None
     products = {}
     for category in lot.product_categories:
@@ -58,6 +57,18 @@ async def lot_evidence(session: AsyncSession, actor: Principal, tender_id: UUID,
     fits = [ProductFit(p.id, p.name, p.model, p.supplier_id, report) for p, report in zip(products.values(), reports, strict=True)]
     ranked = sorted(fits, key=lambda p: (-sum(m.met for m in p.report.modules), p.name))
     return LotEvidence(lot=lot_number, modules=refs, products=ranked)
+
+
+def _rule_refs(selections: Sequence[TenderSelection], contents: dict[tuple[str, int], VersionContent]) -> list[evidence_schemas.ModuleRef]:
+    """The selections whose pinned version carries an evidence rule, with their parameter values, by
+    module and version; selections of one version with the same values once."""
+    refs: dict[bytes, evidence_schemas.ModuleRef] = {}
+    for selection in sorted(selections, key=lambda s: (s.module_key, s.module_version, s.position)):
+        content = contents.get((selection.module_key, selection.module_version))
+        if content is not None and content.evidence_rule is not None:
+            ref = evidence_schemas.ModuleRef(selection.module_key, selection.module_version, dict(selection.parameters))
+            refs.setdefault(msgspec.json.encode(ref, order="sorted"), ref)
+    return list(refs.values())
 
 
 async def _buyers_tender(session: AsyncSession, actor: Principal, tender_id: UUID) -> Tender:
@@ -79,3 +90,11 @@ async def confidential_attachment(
     """A file of evidence shared with the tender, for its buyers."""
     tender = await _buyers_tender(session, actor, tender_id)
     return await evidence.open_attachment(session, actor, store, evidence_id, attachment_id, tender_id=tender.id)
+
+
+async def review_shared_evidence(
+    session: AsyncSession, actor: Principal, tender_id: UUID, evidence_id: UUID, data: evidence_schemas.ReviewCreate
+) -> evidence_schemas.Review:
+    """A review of evidence shared with the tender, by one of its buyers, for the buyer's organization."""
+    tender = await _buyers_tender(session, actor, tender_id)
+    return await evidence.review_evidence(session, actor, evidence_id, data, tender_id=tender.id)

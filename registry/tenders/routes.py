@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.guards import ANYONE, AUTHENTICATED, TOKEN_OPTIONAL, allow
 from registry.auth.principal import Principal, Role
-from registry.evidence.schemas import EvidenceItem
+from registry.evidence.schemas import EvidenceItem, Review, ReviewCreate
 from registry.evidence.storage import LocalFileStore
 from registry.http import body_etag, conditional, download_headers, file_download
 from registry.problems import problem_responses
@@ -239,6 +239,21 @@ class TenderController(Controller):
         store = LocalFileStore(request.app.state.settings.files_dir)
         attachment, chunks = await market.confidential_attachment(db_session, request.user, store, tender_id, evidence_id, attachment_id)
         return file_download(attachment.filename, attachment.media_type, attachment.size, chunks)
+
+    @post(
+        "/{tender_id:uuid}/evidence/{evidence_id:uuid}/reviews",
+        operation_id="ReviewTenderEvidence",
+        guards=[allow(Role.procurement_officer, Role.federation_coordinator)],
+        responses=problem_responses(403, 404, 422),
+    )
+    async def review_shared_evidence(
+        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], evidence_id: FromPath[UUID], data: JSONBody[ReviewCreate]
+    ) -> Review:
+        """Review evidence shared with this tender (confidential included), for the lead buyer or a confirmed participant.
+
+        The review belongs to the reviewer's organization: it applies in this tender, in other tenders
+        the organization leads or takes part in, and in its own view of the item."""
+        return await market.review_shared_evidence(db_session, request.user, tender_id, evidence_id, data)
 
     @post("/{tender_id:uuid}/{action:str}", operation_id="ChangeTenderStatus", guards=[BUYERS], responses=WRITE_ERRORS, status_code=200)
     async def change_status(

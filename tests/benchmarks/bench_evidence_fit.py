@@ -26,7 +26,7 @@ from litestar.testing import AsyncTestClient
 
 from registry.app import create_app
 from registry.db.migrate import upgrade_async
-from registry.evidence.fit import Context, Facts, OutcomeFacts, Subject, evaluate
+from registry.evidence.fit import Context, Facts, OutcomeFacts, Subject, bound_subject, evaluate
 from registry.requirements.templates import load_catalogue, load_library
 from registry.settings import PROJECT_ROOT, Settings
 from tests.tender_world import spec
@@ -49,9 +49,10 @@ MODULES = (
 
 
 def starter_rules() -> list[Subject]:
+    """The newest version of each module, its rule bound to the parameters' defaults."""
     _, modules = load_library(PROJECT_ROOT / "requirement_templates")
-    by_key = {m.key: m.versions[0] for m in modules}
-    return [Subject(key, by_key[key].version, by_key[key].title, by_key[key].evidence_rule) for key in MODULES]
+    newest = {m.key: m.versions[-1] for m in modules}
+    return [bound_subject(key, newest[key].version, newest[key], {})[0] for key in MODULES]
 
 
 def evidence_bodies(rng: random.Random, designs: list[str], domains: list[str]) -> list[dict[str, Any]]:
