@@ -265,7 +265,11 @@ async def _check_publishable(session: AsyncSession, tender: Tender, owner: Organ
     waiting = [p for p in participants if p.status == "invited"]
     if waiting:
         names = await organizations.names(session, {p.organization_id for p in waiting})
-        errors.append(("participants", f"waiting for answers from {', '.join(sorted(names.values()))}"))
+        waited = ", ".join(sorted(names.values()))
+        if tender.status == "draft":
+            errors.append(("participants", f"the tender must first be opened for participants (open-for-participants): {waited} cannot answer while it is a draft"))
+        else:
+            errors.append(("participants", f"waiting for answers from {waited}"))
     joint = owner.kind == "federation" or bool(participants)
     if joint and not any(p.status == "confirmed" for p in participants):
         errors.append(("participants", "a joint tender needs at least one confirmed participant"))
