@@ -76,6 +76,7 @@ class JsonBodyMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        if takes_json(scope["route_handler"]):
+        handler = scope["route_handler"]
+        if isinstance(handler, HTTPRouteHandler) and takes_json(handler):
             await check_json_body(Request(scope, receive))
         await next_app(scope, receive, send)

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth.principal import Principal, Role
+from registry.auth.principal import OrgKind, Principal, Role
 from registry.db.base import utcnow
 from registry.evidence import schemas as evidence_schemas
 from registry.evidence import service as evidence
@@ -27,15 +27,20 @@ from registry.tenders import service as tenders
 from registry.tenders.snapshot import Publisher
 
 Step = Callable[[str], None]
-MUNICIPALITIES = {"Gjøvik kommune": (1400, 220), "Vestre Toten kommune": (620, 95), "Søndre Land kommune": (310, 40), "Østre Toten kommune": (700, 110)}
+MUNICIPALITIES = {
+    "Gjøvik kommune": (1400, 220),
+    "Vestre Toten kommune": (620, 95),
+    "Søndre Land kommune": (310, 40),
+    "Østre Toten kommune": (700, 110),
+}
 
 
-async def _organization(session: AsyncSession, kind: str, name: str, rng: random.Random) -> UUID:
-    data = org_schemas.OrganizationCreate(kind=kind, name=name, country="NO", org_number=random_org_number("NO", rng, "9"))  # type: ignore[arg-type]
+async def _organization(session: AsyncSession, kind: OrgKind, name: str, rng: random.Random) -> UUID:
+    data = org_schemas.OrganizationCreate(kind=kind, name=name, country="NO", org_number=random_org_number("NO", rng, "9"))
     return (await organizations.create_organization(session, None, data)).id
 
 
-async def _user(session: AsyncSession, organization_id: UUID, kind: str, name: str, role: Role) -> Principal:
+async def _user(session: AsyncSession, organization_id: UUID, kind: OrgKind, name: str, role: Role) -> Principal:
     email = name.lower().replace(" ", ".") + f"@{kind}.demo.example"
     user = await organizations.create_user(session, None, organization_id, org_schemas.UserCreate(name=name, email=email, roles=[role]))
     return Principal(user.id, organization_id, kind, frozenset({role}))
@@ -54,8 +59,14 @@ def _evidence_for(category: str, today: date) -> list[evidence_schemas.EvidenceC
         title="Before-after study in three Innlandet municipalities",
         study_design="before_after" if category != "gps_alarm" else "controlled_study",
         outcomes=[
-            evidence_schemas.Outcome(domain="staff_time", measure="Home visits per user per week", baseline=7.0, result=4.3, unit="visits", period="12 months", sample_size=64),
-            evidence_schemas.Outcome(domain="safety_incidents", measure="Falls with injury per 100 users", baseline=18.0, result=11.0, unit="falls", period="12 months", sample_size=64),
+            evidence_schemas.Outcome(
+                domain="staff_time", measure="Home visits per user per week", baseline=7.0, result=4.3, unit="visits",
+                period="12 months", sample_size=64,
+            ),
+            evidence_schemas.Outcome(
+                domain="safety_incidents", measure="Falls with injury per 100 users", baseline=18.0, result=11.0, unit="falls",
+                period="12 months", sample_size=64,
+            ),
         ],
         setting=evidence_schemas.Setting(country="NO", municipalities=["Gjøvik", "Vestre Toten"], care_setting="home care"),
         period_start=today - timedelta(days=900),
@@ -94,8 +105,12 @@ def _spec(today: date) -> tender_schemas.TenderSpec:
         cpv_codes=["33196200-2", "85311100-3"],
         estimated_value=Decimal("12500000"),
         currency="NOK",
-        contract_period=tender_schemas.ContractPeriod(start=today + timedelta(days=120), end=today + timedelta(days=120 + 4 * 365), options="2 + 1 + 1 år"),
-        contact_point=tender_schemas.ContactPoint(name="Innkjøpsteamet for velferdsteknologi", email="innkjop@velferdsteknologi.demo.example", phone="+47 55 00 00 00"),
+        contract_period=tender_schemas.ContractPeriod(
+            start=today + timedelta(days=120), end=today + timedelta(days=120 + 4 * 365), options="2 + 1 + 1 år"
+        ),
+        contact_point=tender_schemas.ContactPoint(
+            name="Innkjøpsteamet for velferdsteknologi", email="innkjop@velferdsteknologi.demo.example", phone="+47 55 00 00 00"
+        ),
         timeline=tender_schemas.Timeline(
             questions_deadline=now + timedelta(days=35), submission_deadline=now + timedelta(days=45), planned_award=now + timedelta(days=70)
         ),
@@ -144,7 +159,8 @@ async def build_demo(session: AsyncSession, step: Step, publisher: Publisher) ->
     for name in MUNICIPALITIES:
         municipality_id = await _organization(session, "municipality", name, rng)
         await organizations.add_member(session, coordinator, federation_id, municipality_id)
-        officers[municipality_id] = (name, await _user(session, municipality_id, "municipality", f"Innkjøper {name.split()[0]}", Role.procurement_officer))
+        officer = await _user(session, municipality_id, "municipality", f"Innkjøper {name.split()[0]}", Role.procurement_officer)
+        officers[municipality_id] = (name, officer)
 
     step("suppliers, products and evidence")
     _, reviewer = next(iter(officers.values()))
@@ -153,7 +169,9 @@ async def build_demo(session: AsyncSession, step: Step, publisher: Publisher) ->
         editor = await _user(session, supplier_id, "supplier", f"Produktansvarlig {supplier_name.split()[0]}", Role.supplier_editor)
         product = await evidence.create_product(
             session, editor,
-            evidence_schemas.ProductCreate(name=product_name, model=f"{product_name} {version}", categories=categories, ce_marked=True, description=description),
+            evidence_schemas.ProductCreate(
+                name=product_name, model=f"{product_name} {version}", categories=categories, ce_marked=True, description=description
+            ),
         )  # fmt: skip
         for item in _evidence_for(categories[0], today):
             created, _ = await evidence.create_evidence(session, editor, product.id, item, None)

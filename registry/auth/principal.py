@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
 import msgspec
+
+OrgKind = Literal["municipality", "supplier", "federation", "authority"]
 
 
 class Role(StrEnum):
@@ -32,7 +35,7 @@ ROLE_ORG_KINDS: dict[Role, frozenset[str]] = {
 class Principal(msgspec.Struct, frozen=True):
     user_id: UUID
     organization_id: UUID
-    organization_kind: str
+    organization_kind: OrgKind
     roles: frozenset[str]
     request_id: str | None = None
     token_id: UUID | None = None

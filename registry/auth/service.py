@@ -49,7 +49,7 @@ async def authenticate(session: AsyncSession, secret: str, request_id: str | Non
     return principal, stamp_due
 
 
-def _chain_query() -> Select[tuple[ApiToken]]:
+def _chain_query() -> Select[ApiToken]:
     """The token whose hash is bound as ``token_hash`` first, then the token that issued it, and so on up."""
     chain = (
         select(ApiToken.id, ApiToken.parent_id, literal_column("0").label("depth"))

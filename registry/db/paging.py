@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, TypeVarTuple, Unpack, overload
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+T = TypeVar("T")
+U = TypeVar("U")
+Ts = TypeVarTuple("Ts")
 
-async def page(session: AsyncSession, query: Select[Any], limit: int, offset: int) -> tuple[list[Any], int]:
+
+@overload
+async def page(session: AsyncSession, query: Select[T], limit: int, offset: int) -> tuple[list[T], int]: ...
+@overload
+async def page(
+    session: AsyncSession, query: Select[T, U, Unpack[Ts]], limit: int, offset: int
+) -> tuple[list[Row[T, U, Unpack[Ts]]], int]: ...
+async def page(session: AsyncSession, query: Select[Unpack[tuple[Any, ...]]], limit: int, offset: int) -> tuple[list[Any], int]:
     """The rows of ``query`` (ordered by the caller) from ``offset`` on, at most ``limit``, and how many there are in all.
 
     A query of one entity or column gives its values, a query of several gives tuples.

@@ -6,6 +6,7 @@ from uuid import UUID
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from registry.auth.principal import OrgKind
 from registry.db.base import Base, Entity, utcnow
 
 
@@ -13,7 +14,7 @@ class Organization(Entity):
     __tablename__ = "organization"
     __table_args__ = (UniqueConstraint("country", "org_number"),)
 
-    kind: Mapped[str] = mapped_column(String(16), index=True)
+    kind: Mapped[OrgKind] = mapped_column(String(16), index=True)
     name: Mapped[str] = mapped_column(String(200))
     country: Mapped[str] = mapped_column(String(2))
     org_number: Mapped[str | None] = mapped_column(String(16))

@@ -118,7 +118,7 @@ def normalize_org_number(country: str, raw: str) -> str:
     except InvalidFormat as exc:  # digits and length are checked above: what is left is a CVR starting with 0
         raise OrgNumberError("first_digit", f"{scheme.noun} do not start with {digits[0]}") from exc
     except ValidationError as exc:  # no other rule in python-stdnum 2.2; kept so that a new one still names itself
-        raise OrgNumberError("invalid", f"not a valid number: {exc.message}") from exc
+        raise OrgNumberError("invalid", f"not a valid number: {exc}") from exc
     return scheme.format(digits)
 
 

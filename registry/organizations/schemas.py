@@ -6,10 +6,9 @@ from uuid import UUID
 
 import msgspec
 
-from registry.auth.principal import Role
+from registry.auth.principal import OrgKind, Role
 from registry.schemas import Email, Line
 
-OrgKind = Literal["municipality", "supplier", "federation", "authority"]
 Country = Literal["NO", "SE", "DK", "FI"]
 
 

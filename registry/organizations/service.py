@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record
-from registry.auth.principal import ROLE_ORG_KINDS, Principal, Role
+from registry.auth.principal import ROLE_ORG_KINDS, OrgKind, Principal, Role
 from registry.db.base import utcnow
 from registry.db.conflicts import insert_unique
 from registry.db.paging import page
@@ -158,7 +158,10 @@ async def add_member(session: AsyncSession, actor: Principal, federation_id: UUI
         return Conflict(detail, errors=[("municipality_id", "already a member")], existing_id=str(municipality.id))
 
     await insert_unique(session, FederationMembership(federation_id=federation.id, municipality_id=municipality.id), already_member)
-    record(session, actor, "federation.member.add", "organization", federation.id, organization_id=federation.id, municipality_id=str(municipality.id))
+    record(
+        session, actor, "federation.member.add", "organization", federation.id,
+        organization_id=federation.id, municipality_id=str(municipality.id),
+    )  # fmt: skip
     return _shape_organization(municipality)
 
 
@@ -168,7 +171,10 @@ async def remove_member(session: AsyncSession, actor: Principal, federation_id: 
     if membership is None:
         raise NotFound(f"organization {municipality_id} is not a member of {federation.name}")
     await session.delete(membership)
-    record(session, actor, "federation.member.remove", "organization", federation.id, organization_id=federation.id, municipality_id=str(municipality_id))
+    record(
+        session, actor, "federation.member.remove", "organization", federation.id,
+        organization_id=federation.id, municipality_id=str(municipality_id),
+    )  # fmt: skip
 
 
 def _check_roles(actor: Principal | None, organization: Organization, roles: list[Role]) -> None:
@@ -284,12 +290,12 @@ async def set_user_active(session: AsyncSession, actor: Principal, user_id: UUID
 # Accounts: users as the auth slice sees them
 
 
-def _accounts() -> Select[tuple[User, str]]:
+def _accounts() -> Select[User, OrgKind]:
     return select(User, Organization.kind).join(Organization, Organization.id == User.organization_id)
 
 
-def _account(user: User, organization_kind: str) -> schemas.Account:
-    return schemas.Account(user.id, user.email, frozenset(user.roles), user.deactivated_at, user.organization_id, organization_kind)  # type: ignore[arg-type]
+def _account(user: User, organization_kind: OrgKind) -> schemas.Account:
+    return schemas.Account(user.id, user.email, frozenset(user.roles), user.deactivated_at, user.organization_id, organization_kind)
 
 
 async def account(session: AsyncSession, user_id: UUID) -> schemas.Account | None:

@@ -59,8 +59,9 @@ async def is_buyer_of(session: AsyncSession, actor: Principal, tender: Tender, o
     if is_lead_buyer(actor, tender, owner_kind):
         return True
     participant = await participation_of(session, tender.id, actor.organization_id)
-    confirmed = participant is not None and participant.status == "confirmed"
-    return confirmed and actor.acts_for(participant.organization_id, Role.procurement_officer, Role.org_admin)
+    if participant is None or participant.status != "confirmed":
+        return False
+    return actor.acts_for(participant.organization_id, Role.procurement_officer, Role.org_admin)
 
 
 async def visible_tender(
@@ -221,8 +222,8 @@ async def list_tenders(
     owners = await organizations.names(session, {t.owner_id for t, _ in rows})
     items = [
         schemas.TenderSummary(
-            id=t.id, reference=t.reference, title=t.title, owner_id=t.owner_id, owner_name=owners[t.owner_id], status=t.status,  # type: ignore[arg-type]
-            language=t.language, submission_deadline=t.submission_deadline, lots=count,  # type: ignore[arg-type]
+            id=t.id, reference=t.reference, title=t.title, owner_id=t.owner_id, owner_name=owners[t.owner_id], status=t.status,
+            language=t.language, submission_deadline=t.submission_deadline, lots=count,
         )
         for t, count in rows
     ]  # fmt: skip

@@ -60,9 +60,12 @@ class Publisher(msgspec.Struct, frozen=True):
 
 
 def _party(organization: Organization) -> model.Party:
+    kind = organization.kind
+    if kind != "municipality" and kind != "federation":  # tenders are led and joined by buyers only
+        raise ValueError(f"organization {organization.id} is a {kind}, not a buyer")
     return model.Party(
-        id=str(organization.id), name=organization.name, country=organization.country,  # type: ignore[arg-type]
-        org_number=organization.org_number or "", kind=organization.kind,  # type: ignore[arg-type]
+        id=str(organization.id), name=organization.name, country=organization.country,
+        org_number=organization.org_number or "", kind=kind,
     )  # fmt: skip
 
 

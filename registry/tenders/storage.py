@@ -8,6 +8,7 @@ never breaks a stored tender.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 from uuid import UUID
@@ -217,6 +218,6 @@ def _write_selections(lot: TenderLot, selections: list[schemas.SelectionIn], pin
     return changed
 
 
-def renumber(rows: list[TenderLot] | list[TenderSelection]) -> None:
+def renumber(rows: Sequence[TenderLot | TenderSelection]) -> None:
     for position, row in enumerate(rows, 1):
         row.position = position

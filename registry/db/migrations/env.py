@@ -14,11 +14,19 @@ from registry.db.models import Base
 config = context.config
 
 
+def _database_url() -> str:
+    """The database ``registry migrate`` put in the Alembic configuration."""
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("the Alembic configuration names no database (sqlalchemy.url): run `registry migrate`")
+    return url
+
+
 def run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
-        render_as_batch=is_sqlite(config.get_main_option("sqlalchemy.url")),
+        render_as_batch=is_sqlite(_database_url()),
         compare_type=True,
     )
     with context.begin_transaction():
@@ -44,7 +52,7 @@ def _check_foreign_keys(connection: Connection) -> None:
 
 
 async def main() -> None:
-    url = config.get_main_option("sqlalchemy.url")
+    url = _database_url()
     engine = create_engine(url)
     if is_sqlite(url):
         _without_cascades(engine)

@@ -26,7 +26,7 @@ depends_on: Sequence[str] | None = None
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
 UTC_TIME = advanced_alchemy.types.datetime.DateTimeUTC(timezone=True)
-OWN_COLUMNS = {
+OWN_COLUMNS: dict[str, sa.types.TypeEngine[Any]] = {
     'description': sa.Text(),
     'procedure': sa.String(length=32),
     'cpv_codes': JSON,
@@ -98,7 +98,8 @@ def upgrade() -> None:
     sa.Column('revision', sa.Integer(), nullable=False),
     *_audit_columns(),
     sa.ForeignKeyConstraint(['lot_id'], ['tender_lot.id'], name=op.f('fk_tender_selection_lot_id_tender_lot'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['module_version_id'], ['module_version.id'], name=op.f('fk_tender_selection_module_version_id_module_version'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['module_version_id'], ['module_version.id'],
+        name=op.f('fk_tender_selection_module_version_id_module_version'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tender_selection'))
     )
     with op.batch_alter_table('tender_selection', schema=None) as batch_op:
@@ -198,10 +199,13 @@ def _gather_specifications() -> None:
             lots.append({'title': lot_row['title'], 'product_categories': lot_row['product_categories'], 'price_weight': lot_row['price_weight'],
                          'quality_weight': lot_row['quality_weight'], 'selections': selections})  # fmt: skip
         period = {'start': row['contract_start'], 'end': row['contract_end'], 'options': row['contract_options']}
-        timeline = {'questions_deadline': row['questions_deadline'], 'submission_deadline': row['submission_deadline'], 'planned_award': row['planned_award']}
+        timeline = {
+            'questions_deadline': row['questions_deadline'], 'submission_deadline': row['submission_deadline'],
+            'planned_award': row['planned_award'],
+        }  # fmt: skip
         spec = {
-            'reference': row['reference'], 'title': row['title'], 'description': row['description'], 'language': row['language'], 'procedure': row['procedure'],
-            'cpv_codes': row['cpv_codes'], 'currency': row['currency'],
+            'reference': row['reference'], 'title': row['title'], 'description': row['description'], 'language': row['language'],
+            'procedure': row['procedure'], 'cpv_codes': row['cpv_codes'], 'currency': row['currency'],
             'contract_period': {k: v.isoformat() if isinstance(v, date) else v for k, v in period.items() if v is not None},
             'timeline': {k: v.isoformat() for k, v in timeline.items() if v is not None},
             'lots': lots,
