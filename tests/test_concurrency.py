@@ -147,7 +147,9 @@ async def test_publish_racing_an_invitation_never_publishes_with_an_unanswered_i
         tender = with_etag(await world.coordinator.delete(withdraw, headers={"If-Match": tender["etag"]}))
         headers = {"If-Match": tender["etag"]}
         invite, publish = await asyncio.gather(
-            world.coordinator.post(f"/api/v1/tenders/{tender['id']}/participants", json={"organization_ids": [world.members[2]["id"]]}, headers=headers),
+            world.coordinator.post(
+                f"/api/v1/tenders/{tender['id']}/participants", json={"organization_ids": [world.members[2]["id"]]}, headers=headers
+            ),
             world.coordinator.post(f"/api/v1/tenders/{tender['id']}/publish", headers=headers),
         )
         stored = await fresh(world.coordinator, tender)

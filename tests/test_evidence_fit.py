@@ -118,7 +118,10 @@ def test_certificate_validity_at_the_deadline() -> None:
     result = judge(ISO, certificate(valid_until=date(2026, 5, 1)), certificate(valid_until=date(2025, 1, 1)))
     assert clause(result, "certificate_valid_at_deadline").reason == "certificate expires 2026-05-01, before the submission deadline 2027-03-01"
     result = judge(ISO, certificate(valid_from=date(2027, 6, 1), valid_until=date(2030, 1, 1)))
-    assert clause(result, "certificate_valid_at_deadline").reason == "certificate is valid only from 2027-06-01, after the submission deadline 2027-03-01"
+    assert (
+        clause(result, "certificate_valid_at_deadline").reason
+        == "certificate is valid only from 2027-06-01, after the submission deadline 2027-03-01"
+    )
     result = judge(ISO, certificate(valid_until=None))
     assert clause(result, "certificate_valid_at_deadline").reason == "certificate states no end of validity (valid_until)"
     assert judge(ISO, certificate(valid_until=date(2026, 12, 1)), context=TODAY).met
@@ -158,7 +161,10 @@ def test_a_rule_without_types_judges_every_item_and_nothing_is_no_evidence() -> 
     st.lists(st.integers(min_value=1, max_value=200), min_size=1, max_size=6),
 )
 def test_adding_rejected_items_never_changes_the_verdict(designs: list[str | None], sizes: list[int]) -> None:
-    items = [study(id=UUID(int=n + 1), study_design=d, outcomes=(OutcomeFacts("staff_time", s),)) for n, (d, s) in enumerate(zip(designs, sizes, strict=False))]
+    items = [
+        study(id=UUID(int=n + 1), study_design=d, outcomes=(OutcomeFacts("staff_time", s),))
+        for n, (d, s) in enumerate(zip(designs, sizes, strict=False))
+    ]
     noise = [study(review_state="rejected", study_design="systematic_review", outcomes=(OutcomeFacts("staff_time", 10_000),))]
     before, after = judge(CONTROLLED, *items), judge(CONTROLLED, *items, *noise)
     assert before.met == after.met and before.qualifying == after.qualifying

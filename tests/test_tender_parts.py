@@ -52,7 +52,8 @@ async def test_one_selection_changes_with_its_own_etag(world: World) -> None:
     assert stale["current_etag"] == changed.headers["etag"]
     untouched = await world.coordinator.patch(f"{base}/2", json={"note": "Still valid"}, headers={"If-Match": second["etag"]})
     assert untouched.status_code == 200, "another selection's ETag is not made stale"
-    problem(await world.coordinator.patch(f"{base}/1", json={"parameters": {"delivery_seconds": 900}}, headers={"If-Match": changed.headers["etag"]}), 422)
+    too_slow = {"parameters": {"delivery_seconds": 900}}
+    problem(await world.coordinator.patch(f"{base}/1", json=too_slow, headers={"If-Match": changed.headers["etag"]}), 422)
     after = with_etag(await world.coordinator.get(f"/api/v1/tenders/{tender['id']}"))
     assert after["revision"] == tender["revision"] + 2, "each part edit moves the specification's revision"
     problem(await world.coordinator.put(f"/api/v1/tenders/{tender['id']}", json=spec(), headers={"If-Match": tender["etag"]}), 412)
@@ -111,8 +112,9 @@ async def test_own_fields_change_without_the_lots(world: World) -> None:
     after = with_etag(await world.coordinator.get(f"/api/v1/tenders/{tender['id']}"))
     assert after["lots"] == tender["lots"], "lots and selections keep their rows and ETags"
     assert after["etag"] == changed["etag"] and after["revision"] == tender["revision"] + 1
-    problem(await world.coordinator.patch(f"/api/v1/tenders/{tender['id']}", json={"estimated_value": "NaN"}, headers={"If-Match": changed["etag"]}), 422)
-    problem(await world.coordinator.patch(f"/api/v1/tenders/{tender['id']}", json={"lots": []}, headers={"If-Match": changed["etag"]}), 400)
+    path, headers = f"/api/v1/tenders/{tender['id']}", {"If-Match": changed["etag"]}
+    problem(await world.coordinator.patch(path, json={"estimated_value": "NaN"}, headers=headers), 422)
+    problem(await world.coordinator.patch(path, json={"lots": []}, headers=headers), 400)
 
 
 async def test_the_whole_specification_put_gives_what_part_edits_give(world: World) -> None:
@@ -126,7 +128,8 @@ async def test_the_whole_specification_put_gives_what_part_edits_give(world: Wor
 
     other = await build_world(world.admin)
     by_parts = await create(other.coordinator, start)
-    assert (await other.coordinator.patch(f"/api/v1/tenders/{by_parts['id']}", json={"title": "Edited"}, headers={"If-Match": by_parts["etag"]})).status_code == 200
+    retitled = await other.coordinator.patch(f"/api/v1/tenders/{by_parts['id']}", json={"title": "Edited"}, headers={"If-Match": by_parts["etag"]})
+    assert retitled.status_code == 200
     selection = by_parts["lots"][0]["selections"][0]
     path = f"/api/v1/tenders/{by_parts['id']}/lots"
     assert (await other.coordinator.patch(f"{path}/1/selections/1", json={"parameters": {"delivery_seconds": 10}},

@@ -212,13 +212,15 @@ async def test_newer_module_versions_are_flagged_and_upgraded(world: World, admi
     content = draft.json()["content"]
     content["parameters"][0]["max"] = 60
     edited = await editor.put("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions/2", json=content, headers={"If-Match": draft.headers["etag"]})
-    assert (await editor.post("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions/2/publish", headers={"If-Match": edited.headers["etag"]})).status_code == 200
+    published = await editor.post("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions/2/publish", headers={"If-Match": edited.headers["etag"]})
+    assert published.status_code == 200
 
     current = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}")
     selection = current.json()["lots"][0]["selections"][0]
     assert (selection["module_version"], selection["newer_version"]) == (1, 2)
     tender = current.json() | {"etag": current.headers["etag"]}
-    problem(await world.coordinator.post(f"/api/v1/tenders/{tender['id']}/upgrades", json={"selections": ["2.1"]}, headers={"If-Match": tender["etag"]}), 422)
+    upgrades, headers = f"/api/v1/tenders/{tender['id']}/upgrades", {"If-Match": tender["etag"]}
+    problem(await world.coordinator.post(upgrades, json={"selections": ["2.1"]}, headers=headers), 422)
     upgraded = await act(world.coordinator, tender, "POST", "/upgrades", json={"selections": ["1.1"]})
     selection = upgraded["lots"][0]["selections"][0]
     assert (selection["module_version"], selection["newer_version"], selection["parameters"]) == (2, None, {"delivery_seconds": 20})
@@ -248,7 +250,12 @@ async def test_lead_buyer_sees_how_the_market_fits_a_lots_evidence_rules(world: 
     assert [p["name"] for p in overview["products"]] == ["Alfa", "Beta"], "ranked by rules met; Gamma is not in the lot's categories"
     alfa, beta = overview["products"]
     met = {m["key"]: m["met"] for m in alfa["report"]["modules"]}
-    assert met == {"EVID-STUDY-STRENGTH-AWARD": True, "INTEROP-ALARM-PROTOCOL": False, "INTEROP-IHE-ACM-FORWARDING": False, "SEC-ISO27001-CERTIFICATE": True}
+    assert met == {
+        "EVID-STUDY-STRENGTH-AWARD": True,
+        "INTEROP-ALARM-PROTOCOL": False,
+        "INTEROP-IHE-ACM-FORWARDING": False,
+        "SEC-ISO27001-CERTIFICATE": True,
+    }
     assert alfa["report"]["reference_date"] == tender["timeline"]["submission_deadline"][:10]
     assert not any(m["met"] for m in beta["report"]["modules"]), "evidence confidential to another tender does not count"
 

@@ -52,7 +52,9 @@ async def invite(session: AsyncSession, actor: Principal, tender_id: UUID, organ
     return await views.shown(session, actor, tender.id)
 
 
-async def withdraw_invitation(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, if_match: str | None) -> schemas.Tender:
+async def withdraw_invitation(
+    session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, if_match: str | None
+) -> schemas.Tender:
     tender, _ = await owned_tender(session, actor, tender_id, if_match, participation=True, depth="tender")
     if tender.status not in EDITABLE:
         raise Conflict(f"participants of a {tender.status} tender are fixed")
@@ -84,7 +86,10 @@ async def respond(session: AsyncSession, actor: Principal, tender_id: UUID, orga
     participant.volumes = [msgspec.to_builtins(v) for v in answer.volumes]
     participant.responded_at = utcnow()
     await bump_revision(session, tender, "participation_revision")
-    record(session, actor, f"tender.participant.{answer.decision}", "tender", tender.id, organization_id=tender.owner_id, municipality_id=str(organization_id))
+    record(
+        session, actor, f"tender.participant.{answer.decision}", "tender", tender.id,
+        organization_id=tender.owner_id, municipality_id=str(organization_id),
+    )  # fmt: skip
     return await views.shown(session, actor, tender.id)
 
 

@@ -73,7 +73,8 @@ def evidence_bodies(rng: random.Random, designs: list[str], domains: list[str]) 
                 ],
             }
         else:
-            body |= {"standard": rng.choice(STANDARDS), "valid_from": str(start), "valid_until": str(start + timedelta(days=rng.randrange(365, 2_500)))}
+            until = start + timedelta(days=rng.randrange(365, 2_500))
+            body |= {"standard": rng.choice(STANDARDS), "valid_from": str(start), "valid_until": str(until)}
         bodies.append(body)
     return bodies
 
@@ -162,8 +163,10 @@ async def _setup(client: AsyncTestClient) -> tuple[dict[str, str], dict[str, str
     admin = {"Authorization": f"Bearer {TOKEN}"}
     headers = []
     for kind, number, role in (("supplier", "974760673", "supplier_editor"), ("municipality", "964338531", "procurement_officer")):
-        org = (await client.post("/api/v1/organizations", json={"kind": kind, "name": kind, "country": "NO", "org_number": number}, headers=admin)).json()
-        user = (await client.post(f"/api/v1/organizations/{org['id']}/users", json={"name": role, "email": f"{role}@example.org", "roles": [role]}, headers=admin)).json()
+        organization = {"kind": kind, "name": kind, "country": "NO", "org_number": number}
+        org = (await client.post("/api/v1/organizations", json=organization, headers=admin)).json()
+        account = {"name": role, "email": f"{role}@example.org", "roles": [role]}
+        user = (await client.post(f"/api/v1/organizations/{org['id']}/users", json=account, headers=admin)).json()
         token = (await client.post(f"/api/v1/users/{user['id']}/tokens", json={"name": "bench"}, headers=admin)).json()["token"]
         headers.append({"Authorization": f"Bearer {token}"})
     product = {"name": "Bench alarm", "model": "B-1", "categories": ["digital_social_alarm"]}

@@ -90,7 +90,8 @@ def _alarm_requirements() -> tuple[Requirement, ...]:
             SECURITY,
             "qualification",
             "Sertifisert styringssystem for informasjonssikkerhet",
-            "Leverandøren skal ha et styringssystem for informasjonssikkerhet sertifisert etter ISO/IEC 27001:2022 som omfatter den tilbudte tjenesten.",
+            "Leverandøren skal ha et styringssystem for informasjonssikkerhet sertifisert etter ISO/IEC 27001:2022 "
+            "som omfatter den tilbudte tjenesten.",
             verification_documents=("Sertifikat",),
             verification="Gyldig ISO/IEC 27001-sertifikat med omfang som dekker tjenesten.",
         ),
@@ -100,7 +101,8 @@ def _alarm_requirements() -> tuple[Requirement, ...]:
             INTEROP,
             "mandatory",
             "Åpen alarmprotokoll mellom alarmenhet og mottak",
-            "Alarmenheten skal sende alarmer og tekniske meldinger til alarmmottaket med SCAIP (SS 91100:2014) eller CLC/TS 50134-9, og en alarm skal nå mottaket innen 30 sekunder etter at den er utløst.",
+            "Alarmenheten skal sende alarmer og tekniske meldinger til alarmmottaket med SCAIP (SS 91100:2014) eller "
+            "CLC/TS 50134-9, og en alarm skal nå mottaket innen 30 sekunder etter at den er utløst.",
             level="basic",
             rationale="En åpen protokoll lar kommunen velge alarmenheter og alarmmottak hver for seg.",
             verification_documents=("Sertifikat", "Testrapport"),
@@ -135,7 +137,8 @@ def _alarm_requirements() -> tuple[Requirement, ...]:
             CONSENT,
             "mandatory",
             "Minst inngripende innstillinger",
-            "Løsningen skal kunne konfigureres per bruker slik at bare nødvendige funksjoner er aktive, med registrering av vedtak etter pasient- og brukerrettighetsloven § 4-6 a.",
+            "Løsningen skal kunne konfigureres per bruker slik at bare nødvendige funksjoner er aktive, med registrering "
+            "av vedtak etter pasient- og brukerrettighetsloven § 4-6 a.",
             buyer_note="Gjelder også brukere uten samtykkekompetanse.",
         ),
         _requirement(

@@ -56,8 +56,10 @@ def upgrade() -> None:
     sa.Column('federation_id', sa.Uuid(), nullable=False),
     sa.Column('municipality_id', sa.Uuid(), nullable=False),
     sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['federation_id'], ['organization.id'], name=op.f('fk_federation_membership_federation_id_organization'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['municipality_id'], ['organization.id'], name=op.f('fk_federation_membership_municipality_id_organization'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['federation_id'], ['organization.id'],
+        name=op.f('fk_federation_membership_federation_id_organization'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['municipality_id'], ['organization.id'],
+        name=op.f('fk_federation_membership_municipality_id_organization'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('federation_id', 'municipality_id', name=op.f('pk_federation_membership'))
     )
     with op.batch_alter_table('federation_membership', schema=None) as batch_op:

@@ -72,7 +72,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['module_id'], ['requirement_module.id'], name=op.f('fk_module_version_module_id_requirement_module'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['module_id'], ['requirement_module.id'],
+        name=op.f('fk_module_version_module_id_requirement_module'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_module_version')),
     sa.UniqueConstraint('module_id', 'version', name=op.f('uq_module_version_module_id_version'))
     )

@@ -73,7 +73,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_tender_participant_organization_id_organization'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'],
+        name=op.f('fk_tender_participant_organization_id_organization'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['tender_id'], ['tender.id'], name=op.f('fk_tender_participant_tender_id_tender'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tender_participant')),
     sa.UniqueConstraint('tender_id', 'organization_id', name=op.f('uq_tender_participant_tender_id_organization_id'))

@@ -127,7 +127,8 @@ def upgrade() -> None:
     sa.Column('evidence_id', sa.Uuid(), nullable=False),
     sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['evidence_id'], ['evidence_item.id'], name=op.f('fk_idempotency_key_evidence_id_evidence_item'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_idempotency_key_organization_id_organization'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'],
+        name=op.f('fk_idempotency_key_organization_id_organization'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('organization_id', 'key', name=op.f('pk_idempotency_key'))
     )
     # ### end Alembic commands ###

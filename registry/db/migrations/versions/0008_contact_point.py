@@ -24,7 +24,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('contact_name', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('contact_email', sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column('contact_phone', sa.String(length=32), nullable=True))
-    documents = sa.table('tender_document', sa.column('tender_id', sa.Uuid()), sa.column('document_version', sa.Integer()), sa.column('content', JSON))
+    documents = sa.table(
+        'tender_document', sa.column('tender_id', sa.Uuid()), sa.column('document_version', sa.Integer()), sa.column('content', JSON)
+    )
     bind = op.get_bind()
     for tender_id, version, content in bind.execute(sa.select(documents)).all():
         participants = [{k: v for k, v in p.items() if k not in ('contact_name', 'contact_email')} for p in content.get('participants', [])]
