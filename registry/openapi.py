@@ -35,10 +35,11 @@ from litestar.static_files import create_static_files_router
 from litestar.typing import FieldDefinition
 
 from registry.auth.guards import PUBLIC
+from registry.schemas import PATTERNS
 
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator
-    from litestar.openapi.spec import Schema
+    from litestar.openapi.spec import Reference, Schema
 
 DOCS_PATH = "/docs"
 ASSETS_PATH = "/assets"
@@ -183,8 +184,8 @@ def access_of(handler: HTTPRouteHandler) -> str:
 
 
 class StructDocs(StructSchemaPlugin):
-    """msgspec Structs as Litestar describes them, plus their docstring and their fields' docstrings, which
-    Python keeps only in the source (an explicit ``Meta(description=...)`` stands)."""
+    """msgspec Structs as Litestar describes them, plus what the code says about them: the Struct's docstring, each
+    field's docstring (Python keeps these only in the source) before its type's description, and a pattern in words."""
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
         schema = super().to_openapi_schema(field_definition, schema_creator)
@@ -192,10 +193,19 @@ class StructDocs(StructSchemaPlugin):
         schema.description = schema.description or (cleandoc(struct.__doc__) if struct.__doc__ else None)
         properties = schema.properties or {}
         for field in msgspec.structs.fields(struct):
-            described = properties.get(field.encode_name)
-            if described is not None and not described.description and (doc := field_docstrings(struct).get(field.name)):
-                properties[field.encode_name] = dataclasses.replace(described, description=doc)
+            if (prop := properties.get(field.encode_name)) is None:
+                continue
+            said = [field_docstrings(struct).get(field.name), prop.description, format_of(prop)]
+            if description := "\n\n".join(dict.fromkeys(filter(None, said))):
+                properties[field.encode_name] = dataclasses.replace(prop, description=description)
         return schema
+
+
+def format_of(prop: Schema | Reference) -> str | None:
+    """The meaning of the pattern a string property (or its non-null alternative) must match."""
+    candidates = [prop, *(getattr(prop, "one_of", None) or [])]
+    meanings = [PATTERNS[p] for c in candidates if (p := getattr(c, "pattern", None)) in PATTERNS]
+    return f"Format: {meanings[0]}." if meanings else None
 
 
 @cache

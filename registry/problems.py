@@ -17,6 +17,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyError
 
+from registry.schemas import in_words
+
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("registry")
 RETRY_AFTER_SECONDS = "5"
@@ -178,7 +180,7 @@ def _field_errors(exc: ValidationException) -> list[FieldError]:
         field = path.lstrip(".") if path else (key or "")
         if source != "body" and key:
             field = f"{source}.{key}"
-        errors.append(FieldError(field or source, message))
+        errors.append(FieldError(field or source, in_words(message)))
     return errors
 
 

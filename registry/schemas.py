@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
@@ -12,21 +14,84 @@ T = TypeVar("T")
 
 MAX_PAGE_SIZE = 200
 
+PATTERNS: dict[str, str] = {}
+"""What each pattern a value is checked against asks for, in words: validation messages and the API
+documentation say this instead of the regular expression."""
+
+
+def named_pattern(pattern: str, meaning: str) -> str:
+    """``pattern``, registered in ``PATTERNS`` with its ``meaning`` (e.g. "a DOI such as 10.1234/abc")."""
+    PATTERNS[pattern] = meaning
+    return pattern
+
+
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description=f"Page size, at most {MAX_PAGE_SIZE}.")]
 Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000, description="Items to skip.")]
 # Query strings never carry control characters: they would reach the database (which refuses NUL).
-_PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+_PRINTABLE = named_pattern(r"^[^\x00-\x1f\x7f]*$", "text without control characters")
 Search = Annotated[str | None, QueryParameter(min_length=1, max_length=200, pattern=_PRINTABLE, description="Search text.")]
 Filter = Annotated[str | None, QueryParameter(max_length=64, pattern=_PRINTABLE, description="Exact value to filter by.")]
 # Single-line text (names, titles, references): not blank, no control characters at all (tabs and
 # newlines included), and no bidirectional embeddings, overrides or isolates, which make a name
 # display as another ("Acme\u202egnp.exe" shows as "Acmeexe.png").
 _NOT_IN_LINE = r"\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069"
-LINE_PATTERN = rf"^[^{_NOT_IN_LINE}]*[^{_NOT_IN_LINE}\s][^{_NOT_IN_LINE}]*$"
+LINE_PATTERN = named_pattern(
+    rf"^[^{_NOT_IN_LINE}]*[^{_NOT_IN_LINE}\s][^{_NOT_IN_LINE}]*$",
+    "a single line of text, not blank, without control characters (tabs and line breaks included) or bidirectional overrides",
+)
 Line = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=LINE_PATTERN)]
 # Multi-line text: tabs and newlines allowed, other control characters refused.
-Text = Annotated[str, msgspec.Meta(max_length=20_000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
-Email = Annotated[str, msgspec.Meta(max_length=254, pattern=r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$")]
+TEXT_PATTERN = named_pattern(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$", "text without control characters other than tabs and line breaks")
+FILLED_TEXT_PATTERN = named_pattern(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$", "text, not empty, without control characters other than tabs and line breaks")
+Text = Annotated[str, msgspec.Meta(max_length=20_000, pattern=TEXT_PATTERN)]
+EMAIL_PATTERN = named_pattern(r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$", "an email address such as name@example.org")
+Email = Annotated[str, msgspec.Meta(max_length=254, pattern=EMAIL_PATTERN)]
+# Tenders' contact phones, amendment summaries and reasons, and selection labels (``1.3``).
+PHONE_PATTERN = named_pattern(r"^\+?[0-9][0-9 ()-]{4,30}$", "a phone number such as +47 55 00 00 00: digits, spaces, brackets and hyphens, after an optional +")
+SELECTION_LABEL_PATTERN = named_pattern(r"^\d+\.\d+$", "a lot and a selection position joined by a full stop, such as 1.3")
+
+_EXPECTED = re.compile(r"^Expected `(?P<type>[^`]+)` (?P<constraint>.+?)(?P<at> - at `\$[^`]*`)?$", re.S)
+_REGEX = re.compile(r"^matching regex (?P<pattern>'.*'|\".*\")$", re.S)
+_LENGTH = re.compile(r"^of length (?P<op><=|>=) (?P<bound>\d+)$")
+_RANGE = re.compile(r"^(?P<op><=|>=|<|>) (?P<bound>\S+)$")
+_MULTIPLE = re.compile(r"^that's a multiple of (?P<bound>\S+)$")
+_UNITS = {"str": "character", "array": "item", "object": "entry", "bytes": "byte"}
+_COMPARISONS = {">=": "of at least", "<=": "of at most", ">": "greater than", "<": "less than"}
+
+
+def in_words(message: str) -> str:
+    """msgspec's "Expected `str` matching regex '...'", "Expected `str` of length <= N", "Expected `int` >= N" and the
+    like, as what is expected in words (a pattern's meaning from ``PATTERNS``), keeping a trailing " - at `$.path`";
+    other messages as they are."""
+    expected = _EXPECTED.match(message)
+    words = _expected(expected.group("type"), expected.group("constraint")) if expected else None
+    return words + (expected.group("at") or "") if expected and words else message
+
+
+def _expected(kind: str, constraint: str) -> str | None:
+    if regex := _REGEX.match(constraint):
+        return "expected " + PATTERNS.get(ast.literal_eval(regex.group("pattern")), "text in the documented format")
+    if length := _LENGTH.match(constraint):
+        bound = int(length.group("bound"))
+        unit = _UNITS.get(kind, "element")
+        plural = "entries" if unit == "entry" else f"{unit}s"
+        return f"expected {'at most' if length.group('op') == '<=' else 'at least'} {bound:,} {unit if bound == 1 else plural}"
+    if bounded := _RANGE.match(constraint):
+        number = "a whole number" if kind == "int" else "a number"
+        return f"expected {number} {_COMPARISONS[bounded.group('op')]} {_figure(bounded.group('bound'))}"
+    if multiple := _MULTIPLE.match(constraint):
+        return f"expected a multiple of {_figure(multiple.group('bound'))}"
+    return None
+
+
+def _figure(text: str) -> str:
+    """A bound as people write it: ``1000000000000000.0`` as ``1,000,000,000,000,000``."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+
 
 MAX_FIGURE = 1e15
 Figure = Annotated[float, msgspec.Meta(ge=-MAX_FIGURE, le=MAX_FIGURE)]

@@ -87,6 +87,14 @@ def test_openapi_offers_bearer_tokens() -> None:
     assert schema["paths"]["/api/v1/ocds/releases"]["get"]["security"] == [{}, {"BearerToken": []}]
 
 
+def test_request_bodies_are_described() -> None:
+    schemas = APP.openapi_schema.to_schema()["components"]["schemas"]
+    publication = schemas["EvidenceCreate"]["properties"]["publication"]["description"]
+    assert "a DOI such as 10.1234/abc" in publication, "a pattern-constrained field says what it expects in words"
+    assert "Estimated total contract value" in schemas["TenderSpec"]["properties"]["estimated_value"]["description"], "a field's docstring"
+    assert schemas["TenderSpec"]["description"], "a struct's docstring"
+
+
 async def test_docs_page_and_its_assets_come_from_the_registry(client: AsyncTestClient) -> None:
     page = await client.get("/docs")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]

@@ -17,7 +17,7 @@ from registry.evidence import schemas, service
 from registry.evidence.storage import LocalFileStore
 from registry.http import conditional, file_download
 from registry.problems import problem_responses
-from registry.schemas import Filter, Limit, Offset, Page, Search
+from registry.schemas import Filter, Limit, Offset, Page, Search, named_pattern
 from registry.settings import Settings
 
 Req = Request[Principal, Any, Any]
@@ -28,7 +28,7 @@ IdempotencyKeyHeader = Annotated[
         name="Idempotency-Key",
         min_length=1,
         max_length=128,
-        pattern=r"^[\x21-\x7e]+$",
+        pattern=named_pattern(r"^[\x21-\x7e]+$", "printable ASCII characters without spaces"),
         description="Makes a retried POST safe: the same key and body answer with the item the first request created.",
     ),
 ]

@@ -7,7 +7,7 @@ from uuid import UUID
 import msgspec
 
 from registry.requirements.content import LangText, ModuleKey, VersionNumber, VocabularyKey
-from registry.schemas import Figure, Line, Text
+from registry.schemas import Figure, Line, Text, named_pattern
 
 MdrClass = Literal["none", "I", "IIa", "IIb", "III"]
 EvidenceType = Literal[
@@ -25,7 +25,7 @@ Country = Literal["NO", "SE", "DK", "FI", "other"]
 Visibility = Literal["public", "buyers", "confidential"]
 ReviewOutcome = Literal["accepted", "rejected", "clarification_needed"]
 ReviewState = Literal["unreviewed", "accepted", "rejected", "clarification_needed"]
-PublicationRef = Annotated[str, msgspec.Meta(max_length=500, pattern=r"^(10\.\d{4,9}/\S+|https?://\S+)$")]
+PublicationRef = Annotated[str, msgspec.Meta(max_length=500, pattern=named_pattern(r"^(10\.\d{4,9}/\S+|https?://\S+)$", "a DOI such as 10.1234/abc, or an http(s) URL"))]
 """A DOI (``10.1234/abc``) or an http(s) URL."""
 Categories = Annotated[list[VocabularyKey], msgspec.Meta(min_length=1, max_length=8)]
 

@@ -10,9 +10,9 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from registry.schemas import LINE_PATTERN, Figure, Line, Text
+from registry.schemas import LINE_PATTERN, Figure, Line, Text, named_pattern
 
-LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
+LANGUAGE_PATTERN = named_pattern(r"^[a-z]{2,3}$", "a language code of two or three lower-case letters, such as nb")
 Language = Annotated[str, msgspec.Meta(pattern=LANGUAGE_PATTERN)]
 MAX_LANGUAGES = 12
 LangText = Annotated[dict[Language, Text], msgspec.Meta(max_length=MAX_LANGUAGES)]
@@ -21,13 +21,15 @@ LangText = Annotated[dict[Language, Text], msgspec.Meta(max_length=MAX_LANGUAGES
 LANGUAGES = ("en", "nb", "sv", "da")
 """Languages every starter module and every exported document label exists in."""
 
-MODULE_KEY_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
+MODULE_KEY_PATTERN = named_pattern(
+    r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$", "a module key such as SEC-ISO27001-CERTIFICATE: capital letters and digits in two or more parts joined by hyphens"
+)
 ModuleKey = Annotated[str, msgspec.Meta(pattern=MODULE_KEY_PATTERN, max_length=64)]
-Name = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
+Name = Annotated[str, msgspec.Meta(pattern=named_pattern(r"^[a-z][a-z0-9_]*$", "a name of lower-case letters, digits and underscores, starting with a letter, such as delivery_seconds"), max_length=48)]
 MAX_VERSION = 10_000
 VersionNumber = Annotated[int, msgspec.Meta(ge=1, le=MAX_VERSION)]
 """A module version number; bounded so it always fits the database's integers."""
-VocabularyKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9_]+$", max_length=64)]
+VocabularyKey = Annotated[str, msgspec.Meta(pattern=named_pattern(r"^[a-z0-9_]+$", "a catalogue key of lower-case letters, digits and underscores, such as gps_alarm"), max_length=64)]
 """A key of a library catalogue vocabulary (category, product category, study design, outcome domain)."""
 VersionStatus = Literal["draft", "published", "deprecated"]
 Kind = Literal["qualification", "mandatory", "award", "contract_condition"]

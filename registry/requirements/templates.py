@@ -16,9 +16,10 @@ import msgspec
 from registry.requirements.content import LANGUAGES, LangText, ModuleKey, ParameterRef, Reference, VersionContent, VersionNumber, VersionStatus
 from registry.requirements.rendering import FieldError, resolve_values, undeclared_placeholders
 from registry.requirements.rules import rule_errors
+from registry.schemas import in_words, named_pattern
 
 CATALOGUE_FILE = "catalogue.toml"
-Tag = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=48)]
+Tag = Annotated[str, msgspec.Meta(pattern=named_pattern(r"^[a-z0-9][a-z0-9-]*$", "a tag of lower-case letters, digits and hyphens, such as ce-marking"), max_length=48)]
 
 
 class Term(msgspec.Struct, forbid_unknown_fields=True):
@@ -162,4 +163,4 @@ def _decode(path: Path, type_: type) -> object:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         return msgspec.convert(raw, type_)
     except (OSError, tomllib.TOMLDecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"{path.name}: {exc}") from exc
+        raise TemplateError(f"{path.name}: {in_words(str(exc))}") from exc
