@@ -13,15 +13,16 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry.evidence.fit import Context, Facts, OutcomeFacts, bound_subject, evaluate
+from registry.evidence.fit import Context, Facts, OutcomeFacts, Subject, bound_subject, evaluate
 from registry.requirements.content import VersionContent
 from registry.requirements.rendering import PLACEHOLDER, render
 from registry.requirements.rules import bindings
-from registry.requirements.templates import TemplateError, load_catalogue, load_library
+from registry.requirements.templates import TemplateError, check_content, load_catalogue, load_library
 from registry.settings import PROJECT_ROOT
 from tests.support import Api, problem
 from tests.tender_world import World, build_world, confirmation, spec
@@ -206,6 +207,49 @@ def test_the_rendered_number_is_the_threshold_the_fit_applies(data: st.DataObjec
         oldest = years_before(DEADLINE, number)
         assert judged(best_study(content, period_end=oldest)) == (True, True)
         assert judged(best_study(content, period_end=oldest - timedelta(days=1))) == (False, False)
+
+
+def test_design_independence_and_standard_can_come_from_parameters_too() -> None:
+    content = msgspec.convert(
+        {
+            "kind": "mandatory",
+            "title": {"en": "Certified and studied"},
+            "rationale": {"en": "Why"},
+            "statement": {"en": "A {design} study, independent: {independent}, and a {standard} certificate."},
+            "parameters": [
+                {"name": "design", "type": "enum", "label": {"en": "Design"}, "default": "controlled_study",
+                 "choices": [{"value": d, "label": {"en": d}} for d in ("randomized_controlled_trial", "controlled_study", "before_after")]},
+                {"name": "independent", "type": "boolean", "label": {"en": "Independent"}, "default": False},
+                {"name": "standard", "type": "text", "label": {"en": "Standard"}, "default": "ISO/IEC 27001"},
+            ],
+            "evidence_rule": {
+                "min_study_design": {"parameter": "design"},
+                "independent_required": {"parameter": "independent"},
+                "certificate_standard": {"parameter": "standard"},
+            },
+        },
+        VersionContent,
+    )  # fmt: skip
+    assert check_content(content, load_catalogue(STARTER), complete=False) == []
+    study = best_study(content, sample_size=10)
+    subject, _ = bound_subject("TEST-MODULE", 1, content, {"design": "randomized_controlled_trial", "independent": True, "standard": "SS 91100"})
+    result = evaluate(
+        subject, [msgspec.structs.replace(study, study_design="controlled_study", standard="SS 91100:2020")], Context(DESIGNS, DEADLINE)
+    )
+    assert {c["clause"]: (c["requirement"], c["parameter"], c["met"]) for c in msgspec.to_builtins(result.clauses)} == {
+        "min_study_design": ("randomized_controlled_trial", "design", False),
+        "independent_required": (True, "independent", True),
+        "certificate_standard": ("SS 91100", "standard", True),
+    }
+    lenient, _ = bound_subject("TEST-MODULE", 1, content, {})
+    assert [c.clause for c in evaluate(lenient, [study], Context(DESIGNS, DEADLINE)).clauses] == ["min_study_design", "certificate_standard"]
+
+    content.parameters[0].choices[2].value = "anecdote"
+    assert check_content(content, load_catalogue(STARTER), complete=False) == [
+        ("evidence_rule.min_study_design", "parameter design offers 'anecdote', which is not a study design")
+    ]
+    with pytest.raises(ValueError, match="references parameter design"):
+        evaluate(Subject("TEST-MODULE", 1, content.title, content.evidence_rule), [study], Context(DESIGNS, DEADLINE))
 
 
 # --- the library refuses references that cannot work and literals beside their parameter -------------

@@ -35,7 +35,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import msgspec
@@ -114,9 +114,6 @@ class _Clause:
 def evaluate(subject: Subject, items: Sequence[Facts], context: Context) -> ModuleFit:
     """Judge every clause of ``subject``'s rule against ``items`` (the product's evidence the caller may see)."""
     rule = subject.rule
-    unbound = [f for f in rule.__struct_fields__ if isinstance(getattr(rule, f), ParameterRef)]
-    if unbound:
-        raise ValueError(f"{subject.key} version {subject.version}: bind {', '.join(unbound)} to parameter values first")
     typed = [i for i in items if i.review_state != "rejected" and _allowed(rule, i)]
     clauses = _clauses(rule, context)
     results = []
@@ -173,6 +170,16 @@ def _nothing_of_type(rule: EvidenceRule, items: Sequence[Facts]) -> str:
     return f"{reason}; {'1 rejected item does' if rejected == 1 else f'{rejected} rejected items do'} not count"
 
 
+V = TypeVar("V")
+
+
+def _value(stated: V | ParameterRef) -> V:
+    """A value of a bound rule: ``registry.requirements.rules.bind`` replaced every parameter reference."""
+    if isinstance(stated, ParameterRef):
+        raise ValueError(f"the rule still references parameter {stated.parameter}; bind it to parameter values first")
+    return stated
+
+
 def _clauses(rule: EvidenceRule, context: Context) -> list[_Clause]:
     """One clause per field the rule sets, in the rule's field order."""
     noun = _noun(rule)
@@ -180,20 +187,20 @@ def _clauses(rule: EvidenceRule, context: Context) -> list[_Clause]:
     if rule.evidence_types:
         types = set(rule.evidence_types)
         clauses.append(_Clause("evidence_types", rule.evidence_types, lambda i: i.type in types))
-    if rule.min_study_design:
-        clauses.append(_design_clause(rule.min_study_design, context.study_designs, noun))
+    if design := _value(rule.min_study_design):
+        clauses.append(_design_clause(design, context.study_designs, noun))
     if rule.outcome_domains:
         clauses.append(_domains_clause(rule.outcome_domains, noun))
-    if rule.min_sample_size is not None:
-        clauses.append(_sample_clause(rule.min_sample_size, rule.outcome_domains, noun))
-    if rule.max_age_years is not None:
-        clauses.append(_age_clause(rule.max_age_years, context, noun))
-    if rule.independent_required:
+    if (sample_size := _value(rule.min_sample_size)) is not None:
+        clauses.append(_sample_clause(sample_size, rule.outcome_domains, noun))
+    if (years := _value(rule.max_age_years)) is not None:
+        clauses.append(_age_clause(years, context, noun))
+    if _value(rule.independent_required):
         clauses.append(_Clause("independent_required", True, lambda i: i.independent, lambda _: f"no {noun} is independent of the supplier"))
-    if rule.certificate_valid_at_deadline:
+    if _value(rule.certificate_valid_at_deadline):
         clauses.append(_validity_clause(context))
-    if rule.certificate_standard:
-        clauses.append(_standard_clause(rule.certificate_standard, noun))
+    if standard := _value(rule.certificate_standard):
+        clauses.append(_standard_clause(standard, noun))
     return clauses
 
 

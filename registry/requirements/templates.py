@@ -139,7 +139,7 @@ def check_content(content: VersionContent, catalogue: Catalogue, *, complete: bo
         if isinstance(rule.min_study_design, ParameterRef):
             chosen = next((p for p in content.parameters if p.name == rule.min_study_design.parameter), None)
             problems += [
-                ("evidence_rule.min_study_design", f"parameter {chosen.name} offers {c.value!r}, which is not a study design")
+                ("evidence_rule.min_study_design", f"parameter {rule.min_study_design.parameter} offers {c.value!r}, which is not a study design")
                 for c in (chosen.choices if chosen else [])
                 if c.value not in designs
             ]
