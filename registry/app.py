@@ -16,8 +16,10 @@ from registry.auth.routes import TokenController
 from registry.auth.service import bootstrap_admin
 from registry.auth.throttle import FailureThrottle
 from registry.bodies import JsonBodyMiddleware
+from registry.db.base import utcnow
 from registry.db.migrate import check_schema
 from registry.db.transactions import Database, provide_session
+from registry.demo import request_examples
 from registry.evidence.routes import EvidenceController, ProductController, attachment_router
 from registry.evidence.storage import LocalFileStore
 from registry.health import health
@@ -79,7 +81,7 @@ def create_app(settings: Settings) -> Litestar:
             "Reusable requirement modules, supplier evidence and joint tenders for Nordic welfare technology. "
             "Send `Authorization: Bearer <token>` (the Authorize button); errors are RFC 9457 problem+json.",
         ),
-        plugins=[OperationDocs(), StructDocs()],
+        plugins=[OperationDocs(), StructDocs(request_examples(utcnow().date()))],
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]}
         ),

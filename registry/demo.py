@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
 
+import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.principal import OrgKind, Principal, Role
@@ -35,9 +36,12 @@ MUNICIPALITIES = {
 }
 
 
+def _organization_create(kind: OrgKind, name: str, rng: random.Random) -> org_schemas.OrganizationCreate:
+    return org_schemas.OrganizationCreate(kind=kind, name=name, country="NO", org_number=random_org_number("NO", rng, "9"))
+
+
 async def _organization(session: AsyncSession, kind: OrgKind, name: str, rng: random.Random) -> UUID:
-    data = org_schemas.OrganizationCreate(kind=kind, name=name, country="NO", org_number=random_org_number("NO", rng, "9"))
-    return (await organizations.create_organization(session, None, data)).id
+    return (await organizations.create_organization(session, None, _organization_create(kind, name, rng))).id
 
 
 async def _user(session: AsyncSession, organization_id: UUID, kind: OrgKind, name: str, role: Role) -> Principal:
@@ -51,6 +55,11 @@ SUPPLIERS = [
     ("Fjord Omsorgsteknologi AS", "Følge GPS", "2.1", ["gps_alarm"], "GPS alarm with geofence and position on request."),
     ("Innlandet Medisinteknikk AS", "DoseVakt", "3.0", ["medicine_dispenser"], "Automatic medicine dispenser with reminders."),
 ]
+
+
+def _product(supplier: tuple[str, str, str, list[str], str]) -> evidence_schemas.ProductCreate:
+    _, name, version, categories, description = supplier
+    return evidence_schemas.ProductCreate(name=name, model=f"{name} {version}", categories=categories, ce_marked=True, description=description)
 
 
 def _evidence_for(category: str, today: date) -> list[evidence_schemas.EvidenceCreate]:
@@ -164,15 +173,11 @@ async def build_demo(session: AsyncSession, step: Step, publisher: Publisher) ->
 
     step("suppliers, products and evidence")
     _, reviewer = next(iter(officers.values()))
-    for supplier_name, product_name, version, categories, description in SUPPLIERS:
+    for supplier in SUPPLIERS:
+        supplier_name, categories = supplier[0], supplier[3]
         supplier_id = await _organization(session, "supplier", supplier_name, rng)
         editor = await _user(session, supplier_id, "supplier", f"Produktansvarlig {supplier_name.split()[0]}", Role.supplier_editor)
-        product = await evidence.create_product(
-            session, editor,
-            evidence_schemas.ProductCreate(
-                name=product_name, model=f"{product_name} {version}", categories=categories, ce_marked=True, description=description
-            ),
-        )  # fmt: skip
+        product = await evidence.create_product(session, editor, _product(supplier))
         for item in _evidence_for(categories[0], today):
             created, _ = await evidence.create_evidence(session, editor, product.id, item, None)
             await evidence.review_evidence(session, reviewer, created.id, evidence_schemas.ReviewCreate(outcome="accepted"))
@@ -198,3 +203,9 @@ async def build_demo(session: AsyncSession, step: Step, publisher: Publisher) ->
     await tenders.change_status(session, coordinator, tender.id, "publish", storage.etag(tender), min_submission_days=30, publisher=publisher)
     return tender.id
 
+
+def request_examples(today: date) -> list[msgspec.Struct]:
+    """A request body of each main kind as the demonstration sends it: the examples of the API documentation."""
+    supplier = SUPPLIERS[0]
+    organization = _organization_create("supplier", supplier[0], random.Random(2027))
+    return [organization, _product(supplier), _evidence_for(supplier[3][0], today)[0], _spec(today)]

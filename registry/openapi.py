@@ -15,6 +15,7 @@ import html
 import inspect
 import re
 import textwrap
+from collections.abc import Iterable
 from functools import cache
 from importlib.util import find_spec
 from inspect import cleandoc
@@ -185,12 +186,18 @@ def access_of(handler: HTTPRouteHandler) -> str:
 
 class StructDocs(StructSchemaPlugin):
     """msgspec Structs as Litestar describes them, plus what the code says about them: the Struct's docstring, each
-    field's docstring (Python keeps these only in the source) before its type's description, and a pattern in words."""
+    field's docstring (Python keeps these only in the source) before its type's description, a pattern in words,
+    and an example where ``examples`` has one of the Struct's type."""
+
+    def __init__(self, examples: Iterable[msgspec.Struct] = ()) -> None:
+        self.examples = {type(example): msgspec.to_builtins(example) for example in examples}
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
         schema = super().to_openapi_schema(field_definition, schema_creator)
         struct = field_definition.origin or field_definition.type_
         schema.description = schema.description or (cleandoc(struct.__doc__) if struct.__doc__ else None)
+        if struct in self.examples:
+            schema.examples = [self.examples[struct]]
         properties = schema.properties or {}
         for field in msgspec.structs.fields(struct):
             if (prop := properties.get(field.encode_name)) is None:
@@ -219,7 +226,7 @@ def field_docstrings(struct: type) -> dict[str, str]:
             continue
         for field, after in zip(body, body[1:], strict=False):
             if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name) and _is_docstring(after):
-                docs[field.target.id] = cleandoc(after.value.value)  # type: ignore[attr-defined]
+                docs[field.target.id] = cleandoc(after.value.value)
     return docs
 
 

@@ -55,6 +55,9 @@ def test_docs_page_lists_the_operations_without_internet(tmp_path: Path, migrate
                 page.get_by_text(summary, exact=True).wait_for(state="visible", timeout=15_000)
             assert page.get_by_role("button", name="Authorize").is_visible()
             page.screenshot(path=str(tmp_path / "docs.png"), full_page=False)
+            page.get_by_text(SHOWN[0], exact=True).click()
+            page.get_by_text('"IVS-2027-01"').first.wait_for(state="visible", timeout=15_000)  # the tender example
+            page.screenshot(path=str(tmp_path / "tender.png"), full_page=False)
         finally:
             browser.close()
     assert refused == [], "the page reached for other hosts"

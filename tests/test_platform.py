@@ -93,6 +93,8 @@ def test_request_bodies_are_described() -> None:
     assert "a DOI such as 10.1234/abc" in publication, "a pattern-constrained field says what it expects in words"
     assert "Estimated total contract value" in schemas["TenderSpec"]["properties"]["estimated_value"]["description"], "a field's docstring"
     assert schemas["TenderSpec"]["description"], "a struct's docstring"
+    for body in ("TenderSpec", "OrganizationCreate", "ProductCreate", "EvidenceCreate"):
+        assert schemas[body]["examples"], f"{body} has an example"
 
 
 async def test_docs_page_and_its_assets_come_from_the_registry(client: AsyncTestClient) -> None:

@@ -31,12 +31,15 @@ Categories = Annotated[list[VocabularyKey], msgspec.Meta(min_length=1, max_lengt
 
 
 class ProductCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A product of the caller's supplier organization."""
+
     name: Line
     model: Line
     """Model and version, e.g. ``Safe@Home 4 (firmware 4.2)``."""
     categories: Categories
     """Product category keys of the library catalogue."""
     ce_marked: bool = False
+    """The product carries the CE mark."""
     mdr_class: MdrClass = "none"
     """Medical-device class under the MDR; anything but ``none`` needs ``ce_marked``."""
     description: Text | None = None
@@ -70,9 +73,13 @@ class Outcome(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     domain: VocabularyKey
     """An ``outcome_domains`` key of the library catalogue."""
     measure: Line
+    """What was measured, e.g. ``Falls per 1000 days``."""
     result: Figure
+    """The measured value with the product in use."""
     sample_size: Annotated[int, msgspec.Meta(ge=1, le=100_000_000)]
+    """How many people the result is measured on."""
     baseline: Figure | None = None
+    """The value before, or without, the product."""
     unit: Line | None = None
     period: Line | None = None
     """How long the outcome was measured over, e.g. ``12 months``."""
@@ -81,6 +88,8 @@ class Outcome(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class Setting(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Where the evidence was gathered."""
+
     country: Country | None = None
     municipalities: Annotated[list[Line], msgspec.Meta(max_length=100)] = []
     care_setting: Line | None = None
@@ -93,28 +102,40 @@ TenderIds = Annotated[list[UUID], msgspec.Meta(max_length=50)]
 
 
 class EvidenceCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """An evidence item for one of the supplier's products: a study, report, survey, certificate or declaration."""
+
     type: EvidenceType
     title: Line
     summary: Text | None = None
+    """What was done and found, in a few sentences."""
     study_design: VocabularyKey | None = None
     """A ``study_designs`` key of the library catalogue."""
     outcomes: Outcomes = []
+    """The measured effects, one per outcome domain and measure."""
     setting: Setting | None = None
     period_start: date | None = None
+    """When the study began."""
     period_end: date | None = None
     """When the study ended; the age rules count from it."""
     funding: Line | None = None
+    """Who paid for the study."""
     independent: bool = False
     """Carried out and funded independently of the supplier."""
     publication: PublicationRef | None = None
+    """Where the study or report is published."""
     issuer: Line | None = None
+    """For certificates: the body that issued it."""
     standard: Line | None = None
     """For certificates and test reports, e.g. ``ISO/IEC 27001:2022``."""
     valid_from: date | None = None
+    """For certificates: the first day of validity."""
     valid_until: date | None = None
+    """For certificates: the last day of validity; evidence rules may ask for validity at a tender's submission deadline."""
     module_keys: ModuleKeys = []
     """Requirement modules this item claims to satisfy."""
     visibility: Visibility = "buyers"
+    """``public``: everyone with a token; ``buyers``: procurement officers, federation coordinators and library
+    editors; ``confidential``: the buyers of the tenders in ``tender_ids``, through those tenders. The supplier always."""
     tender_ids: TenderIds = []
     """For ``confidential`` items: the tenders whose buyers may see it."""
 

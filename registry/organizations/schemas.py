@@ -13,11 +13,14 @@ Country = Literal["NO", "SE", "DK", "FI"]
 
 
 class OrganizationCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A municipality, supplier, federation (of municipalities buying together) or authority to register."""
+
     kind: OrgKind
     name: Line
     country: Country
     org_number: Line | None = None
-    """Required except for authorities; validated by the country's rule and stored normalized."""
+    """Required except for authorities; validated by the country's rule and stored normalized: Norway 9 digits,
+    Sweden ``NNNNNN-NNNN``, Denmark's CVR 8 digits, Finland's business id ``NNNNNNN-C``."""
 
 
 class OrganizationUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -35,12 +38,16 @@ class Organization(msgspec.Struct):
 
 class MembershipCreate(msgspec.Struct, forbid_unknown_fields=True):
     municipality_id: UUID
+    """The municipality joining the federation."""
 
 
 class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: Line
     email: Email
     roles: list[Role] = []
+    """Roles fitting the organization's kind: ``procurement_officer`` in municipalities, ``federation_coordinator``
+    in federations, ``supplier_editor`` in suppliers, ``admin`` in the registry's authority; ``org_admin`` and
+    ``library_editor`` anywhere. Only registry admins grant ``admin`` and ``library_editor``."""
 
 
 class UserUpdate(msgspec.Struct, forbid_unknown_fields=True):
