@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from registry.settings import PROJECT_ROOT
 from tests.support import Api, problem
 from tests.tender_world import World, build_world, confirmation, spec
 from tests.test_evidence import CERTIFICATE, PRODUCT, STUDY, add_evidence
+from tests.test_library_files import library_of
 from tests.test_tenders import act, create
 
 STARTER = PROJECT_ROOT / "requirement_templates"
@@ -260,11 +260,7 @@ FALLS_FILE = f"evidence_of_effect/{FALLS}.toml"
 @pytest.fixture
 def falls_library(tmp_path: Path) -> Path:
     """A library of the falls module alone, its file holding version 1 (literal) and 2 (referencing)."""
-    target = tmp_path / "library"
-    (target / "evidence_of_effect").mkdir(parents=True)
-    shutil.copy(STARTER / "catalogue.toml", target)
-    shutil.copy(STARTER / FALLS_FILE, target / FALLS_FILE)
-    return target
+    return library_of(tmp_path, FALLS_FILE)
 
 
 def rewrite_newest_rule(library: Path, old: str, new: str) -> None:

@@ -16,13 +16,18 @@ STARTER = PROJECT_ROOT / "requirement_templates"
 MODULE = "interoperability/INTEROP-ALARM-PROTOCOL.toml"
 
 
+def library_of(tmp_path: Path, module: str) -> Path:
+    """A library folder holding the starter catalogue and one starter module file (``<category>/<KEY>.toml``)."""
+    target = tmp_path / "library"
+    (target / module).parent.mkdir(parents=True)
+    shutil.copy(STARTER / "catalogue.toml", target)
+    shutil.copy(STARTER / module, target / module)
+    return target
+
+
 @pytest.fixture
 def small_library(tmp_path: Path) -> Path:
-    target = tmp_path / "library"
-    (target / "interoperability").mkdir(parents=True)
-    shutil.copy(STARTER / "catalogue.toml", target)
-    shutil.copy(STARTER / MODULE, target / MODULE)
-    return target
+    return library_of(tmp_path, MODULE)
 
 
 def test_import_is_idempotent_and_refuses_changed_published_text(run, small_library: Path) -> None:  # noqa: F811
