@@ -47,7 +47,7 @@ async def lot_evidence(session: AsyncSession, actor: Principal, tender_id: UUID,
     lot = service.lot_at(tender, lot_number)
     refs = _rule_refs(lot.selections, await library.pinned_contents(session, {(s.module_key, s.module_version) for s in lot.selections}))
     deadline = tender.submission_deadline.date() if tender.submission_deadline else None
-    products = {}
+    products: dict[UUID, evidence_schemas.Product] = {}
     for category in lot.product_categories:
         rows, _ = await evidence.list_products(session, actor, category=category, supplier_id=None, q=None, limit=MAX_PRODUCTS, offset=0)
         products |= {row.id: row for row in rows}

@@ -9,6 +9,8 @@ from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db.base import Base, Entity, utcnow
+from registry.requirements.content import Kind
+from registry.tenders.schemas import Currency, Language, ParticipantStatus, Procedure, Status
 
 
 class Tender(Entity):
@@ -26,12 +28,12 @@ class Tender(Entity):
     reference: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(32), index=True)
-    language: Mapped[str] = mapped_column(String(8))
-    procedure: Mapped[str] = mapped_column(String(32), default="open")
+    status: Mapped[Status] = mapped_column(String(32), index=True)
+    language: Mapped[Language] = mapped_column(String(8))
+    procedure: Mapped[Procedure] = mapped_column(String(32), default="open")
     cpv_codes: Mapped[list[str]] = mapped_column(default=list)
     estimated_value: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
-    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    currency: Mapped[Currency] = mapped_column(String(3), default="EUR")
     contract_start: Mapped[date | None]
     contract_end: Mapped[date | None]
     contract_options: Mapped[str | None] = mapped_column(String(200))
@@ -79,7 +81,7 @@ class TenderSelection(Entity):
     module_version: Mapped[int]
     """The pinned version's key and number, kept beside the foreign key (a pinned version never changes)."""
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    kind: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[Kind | None] = mapped_column(String(32))
     weight: Mapped[float | None]
     note: Mapped[str | None] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(default=1)
@@ -102,7 +104,7 @@ class TenderParticipant(Entity):
 
     tender_id: Mapped[UUID] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
     organization_id: Mapped[UUID] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="invited")
+    status: Mapped[ParticipantStatus] = mapped_column(String(16), default="invited")
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     mandate: Mapped[bool] = mapped_column(default=False)

@@ -18,6 +18,7 @@ Action = Literal["open-for-participants", "publish", "close", "award", "cancel"]
 Status = Literal["draft", "open_for_participants", "published", "closed", "awarded", "cancelled"]
 Weight = Annotated[float, msgspec.Meta(ge=0, le=100)]
 Currency = Literal["NOK", "SEK", "DKK", "EUR"]
+ParticipantStatus = Literal["invited", "confirmed", "declined"]
 Cpv = Annotated[str, msgspec.Meta(max_length=12)]
 MAX_LOTS = 50
 
@@ -186,7 +187,7 @@ class Participation(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class Participant(msgspec.Struct, kw_only=True):
     organization_id: UUID
     name: str
-    status: Literal["invited", "confirmed", "declined"]
+    status: ParticipantStatus
     contact_name: str | None
     contact_email: str | None
     mandate: bool

@@ -30,7 +30,7 @@ from registry.tenders.validation import Pinned, publication_errors, selection_er
 
 BUYER_ROLES = (Role.procurement_officer, Role.federation_coordinator)
 OWNER_ROLE = {"municipality": Role.procurement_officer, "federation": Role.federation_coordinator}
-TRANSITIONS = {
+TRANSITIONS: dict[str, tuple[tuple[schemas.Status, ...], schemas.Status]] = {
     "open-for-participants": (("draft",), "open_for_participants"),
     "publish": (("draft", "open_for_participants"), "published"),
     "close": (("published",), "closed"),
@@ -190,7 +190,7 @@ async def update_fields(
     tender, owner = await owned_tender(session, actor, tender_id, if_match, depth="tender")
     editable(tender)
     given = {f: v for f, v in msgspec.structs.asdict(update).items() if v is not msgspec.UNSET}
-    fields = schemas.TenderFields(**(storage.fields_of(tender) | given))  # type: ignore[arg-type]
+    fields = msgspec.structs.replace(schemas.TenderFields(**storage.fields_of(tender)), **given)
     errors = spec_errors(schemas.TenderSpec(**msgspec.structs.asdict(fields)), {}, [])
     if errors:
         raise RuleViolation("the tender's fields have problems", errors=errors)
@@ -268,7 +268,8 @@ async def _check_publishable(session: AsyncSession, tender: Tender, owner: Organ
         names = await organizations.names(session, {p.organization_id for p in waiting})
         waited = ", ".join(sorted(names.values()))
         if tender.status == "draft":
-            errors.append(("participants", f"the tender must first be opened for participants (open-for-participants): {waited} cannot answer while it is a draft"))
+            first = "the tender must first be opened for participants (open-for-participants)"
+            errors.append(("participants", f"{first}: {waited} cannot answer while it is a draft"))
         else:
             errors.append(("participants", f"waiting for answers from {waited}"))
     joint = owner.kind == "federation" or bool(participants)

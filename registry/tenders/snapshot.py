@@ -106,7 +106,7 @@ class _Texts:
             module_version=selection.module_version,
             category_key=module.category,
             category_label=_label(self.catalogue, "categories", module.category, self.language),
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             level=content.level,
             title=rendered.title,
             statement=rendered.statement,
@@ -186,22 +186,24 @@ def _links(base_url: str, tender_id: UUID) -> model.Links:
 
 
 def _tender(tender: Tender, spec: schemas.TenderSpec) -> model.Tender:
-    timeline = spec.timeline
+    timeline, period = spec.timeline, spec.contract_period
+    questions, submission = timeline.questions_deadline, timeline.submission_deadline
+    assert questions and submission and period.start and period.end, "build_snapshot refuses a tender without them"
     return model.Tender(
         id=str(tender.id),
         reference=spec.reference,
         title=spec.title,
         description=spec.description,
         document_version=tender.document_version,
-        status=tender.status,  # type: ignore[arg-type]
+        status=tender.status,
         procedure=spec.procedure,
         cpv_codes=tuple(spec.cpv_codes),
         estimated_value=model.Money(amount=spec.estimated_value, currency=spec.currency) if spec.estimated_value is not None else None,
-        contract=model.ContractPeriod(start=spec.contract_period.start, end=spec.contract_period.end, options=spec.contract_period.options or ""),  # type: ignore[arg-type]
+        contract=model.ContractPeriod(start=period.start, end=period.end, options=period.options or ""),
         timeline=model.Timeline(
             published_at=tender.published_at,
-            questions_deadline=timeline.questions_deadline,  # type: ignore[arg-type]
-            submission_deadline=timeline.submission_deadline,  # type: ignore[arg-type]
+            questions_deadline=questions,
+            submission_deadline=submission,
             planned_award=timeline.planned_award.date() if timeline.planned_award else None,
         ),
         contact=model.ContactPoint(name=spec.contact_point.name, email=spec.contact_point.email, phone=spec.contact_point.phone or "")

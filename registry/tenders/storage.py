@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypedDict
 from uuid import UUID
 
 import msgspec
@@ -95,7 +95,23 @@ async def load_lot(session: AsyncSession, tender: Tender, number: int) -> Tender
     return lot
 
 
-def fields_of(tender: Tender) -> dict[str, object]:
+class FieldValues(TypedDict):
+    """The tender's own fields as ``TenderFields`` arguments."""
+
+    reference: str
+    title: str
+    description: str
+    language: schemas.Language
+    procedure: schemas.Procedure
+    cpv_codes: list[str]
+    estimated_value: Decimal | None
+    currency: schemas.Currency
+    contract_period: schemas.ContractPeriod
+    timeline: schemas.Timeline
+    contact_point: schemas.ContactPoint | None
+
+
+def fields_of(tender: Tender) -> FieldValues:
     """The tender's own fields as ``TenderFields`` arguments."""
     return {
         "reference": tender.reference,
@@ -117,7 +133,7 @@ def fields_of(tender: Tender) -> dict[str, object]:
 def selection_in(row: TenderSelection) -> schemas.SelectionIn:
     return schemas.SelectionIn(
         module_key=row.module_key, module_version=row.module_version, parameters=dict(row.parameters),
-        kind=row.kind, weight=row.weight, note=row.note,  # type: ignore[arg-type]
+        kind=row.kind, weight=row.weight, note=row.note,
     )  # fmt: skip
 
 
@@ -130,7 +146,7 @@ def lot_in(row: TenderLot, *, with_selections: bool = True) -> schemas.LotIn:
 
 def spec_of(tender: Tender) -> schemas.TenderSpec:
     """The tender's specification as the API writes it, read from its rows (lots and selections loaded)."""
-    return schemas.TenderSpec(**fields_of(tender), lots=[lot_in(lot) for lot in tender.lots])  # type: ignore[arg-type]
+    return schemas.TenderSpec(**fields_of(tender), lots=[lot_in(lot) for lot in tender.lots])
 
 
 def write_fields(tender: Tender, fields: schemas.TenderFields) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from registry.requirements.content import Kind
 from registry.requirements.rendering import resolve_values
 from registry.requirements.schemas import PinnedVersion
 from registry.schemas import money_problem
@@ -23,7 +24,7 @@ def same_weight(a: float, b: float) -> bool:
     return abs(a - b) < 0.005
 
 
-def effective_kind(selection: schemas.SelectionIn, module_kind: str) -> str:
+def effective_kind(selection: schemas.SelectionIn, module_kind: Kind) -> Kind:
     return selection.kind or module_kind
 
 
@@ -109,5 +110,5 @@ def publication_errors(
     return errors
 
 
-def _module_kind(selection: schemas.SelectionIn, pinned: Pinned) -> str:
+def _module_kind(selection: schemas.SelectionIn, pinned: Pinned) -> Kind:
     return pinned[(selection.module_key, selection.module_version)].content.kind

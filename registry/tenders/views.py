@@ -13,10 +13,11 @@ from registry.auth.principal import Principal
 from registry.organizations import service as organizations
 from registry.organizations.schemas import Organization
 from registry.requirements import service as library
+from registry.requirements.content import Kind
 from registry.tenders import schemas, storage
 from registry.tenders.models import Tender, TenderAmendment, TenderLot, TenderParticipant, TenderSelection, TenderTransition
 
-ModuleFacts = tuple[dict[tuple[str, int], str], dict[str, int]]
+ModuleFacts = tuple[dict[tuple[str, int], Kind], dict[str, int]]
 """The kind of each pinned ``(key, version)`` and the newest published version of each key."""
 
 
@@ -34,7 +35,7 @@ def selection_view(row: TenderSelection, facts: ModuleFacts) -> schemas.Selectio
         id=row.id,
         etag=storage.part_etag(row),
         position=row.position,
-        module_kind=kinds[(row.module_key, row.module_version)],  # type: ignore[arg-type]
+        module_kind=kinds[(row.module_key, row.module_version)],
         newer_version=latest if latest > row.module_version else None,
     )
 
@@ -52,15 +53,29 @@ def lot_view(row: TenderLot, facts: ModuleFacts) -> schemas.Lot:
     )
 
 
-def head_fields(tender: Tender, owner: Organization) -> dict[str, object]:
-    return storage.fields_of(tender) | {
+class HeadValues(storage.FieldValues):
+    """The tender's own fields and state as ``TenderHead`` arguments."""
+
+    id: UUID
+    owner_id: UUID
+    owner_name: str
+    owner_kind: str
+    status: schemas.Status
+    document_version: int
+    revision: int
+    participation_revision: int
+
+
+def head_fields(tender: Tender, owner: Organization) -> HeadValues:
+    return {
+        **storage.fields_of(tender),
         "id": tender.id, "owner_id": owner.id, "owner_name": owner.name, "owner_kind": owner.kind, "status": tender.status,
         "document_version": tender.document_version, "revision": tender.revision, "participation_revision": tender.participation_revision,
     }  # fmt: skip
 
 
 def head(tender: Tender, owner: Organization) -> schemas.TenderHead:
-    return schemas.TenderHead(**head_fields(tender, owner))  # type: ignore[arg-type]
+    return schemas.TenderHead(**head_fields(tender, owner))
 
 
 async def shown(session: AsyncSession, actor: Principal, tender_id: UUID) -> schemas.Tender:
@@ -85,7 +100,7 @@ async def view(session: AsyncSession, actor: Principal, tender: Tender, owner: O
     history = await session.scalars(select(TenderTransition).where(TenderTransition.tender_id == tender.id).order_by(TenderTransition.at))
     sees_contacts = actor.is_admin or actor.organization_id == tender.owner_id
     return schemas.Tender(
-        **head_fields(tender, owner),  # type: ignore[arg-type]
+        **head_fields(tender, owner),
         joint=owner.kind == "federation" or bool(participants),
         lots=[lot_view(lot, facts) for lot in tender.lots],
         participants=[_participant(p, name, sees_contacts or p.organization_id == actor.organization_id) for p, name in participants],
@@ -110,7 +125,7 @@ def _participant(participant: TenderParticipant, name: str, with_contact: bool) 
     return schemas.Participant(
         organization_id=participant.organization_id,
         name=name,
-        status=participant.status,  # type: ignore[arg-type]
+        status=participant.status,
         contact_name=participant.contact_name if with_contact else None,
         contact_email=participant.contact_email if with_contact else None,
         mandate=participant.mandate,
