@@ -38,7 +38,10 @@ async def upgrade_async(url: str) -> None:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    if head is None:  # a packaging slip: the migrations folder is missing or empty
+        raise RuntimeError("the registry's migrations are missing")
+    return head
 
 
 def newer_than_code(revision: str) -> SchemaMismatch | None:

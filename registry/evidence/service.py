@@ -157,7 +157,8 @@ def _given(update: msgspec.Struct) -> dict[str, Any]:
 
 
 def _review(entry: EvidenceReview, names: Mapping[UUID, str], applies: bool) -> schemas.Review:
-    return _shape(entry, schemas.Review, organization_name=names.get(entry.organization_id), applies=applies)
+    name = names.get(entry.organization_id) if entry.organization_id is not None else None
+    return _shape(entry, schemas.Review, organization_name=name, applies=applies)
 
 
 def _view(item: EvidenceItem, reviewers: frozenset[UUID] | None, names: Mapping[UUID, str]) -> schemas.EvidenceItem:

@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, exists, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -153,7 +153,7 @@ async def create_module(session: AsyncSession, actor: Principal | None, data: sc
 
 def _listing(actor: Principal, status: str | None) -> Select:
     if status == "draft" and not is_editor(actor):
-        return select(RequirementModule, ModuleVersion).where(False)
+        return select(RequirementModule, ModuleVersion).where(false())
     number = RequirementModule.draft_version if status == "draft" else RequirementModule.current_version
     query = select(RequirementModule, ModuleVersion).join(
         ModuleVersion, and_(ModuleVersion.module_id == RequirementModule.id, ModuleVersion.version == number)
@@ -327,7 +327,7 @@ async def diff(session: AsyncSession, actor: Principal, key: str, before: int, a
 async def render(session: AsyncSession, actor: Principal, key: str, number: int, request: schemas.RenderRequest) -> schemas.Rendered:
     _, version = await _version(session, actor, key, number)
     rendered, errors = render_content(decode_content(version), request.language, request.parameters)
-    if errors:
+    if rendered is None:
         raise RuleViolation(f"cannot render {key} version {number}", errors=errors)
     return schemas.Rendered(key, number, rendered.language, rendered.title, rendered.statement, rendered.values, rendered.fallbacks)
 
@@ -365,7 +365,7 @@ def _shape_module(module: RequirementModule, actor: Principal) -> schemas.Module
     current = next((v for v in versions if v.version == module.current_version), None)
     return schemas.Module(
         **msgspec.structs.asdict(_shape_summary(module, current, actor)),
-        references=module.references,
+        references=msgspec.convert(module.references, list[Reference]),
         versions=[_version_summary(v) for v in versions],
     )
 

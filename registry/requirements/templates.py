@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import msgspec
 
@@ -19,7 +19,8 @@ from registry.requirements.rules import rule_errors
 from registry.schemas import in_words, named_pattern
 
 CATALOGUE_FILE = "catalogue.toml"
-Tag = Annotated[str, msgspec.Meta(pattern=named_pattern(r"^[a-z0-9][a-z0-9-]*$", "a tag of lower-case letters, digits and hyphens, such as ce-marking"), max_length=48)]
+TAG_PATTERN = named_pattern(r"^[a-z0-9][a-z0-9-]*$", "a tag of lower-case letters, digits and hyphens, such as ce-marking")
+Tag = Annotated[str, msgspec.Meta(pattern=TAG_PATTERN, max_length=48)]
 
 
 class Term(msgspec.Struct, forbid_unknown_fields=True):
@@ -129,7 +130,11 @@ def check_content(content: VersionContent, catalogue: Catalogue, *, complete: bo
             problems.append(("scoring_guidance", "an award criterion needs scoring guidance"))
     elif not content.title.get("en") or not content.statement.get("en"):
         problems.append(("title" if not content.title.get("en") else "statement", "an English text is required"))
-    problems += [(f"verification[{i}]", f"unknown document type {d!r}") for i, d in enumerate(content.verification) if d not in catalogue.keys("document_types")]
+    problems += [
+        (f"verification[{i}]", f"unknown document type {d!r}")
+        for i, d in enumerate(content.verification)
+        if d not in catalogue.keys("document_types")
+    ]
     _, default_errors = resolve_values(content.parameters, {})
     problems += [(field, f"default {message}") for field, message in default_errors]
     problems += rule_errors(content, history=history)
@@ -158,7 +163,10 @@ def check_content(content: VersionContent, catalogue: Catalogue, *, complete: bo
     return problems
 
 
-def _decode(path: Path, type_: type) -> object:
+_T = TypeVar("_T")
+
+
+def _decode(path: Path, type_: type[_T]) -> _T:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         return msgspec.convert(raw, type_)
