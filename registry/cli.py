@@ -127,7 +127,8 @@ def serve(host: str, port: int) -> None:
         settings = msgspec.structs.replace(settings, public_url=f"http://{host}:{port}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     in_transaction(settings, lambda session: _ready_to_serve(session, settings))
-    console.print(f"API:  http://{host}:{port}/api/v1   docs: http://{host}:{port}{OPENAPI_PATH}   health: http://{host}:{port}/health", soft_wrap=True)
+    base = f"http://{host}:{port}"
+    console.print(f"API:  {base}/api/v1   docs: {base}{OPENAPI_PATH}   health: {base}/health", soft_wrap=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(), server_header=False)
 
 

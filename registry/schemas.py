@@ -42,12 +42,16 @@ LINE_PATTERN = named_pattern(
 Line = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=LINE_PATTERN)]
 # Multi-line text: tabs and newlines allowed, other control characters refused.
 TEXT_PATTERN = named_pattern(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$", "text without control characters other than tabs and line breaks")
-FILLED_TEXT_PATTERN = named_pattern(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$", "text, not empty, without control characters other than tabs and line breaks")
+FILLED_TEXT_PATTERN = named_pattern(
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$", "text, not empty, without control characters other than tabs and line breaks"
+)
 Text = Annotated[str, msgspec.Meta(max_length=20_000, pattern=TEXT_PATTERN)]
 EMAIL_PATTERN = named_pattern(r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$", "an email address such as name@example.org")
 Email = Annotated[str, msgspec.Meta(max_length=254, pattern=EMAIL_PATTERN)]
 # Tenders' contact phones, amendment summaries and reasons, and selection labels (``1.3``).
-PHONE_PATTERN = named_pattern(r"^\+?[0-9][0-9 ()-]{4,30}$", "a phone number such as +47 55 00 00 00: digits, spaces, brackets and hyphens, after an optional +")
+PHONE_PATTERN = named_pattern(
+    r"^\+?[0-9][0-9 ()-]{4,30}$", "a phone number such as +47 55 00 00 00: digits, spaces, brackets and hyphens, after an optional +"
+)
 SELECTION_LABEL_PATTERN = named_pattern(r"^\d+\.\d+$", "a lot and a selection position joined by a full stop, such as 1.3")
 
 _EXPECTED = re.compile(r"^Expected `(?P<type>[^`]+)` (?P<constraint>.+?)(?P<at> - at `\$[^`]*`)?$", re.S)

@@ -16,6 +16,7 @@ PREFIX = "REGISTRY_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_TOKEN_DAYS_LIMIT = 36_500
 """No token lifetime, configured or requested, goes beyond a hundred years."""
+OCID_PREFIX_PATTERN = named_pattern(r"^ocds-[a-z0-9]{6}$", "ocds- and six lower-case letters or digits, such as ocds-a1b2c3")
 
 
 class SettingsError(Exception):
@@ -41,7 +42,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     Only registry admins issue longer-lived tokens or tokens that never expire."""
     public_url: str = "http://127.0.0.1:8000"
     """Where clients reach this registry; links in exported documents point here."""
-    ocid_prefix: Annotated[str, msgspec.Meta(pattern=named_pattern(r"^ocds-[a-z0-9]{6}$", "ocds- and six lower-case letters or digits, such as ocds-a1b2c3"))] | None = None
+    ocid_prefix: Annotated[str, msgspec.Meta(pattern=OCID_PREFIX_PATTERN)] | None = None
     """The OCDS id prefix registered for this registry; without one, OCDS exports say theirs is a local placeholder."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     auth_failure_limit: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 20

@@ -21,7 +21,8 @@ SHOWN = [
 
 
 def require_browser() -> None:
-    missing = [what for what, present in [("the Python package playwright", find_spec("playwright")), (f"Chromium at {CHROMIUM}", CHROMIUM.exists())] if not present]
+    needs = [("the Python package playwright", find_spec("playwright") is not None), (f"Chromium at {CHROMIUM}", CHROMIUM.exists())]
+    missing = [what for what, present in needs if not present]
     if missing:
         unavailable(f"the docs page test needs {' and '.join(missing)} (pip install -e '.[test]'; apt-get install chromium)")
 

@@ -196,7 +196,8 @@ async def test_visibility(world: World) -> None:
     confidential = await add_evidence(
         world.editor, world.product["id"], STUDY | {"visibility": "confidential", "tender_ids": ["00000000-0000-4000-8000-000000000001"]}
     )
-    await world.officer.post(f"/api/v1/evidence/{public['id']}/reviews", json={"outcome": "rejected", "comment": "Scope excludes the alarm platform."})
+    rejection = {"outcome": "rejected", "comment": "Scope excludes the alarm platform."}
+    await world.officer.post(f"/api/v1/evidence/{public['id']}/reviews", json=rejection)
 
     async def visible(api: Api) -> set[str]:
         page = (await api.get("/api/v1/evidence", params={"product_id": world.product["id"]})).json()
@@ -237,7 +238,8 @@ async def test_confidential_evidence_is_found_through_the_tenders_it_names(world
     named = await add_evidence(world.editor, world.product["id"], STUDY | {"visibility": "confidential", "tender_ids": [str(tender), str(other)]})
     await add_evidence(world.editor, world.product["id"], STUDY | {"visibility": "confidential", "tender_ids": [str(other)]})
     await add_evidence(world.editor, world.product["id"], STUDY)
-    officer = Principal(UUID(world.officer.user["id"]), UUID(world.officer.user["organization_id"]), "municipality", frozenset({"procurement_officer"}))
+    user = world.officer.user
+    officer = Principal(UUID(user["id"]), UUID(user["organization_id"]), "municipality", frozenset({"procurement_officer"}))
     request = FitRequest([ModuleRef("EVID-DOSSIER-CONTROLLED", 1)])
     engine = create_engine(database_url, poolclass=NullPool)
     async with async_sessionmaker(engine)() as session:
@@ -366,7 +368,11 @@ async def test_evidence_fit_counts_only_what_the_caller_may_see(world: World) ->
 
 async def test_evidence_fit_refuses_bad_requests(world: World) -> None:
     path = f"/api/v1/products/{world.product['id']}/evidence-fit"
-    modules = [{"key": "EVID-DOSSIER-CONTROLLED", "version": 1}, {"key": "EVID-NO-SUCH-MODULE", "version": 1}, {"key": "EVID-STAFF-TIME", "version": 9}]
+    modules = [
+        {"key": "EVID-DOSSIER-CONTROLLED", "version": 1},
+        {"key": "EVID-NO-SUCH-MODULE", "version": 1},
+        {"key": "EVID-STAFF-TIME", "version": 9},
+    ]
     body = problem(await world.officer.post(path, json={"modules": modules}), 422)
     assert [e["field"] for e in body["errors"]] == ["modules[1]", "modules[2]"]
     assert "EVID-NO-SUCH-MODULE" in body["detail"] and "version 9 of requirement module EVID-STAFF-TIME" in body["detail"]

@@ -37,15 +37,20 @@ async def test_publishing_a_draft_with_invitations_says_to_open_it_first(admin: 
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 BAD_INPUTS = [
-    ("POST", f"/api/v1/products/{UNKNOWN}/evidence", {"json": STUDY | {"publication": "see our website"}}, "publication", "a DOI such as 10.1234/abc"),
-    ("POST", f"/api/v1/products/{UNKNOWN}/evidence", {"json": STUDY, "headers": {"Idempotency-Key": "two words"}}, "header.idempotency_key", "printable ASCII"),
-    ("POST", f"/api/v1/products/{UNKNOWN}/evidence-fit", {"json": {"modules": [{"key": "sec-x", "version": 1}]}}, "modules[0].key", "a module key such as"),
+    ("POST", f"/api/v1/products/{UNKNOWN}/evidence", {"json": STUDY | {"publication": "see our website"}},
+     "publication", "a DOI such as 10.1234/abc"),
+    ("POST", f"/api/v1/products/{UNKNOWN}/evidence", {"json": STUDY, "headers": {"Idempotency-Key": "two words"}},
+     "header.idempotency_key", "printable ASCII"),
+    ("POST", f"/api/v1/products/{UNKNOWN}/evidence-fit", {"json": {"modules": [{"key": "sec-x", "version": 1}]}},
+     "modules[0].key", "a module key such as"),
     ("POST", "/api/v1/organizations", {"json": {"kind": "authority", "name": "Two\nlines", "country": "NO"}}, "name", "a single line of text"),
     ("POST", "/api/v1/organizations", {"json": {"kind": "authority", "name": "x" * 201, "country": "NO"}}, "name", "at most 200 characters"),
     ("POST", f"/api/v1/organizations/{UNKNOWN}/users", {"json": {"name": "Kari", "email": "kari at oslo", "roles": []}}, "email", "an email address"),
     ("POST", f"/api/v1/users/{UNKNOWN}/tokens", {"json": {"name": "tab\there"}}, "name", "a single line of text"),
-    ("POST", "/api/v1/modules", {"json": {"key": "SEC-X", "category": "security", "tags": ["Two Words"]}}, "tags[0]", "lower-case letters, digits and hyphens"),
-    ("POST", "/api/v1/tenders", {"json": spec() | {"contact_point": {"name": "Team", "email": "t@x.example", "phone": "call us"}}}, "contact_point.phone", "a phone number"),
+    ("POST", "/api/v1/modules", {"json": {"key": "SEC-X", "category": "security", "tags": ["Two Words"]}},
+     "tags[0]", "lower-case letters, digits and hyphens"),
+    ("POST", "/api/v1/tenders", {"json": spec() | {"contact_point": {"name": "Team", "email": "t@x.example", "phone": "call us"}}},
+     "contact_point.phone", "a phone number"),
     ("GET", "/api/v1/modules/sec-lower-case", {}, "path.key", "a module key such as"),
     ("GET", "/api/v1/modules?language=NORSK", {}, "query.language", "a language code"),
     ("GET", "/api/v1/modules?tag=a%00b", {}, "query.tag", "without control characters"),
@@ -87,7 +92,8 @@ def test_settings_and_library_files_say_what_is_expected_in_words(tmp_path: Path
         Settings.from_env({"REGISTRY_OCID_PREFIX": "ocds-TOO-LONG"})
     shutil.copy(LIBRARY / CATALOGUE_FILE, tmp_path)
     (tmp_path / "security").mkdir()
-    (tmp_path / "security" / "SEC-X.toml").write_text('key = "SEC-X"\ncategory = "security"\nproduct_categories = []\ntags = ["Two Words"]\nversions = []\n')
+    module = 'key = "SEC-X"\ncategory = "security"\nproduct_categories = []\ntags = ["Two Words"]\nversions = []\n'
+    (tmp_path / "security" / "SEC-X.toml").write_text(module)
     with pytest.raises(TemplateError) as refused:
         load_library(tmp_path)
     assert "lower-case letters, digits and hyphens" in str(refused.value) and "regex" not in str(refused.value)

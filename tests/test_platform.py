@@ -64,7 +64,11 @@ async def test_openapi_lists_every_route_with_errors(client: AsyncTestClient) ->
 @pytest.mark.parametrize(
     ("path", "method", "operation"),
     [
-        pytest.param(*op, id=op[2]["operationId"], marks=[pytest.mark.xfail(reason="the handler has no docstring yet")] * (op[2]["operationId"] in UNDOCUMENTED_ELSEWHERE))
+        pytest.param(
+            *op,
+            id=op[2]["operationId"],
+            marks=[pytest.mark.xfail(reason="the handler has no docstring yet")] * (op[2]["operationId"] in UNDOCUMENTED_ELSEWHERE),
+        )
         for op in OPERATIONS
     ],
 )

@@ -25,7 +25,8 @@ Country = Literal["NO", "SE", "DK", "FI", "other"]
 Visibility = Literal["public", "buyers", "confidential"]
 ReviewOutcome = Literal["accepted", "rejected", "clarification_needed"]
 ReviewState = Literal["unreviewed", "accepted", "rejected", "clarification_needed"]
-PublicationRef = Annotated[str, msgspec.Meta(max_length=500, pattern=named_pattern(r"^(10\.\d{4,9}/\S+|https?://\S+)$", "a DOI such as 10.1234/abc, or an http(s) URL"))]
+PUBLICATION_PATTERN = named_pattern(r"^(10\.\d{4,9}/\S+|https?://\S+)$", "a DOI such as 10.1234/abc, or an http(s) URL")
+PublicationRef = Annotated[str, msgspec.Meta(max_length=500, pattern=PUBLICATION_PATTERN)]
 """A DOI (``10.1234/abc``) or an http(s) URL."""
 Categories = Annotated[list[VocabularyKey], msgspec.Meta(min_length=1, max_length=8)]
 

@@ -22,7 +22,9 @@ class OrganizationController(Controller):
     tags = ["Organizations"]
 
     @post(operation_id="CreateOrganization", guards=[allow(Role.admin)], responses=problem_responses(409, 422))
-    async def create_organization(self, request: Req, db_session: NamedDependency[AsyncSession], data: JSONBody[schemas.OrganizationCreate]) -> schemas.Organization:
+    async def create_organization(
+        self, request: Req, db_session: NamedDependency[AsyncSession], data: JSONBody[schemas.OrganizationCreate]
+    ) -> schemas.Organization:
         """Register a municipality, supplier, federation or authority (registry admins)."""
         return await service.create_organization(db_session, request.user, data)
 
@@ -115,7 +117,9 @@ class UserController(Controller):
     tags = ["Organizations"]
 
     @patch("/{user_id:uuid}", operation_id="UpdateUser", guards=[allow(Role.org_admin)], responses=problem_responses(404, 409, 422))
-    async def update_user(self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID], data: JSONBody[schemas.UserUpdate]) -> schemas.User:
+    async def update_user(
+        self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID], data: JSONBody[schemas.UserUpdate]
+    ) -> schemas.User:
         """Rename a user or change their roles. Users holding admin or library_editor are changed by registry admins only;
         the last active admin keeps the role (409)."""
         return await service.update_user(db_session, request.user, user_id, data)

@@ -22,14 +22,19 @@ LANGUAGES = ("en", "nb", "sv", "da")
 """Languages every starter module and every exported document label exists in."""
 
 MODULE_KEY_PATTERN = named_pattern(
-    r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$", "a module key such as SEC-ISO27001-CERTIFICATE: capital letters and digits in two or more parts joined by hyphens"
+    r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$",
+    "a module key such as SEC-ISO27001-CERTIFICATE: capital letters and digits in two or more parts joined by hyphens",
 )
 ModuleKey = Annotated[str, msgspec.Meta(pattern=MODULE_KEY_PATTERN, max_length=64)]
-Name = Annotated[str, msgspec.Meta(pattern=named_pattern(r"^[a-z][a-z0-9_]*$", "a name of lower-case letters, digits and underscores, starting with a letter, such as delivery_seconds"), max_length=48)]
+NAME_PATTERN = named_pattern(
+    r"^[a-z][a-z0-9_]*$", "a name of lower-case letters, digits and underscores, starting with a letter, such as delivery_seconds"
+)
+Name = Annotated[str, msgspec.Meta(pattern=NAME_PATTERN, max_length=48)]
 MAX_VERSION = 10_000
 VersionNumber = Annotated[int, msgspec.Meta(ge=1, le=MAX_VERSION)]
 """A module version number; bounded so it always fits the database's integers."""
-VocabularyKey = Annotated[str, msgspec.Meta(pattern=named_pattern(r"^[a-z0-9_]+$", "a catalogue key of lower-case letters, digits and underscores, such as gps_alarm"), max_length=64)]
+VOCABULARY_KEY_PATTERN = named_pattern(r"^[a-z0-9_]+$", "a catalogue key of lower-case letters, digits and underscores, such as gps_alarm")
+VocabularyKey = Annotated[str, msgspec.Meta(pattern=VOCABULARY_KEY_PATTERN, max_length=64)]
 """A key of a library catalogue vocabulary (category, product category, study design, outcome domain)."""
 VersionStatus = Literal["draft", "published", "deprecated"]
 Kind = Literal["qualification", "mandatory", "award", "contract_condition"]

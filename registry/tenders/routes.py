@@ -96,7 +96,8 @@ class TenderController(Controller):
 
     @patch("/{tender_id:uuid}/lots/{lot:int}", operation_id="UpdateLot", guards=[BUYERS], responses=WRITE_ERRORS)
     async def update_lot(
-        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], data: JSONBody[schemas.LotUpdate], if_match: IfMatch = None
+        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], data: JSONBody[schemas.LotUpdate],
+        if_match: IfMatch = None,
     ) -> Response[schemas.Lot]:
         """Change a lot's title, product categories or weights, or move it (needs the lot's `If-Match`)."""
         return _part(await parts.update_lot(db_session, request.user, tender_id, lot, data, if_match))
@@ -108,7 +109,8 @@ class TenderController(Controller):
 
     @post("/{tender_id:uuid}/lots/{lot:int}/selections", operation_id="AddSelection", guards=[BUYERS], responses=WRITE_ERRORS)
     async def add_selection(
-        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], data: JSONBody[schemas.NewSelection], if_match: IfMatch = None
+        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], data: JSONBody[schemas.NewSelection],
+        if_match: IfMatch = None,
     ) -> Response[schemas.Selection]:
         """Pin a requirement module to a lot (at `position` or the end; needs the lot's `If-Match`)."""
         return _part(await parts.add_selection(db_session, request.user, tender_id, lot, data, if_match), status_code=201)
@@ -201,7 +203,8 @@ class TenderController(Controller):
         media_type="application/octet-stream",
     )
     async def export_version(
-        self, request: MaybeReq, db_session: DbSession, tender_id: FromPath[UUID], version: FromPath[VersionNumber], export_format: FromPath[schemas.ExportFormat]
+        self, request: MaybeReq, db_session: DbSession, tender_id: FromPath[UUID], version: FromPath[VersionNumber],
+        export_format: FromPath[schemas.ExportFormat],
     ) -> Response[bytes]:
         """A published document version exactly as it was published (byte-identical); public like the current one."""
         return await _export(request, db_session, tender_id, export_format, version)
@@ -262,7 +265,8 @@ class TenderController(Controller):
         """Lifecycle: `open-for-participants`, `publish` (checks everything and lists every problem), `close`, `award`, `cancel`."""
         settings = request.app.state.settings
         view = await service.change_status(
-            db_session, request.user, tender_id, action, if_match, min_submission_days=settings.min_submission_days, publisher=snapshot.Publisher.of(settings)
+            db_session, request.user, tender_id, action, if_match,
+            min_submission_days=settings.min_submission_days, publisher=snapshot.Publisher.of(settings),
         )
         return _tender(request, view)
 
