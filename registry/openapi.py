@@ -35,7 +35,6 @@ from litestar.routes import BaseRoute, HTTPRoute
 from litestar.static_files import create_static_files_router
 from litestar.typing import FieldDefinition
 
-from registry.auth.guards import PUBLIC
 from registry.schemas import PATTERNS
 
 if TYPE_CHECKING:
@@ -96,7 +95,7 @@ class SwaggerPage(OpenAPIRenderPlugin):
 """.encode()
 
     def receive_router(self, router: Router) -> None:
-        router.register(get("/swagger-init.js", media_type="text/javascript", sync_to_thread=False, opt=PUBLIC)(swagger_init))
+        router.register(get("/swagger-init.js", media_type="text/javascript", sync_to_thread=False)(swagger_init))
 
 
 def swagger_init() -> bytes:
@@ -104,15 +103,13 @@ def swagger_init() -> bytes:
 
 
 def docs_router() -> Router:
-    """``/docs``: the page, its assets and the OpenAPI document, open to anyone, under the docs CSP."""
-    assets = create_static_files_router(
-        ASSETS_PATH, directories=[SWAGGER_UI], opt=PUBLIC, cache_control=CacheControlHeader(max_age=86400), name="docs-assets"
-    )
+    """``/docs``: the page, its assets and the OpenAPI document under the docs CSP (open to anyone: the token
+    middleware leaves ``/docs`` out)."""
+    assets = create_static_files_router(ASSETS_PATH, directories=[SWAGGER_UI], cache_control=CacheControlHeader(max_age=86400), name="docs-assets")
     return Router(
         DOCS_PATH,
         route_handlers=[assets],
         include_in_schema=False,
-        opt=PUBLIC,
         response_headers=[ResponseHeader(name="Content-Security-Policy", value=DOCS_CSP)],
     )
 
@@ -127,7 +124,9 @@ def openapi_config(title: str, description: str) -> OpenAPIConfig:
         components=Components(
             security_schemes={
                 BEARER: SecurityScheme(
-                    type="http", scheme="bearer", description="An API token (`wtr_...`) issued by `registry admin create-admin` or `POST /api/v1/users/{id}/tokens`."
+                    type="http",
+                    scheme="bearer",
+                    description="An API token (`wtr_...`) issued by `registry admin create-admin` or `POST /api/v1/users/{id}/tokens`.",
                 )
             }
         ),
