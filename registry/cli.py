@@ -8,7 +8,7 @@ import shlex
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 import click
@@ -20,12 +20,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth.principal import Role
+from registry.auth.principal import OrgKind, Role
 from registry.db.engine import is_sqlite
 from registry.db.migrate import SchemaMismatch, check_schema, database_revision, head_revision, newer_than_code, upgrade
 from registry.db.transactions import Database
 from registry.problems import DomainError
 from registry.settings import MAX_TOKEN_DAYS_LIMIT, Settings, SettingsError
+
+if TYPE_CHECKING:
+    from registry.organizations.schemas import Country
 
 T = TypeVar("T")
 console = Console(stderr=True)
@@ -163,11 +166,11 @@ def admin() -> None:
 @click.option("--name", required=True)
 @click.option("--country", type=click.Choice(["NO", "SE", "DK", "FI"]), required=True)
 @click.option("--org-number", help="The organization number, checked by the country's rule.")
-def create_org(kind: str, name: str, country: str, org_number: str | None) -> None:
+def create_org(kind: OrgKind, name: str, country: Country, org_number: str | None) -> None:
     """Register an organization and print its id."""
     from registry.organizations import schemas, service
 
-    data = schemas.OrganizationCreate(kind=kind, name=name, country=country, org_number=org_number)  # type: ignore[arg-type]
+    data = schemas.OrganizationCreate(kind=kind, name=name, country=country, org_number=org_number)
     organization = in_transaction(load_settings(), lambda s: service.create_organization(s, None, data))
     click.echo(organization.id)
 

@@ -138,7 +138,7 @@ async def export_library(session: AsyncSession, directory: Path) -> int:
                 TemplateVersion(
                     **msgspec.structs.asdict(service.decode_content(v)),
                     version=v.version,
-                    status=v.status,  # type: ignore[arg-type]
+                    status=v.status,
                     replaced_by=v.replaced_by,
                 )
                 for v in module.versions

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db.base import Base, Entity
+from registry.requirements.content import Kind, Level, VersionStatus
 
 
 class VocabularyTerm(Base):
@@ -56,9 +57,9 @@ class ModuleVersion(Entity):
 
     module_id: Mapped[UUID] = mapped_column(ForeignKey("requirement_module.id", ondelete="CASCADE"), index=True)
     version: Mapped[int]
-    status: Mapped[str] = mapped_column(String(16))
-    kind: Mapped[str] = mapped_column(String(32))
-    level: Mapped[str] = mapped_column(String(16))
+    status: Mapped[VersionStatus] = mapped_column(String(16))
+    kind: Mapped[Kind] = mapped_column(String(32))
+    level: Mapped[Level] = mapped_column(String(16))
     languages: Mapped[str] = mapped_column(String(64))
     """Space-separated languages the statement exists in, e.g. ``" en nb sv da "``."""
     content: Mapped[dict[str, Any]]

@@ -339,7 +339,7 @@ def _shape_version(module: RequirementModule, version: ModuleVersion) -> schemas
     return schemas.Version(
         key=module.key,
         version=version.version,
-        status=version.status,  # type: ignore[arg-type]
+        status=version.status,
         revision=version.revision,
         content=decode_content(version),
         published_at=version.published_at,
@@ -373,9 +373,9 @@ def _shape_module(module: RequirementModule, actor: Principal) -> schemas.Module
 def _version_summary(version: ModuleVersion) -> schemas.VersionSummary:
     return schemas.VersionSummary(
         version=version.version,
-        status=version.status,  # type: ignore[arg-type]
-        kind=version.kind,  # type: ignore[arg-type]
-        level=version.level,  # type: ignore[arg-type]
+        status=version.status,
+        kind=version.kind,
+        level=version.level,
         title=version.content["title"],
         published_at=version.published_at,
         deprecated_at=version.deprecated_at,
@@ -405,7 +405,7 @@ async def pinned(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tup
     """The non-draft versions among ``(key, version)`` pairs as frozen structs, loaded in one query."""
     return {
         pair: schemas.PinnedVersion(
-            id=version.id, key=module.key, version=version.version, status=version.status, replaced_by=version.replaced_by,  # type: ignore[arg-type]
+            id=version.id, key=module.key, version=version.version, status=version.status, replaced_by=version.replaced_by,
             category=module.category, references=msgspec.convert(module.references, list[Reference]), content=decode_content(version),
         )  # fmt: skip
         for pair, (module, version) in (await pinned_versions(session, pairs)).items()
