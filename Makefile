@@ -18,8 +18,9 @@ run: install  ## set up, migrate, seed the starter library and serve on http://1
 	$(VENV)/bin/registry migrate
 	$(VENV)/bin/registry serve
 
-test: install  ## set up, lint and run the whole test suite (SQLite; PostgreSQL when REGISTRY_TEST_DATABASE_URL is set)
+test: install  ## set up, lint, type-check and run the whole test suite (SQLite; PostgreSQL when REGISTRY_TEST_DATABASE_URL is set)
 	$(VENV)/bin/ruff check --quiet registry exports tests
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 bench: install  ## run the benchmarks (not part of the test suite)
