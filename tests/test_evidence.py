@@ -243,8 +243,8 @@ async def test_confidential_evidence_is_found_through_the_tenders_it_names(world
     request = FitRequest([ModuleRef("EVID-DOSSIER-CONTROLLED", 1)])
     engine = create_engine(database_url, poolclass=NullPool)
     async with async_sessionmaker(engine)() as session:
-        items = await service.visible_confidential_for_tender(session, tender, frozenset({officer.organization_id}))
-        assert [str(i.id) for i in items] == [named["id"]]
+        items, total = await service.visible_confidential_for_tender(session, tender, frozenset({officer.organization_id}), limit=50, offset=0)
+        assert [str(i.id) for i in items] == [named["id"]] and total == 1
         assert items[0].tender_ids == [tender, other] and items[0].review_state == "unreviewed"
         product_id = UUID(world.product["id"])
         plain = await service.evidence_fit(session, officer, product_id, request)

@@ -378,7 +378,7 @@ async def test_a_confirmed_participant_reviews_confidential_evidence_shared_with
         world.members[0]["id"], "Askøy kommune", False, True,
     )  # fmt: skip
 
-    listed = (await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/evidence")).json()
+    listed = (await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/evidence")).json()["items"]
     assert [(i["id"], i["review_state"]) for i in listed] == [(shared["id"], "rejected")], "a confirmed participant's review applies in the tender"
     fit = (await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/lots/1/evidence-fit")).json()
     iso = next(m for p in fit["products"] for m in p["report"]["modules"] if m["key"] == "SEC-ISO27001-CERTIFICATE")

@@ -263,10 +263,11 @@ async def test_lead_buyer_sees_how_the_market_fits_a_lots_evidence_rules(world: 
     await act(world.coordinator, tender, "POST", "/open-for-participants")
     assert "lead buyer" in problem(await world.officers[0].get(path), 403)["detail"], "an invited municipality is not the lead"
     shared = f"/api/v1/tenders/{tender['id']}/evidence"
-    assert [i["title"] for i in (await world.coordinator.get(shared)).json()] == [STUDY["title"]]
+    listed = (await world.coordinator.get(shared)).json()
+    assert [i["title"] for i in listed["items"]] == [STUDY["title"]] and listed["total"] == 1, "a page like every list"
     assert "confirmed participants" in problem(await world.officers[0].get(shared), 403)["detail"]
     await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{world.members[0]['id']}", json=confirmation([(1, 10)]))
-    seen = (await world.officers[0].get(shared)).json()
+    seen = (await world.officers[0].get(shared)).json()["items"]
     assert [(i["product_id"], i["visibility"]) for i in seen] == [(products["Alfa"], "confidential")], "not Beta's, shared with another tender"
     problem(await world.outsider_officer.get(shared), 404)
     problem(await world.supplier.get(shared), 403)

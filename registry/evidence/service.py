@@ -374,17 +374,19 @@ async def review_evidence(
     return _review(entry, await organizations.names(session, {actor.organization_id}), applies=True)
 
 
-async def visible_confidential_for_tender(session: AsyncSession, tender_id: UUID, buyers: frozenset[UUID]) -> list[schemas.EvidenceItem]:
-    """Confidential evidence that names ``tender_id``, with its reviews as they count in that tender.
+async def visible_confidential_for_tender(
+    session: AsyncSession, tender_id: UUID, buyers: frozenset[UUID], *, limit: int, offset: int
+) -> tuple[list[schemas.EvidenceItem], int]:
+    """One page of the confidential evidence that names ``tender_id``, with its reviews as they count in that tender.
 
     Confidential items are hidden from every buyer except through the tenders they name. The
     tender slice decides who the buyers of ``tender_id`` are (``buyers``: their organizations) and
     shows these items only to them.
     """
     query = select(EvidenceItem).where(_confidential_for(tender_id)).options(*_ITEM_OPTIONS)
-    rows = list(await session.scalars(query.order_by(EvidenceItem.created_at, EvidenceItem.id)))
+    rows, total = await page(session, query.order_by(EvidenceItem.created_at, EvidenceItem.id), limit, offset)
     names = await _reviewer_names(session, rows)
-    return [_view(item, buyers, names) for item in rows]
+    return [_view(item, buyers, names) for item in rows], total
 
 
 # Attachments

@@ -25,6 +25,7 @@ from registry.evidence.storage import FileStore
 from registry.problems import Forbidden
 from registry.requirements import service as library
 from registry.requirements.content import VersionContent
+from registry.schemas import Page
 from registry.tenders import service
 from registry.tenders.models import Tender, TenderParticipant, TenderSelection
 from registry.tenders.schemas import LotEvidence, ProductFit
@@ -78,10 +79,13 @@ async def _buyers_tender(session: AsyncSession, actor: Principal, tender_id: UUI
     return tender
 
 
-async def confidential_evidence(session: AsyncSession, actor: Principal, tender_id: UUID) -> list[evidence_schemas.EvidenceItem]:
+async def confidential_evidence(
+    session: AsyncSession, actor: Principal, tender_id: UUID, *, limit: int, offset: int
+) -> Page[evidence_schemas.EvidenceItem]:
     """Confidential evidence that names the tender, for its buyers (the lead and confirmed participants)."""
     tender = await _buyers_tender(session, actor, tender_id)
-    return await evidence.visible_confidential_for_tender(session, tender.id, await _buyers(session, tender))
+    items, total = await evidence.visible_confidential_for_tender(session, tender.id, await _buyers(session, tender), limit=limit, offset=offset)
+    return Page(items, total, limit, offset)
 
 
 async def confidential_attachment(

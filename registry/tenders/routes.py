@@ -225,9 +225,11 @@ class TenderController(Controller):
         guards=[BUYERS],
         responses=problem_responses(403, 404),
     )
-    async def confidential_evidence(self, request: Req, db_session: DbSession, tender_id: FromPath[UUID]) -> list[EvidenceItem]:
+    async def confidential_evidence(
+        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], limit: Limit = 50, offset: Offset = 0
+    ) -> Page[EvidenceItem]:
         """Evidence suppliers shared confidentially with this tender; for its lead buyer and confirmed participants."""
-        return await market.confidential_evidence(db_session, request.user, tender_id)
+        return await market.confidential_evidence(db_session, request.user, tender_id, limit=limit, offset=offset)
 
     @get(
         "/{tender_id:uuid}/evidence/{evidence_id:uuid}/attachments/{attachment_id:uuid}",
