@@ -26,10 +26,27 @@ RETRY_AFTER_SECONDS = "5"
 """What a client is told to wait when the database or the data folder is unavailable."""
 
 
-class FieldError(msgspec.Struct):
+_LIST_INDEX = re.compile(r"(lots|selections|volumes)\[(\d+)\]")
+_SINGULAR = {"lots": "lot", "selections": "selection", "volumes": "volume"}
+
+
+def numbered(field: str) -> str | None:
+    """Where ``field`` is as people and the documents number it: ``lots[0].selections[2].weight`` is
+    "lot 1, selection 3" (indexes in paths count from 0, the API's lot and position numbers from 1)."""
+    places = [f"{_SINGULAR[name]} {int(index) + 1}" for name, index in _LIST_INDEX.findall(field)]
+    return ", ".join(places) or None
+
+
+class FieldError(msgspec.Struct, omit_defaults=True):
     field: str
     """Dotted path of the offending field, e.g. ``lots[0].selections[2].weight``."""
     message: str
+    where: str | None = None
+    """The same place as numbered in the API and the documents, e.g. "lot 1, selection 3"."""
+
+    def __post_init__(self) -> None:
+        if self.where is None:
+            self.where = numbered(self.field)
 
 
 class Problem(msgspec.Struct, omit_defaults=True):

@@ -113,6 +113,9 @@ async def test_selection_errors_name_lot_and_selection(world: World) -> None:
         "lots[1].selections[0].weight": "an award criterion needs a weight above 0",
         "lots[1].selections[2].module_version": "EVID-FALLS-REDUCTION has no published version 9",
     }
+    located = {e["field"]: e.get("where") for e in problem(await world.coordinator.post("/api/v1/tenders", json=body), 422)["errors"]}
+    assert located["lots[1].selections[2].module_version"] == "lot 2, selection 3", "errors carry the numbers the API uses"
+    assert located["lots[1].product_categories[0]"] == "lot 2" and located["cpv_codes[0]"] is None
     bad_kind = spec()
     bad_kind["lots"][0]["selections"][1]["kind"] = "award"
     errors = problem(await world.coordinator.post("/api/v1/tenders", json=bad_kind), 422)["errors"]
@@ -229,7 +232,7 @@ async def test_newer_module_versions_are_flagged_and_upgraded(world: World, admi
     too_slow["lots"][0]["selections"][0]["parameters"] = {"delivery_seconds": 90}
     second = await create(world.coordinator, too_slow)
     body = problem(await world.coordinator.post(f"/api/v1/tenders/{second['id']}/upgrades", json={}, headers={"If-Match": second["etag"]}), 422)
-    assert body["errors"] == [{"field": "lots[0].selections[0].parameters.delivery_seconds", "message": "must be at most 60"}]
+    assert body["errors"] == [{"field": "lots[0].selections[0].parameters.delivery_seconds", "message": "must be at most 60", "where": "lot 1, selection 1"}]
 
 
 async def test_lead_buyer_sees_how_the_market_fits_a_lots_evidence_rules(world: World) -> None:
