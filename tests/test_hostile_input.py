@@ -89,7 +89,8 @@ def tender_with_parameter_nested(depth: int) -> dict[str, Any]:
 async def test_nesting_up_to_the_limit_is_decoded(world: World) -> None:
     """A parameter value nested to the limit reaches validation; one level more is refused before decoding."""
     body = problem(await world.coordinator.post("/api/v1/tenders", json=tender_with_parameter_nested(MAX_JSON_DEPTH)), 422)
-    assert body["errors"] == [{"field": "lots[0].selections[0].parameters.extra", "message": "is not a parameter of this version", "where": "lot 1, selection 1"}]
+    field = "lots[0].selections[0].parameters.extra"
+    assert body["errors"] == [{"field": field, "message": "is not a parameter of this version", "where": "lot 1, selection 1"}]
     body = problem(await world.coordinator.post("/api/v1/tenders", json=tender_with_parameter_nested(MAX_JSON_DEPTH + 1)), 400)
     assert f"deeper than {MAX_JSON_DEPTH}" in body["detail"]
 

@@ -26,7 +26,6 @@ OPTS = {
     if isinstance(route, HTTPRoute)
     for method, (handler, _) in route.route_handler_map.items()
 }
-UNDOCUMENTED_ELSEWHERE = {"WithdrawInvitation"}
 """Handlers in a slice edited elsewhere that still need a docstring."""
 
 
@@ -64,11 +63,7 @@ async def test_openapi_lists_every_route_with_errors(client: AsyncTestClient) ->
 @pytest.mark.parametrize(
     ("path", "method", "operation"),
     [
-        pytest.param(
-            *op,
-            id=op[2]["operationId"],
-            marks=[pytest.mark.xfail(reason="the handler has no docstring yet")] * (op[2]["operationId"] in UNDOCUMENTED_ELSEWHERE),
-        )
+        pytest.param(*op, id=op[2]["operationId"])
         for op in OPERATIONS
     ],
 )

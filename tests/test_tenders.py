@@ -232,7 +232,8 @@ async def test_newer_module_versions_are_flagged_and_upgraded(world: World, admi
     too_slow["lots"][0]["selections"][0]["parameters"] = {"delivery_seconds": 90}
     second = await create(world.coordinator, too_slow)
     body = problem(await world.coordinator.post(f"/api/v1/tenders/{second['id']}/upgrades", json={}, headers={"If-Match": second["etag"]}), 422)
-    assert body["errors"] == [{"field": "lots[0].selections[0].parameters.delivery_seconds", "message": "must be at most 60", "where": "lot 1, selection 1"}]
+    field = "lots[0].selections[0].parameters.delivery_seconds"
+    assert body["errors"] == [{"field": field, "message": "must be at most 60", "where": "lot 1, selection 1"}]
 
 
 async def test_lead_buyer_sees_how_the_market_fits_a_lots_evidence_rules(world: World) -> None:

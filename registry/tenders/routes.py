@@ -154,6 +154,7 @@ class TenderController(Controller):
     async def withdraw(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], organization_id: FromPath[UUID], if_match: IfMatch = None
     ) -> Response[schemas.Tender]:
+        """Withdraw an invitation while the tender is a draft or open for participants (needs the tender's `If-Match`)."""
         return _tender(request, await participation.withdraw_invitation(db_session, request.user, tender_id, organization_id, if_match))
 
     @put(

@@ -9,7 +9,7 @@ from msgspec import UNSET, UnsetType
 
 from registry.evidence.schemas import FitReport, ModuleRef
 from registry.requirements.content import Kind, ModuleKey, VersionNumber
-from registry.schemas import LINE_PATTERN, Email, Line, Money, Text
+from registry.schemas import FILLED_TEXT_PATTERN, LINE_PATTERN, PHONE_PATTERN, SELECTION_LABEL_PATTERN, Email, Line, Money, Text
 
 Language = Literal["en", "nb", "sv", "da"]
 Procedure = Literal["open", "restricted", "negotiated", "competitive_dialogue", "mini_competition", "dynamic_purchasing_system"]
@@ -42,26 +42,38 @@ class ContractPeriod(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=T
 
 
 class SelectionIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """A requirement module pinned to one of its published versions, with the tender's parameter values."""
+
     module_key: ModuleKey
     module_version: VersionNumber
+    """A published version of the module; it never changes once pinned."""
     parameters: dict[str, Any] = {}
+    """Values for the version's parameters by name, within their bounds; left out ones take their defaults."""
     kind: Kind | None = None
     """Overrides the module's kind, between mandatory and award only."""
     weight: Weight | None = None
     """Points of the quality share, for award criteria."""
     note: Text | None = None
+    """The buyer's note to suppliers, shown under the requirement."""
 
 
 class LotIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A lot: what is bought in it, how price and quality are weighed, and the requirements it pins."""
+
     title: Line
     product_categories: Annotated[list[Line], msgspec.Meta(max_length=20)] = []
+    """Keys of the library catalogue's product categories (GET /api/v1/catalogue)."""
     price_weight: Weight = 40
+    """Percentage points of the score given to price; with quality_weight it makes 100."""
     quality_weight: Weight = 60
+    """Percentage points given to quality; the lot's award criteria's weights add up to it."""
     selections: Annotated[list[SelectionIn], msgspec.Meta(max_length=2000)] = []
+    """Requirement modules pinned to published versions, in the order the documents show them."""
 
 
 Reference = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=LINE_PATTERN)]
-Phone = Annotated[str, msgspec.Meta(max_length=32, pattern=r"^\+?[0-9][0-9 ()-]{4,30}$")]
+FilledText = Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=FILLED_TEXT_PATTERN)]
+Phone = Annotated[str, msgspec.Meta(max_length=32, pattern=PHONE_PATTERN)]
 
 
 class ContactPoint(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
@@ -76,16 +88,22 @@ class TenderFields(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """The tender's own fields: everything but its lots."""
 
     reference: Reference
+    """The buyer's own case reference, unique among its tenders (e.g. VTF-2027-01)."""
     title: Line
     description: Text = ""
+    """The need and the scope, in the document language."""
     language: Language = "en"
+    """The language of the tender documents: requirement texts are rendered in it."""
     procedure: Procedure = "open"
     cpv_codes: Annotated[list[Cpv], msgspec.Meta(max_length=20)] = []
+    """Common Procurement Vocabulary codes with their check digit, e.g. 33196200-2; the first is the main one."""
     estimated_value: Money | None = None
     """Estimated total contract value, excluding VAT."""
     currency: Currency = "EUR"
     contract_period: ContractPeriod = msgspec.field(default_factory=ContractPeriod)
+    """The contract's start and end dates and its extension options in words."""
     timeline: Timeline = msgspec.field(default_factory=Timeline)
+    """Questions deadline, submission deadline and planned award, each with a UTC offset."""
     contact_point: ContactPoint | None = None
     """Published in the tender documents; required to publish."""
 
@@ -216,9 +234,9 @@ class Transition(msgspec.Struct):
 
 
 class AmendmentIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    summary: Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$")]
+    summary: FilledText
     """What changed, in words."""
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$")]
+    reason: FilledText
     description: Text | None = None
     timeline: Timeline | None = None
     lots: Annotated[list[LotIn], msgspec.Meta(max_length=50)] | None = None
@@ -272,7 +290,7 @@ class TenderSummary(msgspec.Struct, kw_only=True):
 
 
 class UpgradeRequest(msgspec.Struct, forbid_unknown_fields=True):
-    selections: list[Annotated[str, msgspec.Meta(pattern=r"^\d+\.\d+$")]] | None = None
+    selections: list[Annotated[str, msgspec.Meta(pattern=SELECTION_LABEL_PATTERN)]] | None = None
     """``"lot.position"`` pairs to upgrade, e.g. ``["1.3"]``; omit to upgrade every outdated selection."""
 
 
