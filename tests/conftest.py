@@ -13,16 +13,19 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
 from registry.app import create_app
+from registry.cli import main
 from registry.db.engine import create_engine
 from registry.db.migrate import upgrade
 from registry.db.models import Base
 from registry.settings import Settings
 from tests.support import ADMIN_TOKEN, Api
+from tests.tender_world import World, build_world
 
 POSTGRES_URL = os.environ.get("REGISTRY_TEST_DATABASE_URL")
 
@@ -78,3 +81,20 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
 @pytest.fixture
 def admin(client: AsyncTestClient) -> Api:
     return Api(client, ADMIN_TOKEN)
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    runner = CliRunner()
+    env = {"REGISTRY_DATA_DIR": str(tmp_path), "REGISTRY_DATABASE_URL": "", "REGISTRY_SEED_LIBRARY": "false"}
+
+    def invoke(*args: str, **extra_env: str):
+        return runner.invoke(main, list(args), env=env | extra_env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+async def world(admin: Api) -> World:
+    """The joint-tender world most API tests start from (a slice's conftest may give its own)."""
+    return await build_world(admin)

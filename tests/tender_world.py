@@ -104,3 +104,27 @@ async def build_world(admin: Api) -> World:
         supplier=await admin.create_user(supplier_org["id"], "supplier_editor"),
         other_coordinator=await admin.create_user(other_federation["id"], "federation_coordinator"),
     )
+
+
+async def create(api: Api, body: dict | None = None) -> dict:
+    response = await api.post("/api/v1/tenders", json=body or spec())
+    assert response.status_code == 201, response.text
+    return response.json() | {"etag": response.headers["etag"]}
+
+
+async def act(api: Api, tender: dict, method: str, suffix: str = "", **kwargs) -> dict:
+    """A write with the tender's current ETag; returns the new representation with its ETag."""
+    response = await api.request(method, f"/api/v1/tenders/{tender['id']}{suffix}", headers={"If-Match": tender["etag"]}, **kwargs)
+    assert response.status_code in (200, 201), response.text
+    return response.json() | {"etag": response.headers["etag"]}
+
+
+async def joint_tender_ready_to_publish(world: World, body: dict | None = None) -> dict:
+    tender = await create(world.coordinator, body)
+    tender = await act(world.coordinator, tender, "POST", "/participants", json={"organization_ids": [m["id"] for m in world.members]})
+    tender = await act(world.coordinator, tender, "POST", "/open-for-participants")
+    for officer, member, volumes in zip(world.officers, world.members, ([(1, 120), (2, 40)], [(1, 80), (2, 15)], [(1, 45)]), strict=True):
+        response = await officer.put(f"/api/v1/tenders/{tender['id']}/participants/{member['id']}", json=confirmation(volumes))
+        assert response.status_code == 200, response.text
+    response = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}")
+    return response.json() | {"etag": response.headers["etag"]}

@@ -8,25 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from registry.cli import main, this_command
+from registry.cli import this_command
 from registry.db.migrate import head_revision, upgrade
 
 UUID = re.compile(r"^[0-9a-f-]{36}$")
 SPINNER = re.compile("[\u2800-\u28ff]|\x1b\\[")
 """Braille spinner frames or terminal control sequences."""
-
-
-@pytest.fixture
-def run(tmp_path: Path):
-    runner = CliRunner()
-    env = {"REGISTRY_DATA_DIR": str(tmp_path), "REGISTRY_DATABASE_URL": "", "REGISTRY_SEED_LIBRARY": "false"}
-
-    def invoke(*args: str, **extra_env: str):
-        return runner.invoke(main, list(args), env=env | extra_env, catch_exceptions=False)
-
-    return invoke
 
 
 def test_help_explains_every_command(run) -> None:

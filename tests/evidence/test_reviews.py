@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
+from tests.evidence_world import CERTIFICATE, PRODUCT, add_evidence
 from tests.support import Api, problem
-from tests.tender_world import World, build_world, confirmation
-from tests.test_evidence import CERTIFICATE, PRODUCT, add_evidence
-from tests.test_tenders import act, create
+from tests.tender_world import World, act, build_world, confirmation, create
 
 pytestmark = pytest.mark.starter_library
 ISO = "SEC-ISO27001-CERTIFICATE"

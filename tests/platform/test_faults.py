@@ -24,9 +24,9 @@ from sqlalchemy.exc import OperationalError
 
 from registry.db.engine import WRITE
 from tests.conftest import POSTGRES_URL
+from tests.evidence_world import PDF, PRODUCT, STUDY
 from tests.served import CLI, Served, registry_env, served_registry
 from tests.support import ADMIN_TOKEN, Api, problem
-from tests.test_evidence import PDF, PRODUCT, STUDY
 
 pytestmark = pytest.mark.starter_library
 

@@ -12,20 +12,15 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from registry.bodies import MAX_JSON_DEPTH, json_depth
+from tests.evidence_world import PRODUCT, STUDY
 from tests.exports.readback import ocds_errors, open_docx, open_xlsx
+from tests.library_world import NEW_MODULE
 from tests.support import Api, problem
-from tests.tender_world import World, build_world, spec
-from tests.test_evidence import PRODUCT, STUDY
-from tests.test_library import NEW_MODULE
+from tests.tender_world import World, spec
 
 pytestmark = pytest.mark.starter_library
 BIDI_CONTROLS = [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]]
 _references = itertools.count(1)
-
-
-@pytest.fixture
-async def world(admin: Api) -> World:
-    return await build_world(admin)
 
 
 def nested(shape: str, depth: int) -> bytes:

@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from registry.requirements.content import LANGUAGES
+from tests.library_world import NEW_MODULE
 from tests.support import Api, problem
 
 pytestmark = pytest.mark.starter_library
@@ -118,22 +119,6 @@ async def test_render_checks_parameters(reader: Api) -> None:
     assert {e["field"] for e in body["errors"]} == {"parameters.colour", "parameters.delivery_seconds"}
     fallback = (await reader.post(path, json={"language": "fi"})).json()
     assert fallback["fallbacks"] == ["title", "statement"] and "SCAIP" in fallback["statement"]
-
-
-NEW_MODULE = {
-    "key": "CONSENT-TEST-MODULE",
-    "category": "consent",
-    "product_categories": ["gps_alarm"],
-    "tags": ["test"],
-    "references": [{"kind": "law", "identifier": "GDPR Art. 25", "title": "Data protection by design and by default"}],
-    "content": {
-        "kind": "mandatory",
-        "title": {"en": "Location off by default"},
-        "rationale": {"en": "Least intrusive first."},
-        "statement": {"en": "Location shall be off until a decision is recorded, for at most {days} days."},
-        "parameters": [{"name": "days", "type": "integer", "label": {"en": "Days"}, "default": 30, "min": 1, "max": 365}],
-    },
-}
 
 
 def complete(content: dict, statement_sv: str = "Positionen ska vara avstängd i högst {days} dagar.") -> dict:

@@ -9,16 +9,10 @@ import pytest
 
 from tests.exports.readback import ocds_errors, open_docx, open_xlsx, table_rows
 from tests.support import Api, problem
-from tests.tender_world import World, build_world, spec
-from tests.test_tenders import act, joint_tender_ready_to_publish
+from tests.tender_world import World, act, joint_tender_ready_to_publish, spec
 
 pytestmark = pytest.mark.starter_library
 TITLES = {"en": "Tender document", "nb": "Konkurransegrunnlag", "sv": "Upphandlingsdokument", "da": "Udbudsbetingelser"}
-
-
-@pytest.fixture
-async def world(admin: Api) -> World:
-    return await build_world(admin)
 
 
 async def download(api: Api, tender_id: str, fmt: str, media_type: str) -> bytes:

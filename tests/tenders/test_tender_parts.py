@@ -16,11 +16,6 @@ from tests.tender_world import World, build_world, confirmation, spec
 pytestmark = pytest.mark.starter_library
 
 
-@pytest.fixture
-async def world(admin: Api) -> World:
-    return await build_world(admin)
-
-
 def with_etag(response: Any) -> dict:
     assert response.status_code in (200, 201), response.text
     return response.json() | {"etag": response.headers["etag"]}

@@ -18,7 +18,7 @@ import pytest
 
 from tests.served import served_registry
 from tests.support import ADMIN_TOKEN, Api, problem, valid_org_number
-from tests.tender_world import World, build_world, confirmation, spec
+from tests.tender_world import World, confirmation, spec
 
 ROUNDS = 20
 
@@ -34,11 +34,6 @@ async def admin(base_url: str) -> AsyncIterator[Api]:
     limits = httpx.Limits(max_connections=16)
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
         yield Api(client, ADMIN_TOKEN)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-async def world(admin: Api) -> World:
-    return await build_world(admin)
 
 
 def with_etag(response: httpx.Response) -> dict[str, Any]:

@@ -23,22 +23,16 @@ from registry.requirements.rendering import PLACEHOLDER, render
 from registry.requirements.rules import bindings
 from registry.requirements.templates import TemplateError, check_content, load_catalogue, load_library
 from registry.settings import PROJECT_ROOT
+from tests.evidence_world import CERTIFICATE, PRODUCT, STUDY, add_evidence
+from tests.library_world import library_of
 from tests.support import Api, problem
-from tests.tender_world import World, build_world, confirmation, spec
-from tests.test_evidence import CERTIFICATE, PRODUCT, STUDY, add_evidence
-from tests.test_library_files import library_of
-from tests.test_tenders import act, create
+from tests.tender_world import World, act, confirmation, create, spec
 
 STARTER = PROJECT_ROOT / "requirement_templates"
 FALLS, DOSSIER = "EVID-FALLS-REDUCTION", "EVID-DOSSIER-CONTROLLED"
 
 
 # --- a tender's lot is judged with its selections' values ------------------------------------------
-
-
-@pytest.fixture
-async def world(admin: Api) -> World:
-    return await build_world(admin)
 
 
 def with_selection(reference: str, key: str, version: int, parameters: dict[str, Any]) -> dict[str, Any]:

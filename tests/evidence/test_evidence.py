@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 import pytest
@@ -14,88 +12,10 @@ from registry.auth.principal import Principal
 from registry.db.engine import create_engine
 from registry.evidence import service
 from registry.evidence.schemas import EvidenceType, FitRequest, ModuleRef
+from tests.evidence_world import CERTIFICATE, PRODUCT, STUDY, World, add_evidence
 from tests.support import Api, problem
 
 pytestmark = pytest.mark.starter_library
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PRODUCT = {
-    "name": "Trygg Hjemme",
-    "model": "TH-4 (firmware 4.2)",
-    "categories": ["digital_social_alarm"],
-    "ce_marked": True,
-    "mdr_class": "I",
-    "description": "Digital social alarm with fall detection.",
-}
-STUDY = {
-    "type": "study",
-    "title": "Controlled study of digital social alarms in Bergen",
-    "study_design": "controlled_study",
-    "outcomes": [
-        {"domain": "safety_incidents", "measure": "Falls per 1000 days", "baseline": 4.1, "result": 2.9, "unit": "falls",
-         "period": "12 months", "sample_size": 120, "comparator": "usual care"},
-    ],
-    "setting": {"country": "NO", "municipalities": ["Bergen"], "care_setting": "home care"},
-    "period_start": "2022-01-01",
-    "period_end": "2023-06-30",
-    "funding": "Regional research fund",
-    "independent": True,
-    "publication": "10.1234/alarm.2023.17",
-    "module_keys": ["EVID-DOSSIER-CONTROLLED"],
-    "visibility": "buyers",
-}  # fmt: skip
-CERTIFICATE = {
-    "type": "certificate",
-    "title": "ISO/IEC 27001 certificate",
-    "issuer": "DNV",
-    "standard": "ISO/IEC 27001:2022",
-    "valid_from": "2024-05-01",
-    "valid_until": "2027-05-01",
-    "module_keys": ["SEC-ISO27001-CERTIFICATE"],
-    "visibility": "public",
-}
-
-
-@dataclass
-class World:
-    admin: Api
-    supplier: dict[str, Any]
-    editor: Api
-    rival: dict[str, Any]
-    rival_editor: Api
-    officer: Api
-    coordinator: Api
-    product: dict[str, Any]
-
-
-async def make_world(admin: Api) -> World:
-    """Two suppliers with an editor each, a procurement officer, a federation coordinator, and one product."""
-    supplier, rival = await admin.create_org("supplier"), await admin.create_org("supplier", "SE")
-    town, federation = await admin.create_org("municipality"), await admin.create_org("federation", "DK")
-    editor = await admin.create_user(supplier["id"], "supplier_editor")
-    response = await editor.post("/api/v1/products", json=PRODUCT)
-    assert response.status_code == 201, response.text
-    return World(
-        admin=admin,
-        supplier=supplier,
-        editor=editor,
-        rival=rival,
-        rival_editor=await admin.create_user(rival["id"], "supplier_editor"),
-        officer=await admin.create_user(town["id"], "procurement_officer"),
-        coordinator=await admin.create_user(federation["id"], "federation_coordinator"),
-        product=response.json(),
-    )
-
-
-async def add_evidence(editor: Api, product_id: str, body: dict[str, Any], **headers: str) -> dict[str, Any]:
-    response = await editor.post(f"/api/v1/products/{product_id}/evidence", json=body, headers=headers)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-@pytest.fixture
-async def world(admin: Api) -> World:
-    return await make_world(admin)
 
 
 async def test_evidence_types_share_the_catalogue_vocabulary(world: World) -> None:

@@ -22,11 +22,9 @@ from registry.db.base import utcnow
 from registry.db.engine import create_engine
 from registry.http import security_headers
 from registry.settings import Settings, SettingsError
+from tests.evidence_world import PDF, PNG, STUDY, World, add_evidence, stored_files, upload, word_document, workbook
 from tests.support import Api, problem
-from tests.tender_world import build_world, spec
-from tests.test_evidence import PDF, STUDY, World, add_evidence, make_world
-from tests.test_evidence_files import PNG, stored_files, upload, word_document, workbook
-from tests.test_tenders import act, create
+from tests.tender_world import act, build_world, create, spec
 
 # ZIP packages
 
@@ -59,11 +57,6 @@ def zip_with_pdf_header() -> bytes:
             for member in document.infolist():
                 archive.writestr(member, document.read(member))
     return buffer.getvalue()
-
-
-@pytest.fixture
-async def world(admin: Api) -> World:
-    return await make_world(admin)
 
 
 @pytest.fixture

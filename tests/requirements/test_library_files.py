@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import filecmp
-import shutil
 from pathlib import Path
 
 import pytest
 
 from registry.requirements.templates import TemplateError, load_library
-from registry.settings import PROJECT_ROOT
-from tests.test_cli import run  # noqa: F401 - the fixture
+from tests.library_world import STARTER, library_of
 
-STARTER = PROJECT_ROOT / "requirement_templates"
 MODULE = "interoperability/INTEROP-ALARM-PROTOCOL.toml"
-
-
-def library_of(tmp_path: Path, module: str) -> Path:
-    """A library folder holding the starter catalogue and one starter module file (``<category>/<KEY>.toml``)."""
-    target = tmp_path / "library"
-    (target / module).parent.mkdir(parents=True)
-    shutil.copy(STARTER / "catalogue.toml", target)
-    shutil.copy(STARTER / module, target / module)
-    return target
 
 
 @pytest.fixture

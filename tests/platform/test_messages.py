@@ -12,13 +12,12 @@ import pytest
 from registry.app import create_app
 from registry.requirements.templates import CATALOGUE_FILE, TemplateError, load_library
 from registry.schemas import PATTERNS, in_words
-from registry.settings import Settings, SettingsError
+from registry.settings import PROJECT_ROOT, Settings, SettingsError
+from tests.evidence_world import STUDY
 from tests.support import Api, problem
-from tests.tender_world import World, build_world, spec
-from tests.test_evidence import STUDY
-from tests.test_tenders import act, create
+from tests.tender_world import World, act, build_world, create, spec
 
-LIBRARY = Path(__file__).resolve().parents[1] / "requirement_templates"
+LIBRARY = PROJECT_ROOT / "requirement_templates"
 
 
 @pytest.mark.starter_library

@@ -26,9 +26,9 @@ from registry.db.migrate import alembic_config
 from registry.db.models import Base
 from registry.requirements.library import import_library
 from registry.settings import Settings
+from tests.evidence_world import PRODUCT, STUDY, add_evidence
 from tests.support import ADMIN_TOKEN, Api, valid_org_number
 from tests.tender_world import build_world, spec
-from tests.test_evidence import PRODUCT, STUDY, add_evidence
 
 BEFORE_ROWS = "0006"
 UTC_TIME = Base.type_annotation_map[datetime]

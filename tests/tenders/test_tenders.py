@@ -7,41 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.evidence_world import CERTIFICATE, PDF, PRODUCT, STUDY, add_evidence
 from tests.support import Api, problem
-from tests.tender_world import World, build_world, confirmation, spec
-from tests.test_evidence import CERTIFICATE, PDF, PRODUCT, STUDY, add_evidence
+from tests.tender_world import World, act, confirmation, create, joint_tender_ready_to_publish, spec
 
 pytestmark = pytest.mark.starter_library
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
-
-
-@pytest.fixture
-async def world(admin: Api) -> World:
-    return await build_world(admin)
-
-
-async def create(api: Api, body: dict | None = None) -> dict:
-    response = await api.post("/api/v1/tenders", json=body or spec())
-    assert response.status_code == 201, response.text
-    return response.json() | {"etag": response.headers["etag"]}
-
-
-async def act(api: Api, tender: dict, method: str, suffix: str = "", **kwargs) -> dict:
-    """A write with the tender's current ETag; returns the new representation with its ETag."""
-    response = await api.request(method, f"/api/v1/tenders/{tender['id']}{suffix}", headers={"If-Match": tender["etag"]}, **kwargs)
-    assert response.status_code in (200, 201), response.text
-    return response.json() | {"etag": response.headers["etag"]}
-
-
-async def joint_tender_ready_to_publish(world: World, body: dict | None = None) -> dict:
-    tender = await create(world.coordinator, body)
-    tender = await act(world.coordinator, tender, "POST", "/participants", json={"organization_ids": [m["id"] for m in world.members]})
-    tender = await act(world.coordinator, tender, "POST", "/open-for-participants")
-    for officer, member, volumes in zip(world.officers, world.members, ([(1, 120), (2, 40)], [(1, 80), (2, 15)], [(1, 45)]), strict=True):
-        response = await officer.put(f"/api/v1/tenders/{tender['id']}/participants/{member['id']}", json=confirmation(volumes))
-        assert response.status_code == 200, response.text
-    response = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}")
-    return response.json() | {"etag": response.headers["etag"]}
 
 
 async def test_federation_runs_a_joint_tender_end_to_end(world: World) -> None:

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
-from pathlib import Path
 
-import docx
 import msgspec
-import openpyxl
 import pytest
 
 from registry.evidence import service
@@ -17,16 +12,24 @@ from registry.evidence.files import DOCX, XLSX, safe_filename
 from registry.evidence.storage import LocalFileStore
 from registry.http import content_disposition
 from registry.settings import Settings
-from tests.support import Api, problem
-from tests.test_evidence import CERTIFICATE, PDF, STUDY, World, add_evidence, make_world
+from tests.evidence_world import (
+    CERTIFICATE,
+    JPEG,
+    PDF,
+    PNG,
+    STUDY,
+    World,
+    add_evidence,
+    stored_files,
+    upload,
+    word_document,
+    workbook,
+    zip_of,
+)
+from tests.support import problem
 
 pytestmark = pytest.mark.starter_library
 MAX_UPLOAD = 100_000
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
-    b"\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 
 
 @pytest.fixture
@@ -35,46 +38,8 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def world(admin: Api) -> World:
-    return await make_world(admin)
-
-
-@pytest.fixture
 async def item(world: World) -> dict:
     return await add_evidence(world.editor, world.product["id"], STUDY)
-
-
-def stored_files(settings: Settings) -> list[Path]:
-    """Every file under the files directory, temporary ones included."""
-    return sorted(p for p in settings.files_dir.rglob("*") if p.is_file()) if settings.files_dir.exists() else []
-
-
-def word_document() -> bytes:
-    document = docx.Document()
-    document.add_paragraph("Benefit realisation report")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def workbook() -> bytes:
-    book = openpyxl.Workbook()
-    book.active.append(["measure", "baseline", "result"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def zip_of(*names: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in names:
-            archive.writestr(name, "<xml/>")
-    return buffer.getvalue()
-
-
-async def upload(api: Api, item_id: str, filename: str, content: bytes, declared: str = "application/octet-stream"):
-    return await api.post(f"/api/v1/evidence/{item_id}/attachments", files={"file": (filename, content, declared)})
 
 
 async def test_pdf_upload_and_safe_download(world: World, item: dict, settings: Settings) -> None:
