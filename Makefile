@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test test-postgres bench demo
+.PHONY: install run test test-postgres bench demo mutation
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV) 2>/dev/null || \
@@ -25,6 +25,9 @@ test: install  ## set up, lint, type-check and run the whole test suite (SQLite;
 
 bench: install  ## run the benchmarks (not part of the test suite)
 	@for script in tests/benchmarks/bench_*.py; do echo "== $$script"; $(PY) -m tests.benchmarks.$$(basename $$script .py) || exit 1; done
+
+mutation: install  ## mutation testing (mutmut) of the rule modules, each against its own tests, in copies under .mutation/; not part of `make test`
+	$(PY) -m tests.mutation $(MODULES)
 
 demo: install  ## build a demonstration database and its exports under ./demo
 	$(VENV)/bin/registry demo --output demo
