@@ -1,15 +1,22 @@
 """Evidence fit at the edges of each rule, on both sides: a sample exactly the minimum and one short of it,
 a certificate expiring on the deadline day and the day before, valid from the deadline day and the day
 after, a study exactly the maximum age and a day older, the weakest design allowed and the next one down.
-Each test asserts the clause's decision and the reason it gives."""
+Each test asserts the clause's decision and the reason it gives.
+
+Equivalent mutants (kept out of the score in ``tests/mutation.py``):
+- ``_standard_key`` joining words with another separator: the rule's and the item's standard are keyed
+  alike, so they match exactly when they did before.
+- ``problem(latest) or ""`` in the validity clause with another fallback: ``explain`` runs only when no
+  item holds, so ``problem(latest)`` is never None there.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from uuid import uuid4
 
-from registry.evidence.fit import Context, Facts, OutcomeFacts, Subject, evaluate
-from registry.requirements.content import EvidenceRule
+from registry.evidence.fit import Context, Facts, OutcomeFacts, Subject, bound_subject, evaluate
+from registry.requirements.content import EvidenceRule, Parameter, ParameterRef, VersionContent
 
 DESIGNS = ("systematic_review", "randomized_controlled_trial", "controlled_study", "before_after", "observational", "case_series", "expert_opinion")
 DEADLINE_DAY = date(2027, 3, 1)
@@ -207,3 +214,64 @@ def test_a_rule_without_clauses_is_met_by_any_item_and_failed_clauses_are_listed
 def test_each_clause_names_the_parameter_its_requirement_came_from() -> None:
     result = fit(EvidenceRule(min_sample_size=30, max_age_years=5), study(), parameters={"min_sample_size": "min_users"})
     assert [(c.clause, c.parameter) for c in result.clauses] == [("min_sample_size", "min_users"), ("max_age_years", None)]
+
+
+def test_clauses_state_their_requirement_and_references_say_which_item_and_whether_it_claims_the_module() -> None:
+    rule = EvidenceRule(evidence_types=["certificate"], outcome_domains=["falls"], certificate_valid_at_deadline=True)
+    item = certificate(title="ISO certificate", outcomes=(OutcomeFacts("falls", 1),), module_keys=frozenset({"M"}))
+    result = fit(rule, item)
+    assert result.met and (result.key, result.version, result.title) == ("M", 1, {"en": "M"})
+    assert [(c.clause, c.requirement) for c in result.clauses] == [
+        ("evidence_types", ["certificate"]),
+        ("outcome_domains", ["falls"]),
+        ("certificate_valid_at_deadline", True),
+    ]
+    ref = result.clauses[0].items[0]
+    assert (ref.id, ref.title, ref.type, ref.claimed) == (item.id, "ISO certificate", "certificate", True)
+
+
+def test_reasons_list_what_was_found_only_when_something_was() -> None:
+    domains = clause_of(EvidenceRule(outcome_domains=["falls"]), study(outcomes=()))
+    assert domains.reason == "no item reports an outcome in falls"
+    standard = clause_of(EvidenceRule(certificate_standard="EN 50134"), certificate(standard=None))
+    assert standard.reason == "no item names standard EN 50134"
+
+
+def test_a_letter_after_the_standard_number_makes_another_standard() -> None:
+    assert not clause_of(EvidenceRule(certificate_standard="ISO/IEC 27001"), certificate(standard="ISO/IEC 27001A")).met
+
+
+def test_only_rejected_items_of_an_allowed_type_are_counted_as_not_counting() -> None:
+    result = fit(EvidenceRule(evidence_types=["study"]), study(review_state="rejected"), certificate(review_state="rejected"))
+    assert result.clauses[0].reason == "no evidence of type study; 1 rejected item does not count"
+
+
+def test_the_closest_item_lists_every_clause_it_fails() -> None:
+    rule = EvidenceRule(min_study_design="controlled_study", min_sample_size=100, independent_required=True)
+    small = study(title="Small", outcomes=(OutcomeFacts("x", 10),), independent=False)
+    large = study(title="Large", study_design="observational", independent=False)
+    independent = study(title="Independent", study_design="observational", outcomes=())
+    result = fit(rule, small, large, independent)
+    assert all(c.met for c in result.clauses)
+    assert result.reason == "no single item meets every clause; closest is 'Small', which fails min_sample_size, independent_required"
+
+
+SIZED = VersionContent(
+    kind="mandatory",
+    title={"en": "Evidence of effect"},
+    rationale={"en": "R"},
+    statement={"en": "At least {min_sample_size} users."},
+    parameters=[Parameter(name="min_sample_size", type="integer", label={"en": "Users"}, default=30, min=1, max=1000)],
+    evidence_rule=EvidenceRule(min_sample_size=ParameterRef("min_sample_size")),
+)
+
+
+def test_a_bound_subject_carries_the_buyers_value_and_names_where_it_came_from() -> None:
+    subject, errors = bound_subject("M", 2, SIZED, {"min_sample_size": 50})
+    assert errors == [] and subject is not None
+    assert (subject.version, subject.title, subject.rule.min_sample_size) == (2, {"en": "Evidence of effect"}, 50)
+    assert subject.parameters == {"min_sample_size": "min_sample_size"} and subject.values == {"min_sample_size": 50}
+
+
+def test_a_bound_subject_with_a_bad_value_names_the_parameter_field() -> None:
+    assert bound_subject("M", 2, SIZED, {"min_sample_size": 0}) == (None, [("parameters.min_sample_size", "must be at least 1")])
