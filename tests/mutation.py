@@ -107,6 +107,9 @@ def run(module: str, cores: int) -> tuple[int, int, list[str], float]:
     work = prepare(module)
     started = time.monotonic()
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    schemas = ROOT.parent / "shared" / "reference" / "ocds-1.1.5"  # where tests/exports/readback.py looks, seen from the copy
+    if "OCDS_SCHEMA_DIR" not in env and schemas.is_dir():
+        env["OCDS_SCHEMA_DIR"] = str(schemas)
     mutmut = str(Path(sys.executable).with_name("mutmut"))
     subprocess.run([mutmut, "run", "--max-children", str(cores)], cwd=work, env=env, check=False, stdout=subprocess.DEVNULL)
     killed, total, survivors = results(work, module)
@@ -123,6 +126,7 @@ def main(argv: list[str]) -> int:
         killed, total, survivors, seconds = run(module, cores)
         for name in survivors:
             print(f"   survived: {name}")
+        print(f"   {killed} of {total} killed ({100 * killed / total if total else 0:.1f}%) in {seconds:.0f}s", flush=True)
         rows.append((module, killed, total, seconds))
     print()
     print(f"{'module':<40} {'killed':>7} {'total':>6} {'score':>7} {'time':>7}")
