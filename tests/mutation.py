@@ -98,8 +98,8 @@ def results(work: Path, module: str) -> tuple[int, int, list[str]]:
         counted += 1
         if code in KILLED:
             killed += 1
-        else:
-            survivors.append(name)
+        else:  # survived (0), or never run by a selected test (33: no test reaches it; None: code run at import, such as route guards)
+            survivors.append(name if code == 0 else f"{name} (not reached)")
     return killed, counted, survivors
 
 
@@ -126,7 +126,9 @@ def main(argv: list[str]) -> int:
         killed, total, survivors, seconds = run(module, cores)
         for name in survivors:
             print(f"   survived: {name}")
-        print(f"   {killed} of {total} killed ({100 * killed / total if total else 0:.1f}%) in {seconds:.0f}s", flush=True)
+        unreached = sum(name.endswith(" (not reached)") for name in survivors)
+        score = f"{100 * killed / total if total else 0:.1f}%"
+        print(f"   {killed} of {total} killed ({score}), {unreached} not reached by its tests, in {seconds:.0f}s", flush=True)
         rows.append((module, killed, total, seconds))
     print()
     print(f"{'module':<40} {'killed':>7} {'total':>6} {'score':>7} {'time':>7}")
