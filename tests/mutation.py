@@ -36,8 +36,8 @@ MODULES: dict[str, list[str]] = {
     ],
     "registry/requirements/rendering.py": ["tests/requirements/test_parameter_rules.py", "tests/requirements/test_rendering.py"],
     "registry/requirements/rules.py": ["tests/requirements/test_library.py", "tests/tenders/test_evidence_parameters.py"],
-    "registry/auth/guards.py": ["tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
-    "registry/auth/principal.py": ["tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
+    "registry/auth/guards.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
+    "registry/auth/principal.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
     "registry/organizations/service.py": ["tests/organizations/test_organizations.py", "tests/organizations/test_privileges.py"],
     "exports/ocds.py": ["tests/exports/test_ocds.py"],
 }
