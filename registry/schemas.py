@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from decimal import Decimal
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 from litestar.params import QueryParameter
@@ -115,6 +115,11 @@ def money_problem(amount: Decimal) -> str | None:
     if amount != amount.quantize(CENT):
         return "must have at most two decimals"
     return None
+
+
+def given_fields(update: msgspec.Struct) -> dict[str, Any]:
+    """The fields a partial update (PATCH) sets: those not left ``msgspec.UNSET``."""
+    return {f: v for f, v in msgspec.structs.asdict(update).items() if v is not msgspec.UNSET}
 
 
 class Page(msgspec.Struct, Generic[T]):

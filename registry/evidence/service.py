@@ -35,6 +35,7 @@ from registry.organizations import service as organizations
 from registry.problems import Conflict, Forbidden, NotFound, RuleViolation
 from registry.requirements import service as library
 from registry.requirements.search import fold, query_terms
+from registry.schemas import given_fields
 
 BUYER_ROLES = (Role.procurement_officer, Role.federation_coordinator)
 REVIEWER_ROLES = (*BUYER_ROLES, Role.library_editor)
@@ -140,17 +141,13 @@ async def list_products(
 async def update_product(session: AsyncSession, actor: Principal, product_id: UUID, data: schemas.ProductUpdate) -> schemas.Product:
     """Change a product: fields not given keep their value."""
     product = await _own_product(session, actor, product_id)
-    given = _given(data)
+    given = given_fields(data)
     merged = msgspec.structs.replace(msgspec.convert(product, schemas.ProductCreate, from_attributes=True), **given)
     await _check_product(session, merged)
     _fill_product(product, merged)
     await session.flush()
     record(session, actor, "product.update", "product", product.id, fields=sorted(given))
     return _shape(product, schemas.Product)
-
-
-def _given(update: msgspec.Struct) -> dict[str, Any]:
-    return {f: v for f, v in msgspec.structs.asdict(update).items() if v is not msgspec.UNSET}
 
 
 # Evidence items
@@ -337,7 +334,7 @@ async def update_evidence(session: AsyncSession, actor: Principal, evidence_id: 
     """
     item = await _own_item(session, actor, evidence_id)
     current = msgspec.convert(item, schemas.EvidenceCreate, from_attributes=True)
-    given = _given(data)
+    given = given_fields(data)
     merged = msgspec.structs.replace(current, **given)
     if merged.visibility != "confidential" and "tender_ids" not in given:
         merged = msgspec.structs.replace(merged, tender_ids=[])

@@ -18,6 +18,7 @@ from registry.organizations import schemas
 from registry.organizations.models import FederationMembership, Organization, User
 from registry.organizations.orgnumbers import OrgNumberError, normalize_org_number
 from registry.problems import Conflict, Forbidden, NotFound, RuleViolation
+from registry.schemas import given_fields
 
 ADMIN_GRANTED_ROLES = frozenset({Role.admin, Role.library_editor})
 """Roles only a registry admin may grant; an organization admin grants the rest."""
@@ -105,10 +106,8 @@ async def update_organization(
     organization = await _organization(session, organization_id)
     if not actor.manages(organization.id):
         raise Forbidden("only the registry admin or this organization's admin may change it")
-    changes = msgspec.structs.asdict(data)
-    for field, value in changes.items():
-        if value is not msgspec.UNSET:
-            setattr(organization, field, value)
+    for field, value in given_fields(data).items():
+        setattr(organization, field, value)
     record(session, actor, "organization.update", "organization", organization.id, organization_id=organization.id)
     return _shape_organization(organization)
 

@@ -18,6 +18,7 @@ from registry.auth.principal import Principal
 from registry.db.revisions import bump_revision
 from registry.problems import NotFound, RuleViolation
 from registry.requirements import service as library
+from registry.schemas import given_fields
 from registry.tenders import schemas, storage, views
 from registry.tenders.models import Tender, TenderLot, TenderSelection
 from registry.tenders.service import editable, lead_tender, lot_at, owned_tender, pin, product_categories, visible_tender
@@ -27,11 +28,6 @@ from registry.tenders.validation import FieldError, lot_errors, lot_field_errors
 def _refuse(what: str, errors: list[FieldError]) -> None:
     if errors:
         raise RuleViolation(f"the {what} has problems", errors=errors)
-
-
-def _given(update: msgspec.Struct) -> dict[str, object]:
-    """The fields a PATCH sets (position included)."""
-    return {f: v for f, v in msgspec.structs.asdict(update).items() if v is not msgspec.UNSET}
 
 
 def _place(rows: list, row: object, position: int | None) -> None:
@@ -78,7 +74,7 @@ async def update_lot(
     tender = await _editable(session, actor, tender_id, "lots")
     lot = lot_at(tender, number)
     storage.check_part_etag(lot, if_match, "lot")
-    given = _given(update)
+    given = given_fields(update)
     fields = msgspec.structs.replace(storage.lot_in(lot, with_selections=False), **{f: v for f, v in given.items() if f != "position"})
     _refuse("lot", lot_field_errors("lot", fields, await product_categories(session)))
     storage.write_lot_fields(lot, fields)
@@ -128,7 +124,7 @@ async def update_selection(
     tender, lot = await _lot_of(session, actor, tender_id, number)
     row = _selection_at(lot, position)
     storage.check_part_etag(row, if_match, "selection")
-    given = _given(update)
+    given = given_fields(update)
     selection = msgspec.structs.replace(storage.selection_in(row), **{f: v for f, v in given.items() if f != "position"})
     pinned = await library.pinned(session, {(selection.module_key, selection.module_version)})
     _refuse("selection", selection_errors("selection", selection, pinned))

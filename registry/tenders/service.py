@@ -23,6 +23,7 @@ from registry.organizations import service as organizations
 from registry.organizations.schemas import Organization
 from registry.problems import Conflict, Forbidden, NotFound, RuleViolation
 from registry.requirements import service as library
+from registry.schemas import given_fields
 from registry.tenders import schemas, snapshot, storage, views
 from registry.tenders.models import Tender, TenderAmendment, TenderLot, TenderParticipant, TenderTransition
 from registry.tenders.snapshot import Publisher
@@ -189,7 +190,7 @@ async def update_fields(
     """Change some of the tender's own fields; its lots and selections are neither read nor rewritten."""
     tender, owner = await owned_tender(session, actor, tender_id, if_match, depth="tender")
     editable(tender)
-    given = {f: v for f, v in msgspec.structs.asdict(update).items() if v is not msgspec.UNSET}
+    given = given_fields(update)
     fields = msgspec.structs.replace(schemas.TenderFields(**storage.fields_of(tender)), **given)
     errors = spec_errors(schemas.TenderSpec(**msgspec.structs.asdict(fields)), {}, [])
     if errors:

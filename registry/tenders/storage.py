@@ -21,12 +21,10 @@ from sqlalchemy.orm import selectinload
 from registry.organizations import service as organizations
 from registry.organizations.schemas import Organization
 from registry.problems import NotFound, PreconditionFailed, PreconditionRequired
+from registry.schemas import CENT
 from registry.tenders import schemas
 from registry.tenders.models import Tender, TenderLot, TenderSelection
 from registry.tenders.validation import Pinned
-
-CENT = Decimal("0.01")
-"""Money is stored (and shown) in whole cents, as the database column holds it."""
 
 
 def etag(tender: Tender | schemas.TenderHead) -> str:
