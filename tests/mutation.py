@@ -28,7 +28,12 @@ MODULES: dict[str, list[str]] = {
         "tests/tenders/test_tenders.py",
         "tests/tenders/test_tender_parts.py",
     ],
-    "registry/tenders/service.py": ["tests/tenders/test_tenders.py", "tests/tenders/test_publication_rules.py"],
+    "registry/tenders/service.py": [
+        "tests/tenders/test_tenders.py",
+        "tests/tenders/test_publication_rules.py",
+        "tests/tenders/test_tender_parts.py",
+        "tests/tenders/test_tender_exports.py",
+    ],
     "registry/evidence/fit.py": [
         "tests/evidence/test_fit_boundaries.py",
         "tests/evidence/test_evidence_fit.py",
