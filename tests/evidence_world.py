@@ -12,7 +12,7 @@ import docx
 import openpyxl
 
 from registry.settings import Settings
-from tests.support import Api
+from tests.support import Api, days_from_today
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -34,8 +34,8 @@ STUDY = {
          "period": "12 months", "sample_size": 120, "comparator": "usual care"},
     ],
     "setting": {"country": "NO", "municipalities": ["Bergen"], "care_setting": "home care"},
-    "period_start": "2022-01-01",
-    "period_end": "2023-06-30",
+    "period_start": days_from_today(-1800),
+    "period_end": days_from_today(-1250),  # about three and a half years old
     "funding": "Regional research fund",
     "independent": True,
     "publication": "10.1234/alarm.2023.17",
@@ -48,8 +48,8 @@ CERTIFICATE = {
     "title": "ISO/IEC 27001 certificate",
     "issuer": "DNV",
     "standard": "ISO/IEC 27001:2022",
-    "valid_from": "2024-05-01",
-    "valid_until": "2027-05-01",
+    "valid_from": days_from_today(-940),
+    "valid_until": days_from_today(400),
     "module_keys": ["SEC-ISO27001-CERTIFICATE"],
     "visibility": "public",
 }

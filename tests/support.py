@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from httpx import Response
@@ -18,6 +19,11 @@ _names = itertools.count(1)
 def valid_org_number(country: str, rng: random.Random | None = None) -> str:
     """A random number that passes the country's check-digit rule (a limited company's in Sweden)."""
     return random_org_number(country, rng or random.Random(), "556" if country == "SE" else "")
+
+
+def days_from_today(days: int) -> str:
+    """An ISO date ``days`` after today (UTC, as the service counts), so a test does not expire with the calendar."""
+    return (datetime.now(UTC).date() + timedelta(days=days)).isoformat()
 
 
 def problem(response: Response, status: int) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.support import Api
+from tests.support import Api, days_from_today
 
 
 def spec(reference: str = "VTF-2027-01", days: int = 45) -> dict[str, Any]:
@@ -20,7 +20,7 @@ def spec(reference: str = "VTF-2027-01", days: int = 45) -> dict[str, Any]:
         "cpv_codes": ["33196200-2", "85311100-3"],
         "estimated_value": "12500000",
         "currency": "NOK",
-        "contract_period": {"start": "2027-06-01", "end": "2031-05-31", "options": "2 + 1 + 1 years"},
+        "contract_period": {"start": days_from_today(days + 120), "end": days_from_today(days + 120 + 4 * 365), "options": "2 + 1 + 1 years"},
         "contact_point": {"name": "Innkjøpsteamet", "email": "innkjop@vestlandet.example", "phone": "+47 55 00 00 00"},
         "timeline": {
             "questions_deadline": (now + timedelta(days=days - 10)).isoformat(),
@@ -63,7 +63,7 @@ def confirmation(volumes: list[tuple[int, float]]) -> dict[str, Any]:
         "contact_name": "Kari Nordmann",
         "contact_email": "kari@kommune.example",
         "mandate": True,
-        "mandate_decision_date": "2026-10-15",
+        "mandate_decision_date": days_from_today(-45),
         "volumes": [{"lot": lot, "quantity": quantity, "unit": "units"} for lot, quantity in volumes],
     }
 

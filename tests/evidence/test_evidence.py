@@ -13,7 +13,7 @@ from registry.db.engine import create_engine
 from registry.evidence import service
 from registry.evidence.schemas import EvidenceType, FitRequest, ModuleRef
 from tests.evidence_world import CERTIFICATE, PRODUCT, STUDY, World, add_evidence
-from tests.support import Api, problem
+from tests.support import Api, days_from_today, problem
 
 pytestmark = pytest.mark.starter_library
 
@@ -93,7 +93,7 @@ async def test_evidence_is_structured_and_validated(world: World) -> None:
     body = problem(await world.editor.post(path, json=STUDY | {"module_keys": ["EVID-STAFF-TIME", "EVID-NO-SUCH-MODULE"]}), 422)
     assert body["errors"] == [{"field": "module_keys[1]", "message": "no requirement module EVID-NO-SUCH-MODULE in the library"}]
 
-    wrong = STUDY | {"study_design": "horoscope", "period_end": "2021-01-01", "outcomes": [STUDY["outcomes"][0] | {"domain": "happiness"}]}
+    wrong = STUDY | {"study_design": "horoscope", "period_end": days_from_today(-4000), "outcomes": [STUDY["outcomes"][0] | {"domain": "happiness"}]}
     body = problem(await world.editor.post(path, json=wrong), 422)
     assert [e["field"] for e in body["errors"]] == ["study_design", "outcomes[0].domain", "period_end"]
 
@@ -225,7 +225,7 @@ async def test_reviews_keep_their_history_and_edits_reset_them(world: World) -> 
     queue = (await world.officer.get("/api/v1/evidence", params={"review_state": "unreviewed"})).json()
     assert [i["id"] for i in queue["items"]] == [item["id"]]
 
-    body = problem(await world.editor.patch(path, json={"period_start": "2024-01-01"}), 422)
+    body = problem(await world.editor.patch(path, json={"period_start": days_from_today(-10)}), 422)
     assert body["errors"][0]["field"] == "period_end"
     confidential = (await world.editor.patch(path, json={"visibility": "confidential", "tender_ids": [str(UUID(int=7))]})).json()
     assert confidential["tender_ids"] == [str(UUID(int=7))]
@@ -238,14 +238,15 @@ async def test_reviews_keep_their_history_and_edits_reset_them(world: World) -> 
 
 async def test_evidence_fit_reports_per_clause(world: World) -> None:
     study = await add_evidence(world.editor, world.product["id"], STUDY | {"study_design": "before_after"})
-    certificate = await add_evidence(world.editor, world.product["id"], CERTIFICATE | {"valid_until": "2026-05-01"})
+    deadline, expired = days_from_today(90), days_from_today(-200)
+    certificate = await add_evidence(world.editor, world.product["id"], CERTIFICATE | {"valid_until": expired})
     path = f"/api/v1/products/{world.product['id']}/evidence-fit"
     request = {
         "modules": [{"key": "EVID-DOSSIER-CONTROLLED", "version": 1}, {"key": "SEC-ISO27001-CERTIFICATE", "version": 1}],
-        "submission_deadline": "2027-03-01",
+        "submission_deadline": deadline,
     }
     report = (await world.officer.post(path, json=request)).json()
-    assert report["met"] is False and report["reference_date"] == "2027-03-01"
+    assert report["met"] is False and report["reference_date"] == deadline
     dossier, iso = report["modules"]
     clauses = {c["clause"]: c for c in dossier["clauses"]}
     assert list(clauses) == ["evidence_types", "min_study_design", "min_sample_size", "max_age_years"]
@@ -256,10 +257,10 @@ async def test_evidence_fit_reports_per_clause(world: World) -> None:
     }  # fmt: skip
     assert dossier["met"] is False and dossier["reason"] == "not met: min_study_design"
     validity = next(c for c in iso["clauses"] if c["clause"] == "certificate_valid_at_deadline")
-    assert validity["reason"] == "certificate expires 2026-05-01, before the submission deadline 2027-03-01"
+    assert validity["reason"] == f"certificate expires {expired}, before the submission deadline {deadline}"
 
     await world.editor.patch(f"/api/v1/evidence/{study['id']}", json={"study_design": "randomized_controlled_trial"})
-    await world.editor.patch(f"/api/v1/evidence/{certificate['id']}", json={"valid_until": "2028-05-01"})
+    await world.editor.patch(f"/api/v1/evidence/{certificate['id']}", json={"valid_until": days_from_today(500)})
     await world.officer.post(f"/api/v1/evidence/{study['id']}/reviews", json={"outcome": "accepted"})
     report = (await world.officer.post(path, json=request)).json()
     assert report["met"] is True

@@ -26,7 +26,7 @@ from tests.evidence_world import (
     workbook,
     zip_of,
 )
-from tests.support import problem
+from tests.support import days_from_today, problem
 
 pytestmark = pytest.mark.starter_library
 MAX_UPLOAD = 100_000
@@ -168,7 +168,7 @@ async def test_done_when_flow(world: World) -> None:
     assert review.status_code == 201
     fit = await world.officer.post(
         f"/api/v1/products/{product['id']}/evidence-fit",
-        json={"modules": [{"key": "EVID-MEDICATION-ADHERENCE", "version": 1}], "submission_deadline": "2027-03-01"},
+        json={"modules": [{"key": "EVID-MEDICATION-ADHERENCE", "version": 1}], "submission_deadline": days_from_today(90)},
     )
     module = fit.json()["modules"][0]
     assert fit.status_code == 200 and module["met"] is True

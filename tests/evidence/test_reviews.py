@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.evidence_world import CERTIFICATE, PRODUCT, add_evidence
-from tests.support import Api, problem
+from tests.support import Api, days_from_today, problem
 from tests.tender_world import World, act, build_world, confirmation, create
 
 pytestmark = pytest.mark.starter_library
@@ -41,7 +41,7 @@ async def market(admin: Api) -> Market:
     ours = await act(world.coordinator, ours, "POST", "/open-for-participants")
     await confirm(world, ours, 0)
     product = (await world.supplier.post("/api/v1/products", json=PRODUCT)).json()
-    item = await add_evidence(world.supplier, product["id"], CERTIFICATE | {"visibility": "buyers", "valid_until": "2030-01-01"})
+    item = await add_evidence(world.supplier, product["id"], CERTIFICATE | {"visibility": "buyers", "valid_until": days_from_today(1200)})
     authority = await admin.create_org("authority", name="Helsedirektoratet")
     librarian = await admin.create_user(authority["id"], "library_editor")
     return Market(world, ours, await create(world.other_coordinator), product, item, librarian, authority)
@@ -182,7 +182,7 @@ async def test_the_supplier_sees_every_review_with_its_organization(market: Mark
 async def test_an_edit_by_the_supplier_resets_every_review(market: Market) -> None:
     await review(market.librarian, market, "rejected")
     await review(market.world.coordinator, market, "accepted")
-    edited = await market.world.supplier.patch(f"/api/v1/evidence/{market.item['id']}", json={"valid_until": "2031-01-01"})
+    edited = await market.world.supplier.patch(f"/api/v1/evidence/{market.item['id']}", json={"valid_until": days_from_today(1500)})
     assert edited.status_code == 200, edited.text
     history = edited.json()["reviews"]
     assert [(r["kind"], r["outcome"]) for r in history] == [("review", "rejected"), ("review", "accepted"), ("reset", "unreviewed")]

@@ -25,7 +25,7 @@ from registry.requirements.templates import TemplateError, check_content, load_c
 from registry.settings import PROJECT_ROOT
 from tests.evidence_world import CERTIFICATE, PRODUCT, STUDY, add_evidence
 from tests.library_world import library_of
-from tests.support import Api, problem
+from tests.support import Api, days_from_today, problem
 from tests.tender_world import World, act, confirmation, create, spec
 
 STARTER = PROJECT_ROOT / "requirement_templates"
@@ -109,7 +109,7 @@ async def test_product_fit_takes_parameter_values_per_module(world: World) -> No
     path = f"/api/v1/products/{product['id']}/evidence-fit"
 
     async def fit(*modules: dict[str, Any]) -> list[dict[str, Any]]:
-        response = await world.officers[0].post(path, json={"modules": list(modules), "submission_deadline": "2027-03-01"})
+        response = await world.officers[0].post(path, json={"modules": list(modules), "submission_deadline": days_from_today(90)})
         assert response.status_code == 200, response.text
         return response.json()["modules"]
 
@@ -358,9 +358,8 @@ async def test_a_confirmed_participant_reviews_confidential_evidence_shared_with
     assert answer.status_code == 200, answer.text
     elsewhere = await create(world.other_coordinator)
     product = (await world.supplier.post("/api/v1/products", json=PRODUCT)).json()
-    shared = await add_evidence(
-        world.supplier, product["id"], CERTIFICATE | {"visibility": "confidential", "tender_ids": [tender["id"]], "valid_until": "2030-01-01"}
-    )
+    lasting = {"visibility": "confidential", "tender_ids": [tender["id"]], "valid_until": days_from_today(1200)}
+    shared = await add_evidence(world.supplier, product["id"], CERTIFICATE | lasting)
     other = await add_evidence(world.supplier, product["id"], CERTIFICATE | {"visibility": "confidential", "tender_ids": [elsewhere["id"]]})
     reviews = f"/api/v1/tenders/{tender['id']}/evidence/{shared['id']}/reviews"
     rejection = {"outcome": "rejected", "comment": "The certificate's scope excludes the alarm platform."}

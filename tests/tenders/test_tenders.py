@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.evidence_world import CERTIFICATE, PDF, PRODUCT, STUDY, add_evidence
-from tests.support import Api, problem
+from tests.support import Api, days_from_today, problem
 from tests.tender_world import World, act, confirmation, create, joint_tender_ready_to_publish, spec
 
 pytestmark = pytest.mark.starter_library
@@ -214,7 +214,7 @@ async def test_lead_buyer_sees_how_the_market_fits_a_lots_evidence_rules(world: 
         response = await world.supplier.post("/api/v1/products", json=PRODUCT | {"name": name, "categories": categories})
         products[name] = response.json()["id"]
     shared_study = await add_evidence(world.supplier, products["Alfa"], STUDY | {"visibility": "confidential", "tender_ids": [tender["id"]]})
-    await add_evidence(world.supplier, products["Alfa"], CERTIFICATE | {"valid_until": "2030-01-01"})
+    await add_evidence(world.supplier, products["Alfa"], CERTIFICATE | {"valid_until": days_from_today(1200)})
     await add_evidence(world.supplier, products["Beta"], STUDY | {"visibility": "confidential", "tender_ids": [elsewhere["id"]]})
     path = f"/api/v1/tenders/{tender['id']}/lots/1/evidence-fit"
 
