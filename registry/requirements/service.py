@@ -152,12 +152,12 @@ async def create_module(session: AsyncSession, actor: Principal | None, data: sc
 
 
 def _listing(actor: Principal, status: str | None) -> Select:
-    if status == "draft" and not is_editor(actor):
-        return select(RequirementModule, ModuleVersion).where(false())
     number = RequirementModule.draft_version if status == "draft" else RequirementModule.current_version
     query = select(RequirementModule, ModuleVersion).join(
         ModuleVersion, and_(ModuleVersion.module_id == RequirementModule.id, ModuleVersion.version == number)
     )
+    if status == "draft" and not is_editor(actor):
+        return query.where(false())  # drafts are for library editors
     return query.where(ModuleVersion.status == (status or "published"))
 
 

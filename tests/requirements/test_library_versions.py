@@ -1,0 +1,416 @@
+"""A module's versions through the API, on a small library (the starter catalogue and one published
+module): a new module is a draft only library editors see; a draft changes only with the ETag it was
+read with; publication is final (the version never changes again, a new draft copies it); only a
+published version is deprecated, naming another module as its replacement; tenders and evidence fit
+pin published and deprecated versions only, and a tender is told of a newer published version."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from registry.settings import Settings
+from tests.evidence_world import PRODUCT, STUDY
+from tests.library_world import NEW_MODULE, library_of
+from tests.support import ADMIN_TOKEN, Api, problem
+from tests.tender_world import spec
+
+KEY = NEW_MODULE["key"]
+BASE = f"/api/v1/modules/{KEY}"
+ALARM = "INTEROP-ALARM-PROTOCOL"
+LANGS = ("en", "nb", "sv", "da")
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """The starter catalogue and the alarm protocol module (version 1, published) seeded at start."""
+    library = library_of(tmp_path, f"interoperability/{ALARM}.toml")
+    return Settings(data_dir=tmp_path, database_url=database_url, bootstrap_admin_token=ADMIN_TOKEN, library_dir=library, seed_library=True)
+
+
+@pytest.fixture
+async def editor(admin: Api) -> Api:
+    authority = await admin.create_org("authority")
+    return await admin.create_user(authority["id"], "library_editor")
+
+
+@pytest.fixture
+async def reader(admin: Api) -> Api:
+    town = await admin.create_org("municipality")
+    return await admin.create_user(town["id"], "procurement_officer")
+
+
+def complete(statement: str = "Location shall be off for at most {days} days.", **changes: Any) -> dict[str, Any]:
+    """NEW_MODULE's content in every language, ready to publish."""
+    content = copy.deepcopy(NEW_MODULE["content"]) | changes
+    for field in ("title", "rationale", "statement"):
+        content[field] = {lang: f"{field} {lang}" for lang in LANGS}
+        content["statement"] = {lang: statement for lang in LANGS}
+    return content
+
+
+async def created(editor: Api, content: dict[str, Any] | None = None) -> dict[str, Any]:
+    response = await editor.post("/api/v1/modules", json=NEW_MODULE | {"content": content or complete()})
+    assert response.status_code == 201, response.text
+    return response.json() | {"etag": response.headers["etag"]}
+
+
+async def published(editor: Api, number: int = 1) -> dict[str, Any]:
+    response = await editor.post(f"{BASE}/versions/{number}/publish")
+    assert response.status_code == 200, response.text
+    return response.json() | {"etag": response.headers["etag"]}
+
+
+async def keys(api: Api, **params: str) -> list[str]:
+    return [m["key"] for m in (await api.get("/api/v1/modules", params=params)).json()["items"]]
+
+
+async def audit(admin: Api) -> list[tuple[str, dict[str, Any]]]:
+    events = (await admin.get("/api/v1/audit", params={"entity_id": KEY})).json()["items"]
+    return [(e["action"], e["details"]) for e in reversed(events)]
+
+
+# --- a new module: a draft for library editors only ----------------------------------------------------
+
+
+async def test_a_new_module_is_a_draft_version_one_that_only_library_editors_see(editor: Api, reader: Api, admin: Api) -> None:
+    version = await created(editor)
+    assert (version["key"], version["version"], version["status"], version["revision"]) == (KEY, 1, "draft", 1)
+    assert (version["published_at"], version["deprecated_at"], version["replaced_by"]) == (None, None, None)
+    assert version["content"] == complete() and version["etag"] == f'"{KEY}.1.1"'
+
+    assert problem(await reader.get(BASE), 404)["detail"] == f"no requirement module {KEY}"
+    assert problem(await reader.get(f"{BASE}/versions/1"), 404)["detail"] == f"no version 1 of {KEY}"
+    assert await keys(reader, status="draft") == [] and await keys(reader) == [ALARM]
+    assert (await reader.get("/api/v1/modules", params={"status": "draft"})).json()["total"] == 0
+
+    module = (await editor.get(BASE)).json()
+    assert (module["category"], module["product_categories"], module["tags"], module["family"]) == ("consent", ["gps_alarm"], ["test"], None)
+    assert module["references"] == NEW_MODULE["references"]
+    assert (module["current"], module["draft_version"]) == (None, 1)
+    assert [(v["version"], v["status"], v["kind"], v["level"], v["title"]) for v in module["versions"]] == [
+        (1, "draft", "mandatory", "basic", complete()["title"])
+    ]
+    assert (await editor.get(f"{BASE}/versions/1")).json()["status"] == "draft"
+    drafts = (await editor.get("/api/v1/modules", params={"status": "draft"})).json()["items"]
+    assert [(m["key"], m["draft_version"], m["current"]["version"], m["current"]["status"]) for m in drafts] == [(KEY, 1, 1, "draft")]
+    assert await keys(editor) == [ALARM], "lists show published versions unless asked for drafts"
+    assert await audit(admin) == [("module.create", {})]
+
+
+async def test_a_module_with_unknown_categories_is_refused_naming_each_field(editor: Api) -> None:
+    body = NEW_MODULE | {"category": "astrology", "product_categories": ["gps_alarm", "jetpack"]}
+    body["content"] = complete(statement="For {weeks} weeks.")
+    refused = problem(await editor.post("/api/v1/modules", json=body), 422)
+    assert refused["detail"] == "the module is not valid"
+    assert refused["errors"] == [
+        {"field": "category", "message": "unknown category 'astrology'; see GET /api/v1/catalogue"},
+        {"field": "product_categories[1]", "message": "unknown product category 'jetpack'"},
+        {"field": "content.statement.da", "message": "uses undeclared parameter {weeks}"},
+        {"field": "content.statement.en", "message": "uses undeclared parameter {weeks}"},
+        {"field": "content.statement.nb", "message": "uses undeclared parameter {weeks}"},
+        {"field": "content.statement.sv", "message": "uses undeclared parameter {weeks}"},
+    ]
+    problem(await editor.get(f"/api/v1/modules/{KEY}"), 404)
+
+
+async def test_a_taken_key_is_a_conflict_and_the_first_module_stays(editor: Api) -> None:
+    await created(editor)
+    other = NEW_MODULE | {"category": "interoperability", "content": complete(title={"en": "Another"})}
+    assert problem(await editor.post("/api/v1/modules", json=other), 409)["detail"] == f"a module with key {KEY} already exists"
+    assert (await editor.get(BASE)).json()["category"] == "consent"
+
+
+# --- a draft changes only with the ETag it was read with ----------------------------------------------
+
+
+async def test_a_draft_changes_with_its_etag_or_a_star_and_each_change_is_a_new_revision(editor: Api, admin: Api) -> None:
+    version = await created(editor)
+    longer = complete("Location shall be off for at most {days} calendar days.")
+    missing = problem(await editor.put(f"{BASE}/versions/1", json=longer), 428)
+    assert missing["detail"] == "send If-Match with the ETag of the version you edited"
+    stale = problem(await editor.put(f"{BASE}/versions/1", json=longer, headers={"If-Match": f'"{KEY}.1.0"'}), 412)
+    assert stale["current_etag"] == version["etag"] and stale["detail"].endswith(f"current ETag is {version['etag']}")
+
+    changed = await editor.put(f"{BASE}/versions/1", json=longer, headers={"If-Match": version["etag"]})
+    assert changed.status_code == 200 and changed.json()["revision"] == 2 and changed.headers["etag"] == f'"{KEY}.1.2"'
+    assert (await editor.get(f"{BASE}/versions/1")).json()["content"]["statement"]["en"].endswith("calendar days.")
+    problem(await editor.put(f"{BASE}/versions/1", json=complete(), headers={"If-Match": version["etag"]}), 412)
+
+    anyway = await editor.put(f"{BASE}/versions/1", json=complete(level="advanced"), headers={"If-Match": "*"})
+    assert anyway.status_code == 200 and anyway.json()["revision"] == 3
+    assert (await editor.get(BASE)).json()["versions"][0]["level"] == "advanced"
+    assert await keys(editor, status="draft", level="advanced") == [KEY]
+    assert await audit(admin) == [
+        ("module.create", {}),
+        ("module.version.update", {"version": 1, "revision": 2}),
+        ("module.version.update", {"version": 1, "revision": 3}),
+    ]
+
+
+async def test_bad_draft_content_is_refused_on_its_content_field_and_the_draft_stays(editor: Api) -> None:
+    version = await created(editor)
+    bad = complete("For {weeks} weeks.")
+    body = problem(await editor.put(f"{BASE}/versions/1", json=bad, headers={"If-Match": version["etag"]}), 422)
+    assert body["detail"] == "the content is not valid"
+    assert body["errors"][0] == {"field": "content.statement.da", "message": "uses undeclared parameter {weeks}"}
+    current = await editor.get(f"{BASE}/versions/1")
+    assert current.json()["revision"] == 1 and current.json()["content"] == complete()
+
+
+async def test_editing_or_publishing_a_version_that_does_not_exist_is_not_found(editor: Api) -> None:
+    await created(editor)
+    assert problem(await editor.put(f"{BASE}/versions/2", json=complete(), headers={"If-Match": "*"}), 404)["detail"] == f"no version 2 of {KEY}"
+    problem(await editor.post(f"{BASE}/versions/2/publish"), 404)
+    problem(await editor.post("/api/v1/modules/NO-SUCH-MODULE/versions"), 404)
+
+
+# --- publication is final -----------------------------------------------------------------------------
+
+
+async def test_a_draft_missing_a_language_is_not_ready_to_publish(editor: Api) -> None:
+    content = complete()
+    del content["rationale"]["da"]
+    await created(editor, content)
+    body = problem(await editor.post(f"{BASE}/versions/1/publish"), 422)
+    assert body["detail"] == f"{KEY} version 1 is not ready to publish"
+    assert body["errors"] == [{"field": "content.rationale", "message": "missing languages da"}]
+    assert (await editor.get(f"{BASE}/versions/1")).json()["status"] == "draft"
+
+
+async def test_publication_checks_the_etag_when_one_is_sent(editor: Api) -> None:
+    version = await created(editor)
+    stale = problem(await editor.post(f"{BASE}/versions/1/publish", headers={"If-Match": f'"{KEY}.1.9"'}), 412)
+    assert stale["current_etag"] == version["etag"]
+    done = await editor.post(f"{BASE}/versions/1/publish", headers={"If-Match": version["etag"]})
+    assert done.status_code == 200 and done.json()["status"] == "published"
+
+
+async def test_a_published_version_is_shown_to_everyone_and_never_changes_again(editor: Api, reader: Api, admin: Api) -> None:
+    version = await created(editor)
+    done = await published(editor)
+    assert (done["status"], done["revision"], done["etag"]) == ("published", 2, f'"{KEY}.1.2"')
+    assert done["published_at"] is not None and done["deprecated_at"] is None
+
+    module = (await reader.get(BASE)).json()
+    assert (module["current"]["version"], module["current"]["status"], module["draft_version"]) == (1, "published", None)
+    assert module["current"]["published_at"] == done["published_at"]
+    assert (await editor.get(BASE)).json()["draft_version"] is None
+    assert await keys(reader) == [KEY, ALARM] and await keys(editor, status="draft") == []
+
+    final = f"{KEY} version 1 is published and can never change; start a new version"
+    assert problem(await editor.put(f"{BASE}/versions/1", json=complete(), headers={"If-Match": done["etag"]}), 409)["detail"] == final
+    assert problem(await editor.put(f"{BASE}/versions/1", json=complete()), 409)["detail"] == final, "final before any ETag is asked for"
+    assert problem(await editor.post(f"{BASE}/versions/1/publish"), 409)["detail"] == final
+    assert problem(await editor.post(f"{BASE}/versions/1/publish", headers={"If-Match": version["etag"]}), 409)["detail"] == final
+    assert (await reader.get(f"{BASE}/versions/1")).json() == {k: v for k, v in done.items() if k != "etag"}
+    assert [a for a, _ in await audit(admin)] == ["module.create", "module.version.publish"]
+    assert (await audit(admin))[1][1] == {"version": 1}
+
+
+async def test_a_new_draft_copies_the_latest_version_and_its_publication_becomes_current(editor: Api, reader: Api, admin: Api) -> None:
+    await created(editor)
+    await published(editor)
+    draft = await editor.post(f"{BASE}/versions")
+    assert draft.status_code == 201
+    assert (draft.json()["version"], draft.json()["status"], draft.json()["revision"]) == (2, "draft", 1)
+    assert draft.json()["content"] == complete() and draft.headers["etag"] == f'"{KEY}.2.1"'
+    again = problem(await editor.post(f"{BASE}/versions"), 409)
+    assert again["detail"] == f"{KEY} already has a draft (version 2); edit that one"
+    assert problem(await reader.get(f"{BASE}/versions/2"), 404)["detail"] == f"no version 2 of {KEY}"
+    assert [v["version"] for v in (await reader.get(BASE)).json()["versions"]] == [1]
+    assert (await reader.get(BASE)).json()["draft_version"] is None and (await editor.get(BASE)).json()["draft_version"] == 2
+
+    award = complete(kind="award", scoring_guidance={lang: "Points" for lang in LANGS})
+    await editor.put(f"{BASE}/versions/2", json=award, headers={"If-Match": draft.headers["etag"]})
+    second = await published(editor, 2)
+    module = (await reader.get(BASE)).json()
+    assert (module["current"]["version"], module["current"]["kind"]) == (2, "award")
+    assert [(v["version"], v["status"]) for v in module["versions"]] == [(1, "published"), (2, "published")]
+    assert await keys(reader, kind="award") == [KEY]
+
+    third = (await editor.post(f"{BASE}/versions")).json()
+    assert third["version"] == 3 and third["content"] == second["content"], "the copy is of the newest version"
+    assert ("module.version.create", {"version": 3}) in await audit(admin)
+
+
+async def test_the_difference_between_versions_is_named_per_field_language_and_parameter(editor: Api, reader: Api) -> None:
+    await created(editor)
+    await published(editor)
+    draft = await editor.post(f"{BASE}/versions")
+    content = complete(kind="award", scoring_guidance={"en": "Points"})
+    content["statement"]["sv"] = "Högst {days} kalenderdagar."
+    content["parameters"][0]["max"] = 90
+    await editor.put(f"{BASE}/versions/2", json=content, headers={"If-Match": draft.headers["etag"]})
+    diff = (await editor.get(f"{BASE}/diff", params={"from": 1, "to": 2})).json()
+    assert (diff["key"], diff["from_version"], diff["to_version"]) == (KEY, 1, 2)
+    days = NEW_MODULE["content"]["parameters"][0]
+    assert diff["changes"] == [
+        {"field": "kind", "before": "mandatory", "after": "award"},
+        {"field": "parameters.days", "before": days, "after": days | {"max": 90}},
+        {"field": "scoring_guidance.en", "before": None, "after": "Points"},
+        {"field": "statement.sv", "before": complete()["statement"]["sv"], "after": "Högst {days} kalenderdagar."},
+    ]
+    assert problem(await reader.get(f"{BASE}/diff", params={"from": 1, "to": 2}), 404)["detail"] == f"no version 2 of {KEY}"
+
+
+async def test_rendering_a_version_fills_its_values_or_names_what_is_wrong(editor: Api, reader: Api) -> None:
+    await created(editor)
+    await published(editor)
+    rendered = (await reader.post(f"{BASE}/versions/1/render", json={"language": "sv", "parameters": {"days": 14}})).json()
+    assert rendered == {
+        "key": KEY, "version": 1, "language": "sv", "title": "title sv",
+        "statement": "Location shall be off for at most 14 days.", "values": {"days": 14}, "fallbacks": [],
+    }  # fmt: skip
+    body = problem(await reader.post(f"{BASE}/versions/1/render", json={"parameters": {"days": 366}}), 422)
+    assert body["detail"] == f"cannot render {KEY} version 1"
+    assert body["errors"] == [{"field": "parameters.days", "message": "must be at most 365"}]
+
+
+# --- deprecation --------------------------------------------------------------------------------------
+
+
+async def test_only_a_published_version_is_deprecated_and_its_replacement_must_be_another_module(editor: Api, reader: Api, admin: Api) -> None:
+    await created(editor)
+    body = problem(await editor.post(f"{BASE}/versions/1/deprecate", json={}), 409)
+    assert body["detail"] == "only a published version can be deprecated; version 1 is draft"
+    await published(editor)
+    for replacement in (KEY, "NO-SUCH-MODULE"):
+        body = problem(await editor.post(f"{BASE}/versions/1/deprecate", json={"replaced_by": replacement}), 422)
+        assert body["errors"] == [{"field": "replaced_by", "message": f"no other module {replacement}"}]
+    assert (await reader.get(f"{BASE}/versions/1")).json()["status"] == "published"
+
+    deprecated = await editor.post(f"{BASE}/versions/1/deprecate", json={"replaced_by": ALARM})
+    assert deprecated.status_code == 200
+    version = (await reader.get(f"{BASE}/versions/1")).json()
+    assert (version["status"], version["replaced_by"], version["revision"]) == ("deprecated", ALARM, 3)
+    assert version["deprecated_at"] is not None and version["published_at"] is not None
+    module = (await reader.get(BASE)).json()
+    assert (module["current"]["status"], module["current"]["replaced_by"]) == ("deprecated", ALARM)
+    assert await keys(reader) == [ALARM] and await keys(reader, status="deprecated") == [KEY]
+    again = problem(await editor.post(f"{BASE}/versions/1/deprecate", json={}), 409)
+    assert again["detail"] == "only a published version can be deprecated; version 1 is deprecated"
+    assert (await audit(admin))[-1] == ("module.version.deprecate", {"version": 1, "replaced_by": ALARM})
+
+
+async def test_a_version_is_deprecated_without_naming_a_replacement(editor: Api, reader: Api) -> None:
+    await created(editor)
+    await published(editor)
+    deprecated = (await editor.post(f"{BASE}/versions/1/deprecate", json={})).json()
+    assert (deprecated["status"], deprecated["replaced_by"]) == ("deprecated", None) and deprecated["deprecated_at"]
+
+
+# --- filters ------------------------------------------------------------------------------------------
+
+
+async def test_unknown_category_and_product_category_filters_are_named_together(reader: Api) -> None:
+    body = problem(await reader.get("/api/v1/modules", params={"category": "astrology", "product_category": "jetpack"}), 422)
+    assert body["errors"] == [
+        {"field": "category", "message": "unknown category 'astrology'"},
+        {"field": "product_category", "message": "unknown product category 'jetpack'"},
+    ]
+    body = problem(await reader.get("/api/v1/modules", params={"product_category": "jetpack"}), 422)
+    assert [e["field"] for e in body["errors"]] == ["product_category"]
+
+
+async def test_filters_find_a_published_module_by_each_of_its_terms(editor: Api, reader: Api) -> None:
+    body = NEW_MODULE | {"content": complete(), "references": [{"kind": "standard", "identifier": "EN 50134-7", "title": "Social alarm systems"}]}
+    assert (await editor.post("/api/v1/modules", json=body)).status_code == 201
+    await published(editor)
+    assert await keys(reader, category="consent") == [KEY] and await keys(reader, category="interoperability") == [ALARM]
+    assert await keys(reader, product_category="gps_alarm") == [KEY, ALARM] and await keys(reader, product_category="digital_social_alarm") == [ALARM]
+    assert await keys(reader, tag="test") == [KEY] and await keys(reader, tag="tes") == []
+    assert await keys(reader, standard="en 50134") == [KEY] and await keys(reader, standard="50134%") == []
+    assert await keys(reader, kind="mandatory") == [KEY, ALARM] and await keys(reader, kind="award") == []
+    assert await keys(reader, level="basic") == [KEY, ALARM] and await keys(reader, level="advanced") == []
+    assert await keys(reader, language="da") == [KEY, ALARM] and await keys(reader, language="fi") == []
+    assert await keys(reader, q="rationale nb") == [KEY] and await keys(reader, q="rationale_nb") == []
+
+
+# --- what tenders and evidence may pin ----------------------------------------------------------------
+
+
+def one_lot(version: int = 1, parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+    body = spec()
+    body["lots"] = [
+        {
+            "title": "GPS alarms",
+            "product_categories": ["gps_alarm"],
+            "price_weight": 100,
+            "quality_weight": 0,
+            "selections": [{"module_key": KEY, "module_version": version, "parameters": parameters or {}}],
+        }
+    ]
+    return body
+
+
+async def test_a_tender_pins_published_versions_never_drafts_and_names_the_replacement_of_a_deprecated_one(editor: Api, reader: Api) -> None:
+    await created(editor)
+    body = problem(await reader.post("/api/v1/tenders", json=one_lot()), 422)
+    assert body["errors"] == [
+        {"field": "lots[0].selections[0].module_version", "message": f"{KEY} has no published version 1", "where": "lot 1, selection 1"}
+    ]
+    await published(editor)
+    tender = await reader.post("/api/v1/tenders", json=one_lot(parameters={"days": 10}))
+    assert tender.status_code == 201, tender.text
+    assert tender.json()["lots"][0]["selections"][0]["module_version"] == 1
+
+    draft = await editor.post(f"{BASE}/versions")
+    body = problem(await reader.post("/api/v1/tenders", json=one_lot(2) | {"reference": "VTF-2027-02"}), 422)
+    assert body["errors"][0]["message"] == f"{KEY} has no published version 2"
+
+    await editor.put(f"{BASE}/versions/2", json=complete(), headers={"If-Match": draft.headers["etag"]})
+    await editor.post(f"{BASE}/versions/1/deprecate", json={"replaced_by": ALARM})
+    body = problem(await reader.post("/api/v1/tenders", json=one_lot() | {"reference": "VTF-2027-03"}), 422)
+    assert body["errors"] == [
+        {"field": "lots[0].selections[0].module_version", "message": f"{KEY} version 1 is deprecated; use {ALARM}", "where": "lot 1, selection 1"}
+    ]
+
+
+async def test_a_tender_is_told_of_a_newer_published_version_but_not_of_a_draft_or_a_deprecated_one(editor: Api, reader: Api) -> None:
+    await created(editor)
+    await published(editor)
+    tender = (await reader.post("/api/v1/tenders", json=one_lot(parameters={"days": 10}))).json()
+    path = f"/api/v1/tenders/{tender['id']}"
+
+    async def newer() -> int | None:
+        return (await reader.get(path)).json()["lots"][0]["selections"][0]["newer_version"]
+
+    draft = await editor.post(f"{BASE}/versions")
+    assert await newer() is None, "a draft is no newer version"
+    await editor.put(f"{BASE}/versions/2", json=complete(), headers={"If-Match": draft.headers["etag"]})
+    await published(editor, 2)
+    assert await newer() == 2
+    await editor.post(f"{BASE}/versions/2/deprecate", json={})
+    assert await newer() is None, "a deprecated version is no newer version"
+
+
+async def test_evidence_fit_judges_published_versions_only(editor: Api, admin: Api) -> None:
+    supplier_org = await admin.create_org("supplier")
+    supplier = await admin.create_user(supplier_org["id"], "supplier_editor")
+    product = (await supplier.post("/api/v1/products", json=PRODUCT | {"categories": ["gps_alarm"]})).json()
+    await created(editor, complete(evidence_rule={"evidence_types": ["study"]}))
+    path = f"/api/v1/products/{product['id']}/evidence-fit"
+    body = problem(await supplier.post(path, json={"modules": [{"key": KEY, "version": 1}]}), 422)
+    assert body["errors"] == [{"field": "modules[0]", "message": f"no version 1 of requirement module {KEY}"}]
+    await published(editor)
+    fit = await supplier.post(path, json={"modules": [{"key": KEY, "version": 1}]})
+    assert fit.status_code == 200, fit.text
+    assert [(m["key"], m["version"], m["met"]) for m in fit.json()["modules"]] == [(KEY, 1, False)]
+
+
+async def test_evidence_claims_modules_its_supplier_can_find_in_the_library(editor: Api, admin: Api) -> None:
+    supplier_org = await admin.create_org("supplier")
+    supplier = await admin.create_user(supplier_org["id"], "supplier_editor")
+    product = (await supplier.post("/api/v1/products", json=PRODUCT)).json()
+    await created(editor)
+    claim = STUDY | {"module_keys": [ALARM, KEY]}
+    body = problem(await supplier.post(f"/api/v1/products/{product['id']}/evidence", json=claim), 422)
+    assert body["errors"] == [{"field": "module_keys[1]", "message": f"no requirement module {KEY} in the library"}]
+    await published(editor)
+    accepted = await supplier.post(f"/api/v1/products/{product['id']}/evidence", json=claim)
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["module_keys"] == [ALARM, KEY]
