@@ -40,7 +40,12 @@ MODULES: dict[str, list[str]] = {
         "tests/tenders/test_evidence_parameters.py",
     ],
     "registry/requirements/rendering.py": ["tests/requirements/test_parameter_rules.py", "tests/requirements/test_rendering.py"],
-    "registry/requirements/rules.py": ["tests/requirements/test_library.py", "tests/tenders/test_evidence_parameters.py"],
+    "registry/requirements/rules.py": [
+        "tests/requirements/test_evidence_rule_parameters.py",
+        "tests/requirements/test_library.py",
+        "tests/tenders/test_evidence_parameters.py",
+    ],
+    "registry/requirements/service.py": ["tests/requirements/test_library_versions.py", "tests/requirements/test_library.py"],
     "registry/auth/guards.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
     "registry/auth/principal.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
     "registry/organizations/service.py": ["tests/organizations/test_organizations.py", "tests/organizations/test_privileges.py"],
