@@ -203,8 +203,8 @@ async def create_user(
     organization = (
         await _organization(session, organization_id) if actor is None else await _managed_organization(session, actor, organization_id)
     )
+    _check_roles(actor, organization, data.roles)
     roles = list(dict.fromkeys(data.roles))
-    _check_roles(actor, organization, roles)
     email = data.email.lower()
     if await session.scalar(select(User.id).where(User.email == email)):
         raise Conflict(f"a user with email {email} already exists")
@@ -263,8 +263,8 @@ async def update_user(session: AsyncSession, actor: Principal, user_id: UUID, da
     user = await _managed_user(session, actor, user_id)
     if data.roles is not msgspec.UNSET:
         organization = await _organization(session, user.organization_id)
+        _check_roles(actor, organization, data.roles)
         roles = list(dict.fromkeys(data.roles))
-        _check_roles(actor, organization, roles)
         if Role.admin not in roles:
             await _keep_an_active_admin(session, user)
         user.roles = [str(r) for r in roles]
