@@ -48,7 +48,12 @@ MODULES: dict[str, list[str]] = {
     "registry/requirements/service.py": ["tests/requirements/test_library_versions.py", "tests/requirements/test_library.py"],
     "registry/auth/guards.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
     "registry/auth/principal.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
-    "registry/organizations/service.py": ["tests/organizations/test_organizations.py", "tests/organizations/test_privileges.py"],
+    "registry/organizations/service.py": [
+        "tests/organizations/test_role_grants.py",
+        "tests/organizations/test_membership_rules.py",
+        "tests/organizations/test_organizations.py",
+        "tests/organizations/test_privileges.py",
+    ],
     "exports/ocds.py": ["tests/exports/test_ocds.py"],
 }
 
