@@ -54,7 +54,9 @@ MODULES: dict[str, list[str]] = {
         "tests/organizations/test_organizations.py",
         "tests/organizations/test_privileges.py",
     ],
-    "exports/ocds.py": ["tests/exports/test_ocds.py"],
+    "exports/ocds.py": ["tests/exports/test_ocds.py", "tests/exports/test_joint_participants.py"],
+    "exports/model.py": ["tests/exports/test_model.py", "tests/exports/test_joint_participants.py"],
+    "registry/tenders/snapshot.py": ["tests/tenders/test_snapshot.py"],
 }
 
 # Mutants judged equivalent (no test can tell them from the original), by mutmut's name, with why.

@@ -128,3 +128,42 @@ async def joint_tender_ready_to_publish(world: World, body: dict | None = None) 
         assert response.status_code == 200, response.text
     response = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}")
     return response.json() | {"etag": response.headers["etag"]}
+
+
+@dataclass
+class Untidy:
+    """A joint tender after a messy round of invitations, and who did what."""
+
+    tender: dict
+    confirmed: list[dict]
+    """Askøy and Bjørnafjorden with volumes for both lots, Voss herad with none for lot 2."""
+    declined: dict
+    """Kvam herad: declined, after estimating volumes it left in its answer."""
+    unanswered: dict
+    """Osterøy kommune: invited, never answered."""
+
+
+async def untidy_joint_tender(world: World, body: dict | None = None) -> Untidy:
+    """The joint tender of ``joint_tender_ready_to_publish`` with two more member municipalities
+    invited: one declines (its answer still carrying volumes), one never answers. The tender stays
+    open for participants; withdraw the unanswered invitation to publish it."""
+    extra = []
+    for name in ("Kvam herad", "Osterøy kommune"):
+        town = await world.admin.create_org("municipality", name=name)
+        await world.coordinator.post(f"/api/v1/organizations/{world.federation['id']}/members", json={"municipality_id": town["id"]})
+        extra.append(town)
+    declined, unanswered = extra
+    decliner = await world.admin.create_user(declined["id"], "procurement_officer")
+    tender = await create(world.coordinator, body)
+    invited = [m["id"] for m in (*world.members, declined, unanswered)]
+    tender = await act(world.coordinator, tender, "POST", "/participants", json={"organization_ids": invited})
+    tender = await act(world.coordinator, tender, "POST", "/open-for-participants")
+    for officer, member, volumes in zip(world.officers, world.members, ([(1, 120), (2, 40)], [(1, 80), (2, 15)], [(1, 45)]), strict=True):
+        response = await officer.put(f"/api/v1/tenders/{tender['id']}/participants/{member['id']}", json=confirmation(volumes))
+        assert response.status_code == 200, response.text
+    answer = {"decision": "declined", "volumes": [{"lot": 1, "quantity": 60, "unit": "units"}, {"lot": 2, "quantity": 6, "unit": "units"}]}
+    response = await decliner.put(f"/api/v1/tenders/{tender['id']}/participants/{declined['id']}", json=answer)
+    assert response.status_code == 200, response.text
+    response = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}")
+    tender = response.json() | {"etag": response.headers["etag"]}
+    return Untidy(tender=tender, confirmed=list(world.members), declined=declined, unanswered=unanswered)

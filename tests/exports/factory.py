@@ -387,3 +387,33 @@ def big_tender(selections: int, *, lots: int = 4, participants: int = 290) -> Te
         for n in range(1, participants + 1)
     )
     return msgspec.structs.replace(base, lots=big_lots, participants=people)
+
+
+# ---- a joint tender as untidy as real life ------------------------------------------------------
+
+NORDRE_LAND = _party(5, "Nordre Land kommune")
+"""Confirmed, with a volume for lot 1 only (it wants no GPS alarms)."""
+ETNEDAL = _party(6, "Etnedal kommune")
+"""Confirmed, in two units for lot 1 and with no volume at all for lot 2."""
+DECLINED = _party(7, "Gausdal kommune")
+"""Invited and declined (with volumes it once estimated): never a participant, buyer or volume row."""
+UNANSWERED = _party(8, "Sør-Aurdal kommune")
+"""Invited and never answered: never a participant, buyer or volume row."""
+NOT_PARTICIPATING = (DECLINED, UNANSWERED)
+
+
+def untidy_tender(language: Language = "nb", **changes: object) -> TenderDocument:
+    """The sample joint tender as the registry builds it after a messy round of invitations: the four
+    municipalities of the sample, Nordre Land with no volume for lot 2, Etnedal counting lot 1 in two
+    units and nothing for lot 2. Gausdal declined and Sør-Aurdal never answered, so, as the registry's
+    snapshot rule says (tested against a real tender in tests/tenders/test_snapshot.py), neither is in it."""
+    base = sample_tender(language)
+    extra = (
+        Participant(party=NORDRE_LAND, mandate_date=date(2026, 1, 20), volumes=(Volume(lot_id="lot-1", quantity=75, unit="stk"),)),
+        Participant(
+            party=ETNEDAL,
+            mandate_date=date(2026, 1, 21),
+            volumes=(Volume(lot_id="lot-1", quantity=30, unit="stk"), Volume(lot_id="lot-1", quantity=12, unit="abonnement")),
+        ),
+    )
+    return msgspec.structs.replace(base, participants=(*base.participants, *extra), **changes)

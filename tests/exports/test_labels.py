@@ -72,3 +72,31 @@ def test_numbers_dates_and_money_follow_the_language() -> None:
     # Deadlines are shown in the tender's time zone, with its abbreviation.
     assert norwegian.datetime(datetime(2026, 4, 6, 10, 0, tzinfo=UTC)) == "06.04.2026 kl. 12:00 CEST"
     assert norwegian.date(datetime(2026, 4, 5, 23, 30, tzinfo=UTC)) == "06.04.2026"
+
+
+# Labels a Nordic language writes exactly as English does, each checked by a native reader. Any
+# other label equal to its English text is an untranslated copy, shown to buyers as English.
+SAME_AS_ENGLISH: dict[str, set[str]] = {
+    "nb": {"col.id", "col.kind", "country.FI", "reference.standard"},  # ID, Type, Finland, Standard
+    "sv": {"col.id", "country.FI", "reference.standard", "version", "format.date"},  # ISO dates in Sweden
+    "da": {"col.id", "col.kind", "country.FI", "reference.standard", "version", "reference"},
+}
+
+
+@pytest.mark.parametrize("language", ["nb", "sv", "da"])
+def test_nordic_labels_never_fall_back_to_english(language: str) -> None:
+    same = {key for key, text in LABELS[language].items() if text == LABELS["en"][key]}  # type: ignore[index]
+    assert same == SAME_AS_ENGLISH[language]
+
+
+@pytest.mark.parametrize("language", ["nb", "sv", "da"])
+def test_nordic_documents_carry_no_english_label(language: str) -> None:
+    from exports.docx import tender_docx
+    from tests.exports.factory import untidy_tender
+    from tests.exports.readback import open_docx, table_rows
+
+    document = open_docx(tender_docx(untidy_tender(language)))  # type: ignore[arg-type]
+    texts = {p.text for p in document.paragraphs} | {cell for row in table_rows(document) for cell in row}
+    english = {text for key, text in LABELS["en"].items() if key not in SAME_AS_ENGLISH[language] and len(text) > 3}
+    shown = {text for text in english for seen in texts if seen == text or seen.endswith(f" {text}") or seen.startswith(f"{text}:")}
+    assert shown == set(), "label cells, headings and lead-ins are never English"

@@ -1,0 +1,214 @@
+"""The export snapshot the registry builds from a real joint tender after an untidy round of
+invitations: two municipalities confirmed with volumes for both lots, one with none for lot 2, one
+declined (its answer still carrying volumes) and one never answered."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from uuid import UUID
+
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.pool import NullPool
+
+from exports import model
+from registry.db.engine import create_engine
+from registry.tenders import snapshot, storage
+from tests.exports.readback import ocds_errors, open_docx, open_xlsx, table_rows
+from tests.support import Api, problem
+from tests.tender_world import Untidy, World, act, spec, untidy_joint_tender
+
+pytestmark = pytest.mark.starter_library
+NOW = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
+PUBLISHER = snapshot.Publisher("https://registry.example.org/", "ocds-abc123")
+
+
+async def build(database_url: str, tender_id: str, publisher: snapshot.Publisher = PUBLISHER) -> model.TenderDocument:
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        async with async_sessionmaker(engine)() as session:
+            tender, owner = await storage.load(session, UUID(tender_id))
+            return await snapshot.build_snapshot(session, tender, owner, now=NOW, publisher=publisher)
+    finally:
+        await engine.dispose()
+
+
+def _party(organization: dict) -> model.Party:
+    return model.Party(
+        id=organization["id"], name=organization["name"], country="NO", org_number=organization["org_number"], kind=organization["kind"]
+    )
+
+
+async def test_only_confirmed_municipalities_are_participants_with_their_own_volumes(world: World, database_url: str) -> None:
+    untidy = await untidy_joint_tender(world)
+    doc = await build(database_url, untidy.tender["id"])
+    askoy, bjornafjorden, voss = untidy.confirmed
+    mandate = datetime.fromisoformat(untidy.tender["participants"][0]["mandate_decision_date"]).date()
+    assert doc.participants == (
+        model.Participant(party=_party(askoy), mandate_date=mandate, volumes=(model.Volume(lot_id="1", quantity=120, unit="units"),
+                                                                              model.Volume(lot_id="2", quantity=40, unit="units"))),
+        model.Participant(party=_party(bjornafjorden), mandate_date=mandate, volumes=(model.Volume(lot_id="1", quantity=80, unit="units"),
+                                                                                     model.Volume(lot_id="2", quantity=15, unit="units"))),
+        model.Participant(party=_party(voss), mandate_date=mandate, volumes=(model.Volume(lot_id="1", quantity=45, unit="units"),)),
+    )  # fmt: skip
+    assert doc.total_quantities() == {"1": {"units": 245}, "2": {"units": 55}}, "the declined municipality's volumes never count"
+    assert doc.lead_buyer == _party(world.federation)
+
+
+async def test_participants_are_ordered_by_name_whatever_the_order_of_answers(world: World, database_url: str) -> None:
+    untidy = await untidy_joint_tender(world)
+    doc = await build(database_url, untidy.tender["id"])
+    names = [p.party.name for p in doc.participants]
+    assert names == sorted(names) == ["Askøy kommune", "Bjørnafjorden kommune", "Voss herad"]
+
+
+async def test_the_snapshot_of_a_draft_in_full(world: World, database_url: str) -> None:
+    untidy = await untidy_joint_tender(world)
+    tender_id = untidy.tender["id"]
+    doc = await build(database_url, tender_id)
+    body = untidy.tender
+    base = f"https://registry.example.org/api/v1/tenders/{tender_id}/exports"
+    assert (doc.language, doc.generated_at, doc.timezone, doc.draft) == ("nb", NOW, "Europe/Oslo", True)
+    assert (doc.ocid, doc.publisher) == (f"ocds-abc123-{tender_id}", "Welfare technology procurement registry")
+    assert doc.links == model.Links(package=f"{base}/ocds", tender_docx=f"{base}/docx", response_form_xlsx=f"{base}/xlsx")
+    timeline = body["timeline"]
+    assert spec()["timeline"].keys() == timeline.keys()
+    assert doc.tender == model.Tender(
+        id=tender_id, reference="VTF-2027-01", title=body["title"], description=body["description"], document_version=1,
+        status="open_for_participants", procedure="open", cpv_codes=("33196200-2", "85311100-3"),
+        estimated_value=model.Money(amount=Decimal("12500000"), currency="NOK"),
+        contract=model.ContractPeriod(
+            start=datetime.fromisoformat(body["contract_period"]["start"]).date(),
+            end=datetime.fromisoformat(body["contract_period"]["end"]).date(), options="2 + 1 + 1 years",
+        ),
+        timeline=model.Timeline(
+            published_at=None, questions_deadline=datetime.fromisoformat(timeline["questions_deadline"]),
+            submission_deadline=datetime.fromisoformat(timeline["submission_deadline"]),
+            planned_award=datetime.fromisoformat(timeline["planned_award"]).date(),
+        ),
+        contact=model.ContactPoint(name="Innkjøpsteamet", email="innkjop@vestlandet.example", phone="+47 55 00 00 00"),
+    )  # fmt: skip
+    assert doc.amendments == () and doc.fallbacks == (), "every text of the starter library exists in Norwegian"
+    assert list(doc.references) == sorted(doc.references, key=lambda r: (r.kind, r.identifier)) and len(doc.references) > 10
+    assert ("law", "LOV-1999-07-02-63", "§ 4-6 a") in {(r.kind, r.identifier, r.clause) for r in doc.references}
+
+
+EFFECTIVE_KINDS = {
+    "1.1": "mandatory", "1.2": "qualification", "1.3": "award", "1.4": "award", "1.5": "contract_condition",
+    "2.1": "mandatory", "2.2": "award", "2.3": "mandatory", "2.4": "award",
+}  # fmt: skip  # 2.3 is an award module switched to mandatory by its selection
+
+
+async def test_each_requirement_is_its_pinned_module_rendered_in_the_tender_language(world: World, database_url: str) -> None:
+    untidy = await untidy_joint_tender(world)
+    doc = await build(database_url, untidy.tender["id"])
+    catalogue = (await world.supplier.get("/api/v1/catalogue")).json()
+    labels = {vocabulary: {t["key"]: t["label"]["nb"] for t in terms} for vocabulary, terms in catalogue.items() if isinstance(terms, list)}
+    expected_lots = []
+    for lot in untidy.tender["lots"]:
+        requirements = []
+        for s in lot["selections"]:
+            rid = f"{lot['number']}.{s['position']}"
+            version = (await world.supplier.get(f"/api/v1/modules/{s['module_key']}/versions/{s['module_version']}")).json()
+            module = (await world.supplier.get(f"/api/v1/modules/{s['module_key']}")).json()
+            body = {"language": "nb", "parameters": s["parameters"]}
+            rendered = (await world.supplier.post(f"/api/v1/modules/{s['module_key']}/versions/1/render", json=body)).json()
+            content, kind = version["content"], EFFECTIVE_KINDS[rid]
+            requirements.append(
+                model.Requirement(
+                    id=rid, module_key=s["module_key"], module_version=1, category_key=module["category"],
+                    category_label=labels["categories"][module["category"]], kind=kind, level=content.get("level", "basic"),
+                    title=rendered["title"], statement=rendered["statement"], rationale=content["rationale"]["nb"],
+                    verification_documents=tuple(labels["document_types"][d] for d in content.get("verification", [])),
+                    verification=content.get("verification_text", {}).get("nb", ""),
+                    weight=Decimal(s["weight"]) if kind == "award" else None,
+                    scoring_guidance=content["scoring_guidance"]["nb"] if kind == "award" else "", buyer_note=s["note"] or "",
+                )
+            )  # fmt: skip
+        expected_lots.append(
+            model.Lot(
+                id=str(lot["number"]), number=lot["number"], title=lot["title"],
+                product_categories=tuple(labels["product_categories"][c] for c in lot["product_categories"]),
+                price_weight=Decimal(lot["price_weight"]), quality_weight=Decimal(lot["quality_weight"]), requirements=tuple(requirements),
+            )
+        )  # fmt: skip
+    assert [lot.id for lot in doc.lots] == ["1", "2"]
+    for got, want in zip(doc.lots, expected_lots, strict=True):
+        assert got.requirements == want.requirements
+        assert got == want
+    assert doc.lots[1].requirements[2].scoring_guidance == "" and doc.lots[1].requirements[2].weight is None
+    assert doc.lots[0].requirements[3].buyer_note == "Staff phones"
+
+
+async def test_without_a_registered_prefix_the_ocid_and_publisher_say_it_is_a_placeholder(world: World, database_url: str) -> None:
+    untidy = await untidy_joint_tender(world)
+    doc = await build(database_url, untidy.tender["id"], snapshot.Publisher("http://127.0.0.1:8000"))
+    assert doc.ocid == f"ocds-000000-{untidy.tender['id']}"
+    assert doc.publisher == "Welfare technology procurement registry (ocid prefix ocds-000000 is a local placeholder, not a registered prefix)"
+    assert doc.links.package == f"http://127.0.0.1:8000/api/v1/tenders/{untidy.tender['id']}/exports/ocds"
+
+
+async def test_a_tender_without_a_contract_period_is_refused_naming_what_is_missing(world: World) -> None:
+    body = spec("VTF-NO-PERIOD")
+    body["contract_period"] = {}
+    tender = (await world.coordinator.post("/api/v1/tenders", json=body)).json()
+    problem_body = problem(await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/exports/ocds"), 422)
+    assert problem_body["errors"] == [
+        {"field": "contract_period.start", "message": "is needed for the tender documents"},
+        {"field": "contract_period.end", "message": "is needed for the tender documents"},
+    ]
+
+
+
+async def _documents(api: Api, tender_id: str, version: int | None = None) -> tuple[dict, str, list[list[str]], str]:
+    """The OCDS release, the DOCX text, its table rows and the XLSX text of a tender's export."""
+    prefix = f"/api/v1/tenders/{tender_id}" + (f"/versions/{version}" if version else "")
+    responses = {fmt: await api.get(f"{prefix}/exports/{fmt}") for fmt in ("ocds", "docx", "xlsx")}
+    assert all(r.status_code == 200 for r in responses.values()), {f: r.text for f, r in responses.items() if r.status_code != 200}
+    assert ocds_errors(responses["ocds"].content) == []
+    (release,) = json.loads(responses["ocds"].content)["releases"]
+    document = open_docx(responses["docx"].content)
+    rows = list(table_rows(document))
+    docx_text = "\n".join([p.text for p in document.paragraphs] + ["\t".join(row) for row in rows])
+    workbook = open_xlsx(responses["xlsx"].content)
+    xlsx_text = "\n".join(str(c.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row if c.value is not None)
+    return release, docx_text, rows, xlsx_text
+
+
+def _assert_only_confirmed(untidy: Untidy, release: dict, docx_text: str, rows: list[list[str]], xlsx_text: str) -> None:
+    confirmed = [m["name"] for m in untidy.confirmed]
+    assert [p["name"] for p in release["parties"] if "buyer" in p["roles"]] == confirmed
+    assert [p["name"] for p in release["parties"]] == ["Vestlandet velferdsteknologi", *confirmed]
+    mandate = untidy.tender["participants"][0]["mandate_decision_date"]
+    shown_mandate = ".".join(reversed(mandate.split("-")))
+    start = rows.index(["Kommune", "Org.nr.", "Fullmakt vedtatt"])
+    assert rows[start + 1 : start + 4] == [[m["name"], m["org_number"], shown_mandate] for m in untidy.confirmed]
+    start = rows.index(["Kommune", "Delkontrakt 1", "Delkontrakt 2"])
+    assert rows[start + 1 : start + 5] == [
+        ["Askøy kommune", "120 units", "40 units"],
+        ["Bjørnafjorden kommune", "80 units", "15 units"],
+        ["Voss herad", "45 units", "–"],
+        ["Sum", "245 units", "55 units"],
+    ]
+    for outsider in (untidy.declined, untidy.unanswered):
+        for where, text in (("ocds", json.dumps(release, ensure_ascii=False)), ("docx", docx_text), ("xlsx", xlsx_text)):
+            assert outsider["name"] not in text and outsider["org_number"] not in text, (where, outsider["name"])
+
+
+async def test_draft_documents_show_only_confirmed_municipalities_while_one_has_not_answered(world: World) -> None:
+    untidy = await untidy_joint_tender(world)
+    _assert_only_confirmed(untidy, *await _documents(world.coordinator, untidy.tender["id"]))
+
+
+async def test_published_documents_and_their_frozen_versions_show_only_confirmed_municipalities(world: World) -> None:
+    untidy = await untidy_joint_tender(world)
+    tender = untidy.tender
+    tender = await act(world.coordinator, tender, "DELETE", f"/participants/{untidy.unanswered['id']}")
+    published = await act(world.coordinator, tender, "POST", "/publish")
+    await act(world.coordinator, published, "POST", "/amendments", json={"summary": "Clarified", "reason": "Question 1", "description": "Alarms."})
+    release, *documents = await _documents(world.supplier, tender["id"])
+    assert release["tag"] == ["tenderAmendment"] and release["tender"]["items"][1]["quantity"] == 55
+    _assert_only_confirmed(untidy, release, *documents)
+    _assert_only_confirmed(untidy, *await _documents(world.supplier, tender["id"], version=1))
