@@ -32,6 +32,14 @@ def problem(response: Response, status: int) -> dict[str, Any]:
     assert response.headers["content-type"].startswith("application/problem+json"), response.headers
     body = response.json()
     assert body["status"] == status and body["detail"] and body["type"] and body["title"]
+    assert not body["detail"].startswith("no resource at "), "a 404 of the router (no such route), not of the resource"
+    return body
+
+
+def not_found(response: Response, detail: str) -> dict[str, Any]:
+    """Assert ``response`` is the 404 that names what was not found (or not visible), ``detail`` word for word."""
+    body = problem(response, 404)
+    assert body["detail"] == detail, body["detail"]
     return body
 
 

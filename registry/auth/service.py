@@ -150,7 +150,10 @@ async def revoke_token(session: AsyncSession, actor: Principal, token_id: UUID) 
     token = await session.get(ApiToken, token_id)
     if token is None:
         raise NotFound(f"no token {token_id}")
-    user = await organizations.managed_account(session, actor, token.user_id, or_self=True)
+    try:
+        user = await organizations.managed_account(session, actor, token.user_id, or_self=True)
+    except NotFound:  # another organization's token: as unknown as a missing one, without naming its owner
+        raise NotFound(f"no token {token_id}") from None
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         record(session, actor, "token.revoke", "api_token", token.id, organization_id=user.organization_id)

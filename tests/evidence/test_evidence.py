@@ -13,7 +13,7 @@ from registry.db.engine import create_engine
 from registry.evidence import service
 from registry.evidence.schemas import EvidenceType, FitRequest, ModuleRef
 from tests.evidence_world import CERTIFICATE, PRODUCT, STUDY, World, add_evidence
-from tests.support import Api, days_from_today, problem
+from tests.support import Api, days_from_today, not_found, problem
 
 pytestmark = pytest.mark.starter_library
 
@@ -45,7 +45,7 @@ async def test_product_catalogue(world: World) -> None:
     assert await names(world.officer, q="lakemedel") == ["Läkemedelsrobot"], "q folds case and diacritics"
     assert await names(world.officer, q="fall detection") == ["Trygg Hjemme"], "q searches the description"
     assert await names(world.editor) == ["Trygg Hjemme"], "suppliers see only their own products"
-    problem(await world.rival_editor.get(f"/api/v1/products/{product['id']}"), 404)
+    not_found(await world.rival_editor.get(f"/api/v1/products/{product['id']}"), f"no product {product['id']}")
     body = problem(await world.officer.get("/api/v1/products", params={"product_category": "teleporter"}), 422)
     assert body["errors"][0]["field"] == "product_category"
 
@@ -73,7 +73,7 @@ async def test_product_rules(world: World) -> None:
     assert (await world.editor.patch(path, json={"description": None})).json()["description"] is None
     problem(await world.editor.patch(path, json={"name": None}), 400)
     problem(await world.editor.patch(path, json={"ce_marked": False}), 422)
-    problem(await world.rival_editor.patch(path, json={"model": "stolen"}), 404)
+    not_found(await world.rival_editor.patch(path, json={"model": "stolen"}), f"no product {world.product['id']}")
 
 
 async def test_evidence_is_structured_and_validated(world: World) -> None:
@@ -103,8 +103,7 @@ async def test_evidence_is_structured_and_validated(world: World) -> None:
     problem(await world.editor.post(path, json=STUDY | {"publication": "javascript:alert(1)"}), 400)
     problem(await world.editor.post(path, json=STUDY | {"outcomes": [STUDY["outcomes"][0]] * 51}), 400)
 
-    body = problem(await world.rival_editor.post(path, json=STUDY), 404)
-    assert world.product["id"] in body["detail"]
+    not_found(await world.rival_editor.post(path, json=STUDY), f"no product {world.product['id']}")
     problem(await world.officer.post(path, json=STUDY), 403)
     listing = (await world.editor.get("/api/v1/evidence", params={"product_id": world.product["id"]})).json()
     assert listing["total"] == 1, "refused requests left nothing behind"
@@ -135,8 +134,8 @@ async def test_visibility(world: World) -> None:
     assert (await world.officer.get("/api/v1/evidence", params={"supplier_id": world.rival["id"]})).json()["total"] == 0
 
     for api in (world.officer, world.coordinator, world.rival_editor):
-        problem(await api.get(f"/api/v1/evidence/{confidential['id']}"), 404)
-    problem(await world.rival_editor.get(f"/api/v1/evidence/{buyers['id']}"), 404)
+        not_found(await api.get(f"/api/v1/evidence/{confidential['id']}"), f"no evidence item {confidential['id']}")
+    not_found(await world.rival_editor.get(f"/api/v1/evidence/{buyers['id']}"), f"no evidence item {buyers['id']}")
 
     seen_by_rival = (await world.rival_editor.get(f"/api/v1/evidence/{public['id']}")).json()
     assert seen_by_rival["review_state"] is None and seen_by_rival["reviews"] == [], "no review comments on others' items"
@@ -150,7 +149,7 @@ async def test_visibility(world: World) -> None:
 
     body = problem(await world.rival_editor.patch(f"/api/v1/evidence/{public['id']}", json={"title": "Mine now"}), 403)
     assert "supplier's editors" in body["detail"]
-    problem(await world.rival_editor.patch(f"/api/v1/evidence/{buyers['id']}", json={"title": "Mine now"}), 404)
+    not_found(await world.rival_editor.patch(f"/api/v1/evidence/{buyers['id']}", json={"title": "Mine now"}), f"no evidence item {buyers['id']}")
 
 
 async def test_confidential_evidence_is_found_through_the_tenders_it_names(world: World, database_url: str) -> None:
@@ -229,7 +228,7 @@ async def test_reviews_keep_their_history_and_edits_reset_them(world: World) -> 
     assert body["errors"][0]["field"] == "period_end"
     confidential = (await world.editor.patch(path, json={"visibility": "confidential", "tender_ids": [str(UUID(int=7))]})).json()
     assert confidential["tender_ids"] == [str(UUID(int=7))]
-    problem(await world.officer.post(reviews, json={"outcome": "accepted"}), 404)
+    not_found(await world.officer.post(reviews, json={"outcome": "accepted"}), f"no evidence item {item['id']}")
     assert (await world.editor.patch(path, json={"visibility": "public"})).json()["tender_ids"] == []
 
     audit = (await world.admin.get("/api/v1/audit", params={"entity_id": item["id"], "limit": 200})).json()
@@ -301,5 +300,5 @@ async def test_evidence_fit_refuses_bad_requests(world: World) -> None:
     assert body["errors"] == [{"field": "modules[0]", "message": "SEC-MDR-CLASSIFICATION version 1 has no evidence rule to check"}]
     problem(await world.officer.post(path, json={"modules": []}), 400)
     problem(await world.officer.post(path, json={"modules": [{"key": "bad key", "version": 1}]}), 400)
-    problem(await world.rival_editor.post(path, json={"modules": modules[:1]}), 404)
-    problem(await world.officer.post(f"/api/v1/products/{UUID(int=5)}/evidence-fit", json={"modules": modules[:1]}), 404)
+    not_found(await world.rival_editor.post(path, json={"modules": modules[:1]}), f"no product {world.product['id']}")
+    not_found(await world.officer.post(f"/api/v1/products/{UUID(int=5)}/evidence-fit", json={"modules": modules[:1]}), f"no product {UUID(int=5)}")

@@ -26,7 +26,7 @@ from tests.evidence_world import (
     workbook,
     zip_of,
 )
-from tests.support import days_from_today, problem
+from tests.support import days_from_today, not_found, problem
 
 pytestmark = pytest.mark.starter_library
 MAX_UPLOAD = 100_000
@@ -136,11 +136,12 @@ async def test_a_failure_after_staging_leaves_no_row_and_no_file(
 async def test_attachment_access(world: World, item: dict) -> None:
     public = await add_evidence(world.editor, world.product["id"], CERTIFICATE)
     stored = (await upload(world.editor, item["id"], "study.pdf", PDF)).json()
-    problem(await upload(world.rival_editor, item["id"], "x.pdf", PDF), 404)
+    not_found(await upload(world.rival_editor, item["id"], "x.pdf", PDF), f"no evidence item {item['id']}")
     problem(await upload(world.rival_editor, public["id"], "x.pdf", PDF), 403)
     problem(await upload(world.officer, item["id"], "x.pdf", PDF), 403)
-    problem(await world.rival_editor.get(f"/api/v1/evidence/{item['id']}/attachments/{stored['id']}"), 404)
-    problem(await world.officer.get(f"/api/v1/evidence/{public['id']}/attachments/{stored['id']}"), 404)
+    not_found(await world.rival_editor.get(f"/api/v1/evidence/{item['id']}/attachments/{stored['id']}"), f"no evidence item {item['id']}")
+    elsewhere = f"/api/v1/evidence/{public['id']}/attachments/{stored['id']}"
+    not_found(await world.officer.get(elsewhere), f"no attachment {stored['id']} on evidence item {public['id']}")
     assert (await world.coordinator.get(f"/api/v1/evidence/{item['id']}/attachments/{stored['id']}")).status_code == 200
 
 

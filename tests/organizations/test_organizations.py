@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.support import Api, problem, valid_org_number
+from tests.support import Api, not_found, problem, valid_org_number
 
 
 async def test_register_organizations_of_every_country(admin: Api) -> None:
@@ -53,7 +53,10 @@ async def test_federation_members(admin: Api) -> None:
     assert body["errors"][0]["field"] == "municipality_id"
     problem(await admin.post(f"/api/v1/organizations/{towns[0]['id']}/members", json={"municipality_id": towns[1]["id"]}), 422)
     assert (await coordinator.delete(f"/api/v1/organizations/{federation['id']}/members/{towns[0]['id']}")).status_code == 204
-    problem(await coordinator.delete(f"/api/v1/organizations/{federation['id']}/members/{towns[0]['id']}"), 404)
+    not_found(
+        await coordinator.delete(f"/api/v1/organizations/{federation['id']}/members/{towns[0]['id']}"),
+        f"organization {towns[0]['id']} is not a member of {federation['name']}",
+    )
     assert (await coordinator.get(f"/api/v1/organizations/{federation['id']}/members")).json()["total"] == 2
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.pool import NullPool
 from registry.app import create_app
 from registry.auth.models import ApiToken
 from registry.db.engine import create_engine
-from tests.support import ADMIN_TOKEN, Api, problem
+from tests.support import ADMIN_TOKEN, Api, not_found, problem
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 EXAMPLE_PATH_VALUES = {"key": "SEC-EXAMPLE", "version": "1", "action": "publish", "export_format": "docx", "lot": "1", "position": "1"}
@@ -75,17 +75,14 @@ async def test_other_organizations_users_and_tokens_are_hidden(admin: Api) -> No
     first, second = await admin.create_org("municipality"), await admin.create_org("municipality")
     first_admin = await admin.create_user(first["id"], "org_admin")
     second_officer = await admin.create_user(second["id"], "procurement_officer")
-    problem(await first_admin.get(f"/api/v1/organizations/{second['id']}/users"), 404)
-    problem(await first_admin.post(f"/api/v1/users/{second_officer.user['id']}/tokens", json={"name": "steal"}), 404)
-    problem(await first_admin.get(f"/api/v1/users/{second_officer.user['id']}/tokens"), 404)
-    problem(
-        await first_admin.post(
-            f"/api/v1/organizations/{second['id']}/users", json={"name": "Mole", "email": "mole@example.org"}
-        ),
-        404,
-    )
+    hidden_users, hidden_user = f"no users visible for organization {second['id']}", f"no user {second_officer.user['id']}"
+    not_found(await first_admin.get(f"/api/v1/organizations/{second['id']}/users"), hidden_users)
+    not_found(await first_admin.post(f"/api/v1/users/{second_officer.user['id']}/tokens", json={"name": "steal"}), hidden_user)
+    not_found(await first_admin.get(f"/api/v1/users/{second_officer.user['id']}/tokens"), hidden_user)
+    mole = {"name": "Mole", "email": "mole@example.org"}
+    not_found(await first_admin.post(f"/api/v1/organizations/{second['id']}/users", json=mole), hidden_users)
     tokens = (await admin.get(f"/api/v1/users/{second_officer.user['id']}/tokens")).json()["items"]
-    problem(await first_admin.delete(f"/api/v1/tokens/{tokens[0]['id']}"), 404)
+    not_found(await first_admin.delete(f"/api/v1/tokens/{tokens[0]['id']}"), f"no token {tokens[0]['id']}")
     assert (await second_officer.get("/api/v1/me")).status_code == 200
 
 

@@ -15,7 +15,7 @@ from registry.bodies import MAX_JSON_DEPTH, json_depth
 from tests.evidence_world import PRODUCT, STUDY
 from tests.exports.readback import ocds_errors, open_docx, open_xlsx
 from tests.library_world import NEW_MODULE
-from tests.support import Api, problem
+from tests.support import Api, not_found, problem
 from tests.tender_world import World, spec
 
 pytestmark = pytest.mark.starter_library
@@ -174,7 +174,7 @@ async def test_parameter_bounds_are_finite_bounded_figures(editor: Api) -> None:
             module["content"]["parameters"][0][bound] = figure
             body = problem(await editor.post("/api/v1/modules", json=module), 400)
             assert body["errors"][0]["field"] == f"content.parameters[0].{bound}", figure
-    problem(await editor.get(f"/api/v1/modules/{NEW_MODULE['key']}"), 404)
+    not_found(await editor.get(f"/api/v1/modules/{NEW_MODULE['key']}"), f"no requirement module {NEW_MODULE['key']}")
 
 
 async def test_numeric_parameter_values_are_bounded(editor: Api) -> None:

@@ -108,7 +108,9 @@ async def test_docs_page_and_its_assets_come_from_the_registry(client: AsyncTest
 
 
 async def test_unknown_route_and_wrong_method_are_problems(admin: Api) -> None:
-    problem(await admin.get("/api/v1/nothing-here"), 404)
+    no_route = await admin.get("/api/v1/nothing-here")
+    assert no_route.status_code == 404 and no_route.headers["content-type"].startswith("application/problem+json")
+    assert no_route.json()["detail"] == "no resource at /api/v1/nothing-here"
     wrong_method = await admin.put("/api/v1/organizations")
     problem(wrong_method, 405)
     assert set(wrong_method.headers["allow"].split(", ")) >= {"GET", "POST"}, "RFC 9110: a 405 lists the allowed methods"

@@ -8,7 +8,7 @@ import pytest
 
 from registry.requirements.content import LANGUAGES
 from tests.library_world import NEW_MODULE
-from tests.support import Api, problem
+from tests.support import Api, not_found, problem
 
 pytestmark = pytest.mark.starter_library
 STARTER_CATEGORIES = ("evidence_of_effect", "interoperability", "information_security", "consent")
@@ -133,8 +133,8 @@ async def test_module_lifecycle(admin: Api, editor: Api, reader: Api) -> None:
     created = await editor.post("/api/v1/modules", json=NEW_MODULE)
     assert created.status_code == 201 and created.json()["status"] == "draft"
     base = "/api/v1/modules/CONSENT-TEST-MODULE"
-    problem(await reader.get(f"{base}/versions/1"), 404)
-    problem(await reader.get(base), 404)
+    not_found(await reader.get(f"{base}/versions/1"), "no version 1 of CONSENT-TEST-MODULE")
+    not_found(await reader.get(base), "no requirement module CONSENT-TEST-MODULE")
     problem(await editor.post("/api/v1/modules", json=NEW_MODULE), 409)
 
     body = problem(await editor.post(f"{base}/versions/1/publish"), 422)
@@ -161,7 +161,7 @@ async def test_module_lifecycle(admin: Api, editor: Api, reader: Api) -> None:
     diff = (await editor.get(f"{base}/diff", params={"from": 1, "to": 2})).json()
     assert [c["field"] for c in diff["changes"]] == ["statement.sv"]
     assert diff["changes"][0]["after"].endswith("kalenderdagar.")
-    problem(await reader.get(f"{base}/diff", params={"from": 1, "to": 2}), 404)
+    not_found(await reader.get(f"{base}/diff", params={"from": 1, "to": 2}), "no version 2 of CONSENT-TEST-MODULE")
 
     body = problem(await editor.post(f"{base}/versions/1/deprecate", json={"replaced_by": "NO-SUCH-MODULE"}), 422)
     assert body["errors"][0]["field"] == "replaced_by"
@@ -190,7 +190,7 @@ async def test_only_editors_write_and_bad_content_is_refused(editor: Api, reader
     ancient["content"]["evidence_rule"] = {"evidence_types": ["study"], "max_age_years": 5000}
     body = problem(await editor.post("/api/v1/modules", json=ancient), 400)
     assert body["errors"][0]["field"] == "content.evidence_rule.max_age_years"
-    problem(await editor.get("/api/v1/modules/NO-SUCH-MODULE"), 404)
+    not_found(await editor.get("/api/v1/modules/NO-SUCH-MODULE"), "no requirement module NO-SUCH-MODULE")
 
 
 @pytest.mark.parametrize(
@@ -212,7 +212,7 @@ async def test_control_characters_anywhere_in_content_are_refused(editor: Api, p
     target[last] = "text\x00with a NUL"
     body = problem(await editor.post("/api/v1/modules", json=module), 400)
     assert body["errors"][0]["field"].startswith(field)
-    problem(await editor.get(f"/api/v1/modules/{module['key']}"), 404)
+    not_found(await editor.get(f"/api/v1/modules/{module['key']}"), f"no requirement module {module['key']}")
 
 
 async def test_text_parameter_values_refuse_control_characters(editor: Api) -> None:

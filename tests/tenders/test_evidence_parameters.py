@@ -25,7 +25,7 @@ from registry.requirements.templates import TemplateError, check_content, load_c
 from registry.settings import PROJECT_ROOT
 from tests.evidence_world import CERTIFICATE, PRODUCT, STUDY, add_evidence
 from tests.library_world import library_of
-from tests.support import Api, days_from_today, problem
+from tests.support import Api, days_from_today, not_found, problem
 from tests.tender_world import World, act, confirmation, create, spec
 
 STARTER = PROJECT_ROOT / "requirement_templates"
@@ -381,8 +381,10 @@ async def test_a_confirmed_participant_reviews_confidential_evidence_shared_with
 
     assert (await world.coordinator.post(reviews, json={"outcome": "accepted"})).status_code == 201, "the lead buyer reviews too"
     assert "confirmed participants" in problem(await world.officers[1].post(reviews, json={"outcome": "accepted"}), 403)["detail"]
-    problem(await world.outsider_officer.post(reviews, json={"outcome": "accepted"}), 404)
-    problem(await world.outsider_officer.post(f"/api/v1/evidence/{shared['id']}/reviews", json={"outcome": "accepted"}), 404)
-    problem(await world.officers[0].post(f"/api/v1/evidence/{shared['id']}/reviews", json={"outcome": "accepted"}), 404)
-    problem(await world.other_coordinator.post(reviews, json={"outcome": "accepted"}), 404)
-    problem(await world.officers[0].post(f"/api/v1/tenders/{tender['id']}/evidence/{other['id']}/reviews", json={"outcome": "accepted"}), 404)
+    accept = {"outcome": "accepted"}
+    not_found(await world.outsider_officer.post(reviews, json=accept), f"no tender {tender['id']}")
+    not_found(await world.outsider_officer.post(f"/api/v1/evidence/{shared['id']}/reviews", json=accept), f"no evidence item {shared['id']}")
+    not_found(await world.officers[0].post(f"/api/v1/evidence/{shared['id']}/reviews", json=accept), f"no evidence item {shared['id']}")
+    not_found(await world.other_coordinator.post(reviews, json=accept), f"no tender {tender['id']}")
+    other_reviews = f"/api/v1/tenders/{tender['id']}/evidence/{other['id']}/reviews"
+    not_found(await world.officers[0].post(other_reviews, json=accept), f"no evidence item {other['id']}")

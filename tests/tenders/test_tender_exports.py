@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.exports.readback import ocds_errors, open_docx, open_xlsx, table_rows
-from tests.support import Api, problem
+from tests.support import Api, not_found, problem
 from tests.tender_world import World, act, joint_tender_ready_to_publish, spec
 
 pytestmark = pytest.mark.starter_library
@@ -72,8 +72,8 @@ async def test_draft_exports_are_marked_and_private(world: World) -> None:
     document = open_docx(response.content)
     header_text = " ".join(p.text for section in document.sections for p in section.header.paragraphs)
     assert "UTKAST" in header_text.upper()
-    problem(await world.outsider_officer.get(f"/api/v1/tenders/{tender['id']}/exports/docx"), 404)
-    problem(await world.supplier.get(f"/api/v1/tenders/{tender['id']}/exports/ocds"), 404)
+    not_found(await world.outsider_officer.get(f"/api/v1/tenders/{tender['id']}/exports/docx"), f"no tender {tender['id']}")
+    not_found(await world.supplier.get(f"/api/v1/tenders/{tender['id']}/exports/ocds"), f"no tender {tender['id']}")
     problem(await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/exports/pdf"), 400)
     incomplete = (await world.coordinator.post("/api/v1/tenders", json=spec("NO-DATES") | {"timeline": {}})).json()
     body = problem(await world.coordinator.get(f"/api/v1/tenders/{incomplete['id']}/exports/xlsx"), 422)
@@ -112,7 +112,7 @@ async def test_documents_name_the_tender_contact_point_and_no_officer(world: Wor
 async def test_published_documents_are_public_and_drafts_are_not(world: World, client: Any) -> None:
     draft = await joint_tender_ready_to_publish(world)
     for fmt in ("docx", "xlsx", "ocds"):
-        problem(await client.get(f"/api/v1/tenders/{draft['id']}/exports/{fmt}"), 404)
+        not_found(await client.get(f"/api/v1/tenders/{draft['id']}/exports/{fmt}"), f"no tender {draft['id']}")
     published = await act(world.coordinator, draft, "POST", "/publish")
     for fmt in ("docx", "xlsx", "ocds"):
         anonymous = await client.get(f"/api/v1/tenders/{published['id']}/exports/{fmt}")

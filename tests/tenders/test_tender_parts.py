@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import Api, problem
+from tests.support import Api, not_found, problem
 from tests.tender_world import World, build_world, confirmation, spec
 
 pytestmark = pytest.mark.starter_library
@@ -52,7 +52,7 @@ async def test_one_selection_changes_with_its_own_etag(world: World) -> None:
     after = with_etag(await world.coordinator.get(f"/api/v1/tenders/{tender['id']}"))
     assert after["revision"] == tender["revision"] + 2, "each part edit moves the specification's revision"
     problem(await world.coordinator.put(f"/api/v1/tenders/{tender['id']}", json=spec(), headers={"If-Match": tender["etag"]}), 412)
-    problem(await world.coordinator.patch(f"{base}/9", json={"note": "x"}, headers={"If-Match": first["etag"]}), 404)
+    not_found(await world.coordinator.patch(f"{base}/9", json={"note": "x"}, headers={"If-Match": first["etag"]}), "lot 1 has no selection 9")
     problem(await world.coordinator.patch(f"{base}/2", json={"note": "x"}), 428)
 
 
@@ -142,7 +142,8 @@ async def test_published_versions_export_again_byte_for_byte(world: World) -> No
                                                     headers={"If-Match": tender["etag"]}))  # fmt: skip
     tender = with_etag(await world.coordinator.post(f"/api/v1/tenders/{tender['id']}/open-for-participants", headers={"If-Match": tender["etag"]}))
     lot = tender["lots"][0]
-    problem(await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/versions/1/exports/docx"), 404)
+    never_published = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/versions/1/exports/docx")
+    not_found(never_published, "a tender that was never published has no document versions")
     assert (await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{ids[0]}", json=confirmation([(1, 5)]))).status_code == 200
     tender = with_etag(await world.coordinator.get(f"/api/v1/tenders/{tender['id']}"))
     tender = with_etag(await world.coordinator.post(f"/api/v1/tenders/{tender['id']}/publish", headers={"If-Match": tender["etag"]}))
@@ -166,4 +167,4 @@ async def test_published_versions_export_again_byte_for_byte(world: World) -> No
             assert current != first, f"{fmt}: the amendment shows in the current version"
         assert current == (await world.supplier.get(f"{exports}/versions/2/exports/{fmt}")).content, fmt
     assert "v1" in (await world.supplier.get(f"{exports}/versions/1/exports/docx")).headers["content-disposition"]
-    problem(await world.supplier.get(f"{exports}/versions/3/exports/docx"), 404)
+    not_found(await world.supplier.get(f"{exports}/versions/3/exports/docx"), "document version 3 of this tender is not kept")

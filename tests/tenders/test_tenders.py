@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.evidence_world import CERTIFICATE, PDF, PRODUCT, STUDY, add_evidence
-from tests.support import Api, days_from_today, problem
+from tests.support import Api, days_from_today, not_found, problem
 from tests.tender_world import World, act, confirmation, create, joint_tender_ready_to_publish, spec
 
 pytestmark = pytest.mark.starter_library
@@ -130,12 +130,13 @@ async def test_participants_answer_only_for_themselves(world: World) -> None:
     tender = await create(world.coordinator)
     tender = await act(world.coordinator, tender, "POST", "/participants", json={"organization_ids": [m["id"] for m in world.members[:2]]})
     first, second = world.members[:2]
-    problem(await world.officers[0].get(f"/api/v1/tenders/{tender['id']}"), 404)  # not opened yet
+    not_found(await world.officers[0].get(f"/api/v1/tenders/{tender['id']}"), f"no tender {tender['id']}")  # not opened yet
     tender = await act(world.coordinator, tender, "POST", "/open-for-participants")
     seen = await world.officers[0].get(f"/api/v1/tenders/{tender['id']}")
     assert seen.status_code == 200 and all(p["contact_email"] is None for p in seen.json()["participants"])
     assert [t["id"] for t in (await world.officers[0].get("/api/v1/tenders")).json()["items"]] == [tender["id"]]
-    problem(await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{second['id']}", json=confirmation([(1, 1)])), 404)
+    answer_for_another = await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{second['id']}", json=confirmation([(1, 1)]))
+    not_found(answer_for_another, f"no invitation for organization {second['id']} that you can answer")
     problem(await world.officers[0].put(f"/api/v1/tenders/{tender['id']}", json=spec(), headers={"If-Match": tender["etag"]}), 403)
     incomplete = confirmation([(3, 5)]) | {"mandate": False}
     errors = problem(await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{first['id']}", json=incomplete), 422)["errors"]
@@ -152,9 +153,9 @@ async def test_outsiders_see_nothing_until_published(world: World) -> None:
     tender = await joint_tender_ready_to_publish(world)
     path = f"/api/v1/tenders/{tender['id']}"
     for stranger in (world.outsider_officer, world.supplier, world.other_coordinator):
-        problem(await stranger.get(path), 404)
+        not_found(await stranger.get(path), f"no tender {tender['id']}")
         assert (await stranger.get("/api/v1/tenders")).json()["total"] == 0
-    problem(await world.other_coordinator.post(f"{path}/publish", headers={"If-Match": tender["etag"]}), 404)
+    not_found(await world.other_coordinator.post(f"{path}/publish", headers={"If-Match": tender["etag"]}), f"no tender {tender['id']}")
     published = await act(world.coordinator, tender, "POST", "/publish")
     seen = (await world.supplier.get(path)).json()
     assert seen["status"] == "published" and all(p["contact_name"] is None for p in seen["participants"])
@@ -244,7 +245,7 @@ async def test_lead_buyer_sees_how_the_market_fits_a_lots_evidence_rules(world: 
     await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{world.members[0]['id']}", json=confirmation([(1, 10)]))
     seen = (await world.officers[0].get(shared)).json()["items"]
     assert [(i["product_id"], i["visibility"]) for i in seen] == [(products["Alfa"], "confidential")], "not Beta's, shared with another tender"
-    problem(await world.outsider_officer.get(shared), 404)
+    not_found(await world.outsider_officer.get(shared), f"no tender {tender['id']}")
     problem(await world.supplier.get(shared), 403)
 
     upload = await world.supplier.post(f"/api/v1/evidence/{shared_study['id']}/attachments", files={"file": ("study.pdf", PDF, "application/pdf")})
@@ -252,11 +253,12 @@ async def test_lead_buyer_sees_how_the_market_fits_a_lots_evidence_rules(world: 
     downloaded = await world.officers[0].get(file_path)
     assert (downloaded.status_code, downloaded.content) == (200, PDF)
     assert downloaded.headers["content-disposition"].startswith('attachment; filename="study.pdf"')
-    problem(await world.officers[0].get(f"/api/v1/evidence/{shared_study['id']}/attachments/{upload.json()['id']}"), 404)
-    problem(await world.officers[0].get(file_path.replace(shared_study["id"], UNKNOWN_ID)), 404)
-    problem(await world.outsider_officer.get(file_path), 404)
-    problem(await world.officers[1].get(file_path), 404)
-    problem(await world.outsider_officer.get(path), 404)
-    problem(await world.other_coordinator.get(path), 404)
+    directly = f"/api/v1/evidence/{shared_study['id']}/attachments/{upload.json()['id']}"
+    not_found(await world.officers[0].get(directly), f"no evidence item {shared_study['id']}")
+    not_found(await world.officers[0].get(file_path.replace(shared_study["id"], UNKNOWN_ID)), f"no evidence item {UNKNOWN_ID}")
+    not_found(await world.outsider_officer.get(file_path), f"no tender {tender['id']}")
+    not_found(await world.officers[1].get(file_path), f"no tender {tender['id']}")
+    not_found(await world.outsider_officer.get(path), f"no tender {tender['id']}")
+    not_found(await world.other_coordinator.get(path), f"no tender {tender['id']}")
     problem(await world.supplier.get(path), 403)
     assert "no lot 3" in problem(await world.coordinator.get(path.replace("/lots/1/", "/lots/3/")), 404)["detail"]
