@@ -78,6 +78,6 @@ def test_no_operation_answers_with_a_server_error(case: schemathesis.Case, base_
 
 @pytest.mark.parametrize("role", ROLES)
 @schema.parametrize()
-@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_operation_answers_another_role_with_a_server_error(case: schemathesis.Case, base_url: str, role_headers: dict, role: str) -> None:
     case.call_and_validate(base_url=base_url, headers=role_headers[role], checks=[not_a_server_error, content_type_conformance])
