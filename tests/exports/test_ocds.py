@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from typing import Any, get_args
 
@@ -335,3 +336,43 @@ def test_a_draft_never_published_has_open_ended_periods_and_undated_documents(sa
 def test_contract_period_covers_whole_days_in_the_tender_time_zone(sample: TenderDocument) -> None:
     helsinki = msgspec.structs.replace(sample, timezone="Europe/Helsinki")
     assert _release(helsinki)["tender"]["contractPeriod"] == {"startDate": "2026-08-31T21:00:00Z", "endDate": "2028-08-31T20:59:59Z"}
+
+
+def test_a_lead_municipality_is_a_buyer_beside_other_participants_and_alone(sample: TenderDocument) -> None:
+    lead = msgspec.structs.replace(sample.lead_buyer, kind="municipality")
+    joint = _release(msgspec.structs.replace(sample, lead_buyer=lead))
+    assert [(p["name"], p["roles"]) for p in joint["parties"]] == [
+        (lead.name, ["procuringEntity", "buyer"]),
+        *((p.party.name, ["buyer"]) for p in sample.participants),
+    ]
+    assert "buyer" not in joint
+    alone = _release(msgspec.structs.replace(sample, lead_buyer=lead, participants=()))
+    assert [(p["name"], p["roles"]) for p in alone["parties"]] == [(lead.name, ["procuringEntity", "buyer"])]
+    assert alone["buyer"] == {"id": "NO-BRC-960000005", "name": lead.name}
+    federation_alone = _release(msgspec.structs.replace(sample, participants=()))
+    assert [p["roles"] for p in federation_alone["parties"]] == [["procuringEntity"]] and "buyer" not in federation_alone
+
+
+def test_any_quality_weight_makes_the_criteria_rated(sample: TenderDocument) -> None:
+    lots = tuple(msgspec.structs.replace(lot, price_weight=Decimal(99), quality_weight=Decimal(1)) for lot in sample.lots)
+    assert _release(msgspec.structs.replace(sample, lots=lots))["tender"]["awardCriteria"] == "ratedCriteria"
+
+
+def test_a_cpv_code_without_its_check_digit_is_kept_whole(sample: TenderDocument) -> None:
+    lot = msgspec.structs.replace(sample.lots[0], cpv_codes=("33196200", "32235000-9"))
+    item = _release(msgspec.structs.replace(sample, lots=(lot,)))["tender"]["items"][0]
+    assert (item["classification"], item["additionalClassifications"]) == (
+        {"scheme": "CPV", "id": "33196200"},
+        [{"scheme": "CPV", "id": "32235000"}],
+    )
+
+
+def test_instants_are_utc_whatever_the_machine_time_zone(sample: TenderDocument, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        release = _release(sample)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert (release["date"], release["tender"]["tenderPeriod"]["endDate"]) == ("2026-03-02T09:30:00Z", "2026-04-06T10:00:00Z")

@@ -10,12 +10,14 @@ from decimal import Decimal
 from uuid import UUID
 
 import pytest
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.pool import NullPool
 
 from exports import model
 from registry.db.engine import create_engine
 from registry.tenders import snapshot, storage
+from registry.tenders.models import TenderDocument
 from tests.exports.readback import ocds_errors, open_docx, open_xlsx, table_rows
 from tests.support import Api, problem
 from tests.tender_world import Untidy, World, act, spec, untidy_joint_tender
@@ -162,11 +164,14 @@ async def test_a_tender_without_a_contract_period_is_refused_naming_what_is_miss
 
 
 
-async def _documents(api: Api, tender_id: str, version: int | None = None) -> tuple[dict, str, list[list[str]], str]:
-    """The OCDS release, the DOCX text, its table rows and the XLSX text of a tender's export."""
+async def _documents(api: Api, tender_id: str, stem: str, version: int | None = None) -> tuple[dict, str, list[list[str]], str]:
+    """The OCDS release, the DOCX text, its table rows and the XLSX text of a tender's export, each
+    downloaded as ``<stem>.<extension>``."""
     prefix = f"/api/v1/tenders/{tender_id}" + (f"/versions/{version}" if version else "")
     responses = {fmt: await api.get(f"{prefix}/exports/{fmt}") for fmt in ("ocds", "docx", "xlsx")}
     assert all(r.status_code == 200 for r in responses.values()), {f: r.text for f, r in responses.items() if r.status_code != 200}
+    for fmt, extension in (("ocds", "ocds.json"), ("docx", "docx"), ("xlsx", "xlsx")):
+        assert responses[fmt].headers["content-disposition"].startswith(f'attachment; filename="{stem}.{extension}"'), fmt
     assert ocds_errors(responses["ocds"].content) == []
     (release,) = json.loads(responses["ocds"].content)["releases"]
     document = open_docx(responses["docx"].content)
@@ -199,7 +204,7 @@ def _assert_only_confirmed(untidy: Untidy, release: dict, docx_text: str, rows: 
 
 async def test_draft_documents_show_only_confirmed_municipalities_while_one_has_not_answered(world: World) -> None:
     untidy = await untidy_joint_tender(world)
-    _assert_only_confirmed(untidy, *await _documents(world.coordinator, untidy.tender["id"]))
+    _assert_only_confirmed(untidy, *await _documents(world.coordinator, untidy.tender["id"], "VTF-2027-01-v1-draft"))
 
 
 async def test_published_documents_and_their_frozen_versions_show_only_confirmed_municipalities(world: World) -> None:
@@ -207,8 +212,52 @@ async def test_published_documents_and_their_frozen_versions_show_only_confirmed
     tender = untidy.tender
     tender = await act(world.coordinator, tender, "DELETE", f"/participants/{untidy.unanswered['id']}")
     published = await act(world.coordinator, tender, "POST", "/publish")
-    await act(world.coordinator, published, "POST", "/amendments", json={"summary": "Clarified", "reason": "Question 1", "description": "Alarms."})
-    release, *documents = await _documents(world.supplier, tender["id"])
+    amendment = {"summary": "Clarified", "reason": "Question 1", "description": "Alarms."}
+    await act(world.coordinator, published, "POST", "/amendments", json=amendment)
+    release, *documents = await _documents(world.supplier, tender["id"], "VTF-2027-01-v2")
     assert release["tag"] == ["tenderAmendment"] and release["tender"]["items"][1]["quantity"] == 55
     _assert_only_confirmed(untidy, release, *documents)
-    _assert_only_confirmed(untidy, *await _documents(world.supplier, tender["id"], version=1))
+    _assert_only_confirmed(untidy, *await _documents(world.supplier, tender["id"], "VTF-2027-01-v1", version=1))
+
+
+async def test_a_tender_never_published_has_no_document_versions(world: World) -> None:
+    untidy = await untidy_joint_tender(world)
+    body = problem(await world.coordinator.get(f"/api/v1/tenders/{untidy.tender['id']}/versions/1/exports/ocds"), 404)
+    assert body["detail"] == "a tender that was never published has no document versions"
+
+
+async def test_current_documents_show_the_current_status_and_each_version_its_published_one(world: World) -> None:
+    untidy = await untidy_joint_tender(world)
+    tender = await act(world.coordinator, untidy.tender, "DELETE", f"/participants/{untidy.unanswered['id']}")
+    published = await act(world.coordinator, tender, "POST", "/publish")
+    await act(world.coordinator, published, "POST", "/cancel")
+    response = await world.supplier.get(f"/api/v1/tenders/{tender['id']}/exports/ocds")
+    assert response.headers["content-disposition"].startswith('attachment; filename="VTF-2027-01-v1.ocds.json"')
+    current = json.loads(response.content)["releases"][0]
+    first = json.loads((await world.supplier.get(f"/api/v1/tenders/{tender['id']}/versions/1/exports/ocds")).content)["releases"][0]
+    assert (current["tag"], current["tender"]["status"]) == (["tenderCancellation"], "cancelled")
+    assert (first["tag"], first["tender"]["status"]) == (["tender"], "active")
+    assert current["id"] == first["id"] == f"ocds-000000-{tender['id']}-v1"
+
+
+async def test_a_version_published_before_versions_were_kept_is_frozen_on_first_use(world: World, database_url: str) -> None:
+    untidy = await untidy_joint_tender(world)
+    tender = await act(world.coordinator, untidy.tender, "DELETE", f"/participants/{untidy.unanswered['id']}")
+    published = await act(world.coordinator, tender, "POST", "/publish")
+    amendment = {"summary": "Clarified", "reason": "Question 1", "description": "Alarms."}
+    amended = await act(world.coordinator, published, "POST", "/amendments", json=amendment)
+    engine = create_engine(database_url, poolclass=NullPool)
+    async with engine.begin() as connection:  # as a tender published by a registry that did not keep versions
+        await connection.execute(delete(TenderDocument).where(TenderDocument.tender_id == UUID(tender["id"])))
+    await engine.dispose()
+    path = f"/api/v1/tenders/{tender['id']}"
+    body = problem(await world.supplier.get(f"{path}/versions/1/exports/ocds"), 404)
+    assert body["detail"] == "document version 1 of this tender is not kept"
+    data = (await world.supplier.get(f"{path}/exports/ocds")).content
+    assert (await world.supplier.get(f"{path}/versions/2/exports/ocds")).content == data, "frozen on first use, then kept"
+    package = json.loads(data)
+    (release,) = package["releases"]
+    amended_at = datetime.fromisoformat(amended["amendments"][0]["created_at"]).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert (package["publishedDate"], release["date"], release["id"]) == (amended_at, amended_at, f"ocds-000000-{tender['id']}-v2")
+    assert [p["name"] for p in release["parties"] if "buyer" in p["roles"]] == [m["name"] for m in untidy.confirmed]
+    assert release["tender"]["documents"][0]["url"] == f"http://127.0.0.1:8000{path}/exports/docx"

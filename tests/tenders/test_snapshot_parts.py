@@ -1,0 +1,91 @@
+"""The pieces of the export snapshot that need no database: parties, labels, links, references,
+the publisher and the texts that fell back to English."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+import msgspec
+import pytest
+
+from exports import model
+from registry.organizations.schemas import Organization
+from registry.requirements.content import Reference
+from registry.requirements.templates import Catalogue, Term
+from registry.settings import Settings
+from registry.tenders import snapshot
+
+TENDER_ID = UUID("12345678-1234-5678-1234-567812345678")
+CREATED = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _organization(kind: str, org_number: str | None = "964338531") -> Organization:
+    fields = {"id": TENDER_ID, "kind": kind, "name": "Askøy kommune", "country": "NO", "org_number": org_number, "contact_email": None}
+    return msgspec.convert(fields | {"created_at": CREATED}, Organization)
+
+
+@pytest.mark.parametrize("kind", ["municipality", "federation"])
+def test_municipalities_and_federations_are_parties_with_their_organization_number(kind: str) -> None:
+    assert snapshot._party(_organization(kind)) == model.Party(
+        id=str(TENDER_ID), name="Askøy kommune", country="NO", org_number="964338531", kind=kind  # type: ignore[arg-type]
+    )
+    assert snapshot._party(_organization(kind, None)).org_number == ""
+
+
+@pytest.mark.parametrize("kind", ["supplier", "authority"])
+def test_a_supplier_or_authority_is_never_a_buyer_party(kind: str) -> None:
+    with pytest.raises(ValueError, match=f"organization {TENDER_ID} is a {kind}, not a buyer"):
+        snapshot._party(_organization(kind))
+
+
+CATALOGUE = Catalogue(
+    categories=[Term("consent", {"en": "Consent", "nb": "Samtykke"}), Term("interoperability", {"en": "Interoperability"})],
+    product_categories=[Term("gps_alarm", {"en": "GPS alarm", "sv": "GPS-larm"})],
+    study_designs=[],
+    outcome_domains=[],
+    document_types=[Term("certificate", {"en": "Certificate", "da": "Certifikat"})],
+)
+
+
+def test_labels_come_from_the_catalogue_in_the_language_else_english_else_the_key() -> None:
+    assert snapshot._label(CATALOGUE, "categories", "consent", "nb") == "Samtykke"
+    assert snapshot._label(CATALOGUE, "categories", "interoperability", "nb") == "Interoperability"
+    assert snapshot._label(CATALOGUE, "product_categories", "gps_alarm", "sv") == "GPS-larm"
+    assert snapshot._label(CATALOGUE, "document_types", "certificate", "da") == "Certifikat"
+    assert snapshot._label(CATALOGUE, "categories", "unknown_key", "nb") == "unknown_key"
+
+
+def test_links_point_to_the_public_exports_of_the_tender() -> None:
+    base = f"https://registry.example.org/api/v1/tenders/{TENDER_ID}/exports"
+    expected = model.Links(package=f"{base}/ocds", tender_docx=f"{base}/docx", response_form_xlsx=f"{base}/xlsx")
+    assert snapshot._links("https://registry.example.org/", TENDER_ID) == expected
+    assert snapshot._links("https://registry.example.org", TENDER_ID) == expected
+
+
+def test_references_keep_kind_identifier_title_year_and_clause() -> None:
+    gdpr = Reference(kind="law", identifier="Regulation (EU) 2016/679", title="GDPR", year=2016, clause="Art. 25", url="https://eur-lex.example")
+    assert snapshot._reference(gdpr) == model.Reference(kind="law", identifier="Regulation (EU) 2016/679", title="GDPR", year=2016, clause="Art. 25")
+    normen = Reference(kind="guidance", identifier="Normen", title="Norm for informasjonssikkerhet")
+    expected = model.Reference(kind="guidance", identifier="Normen", title="Norm for informasjonssikkerhet", year=None, clause="")
+    assert snapshot._reference(normen) == expected
+
+
+def test_the_publisher_names_its_ocid_prefix_or_says_it_is_a_placeholder() -> None:
+    registered = snapshot.Publisher.of(Settings(public_url="https://registry.example.org", ocid_prefix="ocds-abc123"))
+    assert registered == snapshot.Publisher("https://registry.example.org", "ocds-abc123")
+    assert (registered.ocid(TENDER_ID), registered.name) == (f"ocds-abc123-{TENDER_ID}", "Welfare technology procurement registry")
+    local = snapshot.Publisher("http://127.0.0.1:8000")
+    assert local.ocid(TENDER_ID) == f"ocds-000000-{TENDER_ID}"
+    assert local.name == "Welfare technology procurement registry (ocid prefix ocds-000000 is a local placeholder, not a registered prefix)"
+
+
+def test_a_text_falls_back_to_english_and_is_listed_once_only_when_missing() -> None:
+    texts = snapshot._Texts("nb", CATALOGUE, {})
+    assert texts.text({"en": "Rationale", "nb": "Begrunnelse"}, "A v1 rationale") == "Begrunnelse"
+    assert texts.text({"en": "Verification"}, "A v1 verification") == "Verification"
+    assert texts.text({"en": "Verification"}, "A v1 verification") == "Verification"
+    assert texts.text({}, "A v1 scoring guidance") == "", "nothing in any language is not a fallback"
+    assert texts.text({"en": "Guidance", "nb": ""}, "B v2 scoring guidance") == "Guidance"
+    assert list(texts.fallbacks) == ["A v1 verification", "B v2 scoring guidance"]
+    assert (texts.language, texts.catalogue, texts.pinned) == ("nb", CATALOGUE, {})
