@@ -94,8 +94,8 @@ async def list_organizations(
     if country:
         query = query.where(Organization.country == country)
     if q:
-        pattern = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(Organization.name).like(pattern), Organization.org_number.like(pattern)))
+        in_name = func.lower(Organization.name).contains(q.lower(), autoescape=True)
+        query = query.where(or_(in_name, Organization.org_number.contains(q, autoescape=True)))
     rows, total = await page(session, query.order_by(Organization.name, Organization.id), limit, offset)
     return [_shape_organization(r) for r in rows], total
 

@@ -82,6 +82,7 @@ async def test_a_registered_organization_reads_back_as_given(admin: Api) -> None
     assert ok(await admin.get(f"{ORGS}/{created['id']}")) == created
     [event] = await events(admin, created["id"], "organization.create")
     assert (event["entity_type"], event["entity_id"], event["organization_id"]) == ("organization", created["id"], created["id"])
+    assert event["actor_user_id"] == ok(await admin.get("/api/v1/me"))["user_id"]
 
 
 async def test_a_number_registered_twice_in_a_country_names_the_holder(admin: Api) -> None:
@@ -130,6 +131,27 @@ async def test_the_directory_filters_by_kind_country_and_name_or_number(admin: A
     assert everything["total"] == 4 and names(everything)[:3] == ["Omsorg AS", "Oslo kommune", "Oslo-vägen kommun"]
 
 
+async def test_a_name_search_ignores_case_in_nordic_letters_too(admin: Api) -> None:
+    for name in ("Ålesund kommune", "Ørsta kommune", "Ærø Kommune", "Älvsbyn kommun"):
+        await admin.create_org("municipality", name=name)
+    for q, found in (("ÅLESUND", "Ålesund kommune"), ("ørsta", "Ørsta kommune"), ("ÆRØ", "Ærø Kommune"), ("älvsbyn", "Älvsbyn kommun")):
+        assert [o["name"] for o in ok(await admin.get(ORGS, params={"q": q}))["items"]] == [found], q
+
+
+async def test_a_search_takes_percent_and_underscore_literally(admin: Api) -> None:
+    await admin.create_org("supplier", name="Hjelp_100% AS")
+    await admin.create_org("supplier", name="Hjelp 1000 AS")
+    for q in ("_", "100%", "p_1"):
+        assert [o["name"] for o in ok(await admin.get(ORGS, params={"q": q}))["items"]] == ["Hjelp_100% AS"], q
+
+
+async def test_the_directory_is_paged(admin: Api) -> None:
+    for name in ("Alfa", "Bravo", "Charlie"):
+        await admin.create_org("supplier", name=name)
+    listed = ok(await admin.get(ORGS, params={"kind": "supplier", "limit": 1, "offset": 1}))
+    assert (listed["total"], listed["limit"], listed["offset"], [o["name"] for o in listed["items"]]) == (3, 1, 1, ["Bravo"])
+
+
 async def test_the_directory_orders_equal_names_by_id(admin: Api) -> None:
     twins = [await admin.create_org("supplier", name="Twin") for _ in range(4)]
     listed = ok(await admin.get(ORGS, params={"q": "twin"}))
@@ -143,8 +165,14 @@ async def test_organizations_by_id_are_those_that_exist(admin: Api, database: Da
 
     found = await in_transaction(database, lambda s: service.by_ids(s, wanted))
     assert set(found) == {UUID(first["id"]), UUID(second["id"])}
-    assert found[UUID(second["id"])] == schemas.Organization(
-        UUID(second["id"]), "supplier", second["name"], "NO", second["org_number"], found[UUID(second["id"])].created_at
+    shaped = found[UUID(second["id"])]
+    assert isinstance(shaped, schemas.Organization)
+    assert (shaped.id, shaped.kind, shaped.name, shaped.country, shaped.org_number) == (
+        UUID(second["id"]),
+        "supplier",
+        second["name"],
+        "NO",
+        second["org_number"],
     )
     assert await in_transaction(database, lambda s: service.names(s, wanted)) == {
         UUID(first["id"]): first["name"], UUID(second["id"]): second["name"],
@@ -169,6 +197,14 @@ async def test_an_organization_admin_renames_their_own_organization_only(admin: 
     assert body["detail"] == "only the registry admin or this organization's admin may change it"
     assert ok(await admin.get(f"{ORGS}/{other['id']}"))["name"] == other["name"]
     assert await events(admin, other["id"], "organization.update") == []
+
+
+async def test_the_registry_admin_renames_any_organization(admin: Api) -> None:
+    org = await admin.create_org("supplier")
+    assert ok(await admin.patch(f"{ORGS}/{org['id']}", json={"name": "Omdøpt AS"}))["name"] == "Omdøpt AS"
+    assert ok(await admin.get(f"{ORGS}/{org['id']}"))["name"] == "Omdøpt AS"
+    [event] = await events(admin, org["id"], "organization.update")
+    assert (event["entity_id"], event["organization_id"]) == (org["id"], org["id"])
 
 
 async def test_a_rename_without_a_name_changes_nothing(admin: Api) -> None:
@@ -209,18 +245,19 @@ async def federation(admin: Api) -> Federation:
 async def test_the_federations_coordinators_and_admins_add_and_remove_members(federation: Federation, who: str) -> None:
     actor: Api = getattr(federation, who)
     town = federation.towns[1]
+    actor_id = ok(await actor.get("/api/v1/me"))["user_id"]
     added = ok(await actor.post(federation.members, json={"municipality_id": town["id"]}), 201)
     assert added == town
     assert await federation.member_names() == ["Town 1"]
     [event] = await events(federation.admin, federation.org["id"], "federation.member.add")
     assert event["details"] == {"municipality_id": town["id"]}
-    assert (event["entity_type"], event["organization_id"]) == ("organization", federation.org["id"])
+    assert (event["entity_type"], event["organization_id"], event["actor_user_id"]) == ("organization", federation.org["id"], actor_id)
 
     assert ok(await actor.delete(f"{federation.members}/{town['id']}"), 204) is None
     assert await federation.member_names() == []
     [event] = await events(federation.admin, federation.org["id"], "federation.member.remove")
     assert event["details"] == {"municipality_id": town["id"]}
-    assert (event["entity_type"], event["organization_id"]) == ("organization", federation.org["id"])
+    assert (event["entity_type"], event["organization_id"], event["actor_user_id"]) == ("organization", federation.org["id"], actor_id)
 
 
 @pytest.mark.parametrize("who", ["outsider", "town_admin"])

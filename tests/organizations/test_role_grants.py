@@ -213,6 +213,7 @@ async def test_a_new_user_reads_back_with_a_lowercased_email_and_an_audit_event(
     assert await users_of(admin, municipality) == [created]
     [event] = await events(admin, created["id"], "user.create")
     assert (event["entity_type"], event["organization_id"], event["details"]) == ("user", municipality, {"roles": ["procurement_officer"]})
+    assert event["actor_user_id"] == ok(await admin.get("/api/v1/me"))["user_id"]
 
 
 async def test_an_email_belongs_to_one_user_whatever_its_case(admin: Api) -> None:
@@ -299,7 +300,7 @@ async def test_a_partial_update_changes_only_what_it_names(admin: Api) -> None:
     assert (user["name"], user["roles"]) == ("Ola", ["org_admin"])
     updates = await events(admin, officer.user["id"], "user.update")
     assert [e["details"] for e in updates] == [{"roles": ["org_admin"]}] * 2 + [{"roles": ["procurement_officer"]}]
-    assert {(e["entity_type"], e["organization_id"]) for e in updates} == {("user", municipality)}
+    assert {(e["entity_type"], e["organization_id"], e["actor_user_id"]) for e in updates} == {("user", municipality, org_admin.user["id"])}
 
 
 async def test_a_role_change_must_fit_the_users_organization(admin: Api) -> None:
@@ -308,6 +309,13 @@ async def test_a_role_change_must_fit_the_users_organization(admin: Api) -> None
     body = problem(await admin.patch(f"/api/v1/users/{editor.user['id']}", json={"roles": ["supplier_editor", "procurement_officer"]}), 422)
     assert body["errors"] == [misfit(1, Role.procurement_officer, "supplier")]
     assert [u["roles"] for u in await users_of(admin, supplier)] == [["supplier_editor"]]
+    assert await events(admin, editor.user["id"], "user.update") == []
+    assert ok(await admin.patch(f"/api/v1/users/{editor.user['id']}", json={"roles": ["org_admin", "supplier_editor"]}))["roles"] == [
+        "org_admin",
+        "supplier_editor",
+    ]
+    [event] = await events(admin, editor.user["id"], "user.update")
+    assert (event["organization_id"], event["details"]) == (supplier, {"roles": ["org_admin", "supplier_editor"]})
 
 
 # The last active admin
@@ -365,11 +373,12 @@ async def test_deactivating_or_reactivating_twice_is_harmless_and_recorded_once(
     assert first["active"] is False and first["deactivated_at"] is not None
     assert ok(await admin.post(f"{path}/deactivate")) == first
     [event] = await events(admin, editor.user["id"], "user.deactivate")
-    assert (event["entity_type"], event["organization_id"]) == ("user", supplier)
+    me = ok(await admin.get("/api/v1/me"))["user_id"]
+    assert (event["entity_type"], event["organization_id"], event["actor_user_id"]) == ("user", supplier, me)
     assert ok(await admin.post(f"{path}/reactivate"))["deactivated_at"] is None
     assert ok(await admin.post(f"{path}/reactivate"))["active"] is True
     [event] = await events(admin, editor.user["id"], "user.reactivate")
-    assert (event["entity_type"], event["organization_id"]) == ("user", supplier)
+    assert (event["entity_type"], event["organization_id"], event["actor_user_id"]) == ("user", supplier, me)
 
 
 # Accounts, as authentication and tokens see users
