@@ -14,6 +14,7 @@ import pytest
 
 from registry.settings import Settings
 from tests.evidence_world import PRODUCT, STUDY
+from tests.exports.readback import open_docx, table_rows
 from tests.library_world import NEW_MODULE, library_of
 from tests.support import ADMIN_TOKEN, Api, problem
 from tests.tender_world import spec
@@ -68,8 +69,12 @@ async def keys(api: Api, **params: str) -> list[str]:
     return [m["key"] for m in (await api.get("/api/v1/modules", params=params)).json()["items"]]
 
 
-async def audit(admin: Api) -> list[tuple[str, dict[str, Any]]]:
+async def audit(admin: Api, by: Api | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """The module's audit trail, oldest first; every event names the module and, when ``by`` is given, that user."""
     events = (await admin.get("/api/v1/audit", params={"entity_id": KEY})).json()["items"]
+    assert all(e["entity_type"] == "requirement_module" for e in events)
+    if by is not None:
+        assert [e["actor_user_id"] for e in events] == [by.user["id"]] * len(events)  # type: ignore[attr-defined]
     return [(e["action"], e["details"]) for e in reversed(events)]
 
 
@@ -98,7 +103,7 @@ async def test_a_new_module_is_a_draft_version_one_that_only_library_editors_see
     drafts = (await editor.get("/api/v1/modules", params={"status": "draft"})).json()["items"]
     assert [(m["key"], m["draft_version"], m["current"]["version"], m["current"]["status"]) for m in drafts] == [(KEY, 1, 1, "draft")]
     assert await keys(editor) == [ALARM], "lists show published versions unless asked for drafts"
-    assert await audit(admin) == [("module.create", {})]
+    assert await audit(admin, editor) == [("module.create", {})]
 
 
 async def test_a_module_with_unknown_categories_is_refused_naming_each_field(editor: Api) -> None:
@@ -144,7 +149,7 @@ async def test_a_draft_changes_with_its_etag_or_a_star_and_each_change_is_a_new_
     assert anyway.status_code == 200 and anyway.json()["revision"] == 3
     assert (await editor.get(BASE)).json()["versions"][0]["level"] == "advanced"
     assert await keys(editor, status="draft", level="advanced") == [KEY]
-    assert await audit(admin) == [
+    assert await audit(admin, editor) == [
         ("module.create", {}),
         ("module.version.update", {"version": 1, "revision": 2}),
         ("module.version.update", {"version": 1, "revision": 3}),
@@ -207,7 +212,7 @@ async def test_a_published_version_is_shown_to_everyone_and_never_changes_again(
     assert problem(await editor.post(f"{BASE}/versions/1/publish"), 409)["detail"] == final
     assert problem(await editor.post(f"{BASE}/versions/1/publish", headers={"If-Match": version["etag"]}), 409)["detail"] == final
     assert (await reader.get(f"{BASE}/versions/1")).json() == {k: v for k, v in done.items() if k != "etag"}
-    assert [a for a, _ in await audit(admin)] == ["module.create", "module.version.publish"]
+    assert [a for a, _ in await audit(admin, editor)] == ["module.create", "module.version.publish"]
     assert (await audit(admin))[1][1] == {"version": 1}
 
 
@@ -234,7 +239,7 @@ async def test_a_new_draft_copies_the_latest_version_and_its_publication_becomes
 
     third = (await editor.post(f"{BASE}/versions")).json()
     assert third["version"] == 3 and third["content"] == second["content"], "the copy is of the newest version"
-    assert ("module.version.create", {"version": 3}) in await audit(admin)
+    assert ("module.version.create", {"version": 3}) in await audit(admin, editor)
 
 
 async def test_the_difference_between_versions_is_named_per_field_language_and_parameter(editor: Api, reader: Api) -> None:
@@ -255,6 +260,8 @@ async def test_the_difference_between_versions_is_named_per_field_language_and_p
         {"field": "statement.sv", "before": complete()["statement"]["sv"], "after": "Högst {days} kalenderdagar."},
     ]
     assert problem(await reader.get(f"{BASE}/diff", params={"from": 1, "to": 2}), 404)["detail"] == f"no version 2 of {KEY}"
+    assert problem(await reader.get(f"{BASE}/diff", params={"from": 2, "to": 1}), 404)["detail"] == f"no version 2 of {KEY}"
+    assert [c["field"] for c in (await editor.get(f"{BASE}/diff", params={"from": 2, "to": 1})).json()["changes"]][:1] == ["kind"]
 
 
 async def test_rendering_a_version_fills_its_values_or_names_what_is_wrong(editor: Api, reader: Api) -> None:
@@ -280,6 +287,7 @@ async def test_only_a_published_version_is_deprecated_and_its_replacement_must_b
     await published(editor)
     for replacement in (KEY, "NO-SUCH-MODULE"):
         body = problem(await editor.post(f"{BASE}/versions/1/deprecate", json={"replaced_by": replacement}), 422)
+        assert body["detail"] == "unknown replacement"
         assert body["errors"] == [{"field": "replaced_by", "message": f"no other module {replacement}"}]
     assert (await reader.get(f"{BASE}/versions/1")).json()["status"] == "published"
 
@@ -293,7 +301,7 @@ async def test_only_a_published_version_is_deprecated_and_its_replacement_must_b
     assert await keys(reader) == [ALARM] and await keys(reader, status="deprecated") == [KEY]
     again = problem(await editor.post(f"{BASE}/versions/1/deprecate", json={}), 409)
     assert again["detail"] == "only a published version can be deprecated; version 1 is deprecated"
-    assert (await audit(admin))[-1] == ("module.version.deprecate", {"version": 1, "replaced_by": ALARM})
+    assert (await audit(admin, editor))[-1] == ("module.version.deprecate", {"version": 1, "replaced_by": ALARM})
 
 
 async def test_a_version_is_deprecated_without_naming_a_replacement(editor: Api, reader: Api) -> None:
@@ -323,6 +331,7 @@ async def test_filters_find_a_published_module_by_each_of_its_terms(editor: Api,
     assert await keys(reader, category="consent") == [KEY] and await keys(reader, category="interoperability") == [ALARM]
     assert await keys(reader, product_category="gps_alarm") == [KEY, ALARM] and await keys(reader, product_category="digital_social_alarm") == [ALARM]
     assert await keys(reader, tag="test") == [KEY] and await keys(reader, tag="tes") == []
+    assert await keys(reader, tag="gps_alarm") == [], "a product category is no tag"
     assert await keys(reader, standard="en 50134") == [KEY] and await keys(reader, standard="50134%") == []
     assert await keys(reader, kind="mandatory") == [KEY, ALARM] and await keys(reader, kind="award") == []
     assert await keys(reader, level="basic") == [KEY, ALARM] and await keys(reader, level="advanced") == []
@@ -373,19 +382,36 @@ async def test_a_tender_pins_published_versions_never_drafts_and_names_the_repla
 async def test_a_tender_is_told_of_a_newer_published_version_but_not_of_a_draft_or_a_deprecated_one(editor: Api, reader: Api) -> None:
     await created(editor)
     await published(editor)
-    tender = (await reader.post("/api/v1/tenders", json=one_lot(parameters={"days": 10}))).json()
+    body = one_lot(parameters={"days": 10})
+    body["lots"][0]["selections"].append({"module_key": ALARM, "module_version": 1, "parameters": {"delivery_seconds": 20}})
+    tender = (await reader.post("/api/v1/tenders", json=body)).json()
     path = f"/api/v1/tenders/{tender['id']}"
 
-    async def newer() -> int | None:
-        return (await reader.get(path)).json()["lots"][0]["selections"][0]["newer_version"]
+    async def newer() -> list[int | None]:
+        return [s["newer_version"] for s in (await reader.get(path)).json()["lots"][0]["selections"]]
 
     draft = await editor.post(f"{BASE}/versions")
-    assert await newer() is None, "a draft is no newer version"
+    assert await newer() == [None, None], "a draft is no newer version"
     await editor.put(f"{BASE}/versions/2", json=complete(), headers={"If-Match": draft.headers["etag"]})
     await published(editor, 2)
-    assert await newer() == 2
+    assert await newer() == [2, None]
+    alarm = await editor.post(f"/api/v1/modules/{ALARM}/versions")
+    assert (await editor.post(f"/api/v1/modules/{ALARM}/versions/2/publish", headers={"If-Match": alarm.headers["etag"]})).status_code == 200
+    assert await newer() == [2, 2], "each module's newest version"
     await editor.post(f"{BASE}/versions/2/deprecate", json={})
-    assert await newer() is None, "a deprecated version is no newer version"
+    assert await newer() == [None, 2], "a deprecated version is no newer version"
+
+
+async def test_a_tenders_documents_take_the_pinned_versions_category_and_references(editor: Api, reader: Api) -> None:
+    await created(editor)
+    await published(editor)
+    tender = (await reader.post("/api/v1/tenders", json=one_lot(parameters={"days": 10}))).json()
+    response = await reader.get(f"/api/v1/tenders/{tender['id']}/exports/docx")
+    assert response.status_code == 200, response.text
+    document = open_docx(response.content)
+    text = "\n".join([p.text for p in document.paragraphs] + ["\t".join(row) for row in table_rows(document)])
+    assert "Samtykke og rettslig grunnlag" in text, "the requirements are grouped under the module's category"
+    assert "GDPR Art. 25" in text and "Data protection by design and by default" in text, "the module's references are listed"
 
 
 async def test_evidence_fit_judges_published_versions_only(editor: Api, admin: Api) -> None:
