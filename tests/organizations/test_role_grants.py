@@ -424,11 +424,18 @@ async def test_the_active_admin_is_the_earliest_created_one_still_active(admin: 
     me = ok(await admin.get("/api/v1/me"))
     first = await in_transaction(database, service.active_admin)
     assert first is not None and (first.user_id, first.email, first.organization_kind) == (UUID(me["user_id"]), BOOTSTRAP_EMAIL, "authority")
-    await admin.create_user(me["organization_id"], Role.org_admin)
+    colleague = await admin.create_user(me["organization_id"], Role.org_admin)
     second = await admin.create_user(me["organization_id"], Role.admin)
-    await change(database, update(User).where(User.email == BOOTSTRAP_EMAIL).values(deactivated_at=datetime(2026, 1, 1, tzinfo=UTC)))
-    now = await in_transaction(database, service.active_admin)
-    assert now is not None and now.user_id == UUID(second.user["id"]) and Role.admin in now.roles
+    assert (await in_transaction(database, service.active_admin)) == first
+    await change(
+        database,
+        update(User).where(User.id == UUID(colleague.user["id"])).values(created_at=datetime(2019, 1, 1, tzinfo=UTC)),
+        update(User).where(User.id == UUID(second.user["id"])).values(created_at=datetime(2020, 1, 1, tzinfo=UTC)),
+    )
+    earlier = await in_transaction(database, service.active_admin)
+    assert earlier is not None and earlier.user_id == UUID(second.user["id"]) and Role.admin in earlier.roles
+    await change(database, update(User).where(User.id == UUID(second.user["id"])).values(deactivated_at=datetime(2026, 1, 1, tzinfo=UTC)))
+    assert (await in_transaction(database, service.active_admin)) == first
     await change(database, update(User).values(deactivated_at=datetime(2026, 1, 1, tzinfo=UTC)))
     assert await in_transaction(database, service.active_admin) is None
 
