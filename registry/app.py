@@ -23,7 +23,7 @@ from registry.demo import request_examples
 from registry.evidence.routes import EvidenceController, ProductController, attachment_router
 from registry.evidence.storage import LocalFileStore
 from registry.health import health
-from registry.http import security_headers
+from registry.http import EncodedCache, security_headers
 from registry.openapi import DOCS_PATH, OperationDocs, StructDocs, openapi_config
 from registry.organizations.routes import OrganizationController, UserController
 from registry.problems import EXCEPTION_HANDLERS
@@ -85,6 +85,6 @@ def create_app(settings: Settings) -> Litestar:
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]}
         ),
-        state=State({"settings": settings, "database": database}),
+        state=State({"settings": settings, "database": database, "encoded_versions": EncodedCache()}),
         debug=False,
     )

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import AsyncIterator
-from typing import Any, TypeVar
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
-import msgspec
-from litestar import Request, Response
+from litestar import MediaType, Request, Response
 from litestar.datastructures import MutableScopeHeaders
 from litestar.response import Stream
+from litestar.serialization import encode_json
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 from litestar.types import Message, Scope
 
@@ -21,17 +22,55 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-
 """On every response: never sniffed into another type, and links followed from it send no referrer."""
 
 
-def body_etag(body: Any) -> str:
-    """A strong ETag derived from the representation itself."""
-    return '"' + hashlib.sha256(msgspec.json.encode(body)).hexdigest()[:32] + '"'
+def body_etag(encoded: bytes) -> str:
+    """A strong ETag derived from the encoded representation itself."""
+    return '"' + hashlib.sha256(encoded).hexdigest()[:32] + '"'
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    """Whether the client's If-None-Match already holds ``etag``."""
+    return etag in {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
+
+
+def _answer(request: Request, encoded: bytes, etag: str, status_code: int) -> Response[Any]:
+    if status_code == 200 and not_modified(request, etag):
+        return Response(None, status_code=HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+    return Response(encoded, status_code=status_code, media_type=MediaType.JSON, headers={"ETag": etag})
 
 
 def conditional(request: Request, body: T, etag: str | None = None, status_code: int = 200) -> Response[T]:
-    """``body`` with its ETag, or an empty 304 when the client's If-None-Match already has it."""
-    etag = etag or body_etag(body)
-    if status_code == 200 and etag in {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}:
-        return Response(None, status_code=HTTP_304_NOT_MODIFIED, headers={"ETag": etag})  # type: ignore[arg-type]
-    return Response(body, status_code=status_code, headers={"ETag": etag})
+    """``body`` encoded once, with its ETag, or an empty 304 when the client's If-None-Match already has it.
+
+    Routes still declare ``Response[T]`` (the API document is made from it); the bytes sent are ``body``'s JSON.
+    """
+    encoded = encode_json(body)
+    return cast(Response[T], _answer(request, encoded, etag or body_etag(encoded), status_code))
+
+
+class EncodedCache:
+    """Encoded representations that never change once made, by their ETag; bounded, the least recently used dropped first.
+
+    Only for ETags that name one content for good (a module version's ETag holds its revision, which
+    every edit moves), so nothing here needs invalidating. One per application (one per database).
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+
+    async def answer(self, request: Request, etag: str, build: Callable[[], Awaitable[tuple[Any, str]]]) -> Response[Any]:
+        """A 304 when the client has ``etag``; else the cached bytes; else ``build()`` (body, its ETag), encoded and kept."""
+        if not_modified(request, etag):
+            return _answer(request, b"", etag, 200)
+        encoded = self._items.get(etag)
+        if encoded is None:
+            body, etag = await build()  # the ETag of what was read, should it have moved since ``etag``
+            encoded = self._items[etag] = encode_json(body)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        else:
+            self._items.move_to_end(etag)
+        return _answer(request, encoded, etag, 200)
 
 
 def content_disposition(filename: str) -> str:

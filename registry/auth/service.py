@@ -32,25 +32,23 @@ async def authenticate(session: AsyncSession, secret: str, request_id: str | Non
     """The principal holding ``secret``, and whether its token's ``last_used_at`` is due a stamp (``note_use``).
 
     A token works while it, every token up the chain that issued it, and its user's account are valid.
-    Two queries: the chain of tokens, then the user's account.
+    One query: the chain of tokens, each with its user's account (the first row's is the caller's).
     """
     now = utcnow()
-    chain = list(await session.scalars(_CHAIN, {"token_hash": hash_secret(secret)}))
-    if not chain or any(_lapsed(token, now) for token in chain):
+    rows = (await session.execute(_CHAIN, {"token_hash": hash_secret(secret)})).all()
+    if not rows or any(_lapsed(token, now) for token, _, _ in rows):
         raise Unauthorized(INVALID_TOKEN)
-    token = chain[0]
-    account = await organizations.account(session, token.user_id)
-    if account is None or account.deactivated_at is not None:
+    token, user, organization_kind = rows[0]
+    account = organizations.account_of(user, organization_kind)
+    if account.deactivated_at is not None:
         raise Unauthorized(INVALID_TOKEN)
     stamp_due = token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION
-    principal = Principal(
-        account.user_id, account.organization_id, account.organization_kind, account.roles, request_id, token.id, token.expires_at
-    )
+    principal = Principal(account.user_id, account.organization_id, account.organization_kind, account.roles, request_id, token.id, token.expires_at)
     return principal, stamp_due
 
 
-def _chain_query() -> Select[ApiToken]:
-    """The token whose hash is bound as ``token_hash`` first, then the token that issued it, and so on up."""
+def _chain_query() -> Select:
+    """The token whose hash is bound as ``token_hash`` first, then the token that issued it, and so on up; each with its user's account."""
     chain = (
         select(ApiToken.id, ApiToken.parent_id, literal_column("0").label("depth"))
         .where(ApiToken.token_hash == bindparam("token_hash"))
@@ -58,7 +56,7 @@ def _chain_query() -> Select[ApiToken]:
     )
     issuer = aliased(ApiToken)
     chain = chain.union_all(select(issuer.id, issuer.parent_id, chain.c.depth + 1).where(issuer.id == chain.c.parent_id))
-    return select(ApiToken).join(chain, chain.c.id == ApiToken.id).order_by(chain.c.depth)
+    return organizations.with_account(select(ApiToken).join(chain, chain.c.id == ApiToken.id), ApiToken.user_id).order_by(chain.c.depth)
 
 
 _CHAIN = _chain_query()
@@ -135,9 +133,7 @@ def _token(user_id: UUID, name: str, secret: str, expires_at: datetime | None, p
     )
 
 
-async def list_tokens(
-    session: AsyncSession, actor: Principal, user_id: UUID, *, limit: int, offset: int
-) -> tuple[list[schemas.Token], int]:
+async def list_tokens(session: AsyncSession, actor: Principal, user_id: UUID, *, limit: int, offset: int) -> tuple[list[schemas.Token], int]:
     """A user's tokens, oldest first, without their secrets."""
     await organizations.managed_account(session, actor, user_id, or_self=True)
     query = select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at, ApiToken.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -33,19 +35,72 @@ def _shape_user(row: User) -> schemas.User:
     return msgspec.convert(row, schemas.User, from_attributes=True)
 
 
+def organization_number(data: schemas.OrganizationCreate) -> str | None:
+    """The organization number of ``data`` in canonical form; None for an authority without one.
+
+    Raises ``RuleViolation`` (field ``org_number``) when it breaks the country's rule or is missing.
+    """
+    if data.org_number is None:
+        if data.kind != "authority":
+            raise RuleViolation("an organization number is required", errors=[("org_number", f"required for a {data.kind}")])
+        return None
+    try:
+        return normalize_org_number(data.country, data.org_number)
+    except OrgNumberError as exc:
+        raise RuleViolation(str(exc), errors=[("org_number", str(exc))]) from None
+
+
 async def create_organization(session: AsyncSession, actor: Principal | None, data: schemas.OrganizationCreate) -> schemas.Organization:
-    org_number = None
-    if data.org_number is not None:
-        try:
-            org_number = normalize_org_number(data.country, data.org_number)
-        except OrgNumberError as exc:
-            raise RuleViolation(str(exc), errors=[("org_number", str(exc))]) from None
-    elif data.kind != "authority":
-        raise RuleViolation("an organization number is required", errors=[("org_number", f"required for a {data.kind}")])
-    organization = Organization(kind=data.kind, name=data.name, country=data.country, org_number=org_number)
+    """Register an organization; ``actor`` None is the operator's command line."""
+    org_number = organization_number(data)
+    organization = Organization(kind=data.kind, name=data.name, country=data.country, org_number=org_number, contact_email=data.contact_email)
     await insert_unique(session, organization, lambda: _registered(session, data.country, org_number))
     record(session, actor, "organization.create", "organization", organization.id, organization_id=organization.id)
     return _shape_organization(organization)
+
+
+async def create_organizations(
+    session: AsyncSession, actor: Principal | None, items: Sequence[schemas.OrganizationCreate]
+) -> list[schemas.Organization]:
+    """Register many organizations by the rules of ``create_organization``, in one insert instead of one per organization
+    (an onboarding import). Errors name the item: ``[3].org_number``; a number registered already or given twice is a
+    conflict; nothing is added then."""
+    errors: list[tuple[str, str]] = []
+    organizations = []
+    for index, data in enumerate(items):
+        try:
+            org_number = organization_number(data)
+        except RuleViolation as exc:
+            errors += [(f"[{index}].{e.field}", e.message) for e in exc.errors]
+            continue
+        organizations.append(
+            Organization(kind=data.kind, name=data.name, country=data.country, org_number=org_number, contact_email=data.contact_email)
+        )
+    if errors:
+        raise RuleViolation("organizations break the rules", errors=errors)
+    numbers: dict[tuple[str, str], int] = {}
+    for index, organization in enumerate(organizations):
+        if organization.org_number is not None and numbers.setdefault((organization.country, organization.org_number), index) != index:
+            errors.append((f"[{index}].org_number", f"given for [{numbers[organization.country, organization.org_number]}] too"))
+    by_country: dict[str, list[str]] = {}
+    for country, number in numbers:
+        by_country.setdefault(country, []).append(number)
+    for country, values in by_country.items():
+        for start in range(0, len(values), 500):
+            taken = await session.scalars(
+                select(Organization.org_number).where(Organization.country == country, Organization.org_number.in_(values[start : start + 500]))
+            )
+            errors += [(f"[{numbers[country, number]}].org_number", f"{number} is already registered") for number in taken if number]
+    if errors:
+        raise Conflict("organization numbers are taken", errors=errors)
+    try:
+        async with session.begin_nested():
+            session.add_all(organizations)
+    except IntegrityError:
+        raise Conflict("organizations with the same numbers were registered at the same time; try again") from None
+    for organization in organizations:
+        record(session, actor, "organization.create", "organization", organization.id, organization_id=organization.id)
+    return [_shape_organization(organization) for organization in organizations]
 
 
 async def _registered(session: AsyncSession, country: str, org_number: str | None) -> Conflict | None:
@@ -101,10 +156,11 @@ async def list_organizations(
 
 
 async def update_organization(
-    session: AsyncSession, actor: Principal, organization_id: UUID, data: schemas.OrganizationUpdate
+    session: AsyncSession, actor: Principal | None, organization_id: UUID, data: schemas.OrganizationUpdate
 ) -> schemas.Organization:
+    """Change an organization's name or contact; ``actor`` None is the operator's command line."""
     organization = await _organization(session, organization_id)
-    if not actor.manages(organization.id):
+    if actor is not None and not actor.manages(organization.id):
         raise Forbidden("only the registry admin or this organization's admin may change it")
     for field, value in given_fields(data).items():
         setattr(organization, field, value)
@@ -112,19 +168,17 @@ async def update_organization(
     return _shape_organization(organization)
 
 
-async def _federation_for(session: AsyncSession, actor: Principal, federation_id: UUID) -> Organization:
+async def _federation_for(session: AsyncSession, actor: Principal | None, federation_id: UUID) -> Organization:
     federation = await _organization(session, federation_id)
     if federation.kind != "federation":
         raise RuleViolation(f"{federation.name} is a {federation.kind}, not a federation")
-    if not (actor.manages(federation.id) or actor.acts_for(federation.id, Role.federation_coordinator)):
+    if actor is not None and not (actor.manages(federation.id) or actor.acts_for(federation.id, Role.federation_coordinator)):
         raise Forbidden("only the federation's coordinators and admins manage its members")
     return federation
 
 
 async def member_ids(session: AsyncSession, federation_id: UUID) -> set[UUID]:
-    rows = await session.scalars(
-        select(FederationMembership.municipality_id).where(FederationMembership.federation_id == federation_id)
-    )
+    rows = await session.scalars(select(FederationMembership.municipality_id).where(FederationMembership.federation_id == federation_id))
     return set(rows)
 
 
@@ -141,15 +195,15 @@ async def list_members(session: AsyncSession, federation_id: UUID, *, limit: int
     return [_shape_organization(r) for r in rows], total
 
 
-async def add_member(session: AsyncSession, actor: Principal, federation_id: UUID, municipality_id: UUID) -> schemas.Organization:
+async def add_member(session: AsyncSession, actor: Principal | None, federation_id: UUID, municipality_id: UUID) -> schemas.Organization:
+    """Add a municipality to a federation; ``actor`` None is the operator's command line."""
     federation = await _federation_for(session, actor, federation_id)
     municipality = await session.get(Organization, municipality_id)
     if municipality is None:
         raise RuleViolation("no such organization", errors=[("municipality_id", f"no organization {municipality_id}")])
     if municipality.kind != "municipality":
-        raise RuleViolation(
-            "only municipalities can be members", errors=[("municipality_id", f"{municipality.name} is a {municipality.kind}")]
-        )
+        raise RuleViolation("only municipalities can be members", errors=[("municipality_id", f"{municipality.name} is a {municipality.kind}")])
+
     async def already_member() -> Conflict | None:
         if municipality.id not in await member_ids(session, federation.id):
             return None
@@ -162,6 +216,34 @@ async def add_member(session: AsyncSession, actor: Principal, federation_id: UUI
         organization_id=federation.id, municipality_id=str(municipality.id),
     )  # fmt: skip
     return _shape_organization(municipality)
+
+
+async def add_members(session: AsyncSession, actor: Principal | None, federation_id: UUID, municipality_ids: Sequence[UUID]) -> int:
+    """Add municipalities to a federation by the rules of ``add_member``, in one insert; those that are members already are
+    left as they are. Errors name the item (``[3].municipality_id``); nothing is added then. Returns how many were added."""
+    federation = await _federation_for(session, actor, federation_id)
+    found = {row.id: row for row in await session.scalars(select(Organization).where(Organization.id.in_(set(municipality_ids))))}
+    errors = []
+    for index, municipality_id in enumerate(municipality_ids):
+        if (municipality := found.get(municipality_id)) is None:
+            errors.append((f"[{index}].municipality_id", f"no organization {municipality_id}"))
+        elif municipality.kind != "municipality":
+            errors.append((f"[{index}].municipality_id", f"only municipalities can be members: {municipality.name} is a {municipality.kind}"))
+    if errors:
+        raise RuleViolation("only municipalities can be members", errors=errors)
+    members = await member_ids(session, federation.id)
+    new = [m for m in dict.fromkeys(municipality_ids) if m not in members]
+    try:
+        async with session.begin_nested():
+            session.add_all([FederationMembership(federation_id=federation.id, municipality_id=m) for m in new])
+    except IntegrityError:
+        raise Conflict(f"members were added to {federation.name} at the same time; try again") from None
+    for municipality_id in new:
+        record(
+            session, actor, "federation.member.add", "organization", federation.id,
+            organization_id=federation.id, municipality_id=str(municipality_id),
+        )  # fmt: skip
+    return len(new)
 
 
 async def remove_member(session: AsyncSession, actor: Principal, federation_id: UUID, municipality_id: UUID) -> None:
@@ -196,13 +278,9 @@ async def _managed_organization(session: AsyncSession, actor: Principal, organiz
     return organization
 
 
-async def create_user(
-    session: AsyncSession, actor: Principal | None, organization_id: UUID, data: schemas.UserCreate
-) -> schemas.User:
+async def create_user(session: AsyncSession, actor: Principal | None, organization_id: UUID, data: schemas.UserCreate) -> schemas.User:
     """Add a user; ``actor`` None is the operator's command line, which may grant any role."""
-    organization = (
-        await _organization(session, organization_id) if actor is None else await _managed_organization(session, actor, organization_id)
-    )
+    organization = await _organization(session, organization_id) if actor is None else await _managed_organization(session, actor, organization_id)
     _check_roles(actor, organization, data.roles)
     roles = list(dict.fromkeys(data.roles))
     email = data.email.lower()
@@ -218,9 +296,7 @@ async def create_user(
     return _shape_user(user)
 
 
-async def list_users(
-    session: AsyncSession, actor: Principal, organization_id: UUID, *, limit: int, offset: int
-) -> tuple[list[schemas.User], int]:
+async def list_users(session: AsyncSession, actor: Principal, organization_id: UUID, *, limit: int, offset: int) -> tuple[list[schemas.User], int]:
     await _managed_organization(session, actor, organization_id)
     query = select(User).where(User.organization_id == organization_id).order_by(User.name, User.id)
     rows, total = await page(session, query, limit, offset)
@@ -295,6 +371,18 @@ def _accounts() -> Select[User, OrgKind]:
 
 def _account(user: User, organization_kind: OrgKind) -> schemas.Account:
     return schemas.Account(user.id, user.email, frozenset(user.roles), user.deactivated_at, user.organization_id, organization_kind)
+
+
+def with_account(query: Select, user_id: Any) -> Select:
+    """``query`` with two more columns: the user its column ``user_id`` names and that user's organization's kind.
+
+    ``account_of`` makes the two an Account, so another slice finds a row and its account in one query.
+    """
+    return query.add_columns(User, Organization.kind).join(User, User.id == user_id).join(Organization, Organization.id == User.organization_id)
+
+
+def account_of(user: User, organization_kind: OrgKind) -> schemas.Account:
+    return _account(user, organization_kind)
 
 
 async def account(session: AsyncSession, user_id: UUID) -> schemas.Account | None:

@@ -81,8 +81,17 @@ class ModuleController(Controller):
 
     @get("/{key:str}/versions/{version:int}", operation_id="GetModuleVersion", guards=[AUTHENTICATED], responses=problem_responses(404))
     async def get_version(self, request: Req, db_session: DbSession, key: KeyPath, version: VersionPath) -> Response[schemas.Version]:
-        """One version's full content. Drafts are visible to library editors only."""
-        return _version_response(request, await service.get_version(db_session, request.user, key, version))
+        """One version's full content. Drafts are visible to library editors only.
+
+        A conditional GET is answered from the version's revision alone; the encoded version is kept by its ETag.
+        """
+
+        async def build() -> tuple[schemas.Version, str]:
+            found = await service.get_version(db_session, request.user, key, version)
+            return found, found.etag
+
+        etag = await service.version_etag(db_session, request.user, key, version)
+        return await request.app.state.encoded_versions.answer(request, etag, build)
 
     @put(
         "/{key:str}/versions/{version:int}",

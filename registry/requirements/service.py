@@ -101,9 +101,7 @@ async def _version(
 ) -> tuple[RequirementModule, ModuleVersion]:
     module = await _module(session, key, lock=lock)
     version = await session.scalar(
-        select(ModuleVersion)
-        .where(ModuleVersion.module_id == module.id, ModuleVersion.version == number)
-        .execution_options(populate_existing=lock)
+        select(ModuleVersion).where(ModuleVersion.module_id == module.id, ModuleVersion.version == number).execution_options(populate_existing=lock)
     )
     if version is None or (version.status == "draft" and actor is not None and not is_editor(actor)):
         raise NotFound(f"no version {number} of {key}")
@@ -151,11 +149,17 @@ async def create_module(session: AsyncSession, actor: Principal | None, data: sc
     return _shape_version(module, version)
 
 
+_SUMMARY_COLUMNS = (
+    RequirementModule.key, RequirementModule.category, RequirementModule.family, RequirementModule.product_categories,
+    RequirementModule.tags, RequirementModule.draft_version, ModuleVersion.version, ModuleVersion.status, ModuleVersion.kind,
+    ModuleVersion.level, ModuleVersion.content["title"], ModuleVersion.published_at, ModuleVersion.deprecated_at, ModuleVersion.replaced_by,
+)  # fmt: skip
+"""What a list shows of a module and its listed version: never the content (a list of 50 read ~1 MB of it)."""
+
+
 def _listing(actor: Principal, status: str | None) -> Select:
     number = RequirementModule.draft_version if status == "draft" else RequirementModule.current_version
-    query = select(RequirementModule, ModuleVersion).join(
-        ModuleVersion, and_(ModuleVersion.module_id == RequirementModule.id, ModuleVersion.version == number)
-    )
+    query = select(*_SUMMARY_COLUMNS).join(ModuleVersion, and_(ModuleVersion.module_id == RequirementModule.id, ModuleVersion.version == number))
     if status == "draft" and not is_editor(actor):
         return query.where(false())  # drafts are for library editors
     return query.where(ModuleVersion.status == (status or "published"))
@@ -181,14 +185,6 @@ async def list_modules(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[schemas.ModuleSummary], int]:
-    catalogue_ = await catalogue(session)
-    errors = []
-    if category and category not in catalogue_.keys("categories"):
-        errors.append(("category", f"unknown category {category!r}"))
-    if product_category and product_category not in catalogue_.keys("product_categories"):
-        errors.append(("product_category", f"unknown product category {product_category!r}"))
-    if errors:
-        raise RuleViolation("unknown filter value", errors=errors)
     query = _listing(actor, status)
     if category:
         query = query.where(RequirementModule.category == category)
@@ -213,7 +209,47 @@ async def list_modules(
     for term in query_terms(q or ""):
         query = query.where(ModuleVersion.search_text.contains(term, autoescape=True))
     rows, total = await page(session, query.order_by(RequirementModule.category, RequirementModule.key), limit, offset)
-    return [_shape_summary(module, version, actor) for module, version in rows], total
+    if total == 0:  # an unknown filter value finds nothing; only then is the vocabulary read, to say so
+        await _check_filters(session, category, product_category)
+    editor = is_editor(actor)
+    return [
+        schemas.ModuleSummary(
+            key=key,
+            category=category_,
+            family=family,
+            product_categories=product_categories,
+            tags=tags,
+            current=schemas.VersionSummary(number, status_, kind_, level_, title, published, deprecated, replaced_by),
+            draft_version=draft if editor else None,
+        )  # fmt: skip
+        for (
+            key,
+            category_,
+            family,
+            product_categories,
+            tags,
+            draft,
+            number,
+            status_,
+            kind_,
+            level_,
+            title,
+            published,
+            deprecated,
+            replaced_by,
+        ) in rows  # fmt: skip
+    ], total
+
+
+async def _check_filters(session: AsyncSession, category: str | None, product_category: str | None) -> None:
+    catalogue_ = await catalogue(session)
+    errors = []
+    if category and category not in catalogue_.keys("categories"):
+        errors.append(("category", f"unknown category {category!r}"))
+    if product_category and product_category not in catalogue_.keys("product_categories"):
+        errors.append(("product_category", f"unknown product category {product_category!r}"))
+    if errors:
+        raise RuleViolation("unknown filter value", errors=errors)
 
 
 async def get_module(session: AsyncSession, actor: Principal, key: str) -> schemas.Module:
@@ -236,6 +272,24 @@ async def visible_keys(session: AsyncSession, actor: Principal, keys: set[str]) 
 
 async def get_version(session: AsyncSession, actor: Principal, key: str, number: int) -> schemas.Version:
     return _shape_version(*await _version(session, actor, key, number))
+
+
+async def version_etag(session: AsyncSession, actor: Principal, key: str, number: int) -> str:
+    """The ETag ``get_version`` would give, from two small columns: enough to answer a conditional GET."""
+    row = (
+        await session.execute(
+            select(ModuleVersion.status, ModuleVersion.revision)
+            .select_from(RequirementModule)
+            .outerjoin(ModuleVersion, and_(ModuleVersion.module_id == RequirementModule.id, ModuleVersion.version == number))
+            .where(RequirementModule.key == key)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"no requirement module {key}")
+    status, revision = row
+    if status is None or (status == "draft" and not is_editor(actor)):
+        raise NotFound(f"no version {number} of {key}")
+    return schemas.version_etag(key, number, revision)
 
 
 async def update_draft(
@@ -386,9 +440,7 @@ def _version_summary(version: ModuleVersion) -> schemas.VersionSummary:
 # For other slices
 
 
-async def pinned_versions(
-    session: AsyncSession, pairs: set[tuple[str, int]]
-) -> dict[tuple[str, int], tuple[RequirementModule, ModuleVersion]]:
+async def pinned_versions(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], tuple[RequirementModule, ModuleVersion]]:
     """The non-draft versions among ``(key, version)`` pairs, loaded in one query, for tenders to pin."""
     if not pairs:
         return {}
@@ -405,8 +457,14 @@ async def pinned(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tup
     """The non-draft versions among ``(key, version)`` pairs as frozen structs, loaded in one query."""
     return {
         pair: schemas.PinnedVersion(
-            id=version.id, key=module.key, version=version.version, status=version.status, replaced_by=version.replaced_by,
-            category=module.category, references=msgspec.convert(module.references, list[Reference]), content=decode_content(version),
+            id=version.id,
+            key=module.key,
+            version=version.version,
+            status=version.status,
+            replaced_by=version.replaced_by,
+            category=module.category,
+            references=msgspec.convert(module.references, list[Reference]),
+            content=decode_content(version),
         )  # fmt: skip
         for pair, (module, version) in (await pinned_versions(session, pairs)).items()
     }
