@@ -33,6 +33,8 @@ MODULES: dict[str, list[str]] = {
         "tests/tenders/test_publication_rules.py",
         "tests/tenders/test_tender_parts.py",
         "tests/tenders/test_tender_exports.py",
+        "tests/tenders/test_lifecycle_rules.py",
+        "tests/tenders/test_tender_listing.py",
     ],
     "registry/evidence/fit.py": [
         "tests/evidence/test_fit_boundaries.py",

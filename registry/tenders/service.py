@@ -214,6 +214,7 @@ async def list_tenders(
             or_(
                 Tender.owner_id == actor.organization_id,
                 Tender.status.in_(PUBLIC_STATUSES),
+                (Tender.status == "cancelled") & Tender.published_at.is_not(None),
                 (Tender.status != "draft") & Tender.id.in_(invited),
             )
         )
