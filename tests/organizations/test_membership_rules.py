@@ -153,7 +153,7 @@ async def test_the_directory_is_paged(admin: Api) -> None:
 
 
 async def test_the_directory_orders_equal_names_by_id(admin: Api) -> None:
-    twins = [await admin.create_org("supplier", name="Twin") for _ in range(4)]
+    twins = [await admin.create_org("supplier", name="Twin") for _ in range(6)]
     listed = ok(await admin.get(ORGS, params={"q": "twin"}))
     assert [o["id"] for o in listed["items"]] == sorted(t["id"] for t in twins)
 
