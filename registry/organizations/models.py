@@ -18,6 +18,8 @@ class Organization(Entity):
     name: Mapped[str] = mapped_column(String(200))
     country: Mapped[str] = mapped_column(String(2))
     org_number: Mapped[str | None] = mapped_column(String(16))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    """The organization's general contact address (a functional mailbox, not a person's)."""
 
 
 class FederationMembership(Base):

@@ -21,10 +21,14 @@ class OrganizationCreate(msgspec.Struct, forbid_unknown_fields=True):
     org_number: Line | None = None
     """Required except for authorities; validated by the country's rule and stored normalized: Norway 9 digits,
     Sweden ``NNNNNN-NNNN``, Denmark's CVR 8 digits, Finland's business id ``NNNNNNN-C``."""
+    contact_email: Email | None = None
+    """The organization's general contact address, shown in the directory: a functional mailbox, not a person's."""
 
 
 class OrganizationUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: Line | msgspec.UnsetType = msgspec.UNSET
+    contact_email: Email | None | msgspec.UnsetType = msgspec.UNSET
+    """The general contact address; null removes it."""
 
 
 class Organization(msgspec.Struct):
@@ -33,6 +37,7 @@ class Organization(msgspec.Struct):
     name: str
     country: Country
     org_number: str | None
+    contact_email: str | None
     created_at: datetime
 
 
