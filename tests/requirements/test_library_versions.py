@@ -122,6 +122,16 @@ async def test_a_module_with_unknown_categories_is_refused_naming_each_field(edi
     problem(await editor.get(f"/api/v1/modules/{KEY}"), 404)
 
 
+async def test_a_module_keeps_its_family_and_a_language_whose_statement_is_empty_is_not_one_it_speaks(editor: Api) -> None:
+    content = complete()
+    content["statement"]["da"] = ""
+    body = NEW_MODULE | {"family": "CONSENT-LOCATION", "content": content}
+    assert (await editor.post("/api/v1/modules", json=body)).status_code == 201
+    assert (await editor.get(BASE)).json()["family"] == "CONSENT-LOCATION"
+    assert await keys(editor, status="draft", language="sv") == [KEY]
+    assert await keys(editor, status="draft", language="da") == []
+
+
 async def test_a_taken_key_is_a_conflict_and_the_first_module_stays(editor: Api) -> None:
     await created(editor)
     other = NEW_MODULE | {"category": "interoperability", "content": complete(title={"en": "Another"})}
@@ -145,14 +155,17 @@ async def test_a_draft_changes_with_its_etag_or_a_star_and_each_change_is_a_new_
     assert (await editor.get(f"{BASE}/versions/1")).json()["content"]["statement"]["en"].endswith("calendar days.")
     problem(await editor.put(f"{BASE}/versions/1", json=complete(), headers={"If-Match": version["etag"]}), 412)
 
+    padded = await editor.put(f"{BASE}/versions/1", json=longer, headers={"If-Match": f"  {changed.headers['etag']} "})
+    assert padded.status_code == 200 and padded.json()["revision"] == 3, "spaces around the ETag are no change"
     anyway = await editor.put(f"{BASE}/versions/1", json=complete(level="advanced"), headers={"If-Match": "*"})
-    assert anyway.status_code == 200 and anyway.json()["revision"] == 3
+    assert anyway.status_code == 200 and anyway.json()["revision"] == 4
     assert (await editor.get(BASE)).json()["versions"][0]["level"] == "advanced"
     assert await keys(editor, status="draft", level="advanced") == [KEY]
     assert await audit(admin, editor) == [
         ("module.create", {}),
         ("module.version.update", {"version": 1, "revision": 2}),
         ("module.version.update", {"version": 1, "revision": 3}),
+        ("module.version.update", {"version": 1, "revision": 4}),
     ]
 
 
@@ -164,6 +177,17 @@ async def test_bad_draft_content_is_refused_on_its_content_field_and_the_draft_s
     assert body["errors"][0] == {"field": "content.statement.da", "message": "uses undeclared parameter {weeks}"}
     current = await editor.get(f"{BASE}/versions/1")
     assert current.json()["revision"] == 1 and current.json()["content"] == complete()
+
+
+async def test_a_draft_is_saved_in_english_alone_and_its_evidence_rule_is_checked_against_the_catalogue(editor: Api) -> None:
+    version = await created(editor)
+    english = copy.deepcopy(NEW_MODULE["content"]) | {"evidence_rule": {"evidence_types": ["study"], "min_study_design": "anecdote"}}
+    body = problem(await editor.put(f"{BASE}/versions/1", json=english, headers={"If-Match": version["etag"]}), 422)
+    assert body["errors"] == [{"field": "content.evidence_rule.min_study_design", "message": "unknown study design 'anecdote'"}]
+    english["evidence_rule"]["min_study_design"] = "controlled_study"
+    saved = await editor.put(f"{BASE}/versions/1", json=english, headers={"If-Match": version["etag"]})
+    assert saved.status_code == 200, "every language is needed for publication, not for a draft"
+    assert (await editor.get(f"{BASE}/versions/1")).json()["content"] == english
 
 
 async def test_editing_or_publishing_a_version_that_does_not_exist_is_not_found(editor: Api) -> None:
@@ -298,6 +322,7 @@ async def test_only_a_published_version_is_deprecated_and_its_replacement_must_b
     assert version["deprecated_at"] is not None and version["published_at"] is not None
     module = (await reader.get(BASE)).json()
     assert (module["current"]["status"], module["current"]["replaced_by"]) == ("deprecated", ALARM)
+    assert (module["current"]["deprecated_at"], module["current"]["published_at"]) == (version["deprecated_at"], version["published_at"])
     assert await keys(reader) == [ALARM] and await keys(reader, status="deprecated") == [KEY]
     again = problem(await editor.post(f"{BASE}/versions/1/deprecate", json={}), 409)
     assert again["detail"] == "only a published version can be deprecated; version 1 is deprecated"
@@ -337,6 +362,10 @@ async def test_filters_find_a_published_module_by_each_of_its_terms(editor: Api,
     assert await keys(reader, level="basic") == [KEY, ALARM] and await keys(reader, level="advanced") == []
     assert await keys(reader, language="da") == [KEY, ALARM] and await keys(reader, language="fi") == []
     assert await keys(reader, q="rationale nb") == [KEY] and await keys(reader, q="rationale_nb") == []
+    logging = NEW_MODULE | {"key": "SEC-TEST-LOGGING", "category": "information_security", "content": complete()}
+    assert (await editor.post("/api/v1/modules", json=logging)).status_code == 201
+    assert (await editor.post("/api/v1/modules/SEC-TEST-LOGGING/versions/1/publish")).status_code == 200
+    assert await keys(reader) == [KEY, "SEC-TEST-LOGGING", ALARM], "by category, then by key"
 
 
 # --- what tenders and evidence may pin ----------------------------------------------------------------
