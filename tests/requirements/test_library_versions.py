@@ -69,6 +69,15 @@ async def keys(api: Api, **params: str) -> list[str]:
     return [m["key"] for m in (await api.get("/api/v1/modules", params=params)).json()["items"]]
 
 
+async def listed_as_shown(api: Api, **params: str) -> list[dict[str, Any]]:
+    """The list's items, each checked to be what the module's own page shows of it."""
+    items = (await api.get("/api/v1/modules", params=params)).json()["items"]
+    for item in items:
+        module = (await api.get(f"/api/v1/modules/{item['key']}")).json()
+        assert item == {field: module[field] for field in item} | ({"current": item["current"]} if params.get("status") == "draft" else {})
+    return items
+
+
 async def audit(admin: Api, by: Api | None = None) -> list[tuple[str, dict[str, Any]]]:
     """The module's audit trail, oldest first; every event names the module and, when ``by`` is given, that user."""
     events = (await admin.get("/api/v1/audit", params={"entity_id": KEY})).json()["items"]
@@ -128,8 +137,24 @@ async def test_a_module_keeps_its_family_and_a_language_whose_statement_is_empty
     body = NEW_MODULE | {"family": "CONSENT-LOCATION", "content": content}
     assert (await editor.post("/api/v1/modules", json=body)).status_code == 201
     assert (await editor.get(BASE)).json()["family"] == "CONSENT-LOCATION"
+    [listed] = await listed_as_shown(editor, status="draft")
+    assert (listed["family"], listed["current"]["title"], listed["current"]["published_at"]) == ("CONSENT-LOCATION", content["title"], None)
     assert await keys(editor, status="draft", language="sv") == [KEY]
     assert await keys(editor, status="draft", language="da") == []
+
+
+async def test_a_version_is_read_with_its_revisions_etag_and_unknown_ones_are_not_found(editor: Api, reader: Api) -> None:
+    await created(editor)
+    draft = await editor.get(f"{BASE}/versions/1")
+    assert draft.status_code == 200 and draft.headers["etag"] == f'"{KEY}.1.1"' and draft.json()["revision"] == 1
+    assert (await editor.get(f"{BASE}/versions/1", headers={"If-None-Match": f'"{KEY}.1.1"'})).status_code == 304
+    assert problem(await reader.get(f"{BASE}/versions/1"), 404)["detail"] == f"no version 1 of {KEY}"
+    assert problem(await editor.get(f"{BASE}/versions/9"), 404)["detail"] == f"no version 9 of {KEY}"
+    assert problem(await editor.get("/api/v1/modules/NO-SUCH-MODULE/versions/1"), 404)["detail"] == "no requirement module NO-SUCH-MODULE"
+    await published(editor)
+    shown = await reader.get(f"{BASE}/versions/1")
+    assert shown.headers["etag"] == f'"{KEY}.1.2"' and (shown.json()["status"], shown.json()["revision"]) == ("published", 2)
+    assert (await reader.get(f"{BASE}/versions/1", headers={"If-None-Match": f'"{KEY}.1.1"'})).status_code == 200, "an older ETag is stale"
 
 
 async def test_a_taken_key_is_a_conflict_and_the_first_module_stays(editor: Api) -> None:
@@ -252,6 +277,8 @@ async def test_a_new_draft_copies_the_latest_version_and_its_publication_becomes
     assert problem(await reader.get(f"{BASE}/versions/2"), 404)["detail"] == f"no version 2 of {KEY}"
     assert [v["version"] for v in (await reader.get(BASE)).json()["versions"]] == [1]
     assert (await reader.get(BASE)).json()["draft_version"] is None and (await editor.get(BASE)).json()["draft_version"] == 2
+    assert [m["draft_version"] for m in await listed_as_shown(reader) if m["key"] == KEY] == [None]
+    assert [m["draft_version"] for m in await listed_as_shown(editor) if m["key"] == KEY] == [2]
 
     award = complete(kind="award", scoring_guidance={lang: "Points" for lang in LANGS})
     await editor.put(f"{BASE}/versions/2", json=award, headers={"If-Match": draft.headers["etag"]})
@@ -324,6 +351,8 @@ async def test_only_a_published_version_is_deprecated_and_its_replacement_must_b
     assert (module["current"]["status"], module["current"]["replaced_by"]) == ("deprecated", ALARM)
     assert (module["current"]["deprecated_at"], module["current"]["published_at"]) == (version["deprecated_at"], version["published_at"])
     assert await keys(reader) == [ALARM] and await keys(reader, status="deprecated") == [KEY]
+    [listed] = await listed_as_shown(reader, status="deprecated")
+    assert (listed["current"]["replaced_by"], listed["current"]["deprecated_at"]) == (ALARM, version["deprecated_at"])
     again = problem(await editor.post(f"{BASE}/versions/1/deprecate", json={}), 409)
     assert again["detail"] == "only a published version can be deprecated; version 1 is deprecated"
     assert (await audit(admin, editor))[-1] == ("module.version.deprecate", {"version": 1, "replaced_by": ALARM})
