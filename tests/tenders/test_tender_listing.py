@@ -120,12 +120,16 @@ async def test_a_draft_is_not_exported_without_a_token(world: World, client: Any
 
 
 async def test_list_items_summarise_each_tender_newest_first(world: World) -> None:
-    two_lots = await created(world.officers[0], spec("ASK-SUM-1"))
-    body = spec("ASK-SUM-2") | {"lots": spec()["lots"][:1], "language": "sv", "title": "Medicine dispensers", "timeline": {}}
-    one_lot = await created(world.officers[0], body)
-    no_lots = await created(world.officers[0], spec("ASK-SUM-3") | {"lots": []})
+    base = spec("ASK-SUM-1")
+    two_lots = await created(world.officers[0], base)
+    one_lot = await created(
+        world.officers[0],
+        base | {"reference": "ASK-SUM-2", "lots": base["lots"][:1], "language": "sv", "title": "Medicine dispensers", "timeline": {}},
+    )
+    no_lots = await created(world.officers[0], base | {"reference": "ASK-SUM-3", "lots": []})
     items = (await world.officers[0].get("/api/v1/tenders")).json()["items"]
     deadline = (await read(world.officers[0], two_lots))["timeline"]["submission_deadline"]
+    assert deadline == (await read(world.officers[0], no_lots))["timeline"]["submission_deadline"]
     owner = {"owner_id": world.members[0]["id"], "owner_name": "Askøy kommune", "status": "draft"}
     assert items == [
         {"id": no_lots, "reference": "ASK-SUM-3", "title": spec()["title"], **owner, "language": "nb", "submission_deadline": deadline, "lots": 0},
