@@ -11,6 +11,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import msgspec
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record
@@ -20,7 +21,7 @@ from registry.problems import NotFound, RuleViolation
 from registry.requirements import service as library
 from registry.schemas import given_fields
 from registry.tenders import schemas, storage, views
-from registry.tenders.models import Tender, TenderLot, TenderSelection
+from registry.tenders.models import Tender, TenderLot, TenderParticipant, TenderSelection
 from registry.tenders.service import editable, lead_tender, lot_at, owned_tender, pin, product_categories, visible_tender
 from registry.tenders.validation import FieldError, lot_errors, lot_field_errors, selection_errors
 
@@ -35,6 +36,18 @@ def _place(rows: list, row: object, position: int | None) -> None:
     index = len(rows) if position is None else min(position - 1, len(rows))
     rows.insert(index, row)
     storage.renumber(rows)
+
+
+async def _follow_lots(session: AsyncSession, tender: Tender, before: dict[int, TenderLot]) -> None:
+    """Participants give their volumes by lot number: once lots were added, moved or removed, each
+    volume follows its lot to the lot's new number, and the volumes of a removed lot go with it, so no
+    volume is counted for another lot or lost to a number no lot has."""
+    numbers = {old: (lot.position if lot in tender.lots else None) for old, lot in before.items()}
+    if all(old == new for old, new in numbers.items()):
+        return
+    for participant in await session.scalars(select(TenderParticipant).where(TenderParticipant.tender_id == tender.id)):
+        moved = [volume | {"lot": numbers[volume["lot"]]} if volume["lot"] in numbers else volume for volume in participant.volumes]
+        participant.volumes = [volume for volume in moved if volume["lot"] is not None]
 
 
 async def _editable(session: AsyncSession, actor: Principal, tender_id: UUID, depth: storage.Depth) -> Tender:
@@ -62,7 +75,9 @@ async def add_lot(session: AsyncSession, actor: Principal, tender_id: UUID, new:
     position = min(new.position or len(tender.lots) + 1, len(tender.lots) + 1)
     _refuse("lot", lot_errors("lot", new, pinned, await product_categories(session)))
     row = storage.new_lot(new, position, pinned)
+    before = {lot.position: lot for lot in tender.lots}
     _place(tender.lots, row, position)
+    await _follow_lots(session, tender, before)
     await bump_revision(session, tender)
     record(session, actor, "tender.lot.add", "tender", tender.id, lot=row.position)
     return await views.lot_shown(session, row)
@@ -79,8 +94,10 @@ async def update_lot(
     _refuse("lot", lot_field_errors("lot", fields, await product_categories(session)))
     storage.write_lot_fields(lot, fields)
     if update.position is not msgspec.UNSET and update.position != lot.position:
+        before = {row.position: row for row in tender.lots}
         tender.lots.remove(lot)
         _place(tender.lots, lot, update.position)
+        await _follow_lots(session, tender, before)
     await bump_revision(session, lot)
     await bump_revision(session, tender)
     record(session, actor, "tender.lot.update", "tender", tender.id, lot=lot.position, fields=sorted(given))
@@ -96,8 +113,10 @@ async def remove_lot(session: AsyncSession, actor: Principal, tender_id: UUID, n
     tender = await _editable(session, actor, tender_id, "lots")
     lot = lot_at(tender, number)
     storage.check_part_etag(lot, if_match, "lot")
+    before = {row.position: row for row in tender.lots}
     tender.lots.remove(lot)
     storage.renumber(tender.lots)
+    await _follow_lots(session, tender, before)
     await bump_revision(session, tender)
     record(session, actor, "tender.lot.remove", "tender", tender.id, lot=number, title=lot.title)
 

@@ -261,3 +261,38 @@ async def test_a_version_published_before_versions_were_kept_is_frozen_on_first_
     assert (package["publishedDate"], release["date"], release["id"]) == (amended_at, amended_at, f"ocds-000000-{tender['id']}-v2")
     assert [p["name"] for p in release["parties"] if "buyer" in p["roles"]] == [m["name"] for m in untidy.confirmed]
     assert release["tender"]["documents"][0]["url"] == f"http://127.0.0.1:8000{path}/exports/docx"
+
+
+def _volumes(doc: model.TenderDocument) -> dict[str, list[tuple[str, int]]]:
+    return {p.party.name: [(v.lot_id, v.quantity) for v in p.volumes] for p in doc.participants}
+
+
+async def test_confirmed_volumes_follow_their_lot_when_lots_are_moved_added_or_removed(world: World, database_url: str) -> None:
+    untidy = await untidy_joint_tender(world)
+    path = f"/api/v1/tenders/{untidy.tender['id']}"
+
+    async def lot_etag(number: int) -> str:
+        return (await world.coordinator.get(f"{path}/lots/{number}")).headers["etag"]
+
+    moved = await world.coordinator.patch(f"{path}/lots/2", json={"position": 1}, headers={"If-Match": await lot_etag(2)})
+    assert moved.status_code == 200, moved.text
+    doc = await build(database_url, untidy.tender["id"])
+    assert [lot.title for lot in doc.lots] == ["GPS alarms", "Digital social alarms"]
+    assert _volumes(doc) == {"Askøy kommune": [("2", 120), ("1", 40)], "Bjørnafjorden kommune": [("2", 80), ("1", 15)], "Voss herad": [("2", 45)]}
+
+    tender = (await world.coordinator.get(path)).headers["etag"]
+    lot = {"title": "Medicine dispensers", "product_categories": ["medicine_dispenser"], "price_weight": 100, "quality_weight": 0, "selections": []}
+    added = await world.coordinator.post(f"{path}/lots", json=lot | {"position": 1}, headers={"If-Match": tender})
+    assert added.status_code == 201, added.text
+    doc = await build(database_url, untidy.tender["id"])
+    assert [lot.title for lot in doc.lots] == ["Medicine dispensers", "GPS alarms", "Digital social alarms"]
+    assert _volumes(doc) == {"Askøy kommune": [("3", 120), ("2", 40)], "Bjørnafjorden kommune": [("3", 80), ("2", 15)], "Voss herad": [("3", 45)]}
+
+    removed = await world.coordinator.delete(f"{path}/lots/3", headers={"If-Match": await lot_etag(3)})
+    assert removed.status_code == 204, removed.text
+    doc = await build(database_url, untidy.tender["id"])
+    assert [lot.title for lot in doc.lots] == ["Medicine dispensers", "GPS alarms"]
+    assert _volumes(doc) == {"Askøy kommune": [("2", 40)], "Bjørnafjorden kommune": [("2", 15)], "Voss herad": []}
+    assert doc.total_quantities() == {"2": {"units": 55}}, "the alarms of the removed lot are never counted for another lot"
+    shown = (await world.coordinator.get(path)).json()
+    assert shown["volumes"] == [{"lot": 2, "unit": "units", "quantity": 55, "participants": 2}]
