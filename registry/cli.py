@@ -228,6 +228,44 @@ def create_token(user_id: UUID, name: str, expires_days: int | None) -> None:
     click.echo(in_transaction(settings, work))
 
 
+@admin.command("import-organizations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_organizations(file: Path) -> None:
+    """Create or update organizations and federation memberships from a CSV file, in one transaction.
+
+    \b
+    Columns, named in a header row (UTF-8, with or without BOM; comma or semicolon):
+      country        NO, SE, DK or FI
+      kind           municipality, supplier, federation or authority
+      name
+      org_number     checked by the country's rule; authorities may leave it empty
+      federation     optional: organization number or exact name of a federation, in
+                     the file or registered, that the municipality becomes a member of
+      contact_email  optional: the organization's general contact address
+
+    Every row is checked first: bad rows are listed with their line numbers and nothing is
+    stored. Organizations are matched by country and organization number (authorities
+    without one by exact name): new ones are created, changed names and contacts updated;
+    an empty contact_email keeps the stored one. Memberships are only added, never removed.
+    Running the same file again changes nothing. Audited as the operator's writes.
+    """
+    from registry.organizations.importing import ImportRefused
+    from registry.organizations.importing import import_organizations as run_import
+
+    content = file.read_bytes()
+    try:
+        with spinner() as bar:
+            task = bar.add_task("importing", total=None)
+            report = in_transaction(
+                load_settings(), lambda s: run_import(s, content, source=file.name, step=lambda what: bar.update(task, description=what))
+            )
+    except ImportRefused as exc:
+        for error in exc.errors:
+            console.print(str(error), soft_wrap=True, markup=False, highlight=False)
+        fail(f"{file}: {exc}")
+    console.print(str(report), soft_wrap=True, markup=False, highlight=False)
+
+
 @main.group()
 def library() -> None:
     """The requirement module library: import and export template files."""
