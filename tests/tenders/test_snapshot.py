@@ -10,7 +10,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -261,6 +261,14 @@ async def test_a_version_published_before_versions_were_kept_is_frozen_on_first_
     assert (package["publishedDate"], release["date"], release["id"]) == (amended_at, amended_at, f"ocds-000000-{tender['id']}-v2")
     assert [p["name"] for p in release["parties"] if "buyer" in p["roles"]] == [m["name"] for m in untidy.confirmed]
     assert release["tender"]["documents"][0]["url"] == f"http://127.0.0.1:8000{path}/exports/docx"
+    engine = create_engine(database_url, poolclass=NullPool)
+    async with async_sessionmaker(engine)() as session:
+        (row,) = (await session.scalars(select(TenderDocument).where(TenderDocument.tender_id == UUID(tender["id"])))).all()
+    await engine.dispose()
+    assert row.document_version == 2
+    frozen_at = datetime.fromisoformat(row.content["generated_at"])
+    assert frozen_at == datetime.fromisoformat(amended["amendments"][0]["created_at"]), "dated by its latest amendment, to the microsecond"
+    assert frozen_at != datetime.fromisoformat(published["published_at"])
 
 
 def _volumes(doc: model.TenderDocument) -> dict[str, list[tuple[str, int]]]:
