@@ -47,7 +47,7 @@ MODULES: dict[str, list[str]] = {
         "tests/requirements/test_library.py",
         "tests/tenders/test_evidence_parameters.py",
     ],
-    "registry/requirements/service.py": ["tests/requirements/test_library_versions.py", "tests/requirements/test_library.py"],
+    "registry/requirements/service.py": ["tests/requirements/test_library_versions.py"],
     "registry/auth/guards.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
     "registry/auth/principal.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
     "registry/organizations/service.py": [
