@@ -115,6 +115,15 @@ async def test_a_new_module_is_a_draft_version_one_that_only_library_editors_see
     assert await audit(admin, editor) == [("module.create", {})]
 
 
+async def test_a_new_module_may_start_in_english_alone_and_the_catalogue_keeps_the_order_of_its_file(editor: Api, reader: Api) -> None:
+    english = await editor.post("/api/v1/modules", json=NEW_MODULE)
+    assert english.status_code == 201 and english.json()["content"] == NEW_MODULE["content"]
+    catalogue = (await reader.get("/api/v1/catalogue")).json()
+    assert [d["key"] for d in catalogue["study_designs"]][:3] == ["systematic_review", "randomized_controlled_trial", "controlled_study"]
+    assert "consent" in [c["key"] for c in catalogue["categories"]] and "gps_alarm" in [c["key"] for c in catalogue["product_categories"]]
+    assert {"outcome_domains", "document_types"} <= catalogue.keys() and "study" in [d["key"] for d in catalogue["document_types"]]
+
+
 async def test_a_module_with_unknown_categories_is_refused_naming_each_field(editor: Api) -> None:
     body = NEW_MODULE | {"category": "astrology", "product_categories": ["gps_alarm", "jetpack"]}
     body["content"] = complete(statement="For {weeks} weeks.")
