@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from litestar.testing import AsyncTestClient
 
+from registry.app import create_app
 from registry.settings import Settings
 from tests.evidence_world import PRODUCT, STUDY
 from tests.exports.readback import open_docx, table_rows
@@ -85,6 +87,23 @@ async def audit(admin: Api, by: Api | None = None) -> list[tuple[str, dict[str, 
     if by is not None:
         assert [e["actor_user_id"] for e in events] == [by.user["id"]] * len(events)  # type: ignore[attr-defined]
     return [(e["action"], e["details"]) for e in reversed(events)]
+
+
+# --- the library files: the same text is the same version ------------------------------------------
+
+
+async def test_a_library_file_with_its_languages_in_another_order_is_the_same_published_version(settings: Settings, admin: Api) -> None:
+    path = settings.library_dir / f"interoperability/{ALARM}.toml"
+    text = path.read_text()
+    english = 'en = "Open alarm protocol between alarm unit and receiving centre"\n'
+    assert english in text
+    path.write_text(text.replace(english, "", 1).replace("[versions.rationale]", english + "\n[versions.rationale]", 1))
+    async with AsyncTestClient(create_app(settings)) as again:
+        imports = (await Api(again, ADMIN_TOKEN).get("/api/v1/audit", params={"entity_id": "library"})).json()["items"]
+    assert [e["details"] for e in imports if e["action"] == "library.import"][0] == {
+        "modules_created": 0, "versions_created": 0, "versions_updated": 0, "versions_unchanged": 1,
+    }  # fmt: skip
+    assert (await admin.get(f"/api/v1/modules/{ALARM}/versions/1")).json()["content"]["title"]["en"] == english[6:-2]
 
 
 # --- a new module: a draft for library editors only ----------------------------------------------------
