@@ -314,7 +314,7 @@ async def test_a_new_draft_copies_the_latest_version_and_its_publication_becomes
     module = (await reader.get(BASE)).json()
     assert (module["current"]["version"], module["current"]["kind"]) == (2, "award")
     assert [(v["version"], v["status"]) for v in module["versions"]] == [(1, "published"), (2, "published")]
-    assert await keys(reader, kind="award") == [KEY]
+    assert await keys(reader, kind="award") == [KEY] and await keys(reader) == [KEY, ALARM], "a module is listed once, by its current version"
 
     third = (await editor.post(f"{BASE}/versions")).json()
     assert third["version"] == 3 and third["content"] == second["content"], "the copy is of the newest version"
