@@ -17,7 +17,7 @@ from sqlalchemy.pool import NullPool
 from registry.db.engine import create_engine
 from registry.tenders.models import Tender
 from tests.support import Api, problem
-from tests.tender_world import World, spec
+from tests.tender_world import World, confirmation, spec
 
 pytestmark = pytest.mark.starter_library
 FORBIDDEN = "tenders are created by municipalities' procurement officers or federations' coordinators"
@@ -114,6 +114,21 @@ async def test_a_draft_is_not_exported_without_a_token(world: World, client: Any
     body = problem(await Api(client, None).get(f"/api/v1/tenders/{tender_id}/exports/ocds"), 404)
     assert body["detail"] == f"no tender {tender_id}"
     assert (await world.officers[0].get(f"/api/v1/tenders/{tender_id}/exports/ocds")).status_code == 200
+
+
+async def test_a_confirmed_municipalitys_administrator_reads_the_evidence_shared_with_the_tender(world: World, admin: Api) -> None:
+    tender_id = await created(world.coordinator, spec("VTF-SHARED-1"))
+    askoy, bjornafjorden = world.members[:2]
+    await write(world.coordinator, tender_id, "POST", "/participants", json={"organization_ids": [askoy["id"], bjornafjorden["id"]]})
+    await write(world.coordinator, tender_id, "POST", "/open-for-participants")
+    answer = await world.officers[0].put(f"/api/v1/tenders/{tender_id}/participants/{askoy['id']}", json=confirmation([(1, 10)]))
+    assert answer.status_code == 200, answer.text
+    shared = f"/api/v1/tenders/{tender_id}/evidence"
+    confirmed_admin = await admin.create_user(askoy["id"], "org_admin")
+    assert (await confirmed_admin.get(shared)).json() | {"items": None} == {"items": None, "total": 0, "limit": 50, "offset": 0}
+    waiting_admin = await admin.create_user(bjornafjorden["id"], "org_admin")
+    body = problem(await waiting_admin.get(shared), 403)
+    assert body["detail"] == "evidence shared with a tender is for its lead buyer and confirmed participants"
 
 
 # --- the list's items, order, filter and pages --------------------------------------------------
