@@ -208,6 +208,17 @@ async def test_an_invalid_specification_creates_nothing(world: World) -> None:
     assert await listed(world.officers[0]) == ([], 0)
 
 
+async def test_the_lead_buyers_organization_administrator_changes_its_tender_and_no_one_else(world: World, admin: Api) -> None:
+    tender_id = await created(world.officers[0], spec("ASK-ADMIN-1"))
+    await write(world.officers[0], tender_id, "POST", "/participants", json={"organization_ids": [world.outsider["id"]]})
+    await write(world.officers[0], tender_id, "POST", "/open-for-participants")
+    town_admin = await admin.create_user(world.members[0]["id"], "org_admin")
+    assert (await write(town_admin, tender_id, "PATCH", json={"title": "Renamed by the administrator"}))["title"] == "Renamed by the administrator"
+    body = await refused(world.outsider_officer, tender_id, "PATCH", 403, json={"title": "Renamed by a participant"})
+    assert body["detail"] == "only the lead buyer's procurement officers or coordinators change this tender"
+    assert (await read(world.officers[0], tender_id))["title"] == "Renamed by the administrator"
+
+
 # --- references are unique per owner ------------------------------------------------------------
 
 
