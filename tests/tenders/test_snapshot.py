@@ -150,6 +150,9 @@ async def test_without_a_registered_prefix_the_ocid_and_publisher_say_it_is_a_pl
     assert doc.ocid == f"ocds-000000-{untidy.tender['id']}"
     assert doc.publisher == "Welfare technology procurement registry (ocid prefix ocds-000000 is a local placeholder, not a registered prefix)"
     assert doc.links.package == f"http://127.0.0.1:8000/api/v1/tenders/{untidy.tender['id']}/exports/ocds"
+    draft = (await world.coordinator.post("/api/v1/tenders", json=spec("VTF-DRAFT"))).json()
+    doc = await build(database_url, draft["id"])
+    assert (doc.tender.status, doc.draft, doc.participants) == ("draft", True, ())
 
 
 async def test_a_tender_without_a_contract_period_is_refused_naming_what_is_missing(world: World) -> None:
