@@ -1,6 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a helper.
 VENV ?= .venv
 PY := $(VENV)/bin/python
+SCALE ?=
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: install run test test-postgres bench demo mutation
@@ -23,8 +24,12 @@ test: install  ## set up, lint, type-check and run the whole test suite (SQLite;
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
-bench: install  ## run the benchmarks (not part of the test suite)
-	@for script in tests/benchmarks/bench_*.py; do echo "== $$script"; $(PY) -m tests.benchmarks.$$(basename $$script .py) || exit 1; done
+bench: install  ## run the benchmarks (not part of the test suite); `make bench SCALE=--quick` checks the scale benchmark's harness quickly
+	@command -v wrk >/dev/null 2>&1 || (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null) \
+		|| echo "wrk could not be installed: bench_scale generates its load with httpx instead"
+	@for script in tests/benchmarks/bench_*.py; do \
+		name=$$(basename $$script .py); args=; [ $$name = bench_scale ] && args="$(SCALE)"; \
+		echo "== $$script $$args"; $(PY) -m tests.benchmarks.$$name $$args || exit 1; done
 
 mutation: install  ## mutation testing (mutmut) of the rule modules, each against its own tests, in copies under .mutation/; not part of `make test`
 	$(PY) -m tests.mutation $(MODULES)
