@@ -345,6 +345,10 @@ async def test_the_difference_between_versions_is_named_per_field_language_and_p
 
 async def test_rendering_a_version_fills_its_values_or_names_what_is_wrong(editor: Api, reader: Api) -> None:
     await created(editor)
+    assert problem(await reader.post(f"{BASE}/versions/1/render", json={}), 404)["detail"] == f"no version 1 of {KEY}", (
+        "a draft renders for editors only"
+    )
+    assert (await editor.post(f"{BASE}/versions/1/render", json={})).json()["statement"] == "Location shall be off for at most 30 days."
     await published(editor)
     rendered = (await reader.post(f"{BASE}/versions/1/render", json={"language": "sv", "parameters": {"days": 14}})).json()
     assert rendered == {
