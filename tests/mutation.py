@@ -67,7 +67,17 @@ _ZIP = "kinds is built from lot.selections one for one, so zip's strictness neve
 _FRESH = "the session holds no other user's row before the locking read (only the target's, excluded), so refreshing changes nothing"
 _JOIN = "without an ON clause the join follows the one foreign key user -> organization, the same"
 _MEMBER_ORDER = "members of one federation are read through the membership key, in municipality id order, so namesakes come by id anyway"
+_DEPTH = 'storage.load special-cases only "selections" and "lots": any other depth loads the tender\'s own row, as "tender" does'
+_OWNER_ROLE = "only municipalities and federations own tenders (create_tender refuses the others), so the default role never applies"
 EQUIVALENT: dict[str, str] = {
+    "registry.tenders.service.x_visible_tender__mutmut_1": "a read taking the row lock: SQLite, where mutants run, renders no FOR UPDATE",
+    "registry.tenders.service.x_change_status__mutmut_13": "every action loads lots and selections, not only publish: more reading, same result",
+    "registry.tenders.service.x_change_status__mutmut_19": _DEPTH,
+    "registry.tenders.service.x_change_status__mutmut_20": _DEPTH,
+    "registry.tenders.service.x_update_fields__mutmut_12": _DEPTH,
+    "registry.tenders.service.x_update_fields__mutmut_13": _DEPTH,
+    "registry.tenders.service.x_is_lead_buyer__mutmut_8": _OWNER_ROLE,
+    "registry.tenders.service.x_is_lead_buyer__mutmut_10": _OWNER_ROLE,
     "registry.tenders.validation.x_publication_errors__mutmut_30": _ZIP,  # strict=None
     "registry.tenders.validation.x_publication_errors__mutmut_33": _ZIP,  # strict dropped
     "registry.tenders.validation.x_publication_errors__mutmut_34": _ZIP,  # strict=False
