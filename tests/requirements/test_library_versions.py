@@ -411,7 +411,10 @@ async def test_unknown_category_and_product_category_filters_are_named_together(
 
 
 async def test_filters_find_a_published_module_by_each_of_its_terms(editor: Api, reader: Api) -> None:
-    body = NEW_MODULE | {"content": complete(), "references": [{"kind": "standard", "identifier": "EN 50134-7", "title": "Social alarm systems"}]}
+    body = NEW_MODULE | {
+        "content": complete(),
+        "references": [{"kind": "standard", "identifier": "EN 50134-7", "title": "Social alarm systems - Part 7: Application guidelines"}],
+    }
     assert (await editor.post("/api/v1/modules", json=body)).status_code == 201
     await published(editor)
     assert await keys(reader, category="consent") == [KEY] and await keys(reader, category="interoperability") == [ALARM]
@@ -423,6 +426,7 @@ async def test_filters_find_a_published_module_by_each_of_its_terms(editor: Api,
     assert await keys(reader, level="basic") == [KEY, ALARM] and await keys(reader, level="advanced") == []
     assert await keys(reader, language="da") == [KEY, ALARM] and await keys(reader, language="fi") == []
     assert await keys(reader, q="rationale nb") == [KEY] and await keys(reader, q="rationale_nb") == []
+    assert await keys(reader, q="application guidelines") == [KEY] and await keys(reader, q="consent-test") == [KEY], "by reference and by key"
     logging = NEW_MODULE | {"key": "SEC-TEST-LOGGING", "category": "information_security", "content": complete()}
     assert (await editor.post("/api/v1/modules", json=logging)).status_code == 201
     assert (await editor.post("/api/v1/modules/SEC-TEST-LOGGING/versions/1/publish")).status_code == 200
