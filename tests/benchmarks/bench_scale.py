@@ -158,6 +158,23 @@ class Server:
     base: str
     process: subprocess.Popen
     log: Path
+    idle: float = 0.0
+    """Seconds /health takes when the server has nothing else to do."""
+
+    def health_seconds(self) -> float:
+        start = time.perf_counter()
+        if httpx.get(f"{self.base}/health", timeout=600).status_code != 200:
+            raise BenchmarkError(f"{self.base}/health is not 200")
+        return time.perf_counter() - start
+
+    def settle(self, seconds: float = 900) -> None:
+        """Wait until the requests a load generator left behind are done (it stops sending; the server still
+        works through what it was sent): until /health answers twice in a row about as fast as when idle."""
+        deadline, prompt = time.monotonic() + seconds, 0
+        while prompt < 2:
+            if time.monotonic() > deadline:
+                raise BenchmarkError(f"the server at {self.base} was still busy {seconds} s after the load stopped")
+            prompt = prompt + 1 if self.health_seconds() < 3 * self.idle + 0.02 else 0
 
     def peak_memory_mb(self) -> float:
         """VmHWM of the server process and its children (workers), in MiB."""
@@ -190,12 +207,17 @@ def serving(command: list[str], env: dict[str, str], log: Path) -> Iterator[Serv
             wait_until_healthy(server.base, seconds=120)
         except AssertionError as exc:
             raise BenchmarkError(str(exc)) from None
+        server.idle = sorted(server.health_seconds() for _ in range(5))[2]
         yield server
     except BenchmarkError as exc:
         raise BenchmarkError(f"{exc}\nthe end of the server's log:\n{log.read_text(errors='replace')[-3000:]}") from None
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # still finishing requests a load generator left behind
+            process.kill()
+            process.wait()
     if "Traceback" in log.read_text(errors="replace"):
         raise BenchmarkError(f"the server logged a traceback; see {log}:\n{log.read_text(errors='replace')[-3000:]}")
 
@@ -284,12 +306,15 @@ def client(server: Server, connections: int = CONNECTIONS) -> httpx.AsyncClient:
 
 
 def measure(server: Server, paths: Sequence[str], headers: dict[str, str], connections: int, seconds: float) -> Load:
-    """A warm-up second, then the measurement; a failed request under load is a wrong answer."""
+    """A warm-up second, then the measurement, each followed by the server settling; a failed request is a wrong answer."""
     try:
         run_load(server.base, paths, headers, connections=connections, seconds=1)
-        return run_load(server.base, paths, headers, connections=connections, seconds=seconds)
+        server.settle()
+        load = run_load(server.base, paths, headers, connections=connections, seconds=seconds)
+        server.settle()
     except LoadError as exc:
         raise BenchmarkError(str(exc)) from exc
+    return load
 
 
 # ---------------------------------------------------------------- 1-3: library reads
@@ -381,35 +406,36 @@ async def national_tender(server: Server, coordinator: Member, towns: list[Membe
     loads: dict[str, Load] = {}
     busy = Busy()
     lead = coordinator.token
+
+    async def step(name: str, work: Sequence[Callable[[], Awaitable[Any]]], concurrency: int = 1) -> None:
+        loads[name] = await phase(work, concurrency)
+        print(f"    {name}: {loads[name].seconds:.2f} s", flush=True)
+
     async with client(server) as http:
         created: dict[str, Any] = {}
 
         async def create() -> None:
             created["id"] = (await call(http, "POST", "/api/v1/tenders", lead, expect=(201,), json=body)).json()["id"]
 
-        loads["create"] = await phase([create])
+        await step("create", [create])
         path = f"/api/v1/tenders/{created['id']}"
-
         etag = await current_etag(http, path, lead)
-        batches = [towns[n : n + INVITATION_BATCH] for n in range(0, len(towns), INVITATION_BATCH)]
+        invitations = [{"organization_ids": [str(t.id) for t in towns[n : n + INVITATION_BATCH]]} for n in range(0, len(towns), INVITATION_BATCH)]
         invited: list[float] = []
-        for batch in batches:  # each invitation needs the ETag the previous one left
-            invitation = {"organization_ids": [str(t.id) for t in batch]}
+        for invitation in invitations:  # each needs the ETag the previous one left
             load = await phase([lambda i=invitation, e=etag: call(http, "POST", f"{path}/participants", lead, json=i, headers={"If-Match": e})])
             invited.append(load.seconds)
             etag = await current_etag(http, path, lead)
         loads["invite"] = Load.of(invited, sum(invited))
-
-        loads["open"] = await phase([lambda: call(http, "POST", f"{path}/open-for-participants", lead, headers={"If-Match": etag})])
+        await step("open", [lambda: call(http, "POST", f"{path}/open-for-participants", lead, headers={"If-Match": etag})])
         answer = confirmation([(lot, 100 + 10 * lot) for lot in range(1, LOTS + 1)])
-        loads["answers"] = await phase(
-            [lambda t=t: call(http, "PUT", f"{path}/participants/{t.id}", t.token, json=answer, busy=busy) for t in towns], CONCURRENCY
-        )
-        loads["reads"] = await phase([lambda t=t: call(http, "GET", path, t.token) for t in towns], CONCURRENCY)
+        answers = [lambda t=t: call(http, "PUT", f"{path}/participants/{t.id}", t.token, json=answer, busy=busy) for t in towns]
+        await step("answers", answers, CONCURRENCY)
+        await step("reads", [lambda t=t: call(http, "GET", path, t.token) for t in towns], CONCURRENCY)
         etag = await current_etag(http, path, lead)
-        loads["publish"] = await phase([lambda: call(http, "POST", f"{path}/publish", lead, headers={"If-Match": etag})])
+        await step("publish", [lambda: call(http, "POST", f"{path}/publish", lead, headers={"If-Match": etag})])
         for fmt in ("docx", "xlsx", "ocds"):
-            loads[f"export {fmt}"] = await phase([lambda fmt=fmt: _export(http, f"{path}/exports/{fmt}", lead)])
+            await step(f"export {fmt}", [lambda fmt=fmt: _export(http, f"{path}/exports/{fmt}", lead)])
         tender = (await call(http, "GET", path, lead)).json()
     if tender["status"] != "published":
         raise BenchmarkError(f"the tender is {tender['status']} after publishing")
