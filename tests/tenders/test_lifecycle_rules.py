@@ -10,6 +10,7 @@ body a write answers with.
 from __future__ import annotations
 
 import copy
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -172,6 +173,16 @@ async def test_a_tender_cancelled_before_publication_stays_private(world: World,
     assert problem(await world.supplier.get(f"/api/v1/tenders/{tender_id}"), 404)["detail"] == f"no tender {tender_id}"
     problem(await Api(client, None).get(f"/api/v1/tenders/{tender_id}/exports/ocds"), 404)
     assert (await world.admin.get(f"/api/v1/tenders/{tender_id}")).status_code == 200, "administrators see every tender"
+
+
+async def test_the_published_document_version_is_kept_as_it_was_at_publication(world: World) -> None:
+    tender_id = await tender_in(world, "awarded")
+    tender = await read(world.officers[0], tender_id)
+    kept = (await world.supplier.get(f"/api/v1/tenders/{tender_id}/versions/1/exports/ocds")).json()["releases"][0]
+    current = (await world.supplier.get(f"/api/v1/tenders/{tender_id}/exports/ocds")).json()["releases"][0]
+    assert (kept["tender"]["status"], current["tender"]["status"]) == ("active", "complete"), "version 1 was frozen when published"
+    published_at = datetime.fromisoformat(tender["published_at"].replace("Z", "+00:00"))
+    assert abs(datetime.fromisoformat(kept["date"].replace("Z", "+00:00")) - published_at) < timedelta(seconds=1)
 
 
 # --- what publication checks beyond the specification -------------------------------------------
