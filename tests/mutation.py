@@ -69,6 +69,12 @@ _JOIN = "without an ON clause the join follows the one foreign key user -> organ
 _MEMBER_ORDER = "members of one federation are read through the membership key, in municipality id order, so namesakes come by id anyway"
 _DEPTH = 'storage.load special-cases only "selections" and "lots": any other depth loads the tender\'s own row, as "tender" does'
 _OWNER_ROLE = "only municipalities and federations own tenders (create_tender refuses the others), so the default role never applies"
+_LIB_LOCK = "the module row lock only queues concurrent writers on PostgreSQL; SQLite, where mutants run, serializes writes and renders no FOR UPDATE"
+_LIB_JOIN = "without an ON clause the join follows the one foreign key module_version -> requirement_module, the same"
+_LIB_KEYS = "the key filter only narrows what is read: callers keep the (key, version) pairs or the keys they asked for"
+_LIB_REVISION = "a module version's revision column defaults to 1"
+_LIB_EDITOR = "only library editors update drafts (route guard) and editors see drafts, so without the actor the same version is found"
+_LIB_PINNED = "no caller reads a PinnedVersion's key or version: pinned versions are looked up by their (key, version) pair"
 EQUIVALENT: dict[str, str] = {
     "registry.tenders.service.x_visible_tender__mutmut_1": "a read taking the row lock: SQLite, where mutants run, renders no FOR UPDATE",
     "registry.tenders.service.x_change_status__mutmut_13": "every action loads lots and selections, not only publish: more reading, same result",
@@ -96,6 +102,41 @@ EQUIVALENT: dict[str, str] = {
     "registry.organizations.service.x__keep_an_active_admin__mutmut_10": _FRESH,  # populate_existing=False
     "registry.organizations.service.x_list_members__mutmut_7": _MEMBER_ORDER,  # order_by(name, None)
     "registry.organizations.service.x_list_members__mutmut_9": _MEMBER_ORDER,  # order_by(name)
+    "registry.requirements.service.x__module__mutmut_8": _LIB_LOCK,
+    "registry.requirements.service.x__module__mutmut_9": _LIB_LOCK,
+    "registry.requirements.service.x__module__mutmut_10": _LIB_LOCK,
+    "registry.requirements.service.x__version__mutmut_1": _LIB_LOCK,
+    "registry.requirements.service.x__version__mutmut_5": _LIB_LOCK,
+    "registry.requirements.service.x__version__mutmut_8": _LIB_LOCK,
+    "registry.requirements.service.x_update_draft__mutmut_6": _LIB_LOCK,
+    "registry.requirements.service.x_update_draft__mutmut_11": _LIB_LOCK,
+    "registry.requirements.service.x_update_draft__mutmut_12": _LIB_LOCK,
+    "registry.requirements.service.x_publish__mutmut_5": _LIB_LOCK,
+    "registry.requirements.service.x_publish__mutmut_10": _LIB_LOCK,
+    "registry.requirements.service.x_publish__mutmut_11": _LIB_LOCK,
+    "registry.requirements.service.x_deprecate__mutmut_5": _LIB_LOCK,
+    "registry.requirements.service.x_deprecate__mutmut_10": _LIB_LOCK,
+    "registry.requirements.service.x_deprecate__mutmut_11": _LIB_LOCK,
+    "registry.requirements.service.x_new_draft__mutmut_5": _LIB_LOCK,
+    "registry.requirements.service.x_new_draft__mutmut_9": _LIB_LOCK,
+    "registry.requirements.service.x_new_draft__mutmut_11": _LIB_LOCK,
+    "registry.requirements.service.x_update_draft__mutmut_3": _LIB_EDITOR,
+    "registry.requirements.service.x_create_module__mutmut_44": "current_version is nullable without a default: left out, it is None as given",
+    "registry.requirements.service.x_create_module__mutmut_54": _LIB_REVISION,
+    "registry.requirements.service.x_create_module__mutmut_57": _LIB_REVISION,
+    "registry.requirements.service.x_new_draft__mutmut_20": _LIB_REVISION,
+    "registry.requirements.service.x_new_draft__mutmut_23": _LIB_REVISION,
+    "registry.requirements.service.x_publish__mutmut_47": "max of a version number (at least 1) and none counted as 0 or as 1 is the version number",
+    "registry.requirements.service.x_list_modules__mutmut_1": "the route always passes limit; the default is never used",
+    "registry.requirements.service.x_list_modules__mutmut_2": "the route always passes offset; the default is never used",
+    "registry.requirements.service.x_pinned_versions__mutmut_7": _LIB_KEYS,
+    "registry.requirements.service.x_newest_published__mutmut_7": _LIB_KEYS,
+    "registry.requirements.service.x_pinned_versions__mutmut_10": _LIB_JOIN,
+    "registry.requirements.service.x_pinned_versions__mutmut_12": _LIB_JOIN,
+    "registry.requirements.service.x_newest_published__mutmut_10": _LIB_JOIN,
+    "registry.requirements.service.x_newest_published__mutmut_12": _LIB_JOIN,
+    "registry.requirements.service.x_pinned__mutmut_2": _LIB_PINNED,  # key=None
+    "registry.requirements.service.x_pinned__mutmut_3": _LIB_PINNED,  # version=None
 }
 
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}  # test failure, pytest error, timeouts, refused by the type checker
