@@ -307,3 +307,26 @@ async def test_confirmed_volumes_follow_their_lot_when_lots_are_moved_added_or_r
     assert doc.total_quantities() == {"2": {"units": 55}}, "the alarms of the removed lot are never counted for another lot"
     shown = (await world.coordinator.get(path)).json()
     assert shown["volumes"] == [{"lot": 2, "unit": "units", "quantity": 55, "participants": 2}]
+
+
+async def test_texts_missing_in_the_tender_language_are_shown_in_english_and_listed(world: World, database_url: str) -> None:
+    editor = world.admin
+    texts = {field: {lang: f"{field} {lang}" for lang in ("en", "nb", "sv", "da")} for field in ("title", "rationale", "statement")}
+    module = {
+        "key": "CONSENT-ENGLISH-ONLY-GUIDANCE", "category": "consent",
+        "content": {"kind": "award", **texts, "verification_text": {"en": "A description."}, "scoring_guidance": {"en": "High: all of it."}},
+    }  # fmt: skip
+    created = await editor.post("/api/v1/modules", json=module)
+    assert created.status_code == 201, created.text
+    published = await editor.post("/api/v1/modules/CONSENT-ENGLISH-ONLY-GUIDANCE/versions/1/publish", headers={"If-Match": created.headers["etag"]})
+    assert published.status_code == 200, published.text
+    body = spec("VTF-FALLBACK")
+    body["lots"][0]["selections"].append({"module_key": "CONSENT-ENGLISH-ONLY-GUIDANCE", "module_version": 1, "weight": 5})
+    body["lots"][0]["selections"][2]["weight"] = 30
+    tender = (await world.coordinator.post("/api/v1/tenders", json=body)).json()
+    doc = await build(database_url, tender["id"])
+    requirement = doc.lots[0].requirements[-1]
+    assert (requirement.id, requirement.title, requirement.verification, requirement.scoring_guidance) == (
+        "1.6", "title nb", "A description.", "High: all of it.",
+    )  # fmt: skip
+    assert doc.fallbacks == ("CONSENT-ENGLISH-ONLY-GUIDANCE v1 verification", "CONSENT-ENGLISH-ONLY-GUIDANCE v1 scoring guidance")
