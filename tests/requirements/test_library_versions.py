@@ -402,6 +402,7 @@ async def test_a_version_is_deprecated_without_naming_a_replacement(editor: Api,
 
 async def test_unknown_category_and_product_category_filters_are_named_together(reader: Api) -> None:
     body = problem(await reader.get("/api/v1/modules", params={"category": "astrology", "product_category": "jetpack"}), 422)
+    assert body["detail"] == "unknown filter value"
     assert body["errors"] == [
         {"field": "category", "message": "unknown category 'astrology'"},
         {"field": "product_category", "message": "unknown product category 'jetpack'"},
@@ -420,7 +421,7 @@ async def test_filters_find_a_published_module_by_each_of_its_terms(editor: Api,
     assert await keys(reader, category="consent") == [KEY] and await keys(reader, category="interoperability") == [ALARM]
     assert await keys(reader, product_category="gps_alarm") == [KEY, ALARM] and await keys(reader, product_category="digital_social_alarm") == [ALARM]
     assert await keys(reader, tag="test") == [KEY] and await keys(reader, tag="tes") == []
-    assert await keys(reader, tag="gps_alarm") == [], "a product category is no tag"
+    assert await keys(reader, tag="gps_alarm") == [] and await keys(reader, standard="gps_alarm") == [], "a product category is no tag or standard"
     assert await keys(reader, standard="en 50134") == [KEY] and await keys(reader, standard="50134%") == []
     assert await keys(reader, kind="mandatory") == [KEY, ALARM] and await keys(reader, kind="award") == []
     assert await keys(reader, level="basic") == [KEY, ALARM] and await keys(reader, level="advanced") == []
