@@ -75,6 +75,7 @@ _LIB_KEYS = "the key filter only narrows what is read: callers keep the (key, ve
 _LIB_REVISION = "a module version's revision column defaults to 1"
 _LIB_EDITOR = "only library editors update drafts (route guard) and editors see drafts, so without the actor the same version is found"
 _LIB_PINNED = "no caller reads a PinnedVersion's key or version: pinned versions are looked up by their (key, version) pair"
+_AMENDED_AT = "bump_revision flushes the amendment before its date is read, so the column default stamps it at the same moment"
 EQUIVALENT: dict[str, str] = {
     "registry.tenders.service.x_visible_tender__mutmut_1": "a read taking the row lock: SQLite, where mutants run, renders no FOR UPDATE",
     "registry.tenders.service.x_change_status__mutmut_13": "every action loads lots and selections, not only publish: more reading, same result",
@@ -84,6 +85,9 @@ EQUIVALENT: dict[str, str] = {
     "registry.tenders.service.x_update_fields__mutmut_13": _DEPTH,
     "registry.tenders.service.x_is_lead_buyer__mutmut_8": _OWNER_ROLE,
     "registry.tenders.service.x_is_lead_buyer__mutmut_10": _OWNER_ROLE,
+    "registry.tenders.service.x_list_tenders__mutmut_4": "func.count(None) renders count(*), the same count as of the lots' non-null ids",
+    "registry.tenders.service.x_amend__mutmut_103": _AMENDED_AT,
+    "registry.tenders.service.x_amend__mutmut_111": _AMENDED_AT,
     "registry.tenders.validation.x_publication_errors__mutmut_30": _ZIP,  # strict=None
     "registry.tenders.validation.x_publication_errors__mutmut_33": _ZIP,  # strict dropped
     "registry.tenders.validation.x_publication_errors__mutmut_34": _ZIP,  # strict=False

@@ -332,6 +332,9 @@ async def test_an_amendment_names_only_what_differs_and_numbers_the_versions(wor
         (1, 2, ["description"], "Corrected", "Supplier question")
     ]
     assert first["lots"] == published["lots"], "lots not amended keep their rows and ETags"
+    second_version = (await world.supplier.get(f"/api/v1/tenders/{tender_id}/versions/2/exports/ocds")).json()["releases"][0]
+    amended_at = datetime.fromisoformat(first["amendments"][0]["created_at"].replace("Z", "+00:00"))
+    assert abs(datetime.fromisoformat(second_version["date"].replace("Z", "+00:00")) - amended_at) < timedelta(seconds=1), "dated at the amendment"
 
     lots = copy.deepcopy(spec()["lots"])
     lots[0]["selections"][0]["parameters"] = {"delivery_seconds": 15}
