@@ -38,21 +38,33 @@ OPENAPI_PATH = DOCS_PATH
 log = logging.getLogger("registry")
 
 
-def create_app(settings: Settings) -> Litestar:
+async def prepare(settings: Settings, database: Database) -> None:
+    """The start's writes, done once however many processes serve: abandoned uploads removed, the bootstrap admin, the starter library."""
+    await LocalFileStore(settings.files_dir).remove_abandoned()
+    if settings.bootstrap_admin_token:
+        async with database.writes.begin() as session:
+            if await bootstrap_admin(session, settings.bootstrap_admin_token):
+                log.info("created the bootstrap admin from REGISTRY_BOOTSTRAP_ADMIN_TOKEN")
+    if settings.seed_library:
+        async with database.writes.begin() as session:
+            report = await import_library(session, settings.library_dir)
+        log.info("starter library: %s", report)
+
+
+def worker_app() -> Litestar:
+    """The application of one of the processes of `registry serve --workers N`, whose parent ran ``prepare``."""
+    return create_app(Settings.from_env(), prepared=True)
+
+
+def create_app(settings: Settings, *, prepared: bool = False) -> Litestar:
+    """The application; unless ``prepared``, its start runs ``prepare`` too."""
     database = Database(settings.url)
     throttle = FailureThrottle(settings.auth_failure_limit, settings.auth_failure_window_seconds)
 
     async def on_startup() -> None:
         await check_schema(database.engine)
-        await LocalFileStore(settings.files_dir).remove_abandoned()
-        if settings.bootstrap_admin_token:
-            async with database.writes.begin() as session:
-                if await bootstrap_admin(session, settings.bootstrap_admin_token):
-                    log.info("created the bootstrap admin from REGISTRY_BOOTSTRAP_ADMIN_TOKEN")
-        if settings.seed_library:
-            async with database.writes.begin() as session:
-                report = await import_library(session, settings.library_dir)
-            log.info("starter library: %s", report)
+        if not prepared:
+            await prepare(settings, database)
 
     return Litestar(
         route_handlers=[
@@ -82,9 +94,7 @@ def create_app(settings: Settings) -> Litestar:
             "Send `Authorization: Bearer <token>` (the Authorize button); errors are RFC 9457 problem+json.",
         ),
         plugins=[OperationDocs(), StructDocs(request_examples(utcnow().date()))],
-        logging_config=LoggingConfig(
-            root={"level": settings.log_level, "handlers": ["queue_listener"]}
-        ),
+        logging_config=LoggingConfig(root={"level": settings.log_level, "handlers": ["queue_listener"]}),
         state=State({"settings": settings, "database": database, "encoded_versions": EncodedCache()}),
         debug=False,
     )

@@ -8,7 +8,7 @@ import shlex
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import click
@@ -119,20 +119,39 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", envvar="REGISTRY_HOST", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, type=click.IntRange(1, 65535), envvar="REGISTRY_PORT", show_default=True)
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--workers", default=1, type=click.IntRange(1, 64), envvar="REGISTRY_WORKERS", show_default=True,
+    help="Processes serving on the one port (about one per core; with PostgreSQL, as SQLite takes one write at a time).",
+)  # fmt: skip
+def serve(host: str, port: int, workers: int) -> None:
     """Start the web API (the database must be migrated: `registry migrate`)."""
     import uvicorn
 
-    from registry.app import OPENAPI_PATH, create_app
+    from registry.app import OPENAPI_PATH, create_app, prepare
 
     settings = load_settings()
     if not os.environ.get("REGISTRY_PUBLIC_URL"):
         settings = msgspec.structs.replace(settings, public_url=f"http://{host}:{port}")
+        os.environ["REGISTRY_PUBLIC_URL"] = settings.public_url  # the workers read their settings from the environment
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     in_transaction(settings, lambda session: _ready_to_serve(session, settings))
     base = f"http://{host}:{port}"
     console.print(f"API:  {base}/api/v1   docs: {base}{OPENAPI_PATH}   health: {base}/health", soft_wrap=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(), server_header=False)
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": settings.log_level.lower(), "server_header": False}
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+
+    async def prepared() -> None:  # once, here, rather than racing in every worker
+        database = Database(settings.url)
+        try:
+            await prepare(settings, database)
+        finally:
+            await database.dispose()
+
+    reaching_database(settings, lambda: asyncio.run(prepared()))
+    # a worker answers the supervisor's health checks only once it has imported everything: give a busy machine time
+    uvicorn.run("registry.app:worker_app", factory=True, workers=workers, timeout_worker_healthcheck=60, **options)
 
 
 @main.command()

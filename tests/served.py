@@ -64,7 +64,7 @@ def served_registry(data_dir: Path, *, fresh_database: bool = True, **settings: 
         assert "Traceback" not in served.log_text(), served.log_text()
 
 
-def wait_until_healthy(base: str, seconds: float = 20) -> None:
+def wait_until_healthy(base: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

@@ -109,3 +109,29 @@ def test_printed_commands_name_the_script_that_ran(monkeypatch: pytest.MonkeyPat
     assert this_command() == ".venv/bin/registry"
     monkeypatch.setattr(sys, "argv", ["/usr/lib/python3/pytest"])
     assert this_command() == "registry"
+
+
+@pytest.mark.starter_library
+def test_serve_with_workers_runs_that_many_processes_on_one_port(tmp_path: Path, migrated_template: Path | None) -> None:
+    """The parent prepares the database once (admin, starter library); each worker serves the same API on the port."""
+    import concurrent.futures
+
+    import httpx
+
+    from tests.served import served_registry
+    from tests.support import ADMIN_TOKEN
+
+    with served_registry(tmp_path / "data", bootstrap_admin_token=ADMIN_TOKEN, workers="2") as served:
+        children = Path(f"/proc/{served.process.pid}/task/{served.process.pid}/children").read_text().split()
+        workers = [pid for pid in children if "uvicorn" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+                   or "multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]  # fmt: skip
+        assert len(workers) >= 2, children
+
+        def modules(_: int) -> int:
+            response = httpx.get(f"{served.base_url}/api/v1/modules", params={"limit": 1}, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+            assert response.status_code == 200, response.text
+            return response.json()["total"]
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            totals = set(pool.map(modules, range(32)))
+        assert len(totals) == 1 and totals.pop() >= 40, "every worker sees the one starter library, imported once"
