@@ -127,7 +127,7 @@ def serve(host: str, port: int, workers: int) -> None:
     """Start the web API (the database must be migrated: `registry migrate`)."""
     import uvicorn
 
-    from registry.app import OPENAPI_PATH, create_app, prepare
+    from registry.app import OPENAPI_PATH, create_app, prepare, served
 
     settings = load_settings()
     if not os.environ.get("REGISTRY_PUBLIC_URL"):
@@ -139,7 +139,7 @@ def serve(host: str, port: int, workers: int) -> None:
     console.print(f"API:  {base}/api/v1   docs: {base}{OPENAPI_PATH}   health: {base}/health", soft_wrap=True)
     options: dict[str, Any] = {"host": host, "port": port, "log_level": settings.log_level.lower(), "server_header": False}
     if workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(served(create_app(settings)), **options)
         return
 
     async def prepared() -> None:  # once, here, rather than racing in every worker
