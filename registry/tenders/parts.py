@@ -23,7 +23,7 @@ from registry.schemas import given_fields
 from registry.tenders import schemas, storage, views
 from registry.tenders.models import Tender, TenderLot, TenderParticipant, TenderSelection
 from registry.tenders.service import editable, lead_tender, lot_at, owned_tender, pin, product_categories, visible_tender
-from registry.tenders.validation import FieldError, lot_errors, lot_field_errors, selection_errors
+from registry.tenders.validation import FieldError, lot_errors, lot_field_errors, selection_errors, twice
 
 
 def _refuse(what: str, errors: list[FieldError]) -> None:
@@ -128,7 +128,11 @@ async def add_selection(
     storage.check_part_etag(lot, if_match, "lot")
     selection = schemas.SelectionIn(**{f: getattr(new, f) for f in schemas.SelectionIn.__struct_fields__})
     pinned = await library.pinned(session, {(selection.module_key, selection.module_version)})
-    _refuse("selection", selection_errors("selection", selection, pinned))
+    errors = selection_errors("selection", selection, pinned)
+    errors += [
+        ("selection.module_key", twice(row.module_key, f"selection {row.position}")) for row in lot.selections if row.module_key == new.module_key
+    ]
+    _refuse("selection", errors)
     row = storage.new_selection(selection, 0, pinned)
     _place(lot.selections, row, new.position)
     await bump_revision(session, lot)

@@ -41,9 +41,17 @@ def spec_errors(spec: schemas.TenderSpec, pinned: Pinned, product_categories: li
 def lot_errors(where: str, lot: schemas.LotIn, pinned: Pinned, product_categories: list[str]) -> list[FieldError]:
     """Problems of one lot: its own fields and every selection."""
     errors = lot_field_errors(where, lot, product_categories)
+    first: dict[str, int] = {}
     for j, selection in enumerate(lot.selections):
         errors += selection_errors(f"{where}.selections[{j}]", selection, pinned)
+        if (earlier := first.setdefault(selection.module_key, j)) != j:
+            errors.append((f"{where}.selections[{j}].module_key", twice(selection.module_key, f"selection {earlier + 1}")))
     return errors
+
+
+def twice(key: str, earlier: str) -> str:
+    """Why a module may not be selected again in a lot: one requirement, one answer, one score."""
+    return f"{key} is already selected in this lot, at {earlier}"
 
 
 def lot_field_errors(where: str, lot: schemas.LotIn, product_categories: list[str]) -> list[FieldError]:
