@@ -260,7 +260,7 @@ class Busy:
     """Answers of 503 (database busy, with ``Retry-After``) that were retried, as a client following the protocol does."""
 
     count: int = 0
-    tries: int = 4
+    tries: int = 10
 
     def note(self) -> str:
         return f" ({self.count} busy 503s, retried)" if self.count else ""
