@@ -286,6 +286,16 @@ async def test_an_organization_admin_cannot_touch_a_colleague_holding_a_role_onl
         assert (user["name"], user["roles"], user["active"]) == (colleague.user["name"], held, True)
 
 
+async def test_an_organization_admin_holding_library_editor_cannot_change_themselves(admin: Api) -> None:
+    municipality = (await admin.create_org("municipality"))["id"]
+    librarian = await admin.create_user(municipality, Role.org_admin, Role.library_editor)
+    path = f"/api/v1/users/{librarian.user['id']}"
+    for response in (await librarian.patch(path, json={"roles": ["org_admin"]}), await librarian.post(f"{path}/deactivate")):
+        assert problem(response, 403)["detail"] == ADMIN_ONLY
+    [user] = await users_of(admin, municipality)
+    assert (user["roles"], user["active"]) == (["org_admin", "library_editor"], True)
+
+
 async def test_a_partial_update_changes_only_what_it_names(admin: Api) -> None:
     municipality = (await admin.create_org("municipality"))["id"]
     org_admin = await admin.create_user(municipality, Role.org_admin)
