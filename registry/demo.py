@@ -69,12 +69,22 @@ def _evidence_for(category: str, today: date) -> list[evidence_schemas.EvidenceC
         study_design="before_after" if category != "gps_alarm" else "controlled_study",
         outcomes=[
             evidence_schemas.Outcome(
-                domain="staff_time", measure="Home visits per user per week", baseline=7.0, result=4.3, unit="visits",
-                period="12 months", sample_size=64,
+                domain="staff_time",
+                measure="Home visits per user per week",
+                baseline=7.0,
+                result=4.3,
+                unit="visits",
+                period="12 months",
+                sample_size=64,
             ),
             evidence_schemas.Outcome(
-                domain="safety_incidents", measure="Falls with injury per 100 users", baseline=18.0, result=11.0, unit="falls",
-                period="12 months", sample_size=64,
+                domain="safety_incidents",
+                measure="Falls with injury per 100 users",
+                baseline=18.0,
+                result=11.0,
+                unit="falls",
+                period="12 months",
+                sample_size=64,
             ),
         ],
         setting=evidence_schemas.Setting(country="NO", municipalities=["Gjøvik", "Vestre Toten"], care_setting="home care"),
@@ -184,10 +194,8 @@ async def build_demo(session: AsyncSession, step: Step, publisher: Publisher) ->
 
     step("joint tender")
     tender = await tenders.create_tender(session, coordinator, _spec(today))
-    tender = await participation.invite(session, coordinator, tender.id, list(officers), storage.etag(tender))
-    tender = await tenders.change_status(
-        session, coordinator, tender.id, "open-for-participants", storage.etag(tender), min_submission_days=0, publisher=publisher
-    )
+    _, etag = await participation.invite(session, coordinator, tender.id, list(officers), storage.etag(tender))
+    _, etag = await tenders.change_status(session, coordinator, tender.id, "open-for-participants", etag, min_submission_days=0, publisher=publisher)
     for municipality_id, (name, officer) in officers.items():
         alarms, gps = MUNICIPALITIES[name]
         answer = tender_schemas.Participation(
@@ -198,9 +206,9 @@ async def build_demo(session: AsyncSession, step: Step, publisher: Publisher) ->
             mandate_decision_date=today - timedelta(days=30),
             volumes=[tender_schemas.LotVolume(1, alarms, "stk"), tender_schemas.LotVolume(2, gps, "stk")],
         )
-        tender = await participation.respond(session, officer, tender.id, municipality_id, answer)
+        _, etag = await participation.respond(session, officer, tender.id, municipality_id, answer)
     step("publication")
-    await tenders.change_status(session, coordinator, tender.id, "publish", storage.etag(tender), min_submission_days=30, publisher=publisher)
+    await tenders.change_status(session, coordinator, tender.id, "publish", etag, min_submission_days=30, publisher=publisher)
     return tender.id
 
 

@@ -283,7 +283,4 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI entries for the problem responses a route can give (400/401/403 always; 429 after failed authentications)."""
     codes = sorted({400, 401, 403, 429, *statuses})
-    return {
-        code: ResponseSpec(data_container=Problem, description=HTTP_SLUGS[code][1], media_type=PROBLEM_JSON)
-        for code in codes
-    }
+    return {code: ResponseSpec(data_container=Problem, description=HTTP_SLUGS[code][1], media_type=PROBLEM_JSON) for code in codes}

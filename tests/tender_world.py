@@ -113,10 +113,20 @@ async def create(api: Api, body: dict | None = None) -> dict:
 
 
 async def act(api: Api, tender: dict, method: str, suffix: str = "", **kwargs) -> dict:
-    """A write with the tender's current ETag; returns the new representation with its ETag."""
+    """A write with the tender's current ETag; returns the tender as it is after the write, with its ETag,
+    which the write answered too (an invitation, an answer or a lifecycle step answers what it changed, not the tender)."""
     response = await api.request(method, f"/api/v1/tenders/{tender['id']}{suffix}", headers={"If-Match": tender["etag"]}, **kwargs)
-    assert response.status_code in (200, 201), response.text
-    return response.json() | {"etag": response.headers["etag"]}
+    assert response.status_code in (200, 201, 204), response.text
+    after = await api.get(f"/api/v1/tenders/{tender['id']}")
+    assert after.headers["etag"] == response.headers["etag"], "the write answers the tender's new ETag"
+    return after.json() | {"etag": after.headers["etag"]}
+
+
+async def participants(api: Api, tender: dict, **params: Any) -> list[dict]:
+    """Every participant of ``tender`` as ``api`` sees them (``status`` filters), by name."""
+    response = await api.get(f"/api/v1/tenders/{tender['id']}/participants", params={"limit": 200, **params})
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
 
 
 async def joint_tender_ready_to_publish(world: World, body: dict | None = None) -> dict:
@@ -141,6 +151,8 @@ class Untidy:
     """Kvam herad: declined, after estimating volumes it left in its answer."""
     unanswered: dict
     """Osterøy kommune: invited, never answered."""
+    participants: list[dict]
+    """Every participant as the lead buyer sees them, by name."""
 
 
 async def untidy_joint_tender(world: World, body: dict | None = None) -> Untidy:
@@ -166,4 +178,5 @@ async def untidy_joint_tender(world: World, body: dict | None = None) -> Untidy:
     assert response.status_code == 200, response.text
     response = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}")
     tender = response.json() | {"etag": response.headers["etag"]}
-    return Untidy(tender=tender, confirmed=list(world.members), declined=declined, unanswered=unanswered)
+    everyone = await participants(world.coordinator, tender)
+    return Untidy(tender=tender, confirmed=list(world.members), declined=declined, unanswered=unanswered, participants=everyone)

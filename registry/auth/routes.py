@@ -27,9 +27,7 @@ class TokenController(Controller):
         p = request.user
         return schemas.Me(p.user_id, p.organization_id, p.organization_kind, sorted(p.roles))
 
-    @post(
-        "/users/{user_id:uuid}/tokens", operation_id="IssueToken", guards=[AUTHENTICATED], responses=problem_responses(404, 409, 422)
-    )
+    @post("/users/{user_id:uuid}/tokens", operation_id="IssueToken", guards=[AUTHENTICATED], responses=problem_responses(404, 409, 422))
     async def issue_token(
         self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID], data: JSONBody[schemas.TokenCreate]
     ) -> schemas.IssuedToken:

@@ -15,9 +15,7 @@ Ts = TypeVarTuple("Ts")
 @overload
 async def page(session: AsyncSession, query: Select[T], limit: int, offset: int) -> tuple[list[T], int]: ...
 @overload
-async def page(
-    session: AsyncSession, query: Select[T, U, Unpack[Ts]], limit: int, offset: int
-) -> tuple[list[Row[T, U, Unpack[Ts]]], int]: ...
+async def page(session: AsyncSession, query: Select[T, U, Unpack[Ts]], limit: int, offset: int) -> tuple[list[Row[T, U, Unpack[Ts]]], int]: ...
 async def page(session: AsyncSession, query: Select[Unpack[tuple[Any, ...]]], limit: int, offset: int) -> tuple[list[Any], int]:
     """The rows of ``query`` (ordered by the caller) from ``offset`` on, at most ``limit``, and how many there are in all.
 

@@ -197,9 +197,7 @@ class AttachmentController(Controller):
             await upload.close()
 
     @get("/{attachment_id:uuid}", operation_id="DownloadAttachment", guards=[AUTHENTICATED], responses=problem_responses(404))
-    async def download_attachment(
-        self, request: Req, db_session: DbSession, evidence_id: FromPath[UUID], attachment_id: FromPath[UUID]
-    ) -> Stream:
+    async def download_attachment(self, request: Req, db_session: DbSession, evidence_id: FromPath[UUID], attachment_id: FromPath[UUID]) -> Stream:
         """The file, as an attachment of its checked media type."""
         attachment, chunks = await service.open_attachment(db_session, request.user, _store(request), evidence_id, attachment_id)
         return file_download(attachment.filename, attachment.media_type, attachment.size, chunks)

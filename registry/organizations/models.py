@@ -26,9 +26,7 @@ class FederationMembership(Base):
     __tablename__ = "federation_membership"
 
     federation_id: Mapped[UUID] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True)
-    municipality_id: Mapped[UUID] = mapped_column(
-        ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    municipality_id: Mapped[UUID] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -296,6 +296,11 @@ async def create_user(session: AsyncSession, actor: Principal | None, organizati
     return _shape_user(user)
 
 
+async def has_users(session: AsyncSession, organization_id: UUID) -> bool:
+    """Whether anyone (active or not) has an account in the organization."""
+    return await session.scalar(select(User.id).where(User.organization_id == organization_id).limit(1)) is not None
+
+
 async def list_users(session: AsyncSession, actor: Principal, organization_id: UUID, *, limit: int, offset: int) -> tuple[list[schemas.User], int]:
     await _managed_organization(session, actor, organization_id)
     query = select(User).where(User.organization_id == organization_id).order_by(User.name, User.id)
@@ -379,6 +384,11 @@ def with_account(query: Select, user_id: Any) -> Select:
     ``account_of`` makes the two an Account, so another slice finds a row and its account in one query.
     """
     return query.add_columns(User, Organization.kind).join(User, User.id == user_id).join(Organization, Organization.id == User.organization_id)
+
+
+def by_name(query: Select, organization_id: Any) -> Select:
+    """``query`` with the name of the organization its column ``organization_id`` names as one more column, ordered by it."""
+    return query.add_columns(Organization.name).join(Organization, Organization.id == organization_id).order_by(Organization.name, Organization.id)
 
 
 def account_of(user: User, organization_kind: OrgKind) -> schemas.Account:

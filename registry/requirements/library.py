@@ -122,9 +122,7 @@ async def export_library(session: AsyncSession, directory: Path) -> int:
     catalogue = await service.catalogue(session)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / CATALOGUE_FILE).write_bytes(msgspec.toml.encode(catalogue))
-    modules = await session.scalars(
-        select(RequirementModule).options(selectinload(RequirementModule.versions)).order_by(RequirementModule.key)
-    )
+    modules = await session.scalars(select(RequirementModule).options(selectinload(RequirementModule.versions)).order_by(RequirementModule.key))
     count = 0
     for module in modules:
         template = ModuleTemplate(

@@ -85,14 +85,10 @@ def check_value(param: Parameter, value: Any) -> str | None:
     return None
 
 
-def resolve_values(
-    parameters: list[Parameter], values: dict[str, Any], *, prefix: str = "parameters"
-) -> tuple[dict[str, Any], list[FieldError]]:
+def resolve_values(parameters: list[Parameter], values: dict[str, Any], *, prefix: str = "parameters") -> tuple[dict[str, Any], list[FieldError]]:
     """Merge ``values`` over the defaults and check them; returns (resolved values, errors)."""
     declared = {p.name: p for p in parameters}
-    errors: list[FieldError] = [
-        (f"{prefix}.{name}", "is not a parameter of this version") for name in sorted(values) if name not in declared
-    ]
+    errors: list[FieldError] = [(f"{prefix}.{name}", "is not a parameter of this version") for name in sorted(values) if name not in declared]
     resolved: dict[str, Any] = {}
     for param in parameters:
         value = values.get(param.name)

@@ -99,9 +99,7 @@ def check_module(module: ModuleTemplate, catalogue: Catalogue, path: Path) -> li
     elif path.parent.name != module.category:
         problems.append(f"category: {module.category} but the file is in {path.parent.name}/")
     problems += [
-        f"product_categories: unknown product category {pc!r}"
-        for pc in module.product_categories
-        if pc not in catalogue.keys("product_categories")
+        f"product_categories: unknown product category {pc!r}" for pc in module.product_categories if pc not in catalogue.keys("product_categories")
     ]
     numbers = [v.version for v in module.versions]
     if numbers != list(range(1, len(numbers) + 1)):

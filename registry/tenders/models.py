@@ -48,9 +48,7 @@ class Tender(Entity):
     revision: Mapped[int] = mapped_column(default=1)
     participation_revision: Mapped[int] = mapped_column(default=1)
     published_at: Mapped[datetime | None]
-    lots: Mapped[list[TenderLot]] = relationship(
-        order_by="TenderLot.position", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
-    )
+    lots: Mapped[list[TenderLot]] = relationship(order_by="TenderLot.position", lazy="raise", cascade="all, delete-orphan", passive_deletes=True)
 
 
 class TenderLot(Entity):

@@ -1,8 +1,10 @@
-"""Joint procurement: the lead buyer invites municipalities, each answers for itself.
+"""Joint procurement: the lead buyer invites municipalities, each answers for itself (or the lead
+buyer records the answer of a municipality that has no user in the registry yet).
 
 Invitations and answers move the tender's participation revision, not its specification's: an
 answer never makes an editor's ETag stale. All of them take the tender's row lock, so an answer
-and a publication never interleave.
+and a publication never interleave. Each returns what it changed and the tender's new ETag, never
+the whole tender: an answer costs the same in a tender of 10 municipalities as in one of 600.
 """
 
 from __future__ import annotations
@@ -16,15 +18,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.audit.service import record
 from registry.auth.principal import Principal, Role
 from registry.db.base import utcnow
+from registry.db.paging import page
 from registry.db.revisions import bump_revision
 from registry.organizations import service as organizations
 from registry.problems import Conflict, NotFound, RuleViolation
-from registry.tenders import schemas, views
-from registry.tenders.models import TenderParticipant
-from registry.tenders.service import EDITABLE, owned_tender, participation_of, visible_tender
+from registry.tenders import schemas, storage, views
+from registry.tenders.models import Tender, TenderParticipant
+from registry.tenders.service import EDITABLE, is_lead_buyer, owned_tender, participation_of, visible_tender
 
 
-async def invite(session: AsyncSession, actor: Principal, tender_id: UUID, organization_ids: list[UUID], if_match: str | None) -> schemas.Tender:
+async def list_participants(
+    session: AsyncSession, actor: Principal | None, tender_id: UUID, *, status: str | None, limit: int, offset: int
+) -> tuple[list[schemas.Participant], int]:
+    """The invited municipalities of a tender ``actor`` may see, by name; contacts for the lead buyer and each its own."""
+    tender, _ = await visible_tender(session, actor, tender_id, depth="tender")
+    query = select(TenderParticipant).where(TenderParticipant.tender_id == tender.id)
+    if status:
+        query = query.where(TenderParticipant.status == status)
+    rows, total = await page(session, organizations.by_name(query, TenderParticipant.organization_id), limit, offset)
+    sees_contacts = actor is not None and (actor.is_admin or actor.organization_id == tender.owner_id)
+    mine = actor.organization_id if actor else None
+    return [views.participant_view(row, name, sees_contacts or row.organization_id == mine) for row, name in rows], total
+
+
+async def invite(
+    session: AsyncSession, actor: Principal, tender_id: UUID, organization_ids: list[UUID], if_match: str | None
+) -> tuple[list[schemas.Participant], str]:
+    """Invite municipalities; the new participations, by name, and the tender's new ETag."""
     tender, owner = await owned_tender(session, actor, tender_id, if_match, participation=True, depth="tender")
     if tender.status not in EDITABLE:
         raise Conflict(f"participants can no longer be invited to a {tender.status} tender")
@@ -45,16 +65,18 @@ async def invite(session: AsyncSession, actor: Principal, tender_id: UUID, organ
         errors.append(("organization_ids", "lists a municipality twice"))
     if errors:
         raise RuleViolation("these organizations cannot be invited", errors=errors)
+    invited = [TenderParticipant(tender_id=tender.id, organization_id=i, status="invited", volumes=[]) for i in organization_ids]
+    session.add_all(invited)
     for organization_id in organization_ids:
-        session.add(TenderParticipant(tender_id=tender.id, organization_id=organization_id, status="invited", volumes=[]))
         record(session, actor, "tender.invite", "tender", tender.id, organization_id=organization_id, municipality_id=str(organization_id))
+    await session.flush()
     await bump_revision(session, tender, "participation_revision")
-    return await views.shown(session, actor, tender.id)
+    shown = [views.participant_view(row, known[row.organization_id].name, True) for row in invited]
+    return sorted(shown, key=lambda p: (p.name, str(p.organization_id))), storage.etag(tender)
 
 
-async def withdraw_invitation(
-    session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, if_match: str | None
-) -> schemas.Tender:
+async def withdraw_invitation(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, if_match: str | None) -> str:
+    """Withdraw an invitation; the tender's new ETag."""
     tender, _ = await owned_tender(session, actor, tender_id, if_match, participation=True, depth="tender")
     if tender.status not in EDITABLE:
         raise Conflict(f"participants of a {tender.status} tender are fixed")
@@ -64,14 +86,21 @@ async def withdraw_invitation(
     await session.delete(participant)
     await bump_revision(session, tender, "participation_revision")
     record(session, actor, "tender.uninvite", "tender", tender.id, organization_id=organization_id, municipality_id=str(organization_id))
-    return await views.shown(session, actor, tender.id)
+    return storage.etag(tender)
 
 
-async def respond(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, answer: schemas.Participation) -> schemas.Tender:
-    """An invited municipality confirms (with mandate, contact and volumes) or declines."""
-    tender, _ = await visible_tender(session, actor, tender_id, lock=True, depth="lots")
+async def respond(
+    session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, answer: schemas.Participation
+) -> tuple[schemas.Participant, str]:
+    """An invited municipality confirms (with mandate, contact and volumes) or declines; its participation and the tender's new ETag.
+
+    The lead buyer may record the answer of a municipality that has no user in the registry yet (its
+    mandate decision is on paper); the audit trail says who recorded it.
+    """
+    tender, owner = await visible_tender(session, actor, tender_id, lock=True, depth="lots")
     participant = await participation_of(session, tender.id, organization_id)
-    if participant is None or not actor.acts_for(organization_id, Role.procurement_officer):
+    on_behalf = participant is not None and not actor.acts_for(organization_id, Role.procurement_officer)
+    if participant is None or (on_behalf and not await _may_answer_for(session, actor, tender, owner.kind, organization_id)):
         raise NotFound(f"no invitation for organization {organization_id} that you can answer")
     if tender.status != "open_for_participants":
         raise Conflict(f"the tender is {tender.status}; answers are taken while it is open for participants")
@@ -88,9 +117,15 @@ async def respond(session: AsyncSession, actor: Principal, tender_id: UUID, orga
     await bump_revision(session, tender, "participation_revision")
     record(
         session, actor, f"tender.participant.{answer.decision}", "tender", tender.id,
-        organization_id=tender.owner_id, municipality_id=str(organization_id),
+        organization_id=tender.owner_id, municipality_id=str(organization_id), on_behalf=on_behalf,
     )  # fmt: skip
-    return await views.shown(session, actor, tender.id)
+    name = (await organizations.names(session, {organization_id}))[organization_id]
+    return views.participant_view(participant, name, True), storage.etag(tender)
+
+
+async def _may_answer_for(session: AsyncSession, actor: Principal, tender: Tender, owner_kind: str, organization_id: UUID) -> bool:
+    """The lead buyer answers for a municipality only while nobody there can answer for themselves."""
+    return is_lead_buyer(actor, tender, owner_kind) and not await organizations.has_users(session, organization_id)
 
 
 def _answer_errors(answer: schemas.Participation, lot_count: int) -> list[tuple[str, str]]:
@@ -111,4 +146,3 @@ def _answer_errors(answer: schemas.Participation, lot_count: int) -> list[tuple[
             errors.append((f"volumes[{i}]", "gives the same lot and unit twice"))
         seen.add((volume.lot, volume.unit))
     return errors
-

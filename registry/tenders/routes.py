@@ -96,7 +96,12 @@ class TenderController(Controller):
 
     @patch("/{tender_id:uuid}/lots/{lot:int}", operation_id="UpdateLot", guards=[BUYERS], responses=WRITE_ERRORS)
     async def update_lot(
-        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], data: JSONBody[schemas.LotUpdate],
+        self,
+        request: Req,
+        db_session: DbSession,
+        tender_id: FromPath[UUID],
+        lot: FromPath[int],
+        data: JSONBody[schemas.LotUpdate],
         if_match: IfMatch = None,
     ) -> Response[schemas.Lot]:
         """Change a lot's title, product categories or weights, or move it (needs the lot's `If-Match`)."""
@@ -109,7 +114,12 @@ class TenderController(Controller):
 
     @post("/{tender_id:uuid}/lots/{lot:int}/selections", operation_id="AddSelection", guards=[BUYERS], responses=WRITE_ERRORS)
     async def add_selection(
-        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], data: JSONBody[schemas.NewSelection],
+        self,
+        request: Req,
+        db_session: DbSession,
+        tender_id: FromPath[UUID],
+        lot: FromPath[int],
+        data: JSONBody[schemas.NewSelection],
         if_match: IfMatch = None,
     ) -> Response[schemas.Selection]:
         """Pin a requirement module to a lot (at `position` or the end; needs the lot's `If-Match`)."""
@@ -117,8 +127,14 @@ class TenderController(Controller):
 
     @patch("/{tender_id:uuid}/lots/{lot:int}/selections/{position:int}", operation_id="UpdateSelection", guards=[BUYERS], responses=WRITE_ERRORS)
     async def update_selection(
-        self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], lot: FromPath[int], position: FromPath[int],
-        data: JSONBody[schemas.SelectionUpdate], if_match: IfMatch = None,
+        self,
+        request: Req,
+        db_session: DbSession,
+        tender_id: FromPath[UUID],
+        lot: FromPath[int],
+        position: FromPath[int],
+        data: JSONBody[schemas.SelectionUpdate],
+        if_match: IfMatch = None,
     ) -> Response[schemas.Selection]:
         """Change one selection's version, parameters, kind, weight or note, or move it (needs the selection's `If-Match`)."""
         return _part(await parts.update_selection(db_session, request.user, tender_id, lot, position, data, if_match))
@@ -137,37 +153,58 @@ class TenderController(Controller):
         """Move selections (all, or the listed `lot.position`s) to their module's newest published version."""
         return _tender(request, await service.upgrade_selections(db_session, request.user, tender_id, data.selections, if_match))
 
+    @get("/{tender_id:uuid}/participants", operation_id="ListParticipants", guards=[AUTHENTICATED], responses=problem_responses(404))
+    async def list_participants(
+        self,
+        request: Req,
+        db_session: DbSession,
+        tender_id: FromPath[UUID],
+        status: FromQuery[schemas.ParticipantStatus | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Response[Page[schemas.Participant]]:
+        """The invited municipalities by name, with their answers, mandates and volumes; `status=invited` lists those who have not answered.
+
+        Contacts are shown to the lead buyer, and to each municipality its own."""
+        items, total = await participation.list_participants(db_session, request.user, tender_id, status=status, limit=limit, offset=offset)
+        return conditional(request, Page(items, total, limit, offset))
+
     @post("/{tender_id:uuid}/participants", operation_id="InviteParticipants", guards=[BUYERS], responses=WRITE_ERRORS, status_code=200)
     async def invite(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], data: JSONBody[schemas.Invitation], if_match: IfMatch = None
-    ) -> Response[schemas.Tender]:
-        """Invite municipalities (a federation: only its members) to take part."""
-        return _tender(request, await participation.invite(db_session, request.user, tender_id, data.organization_ids, if_match))
+    ) -> Response[list[schemas.Participant]]:
+        """Invite municipalities (a federation: only its members) to take part; answers the new participations and the tender's new ETag."""
+        invited, etag = await participation.invite(db_session, request.user, tender_id, data.organization_ids, if_match)
+        return Response(invited, headers={"ETag": etag})
 
     @delete(
         "/{tender_id:uuid}/participants/{organization_id:uuid}",
         operation_id="WithdrawInvitation",
         guards=[BUYERS],
         responses=WRITE_ERRORS,
-        status_code=200,
+        status_code=204,
     )
     async def withdraw(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], organization_id: FromPath[UUID], if_match: IfMatch = None
-    ) -> Response[schemas.Tender]:
-        """Withdraw an invitation while the tender is a draft or open for participants (needs the tender's `If-Match`)."""
-        return _tender(request, await participation.withdraw_invitation(db_session, request.user, tender_id, organization_id, if_match))
+    ) -> Response[None]:
+        """Withdraw an invitation while the tender is a draft or open for participants (needs the tender's `If-Match`; answers its new ETag)."""
+        etag = await participation.withdraw_invitation(db_session, request.user, tender_id, organization_id, if_match)
+        return Response(None, status_code=204, headers={"ETag": etag})
 
     @put(
         "/{tender_id:uuid}/participants/{organization_id:uuid}",
         operation_id="AnswerInvitation",
-        guards=[allow(Role.procurement_officer)],
+        guards=[BUYERS],
         responses=problem_responses(404, 409, 422),
     )
     async def answer(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], organization_id: FromPath[UUID], data: JSONBody[schemas.Participation]
-    ) -> Response[schemas.Tender]:
-        """Confirm (contact, mandate with its decision date, volumes per lot) or decline, for your own municipality."""
-        return _tender(request, await participation.respond(db_session, request.user, tender_id, organization_id, data))
+    ) -> Response[schemas.Participant]:
+        """Confirm (contact, mandate with its decision date, volumes per lot) or decline, for your own municipality; answers the participation.
+
+        The lead buyer may record the answer of an invited municipality that has no user in the registry yet."""
+        participant, etag = await participation.respond(db_session, request.user, tender_id, organization_id, data)
+        return Response(participant, headers={"ETag": etag})
 
     @post("/{tender_id:uuid}/amendments", operation_id="AmendTender", guards=[BUYERS], responses=WRITE_ERRORS)
     async def amend(
@@ -204,7 +241,11 @@ class TenderController(Controller):
         media_type="application/octet-stream",
     )
     async def export_version(
-        self, request: MaybeReq, db_session: DbSession, tender_id: FromPath[UUID], version: FromPath[VersionNumber],
+        self,
+        request: MaybeReq,
+        db_session: DbSession,
+        tender_id: FromPath[UUID],
+        version: FromPath[VersionNumber],
         export_format: FromPath[schemas.ExportFormat],
     ) -> Response[bytes]:
         """A published document version exactly as it was published (byte-identical); public like the current one."""
@@ -264,14 +305,16 @@ class TenderController(Controller):
     @post("/{tender_id:uuid}/{action:str}", operation_id="ChangeTenderStatus", guards=[BUYERS], responses=WRITE_ERRORS, status_code=200)
     async def change_status(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], action: FromPath[schemas.Action], if_match: IfMatch = None
-    ) -> Response[schemas.Tender]:
-        """Lifecycle: `open-for-participants`, `publish` (checks everything and lists every problem), `close`, `award`, `cancel`."""
+    ) -> Response[schemas.Transition]:
+        """Lifecycle: `open-for-participants`, `publish` (checks everything and lists every problem), `close`, `award`, `cancel`.
+
+        Answers the step taken (as the tender's history records it) and the tender's new ETag."""
         settings = request.app.state.settings
-        view = await service.change_status(
+        step, etag = await service.change_status(
             db_session, request.user, tender_id, action, if_match,
             min_submission_days=settings.min_submission_days, publisher=snapshot.Publisher.of(settings),
-        )
-        return _tender(request, view)
+        )  # fmt: skip
+        return Response(step, headers={"ETag": etag})
 
 
 class OcdsController(Controller):

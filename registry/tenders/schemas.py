@@ -214,6 +214,17 @@ class Participant(msgspec.Struct, kw_only=True):
     responded_at: datetime | None
 
 
+class ParticipationSummary(msgspec.Struct, kw_only=True):
+    """How the invited municipalities answered, in numbers (``GET /tenders/{id}/participants`` lists them)."""
+
+    invited: int
+    """Invited and not answered yet."""
+    confirmed: int
+    declined: int
+    own: Participant | None
+    """The participation of the caller's own municipality, if it is invited."""
+
+
 class Invitation(msgspec.Struct, forbid_unknown_fields=True):
     organization_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=400)]
 
@@ -269,7 +280,7 @@ class TenderHead(TenderFields, kw_only=True):
 class Tender(TenderHead, kw_only=True):
     joint: bool
     lots: list[Lot]
-    participants: list[Participant]
+    participation: ParticipationSummary
     volumes: list[AggregateVolume]
     amendments: list[Amendment]
     history: list[Transition]

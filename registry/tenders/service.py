@@ -93,7 +93,12 @@ async def lead_tender(
 
 
 async def owned_tender(
-    session: AsyncSession, actor: Principal, tender_id: UUID, if_match: str | None, *, participation: bool = False,
+    session: AsyncSession,
+    actor: Principal,
+    tender_id: UUID,
+    if_match: str | None,
+    *,
+    participation: bool = False,
     depth: storage.Depth = "selections",
 ) -> tuple[Tender, Organization]:
     """The tender, locked for a write by its lead buyer and checked against ``If-Match``."""
@@ -235,13 +240,18 @@ async def list_tenders(
 # --- lifecycle ----------------------------------------------------------------------------------
 
 
-def _transition(session: AsyncSession, actor: Principal, tender: Tender, action: str, from_status: str | None, to_status: str) -> None:
-    session.add(TenderTransition(tender_id=tender.id, action=action, from_status=from_status, to_status=to_status, actor_user_id=actor.user_id))
+def _transition(session: AsyncSession, actor: Principal, tender: Tender, action: str, from_status: str | None, to_status: str) -> TenderTransition:
+    step = TenderTransition(
+        tender_id=tender.id, at=utcnow(), action=action, from_status=from_status, to_status=to_status, actor_user_id=actor.user_id
+    )
+    session.add(step)
+    return step
 
 
 async def change_status(
     session: AsyncSession, actor: Principal, tender_id: UUID, action: str, if_match: str | None, *, min_submission_days: int, publisher: Publisher
-) -> schemas.Tender:
+) -> tuple[schemas.Transition, str]:
+    """Take a lifecycle step; the step as the history records it, and the tender's new ETag."""
     tender, owner = await owned_tender(session, actor, tender_id, if_match, depth="selections" if action == "publish" else "tender")
     allowed_from, target = TRANSITIONS[action]
     if tender.status not in allowed_from:
@@ -250,13 +260,13 @@ async def change_status(
         now = utcnow()
         await _check_publishable(session, tender, owner, now, min_submission_days)
         tender.published_at = now
-    _transition(session, actor, tender, action, tender.status, target)
+    step = _transition(session, actor, tender, action, tender.status, target)
     record(session, actor, f"tender.{action}", "tender", tender.id, from_status=tender.status, to_status=target)
     tender.status = target
     await bump_revision(session, tender)
     if action == "publish":
         await snapshot.freeze(session, tender, owner, at=now, publisher=publisher)
-    return await views.shown(session, actor, tender.id)
+    return msgspec.convert(step, schemas.Transition, from_attributes=True), storage.etag(tender)
 
 
 async def _check_publishable(session: AsyncSession, tender: Tender, owner: Organization, now: datetime, min_days: int) -> None:

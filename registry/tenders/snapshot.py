@@ -262,9 +262,7 @@ FORMATS = {
 }
 
 
-async def export(
-    session: AsyncSession, tender: Tender, owner: Organization, fmt: str, *, publisher: Publisher, version: int | None = None
-) -> Export:
+async def export(session: AsyncSession, tender: Tender, owner: Organization, fmt: str, *, publisher: Publisher, version: int | None = None) -> Export:
     """One export in ``fmt`` (docx, xlsx or ocds): bytes, media type and file name.
 
     A tender never published is built from its rows, dated by its last change and marked DRAFT. A

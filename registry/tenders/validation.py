@@ -86,9 +86,7 @@ def selection_errors(where: str, selection: schemas.SelectionIn, pinned: Pinned)
     return errors + value_errors
 
 
-def publication_errors(
-    spec: schemas.TenderSpec, pinned: Pinned, *, now: datetime, min_submission_days: int
-) -> list[FieldError]:
+def publication_errors(spec: schemas.TenderSpec, pinned: Pinned, *, now: datetime, min_submission_days: int) -> list[FieldError]:
     """What stands between the specification and publication (participants are checked by the caller)."""
     errors: list[FieldError] = []
     if not spec.lots:

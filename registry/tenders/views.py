@@ -6,7 +6,7 @@ from collections import defaultdict
 from uuid import UUID
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.principal import Principal
@@ -92,19 +92,20 @@ async def selection_shown(session: AsyncSession, row: TenderSelection) -> schema
 
 
 async def view(session: AsyncSession, actor: Principal, tender: Tender, owner: Organization) -> schemas.Tender:
+    """The tender: its size grows with its lots and selections, never with its participants (they are a list of their own)."""
     facts = await module_facts(session, [s for lot in tender.lots for s in lot.selections])
-    rows = list(await session.scalars(select(TenderParticipant).where(TenderParticipant.tender_id == tender.id)))
-    names = await organizations.names(session, {p.organization_id for p in rows})
-    participants = sorted(((p, names[p.organization_id]) for p in rows), key=lambda pair: (pair[1], str(pair[0].organization_id)))
+    participation = await participation_summary(session, actor, tender.id)
+    confirmed = await session.scalars(
+        select(TenderParticipant.volumes).where(TenderParticipant.tender_id == tender.id, TenderParticipant.status == "confirmed")
+    )
     amendments = await session.scalars(select(TenderAmendment).where(TenderAmendment.tender_id == tender.id).order_by(TenderAmendment.number))
     history = await session.scalars(select(TenderTransition).where(TenderTransition.tender_id == tender.id).order_by(TenderTransition.at))
-    sees_contacts = actor.is_admin or actor.organization_id == tender.owner_id
     return schemas.Tender(
         **head_fields(tender, owner),
-        joint=owner.kind == "federation" or bool(participants),
+        joint=owner.kind == "federation" or participation.invited + participation.confirmed + participation.declined > 0,
         lots=[lot_view(lot, facts) for lot in tender.lots],
-        participants=[_participant(p, name, sees_contacts or p.organization_id == actor.organization_id) for p, name in participants],
-        volumes=aggregate_volumes([p for p, _ in participants]),
+        participation=participation,
+        volumes=aggregate_volumes(list(confirmed)),
         amendments=[msgspec.convert(a, schemas.Amendment, from_attributes=True) for a in amendments],
         history=[msgspec.convert(h, schemas.Transition, from_attributes=True) for h in history],
         published_at=tender.published_at,
@@ -112,16 +113,30 @@ async def view(session: AsyncSession, actor: Principal, tender: Tender, owner: O
     )
 
 
-def aggregate_volumes(participants: list[TenderParticipant]) -> list[schemas.AggregateVolume]:
+def aggregate_volumes(confirmed: list[list[dict]]) -> list[schemas.AggregateVolume]:
+    """The volumes of the confirmed participants (each one's list), summed per lot and unit."""
     totals: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for participant in participants:
-        if participant.status == "confirmed":
-            for volume in participant.volumes:
-                totals[(int(volume["lot"]), volume["unit"])].append(volume["quantity"])
+    for volumes in confirmed:
+        for volume in volumes:
+            totals[(int(volume["lot"]), volume["unit"])].append(volume["quantity"])
     return [schemas.AggregateVolume(lot, unit, sum(q), len(q)) for (lot, unit), q in sorted(totals.items())]
 
 
-def _participant(participant: TenderParticipant, name: str, with_contact: bool) -> schemas.Participant:
+async def participation_summary(session: AsyncSession, actor: Principal, tender_id: UUID) -> schemas.ParticipationSummary:
+    query = select(TenderParticipant.status, func.count()).where(TenderParticipant.tender_id == tender_id).group_by(TenderParticipant.status)
+    counts: dict[str, int] = {status: count for status, count in await session.execute(query)}
+    own = await session.scalar(
+        select(TenderParticipant).where(TenderParticipant.tender_id == tender_id, TenderParticipant.organization_id == actor.organization_id)
+    )
+    return schemas.ParticipationSummary(
+        invited=counts.get("invited", 0),
+        confirmed=counts.get("confirmed", 0),
+        declined=counts.get("declined", 0),
+        own=participant_view(own, (await organizations.names(session, {own.organization_id}))[own.organization_id], True) if own else None,
+    )
+
+
+def participant_view(participant: TenderParticipant, name: str, with_contact: bool) -> schemas.Participant:
     return schemas.Participant(
         organization_id=participant.organization_id,
         name=name,

@@ -60,8 +60,10 @@ async def write(api: Api, tender_id: str, method: str, suffix: str = "", **kwarg
     """A write with the tender's current ETag that must succeed; returns the tender as a GET shows it afterwards."""
     etag = (await read(api, tender_id))["etag"]
     response = await api.request(method, f"/api/v1/tenders/{tender_id}{suffix}", headers={"If-Match": etag}, **kwargs)
-    assert response.status_code in (200, 201), response.text
-    return await read(api, tender_id)
+    assert response.status_code in (200, 201, 204), response.text
+    after = await read(api, tender_id)
+    assert after["etag"] == response.headers["etag"], "a write answers the tender's new ETag"
+    return after
 
 
 async def refused(api: Api, tender_id: str, method: str, suffix: str, status: int, **kwargs: Any) -> dict[str, Any]:

@@ -47,7 +47,7 @@ async def test_only_confirmed_municipalities_are_participants_with_their_own_vol
     untidy = await untidy_joint_tender(world)
     doc = await build(database_url, untidy.tender["id"])
     askoy, bjornafjorden, voss = untidy.confirmed
-    mandate = datetime.fromisoformat(untidy.tender["participants"][0]["mandate_decision_date"]).date()
+    mandate = datetime.fromisoformat(untidy.participants[0]["mandate_decision_date"]).date()
     assert doc.participants == (
         model.Participant(party=_party(askoy), mandate_date=mandate, volumes=(model.Volume(lot_id="1", quantity=120, unit="units"),
                                                                               model.Volume(lot_id="2", quantity=40, unit="units"))),
@@ -166,7 +166,6 @@ async def test_a_tender_without_a_contract_period_is_refused_naming_what_is_miss
     ]
 
 
-
 async def _documents(api: Api, tender_id: str, stem: str, version: int | None = None) -> tuple[dict, str, list[list[str]], str]:
     """The OCDS release, the DOCX text, its table rows and the XLSX text of a tender's export, each
     downloaded as ``<stem>.<extension>``."""
@@ -189,7 +188,7 @@ def _assert_only_confirmed(untidy: Untidy, release: dict, docx_text: str, rows: 
     confirmed = [m["name"] for m in untidy.confirmed]
     assert [p["name"] for p in release["parties"] if "buyer" in p["roles"]] == confirmed
     assert [p["name"] for p in release["parties"]] == ["Vestlandet velferdsteknologi", *confirmed]
-    mandate = untidy.tender["participants"][0]["mandate_decision_date"]
+    mandate = untidy.participants[0]["mandate_decision_date"]
     shown_mandate = ".".join(reversed(mandate.split("-")))
     start = rows.index(["Kommune", "Org.nr.", "Fullmakt vedtatt"])
     assert rows[start + 1 : start + 4] == [[m["name"], m["org_number"], shown_mandate] for m in untidy.confirmed]

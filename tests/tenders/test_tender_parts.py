@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.support import Api, not_found, problem
-from tests.tender_world import World, build_world, confirmation, spec
+from tests.tender_world import World, act, build_world, confirmation, spec
 
 pytestmark = pytest.mark.starter_library
 
@@ -138,15 +138,14 @@ async def test_the_whole_specification_put_gives_what_part_edits_give(world: Wor
 async def test_published_versions_export_again_byte_for_byte(world: World) -> None:
     tender = await create(world.coordinator, spec())
     ids = [m["id"] for m in world.members[:1]]
-    tender = with_etag(await world.coordinator.post(f"/api/v1/tenders/{tender['id']}/participants", json={"organization_ids": ids},
-                                                    headers={"If-Match": tender["etag"]}))  # fmt: skip
-    tender = with_etag(await world.coordinator.post(f"/api/v1/tenders/{tender['id']}/open-for-participants", headers={"If-Match": tender["etag"]}))
+    tender = await act(world.coordinator, tender, "POST", "/participants", json={"organization_ids": ids})
+    tender = await act(world.coordinator, tender, "POST", "/open-for-participants")
     lot = tender["lots"][0]
     never_published = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/versions/1/exports/docx")
     not_found(never_published, "a tender that was never published has no document versions")
     assert (await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{ids[0]}", json=confirmation([(1, 5)]))).status_code == 200
     tender = with_etag(await world.coordinator.get(f"/api/v1/tenders/{tender['id']}"))
-    tender = with_etag(await world.coordinator.post(f"/api/v1/tenders/{tender['id']}/publish", headers={"If-Match": tender["etag"]}))
+    tender = await act(world.coordinator, tender, "POST", "/publish")
     problem(await world.coordinator.patch(f"/api/v1/tenders/{tender['id']}/lots/1", json={"title": "x"}, headers={"If-Match": lot["etag"]}), 409)
     exports = f"/api/v1/tenders/{tender['id']}"
     published = {fmt: (await world.supplier.get(f"{exports}/exports/{fmt}")).content for fmt in ("docx", "xlsx", "ocds")}

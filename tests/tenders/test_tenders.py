@@ -9,7 +9,7 @@ import pytest
 
 from tests.evidence_world import CERTIFICATE, PDF, PRODUCT, STUDY, add_evidence
 from tests.support import Api, days_from_today, not_found, problem
-from tests.tender_world import World, act, confirmation, create, joint_tender_ready_to_publish, spec
+from tests.tender_world import World, act, confirmation, create, joint_tender_ready_to_publish, participants, spec
 
 pytestmark = pytest.mark.starter_library
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
@@ -17,7 +17,8 @@ UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 
 async def test_federation_runs_a_joint_tender_end_to_end(world: World) -> None:
     tender = await joint_tender_ready_to_publish(world)
-    assert tender["joint"] and [p["status"] for p in tender["participants"]] == ["confirmed"] * 3
+    assert tender["joint"] and [p["status"] for p in await participants(world.coordinator, tender)] == ["confirmed"] * 3
+    assert tender["participation"] == {"invited": 0, "confirmed": 3, "declined": 0, "own": None}, "counts, not the list"
     assert {(v["lot"], v["quantity"], v["participants"]) for v in tender["volumes"]} == {(1, 245, 3), (2, 55, 2)}
     assert tender["lots"][0]["selections"][2]["kind"] is None and tender["lots"][0]["selections"][2]["module_kind"] == "award"
 
@@ -133,7 +134,8 @@ async def test_participants_answer_only_for_themselves(world: World) -> None:
     not_found(await world.officers[0].get(f"/api/v1/tenders/{tender['id']}"), f"no tender {tender['id']}")  # not opened yet
     tender = await act(world.coordinator, tender, "POST", "/open-for-participants")
     seen = await world.officers[0].get(f"/api/v1/tenders/{tender['id']}")
-    assert seen.status_code == 200 and all(p["contact_email"] is None for p in seen.json()["participants"])
+    assert seen.status_code == 200 and seen.json()["participation"]["own"]["status"] == "invited"
+    assert all(p["contact_email"] is None for p in await participants(world.officers[0], tender))
     assert [t["id"] for t in (await world.officers[0].get("/api/v1/tenders")).json()["items"]] == [tender["id"]]
     answer_for_another = await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{second['id']}", json=confirmation([(1, 1)]))
     not_found(answer_for_another, f"no invitation for organization {second['id']} that you can answer")
@@ -144,9 +146,10 @@ async def test_participants_answer_only_for_themselves(world: World) -> None:
     negative = confirmation([(1, -5)])
     problem(await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{first['id']}", json=negative), 400)
     declined = await world.officers[1].put(f"/api/v1/tenders/{tender['id']}/participants/{second['id']}", json={"decision": "declined"})
-    assert declined.status_code == 200
-    own = next(p for p in declined.json()["participants"] if p["organization_id"] == second["id"])
-    assert own["status"] == "declined"
+    assert declined.status_code == 200, "the answer answers the participation, not the tender"
+    assert (declined.json()["organization_id"], declined.json()["status"]) == (second["id"], "declined")
+    assert [p["organization_id"] for p in await participants(world.coordinator, tender, status="declined")] == [second["id"]]
+    assert [p["organization_id"] for p in await participants(world.coordinator, tender, status="invited")] == [first["id"]], "who has not answered"
 
 
 async def test_outsiders_see_nothing_until_published(world: World) -> None:
@@ -158,7 +161,7 @@ async def test_outsiders_see_nothing_until_published(world: World) -> None:
     not_found(await world.other_coordinator.post(f"{path}/publish", headers={"If-Match": tender["etag"]}), f"no tender {tender['id']}")
     published = await act(world.coordinator, tender, "POST", "/publish")
     seen = (await world.supplier.get(path)).json()
-    assert seen["status"] == "published" and all(p["contact_name"] is None for p in seen["participants"])
+    assert seen["status"] == "published" and all(p["contact_name"] is None for p in await participants(world.supplier, tender))
     assert [t["id"] for t in (await world.supplier.get("/api/v1/tenders", params={"status": "published"})).json()["items"]] == [tender["id"]]
     problem(await world.other_coordinator.post(f"{path}/close", headers={"If-Match": published["etag"]}), 403)
     problem(await world.supplier.post(f"{path}/close", headers={"If-Match": published["etag"]}), 403)
