@@ -24,12 +24,13 @@ from registry.organizations import schemas as org_schemas
 from registry.organizations import service as organizations
 from registry.organizations.orgnumbers import random_org_number
 from registry.requirements import service as library
-from registry.requirements.library import import_library
 from registry.settings import Settings
 from registry.tenders import schemas, service, snapshot, storage
 from registry.tenders.models import TenderParticipant
+from tests.benchmarks.scale_world import store_library
 
 MUNICIPALITIES = 290
+GENERATED_MODULES = 1500
 RUNS = 3
 
 
@@ -39,7 +40,7 @@ async def setup(session: AsyncSession, settings: Settings) -> tuple[Principal, l
     while len(numbers) < MUNICIPALITIES + 1:  # municipalities' numbers begin 212; draws can repeat
         numbers.add(random_org_number("SE", rng, "2120"))
     unique = iter(sorted(numbers))
-    await import_library(session, settings.library_dir)
+    await store_library(session, GENERATED_MODULES)  # a module appears once per lot: 500 distinct ones for 2,000 selections
     federation = await organizations.create_organization(
         session, None, org_schemas.OrganizationCreate(kind="federation", name="Nationellt ramavtal", country="SE", org_number=next(unique))
     )
@@ -55,15 +56,16 @@ async def setup(session: AsyncSession, settings: Settings) -> tuple[Principal, l
 
 
 async def tender_with(session: AsyncSession, coordinator: Principal, towns: list, selections: int, reference: str):
-    modules, _ = await library.list_modules(session, coordinator, limit=200)
-    usable = [(m.key, m.current.version) for m in modules if m.current and m.current.kind in ("mandatory", "qualification", "contract_condition")]
+    modules, _ = await library.list_modules(session, coordinator, kind="mandatory", limit=GENERATED_MODULES)
+    usable = [(m.key, m.current.version) for m in modules if m.current]
     now = utcnow()
     per_lot = selections // 4
+    assert len(usable) >= per_lot, len(usable)
     lots = [
         schemas.LotIn(
             title=f"Delområde {n}",
             product_categories=["digital_social_alarm"],
-            selections=[schemas.SelectionIn(module_key=k, module_version=v) for k, v in (usable * (per_lot // len(usable) + 1))[:per_lot]],
+            selections=[schemas.SelectionIn(module_key=k, module_version=v) for k, v in usable[:per_lot]],
         )
         for n in range(1, 5)
     ]
