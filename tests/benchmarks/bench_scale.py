@@ -128,7 +128,8 @@ def _cells(row: Row) -> list[str]:
     if load:
         figures = [f"{load.requests:,}", f"{load.seconds:.2f}", f"{load.rate:,.1f}", f"{load.p50:.1f}", f"{load.p95:.1f}", f"{load.p99:.1f}"]
     met = "" if row.met is None else ("yes" if row.met else "NO")
-    return [row.request, row.database, *figures, "" if row.ratio is None else f"{row.ratio:.2f}", row.target, met]
+    ratio = "" if row.ratio is None else f"{row.ratio:.2f}" if row.ratio >= 0.1 else f"{row.ratio:.4f}"
+    return [row.request, row.database, *figures, ratio, row.target, met]
 
 
 def print_table(table: Table) -> None:
