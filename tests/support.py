@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from httpx import Response
 from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.db.transactions import Database
 from registry.organizations.orgnumbers import random_org_number
 
+T = TypeVar("T")
 ADMIN_TOKEN = "wtr_test-admin-token-with-plenty-of-entropy-0123456789"
 _names = itertools.count(1)
 
@@ -24,6 +28,18 @@ def valid_org_number(country: str, rng: random.Random | None = None) -> str:
 def days_from_today(days: int) -> str:
     """An ISO date ``days`` after today (UTC, as the service counts), so a test does not expire with the calendar."""
     return (datetime.now(UTC).date() + timedelta(days=days)).isoformat()
+
+
+async def in_transaction(database: Database, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """``work`` in one committed write transaction, for service functions the API does not reach."""
+    async with database.writes.begin() as session:
+        return await work(session)
+
+
+def ok(response: Response, status: int = 200) -> Any:
+    """Assert ``response`` has ``status`` and return its JSON body (None when it has none)."""
+    assert response.status_code == status, (response.status_code, response.text)
+    return response.json() if response.content else None
 
 
 def problem(response: Response, status: int) -> dict[str, Any]:

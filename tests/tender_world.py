@@ -122,6 +122,18 @@ async def act(api: Api, tender: dict, method: str, suffix: str = "", **kwargs) -
     return after.json() | {"etag": after.headers["etag"]}
 
 
+async def read(api: Api, tender_id: str) -> dict[str, Any]:
+    """The tender as ``api`` sees it, with its ETag."""
+    response = await api.get(f"/api/v1/tenders/{tender_id}")
+    assert response.status_code == 200, response.text
+    return response.json() | {"etag": response.headers["etag"]}
+
+
+async def write(api: Api, tender_id: str, method: str, suffix: str = "", **kwargs: Any) -> dict[str, Any]:
+    """A write with the tender's current ETag that must succeed; returns the tender as a GET shows it afterwards."""
+    return await act(api, await read(api, tender_id), method, suffix, **kwargs)
+
+
 async def participants(api: Api, tender: dict, **params: Any) -> list[dict]:
     """Every participant of ``tender`` as ``api`` sees them (``status`` filters), by name."""
     response = await api.get(f"/api/v1/tenders/{tender['id']}/participants", params={"limit": 200, **params})

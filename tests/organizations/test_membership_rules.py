@@ -8,8 +8,7 @@ manage its members, nobody else. Each change leaves its audit event.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -19,28 +18,9 @@ from registry.db.transactions import Database
 from registry.organizations import schemas, service
 from registry.organizations.models import Organization
 from registry.problems import NotFound
-from tests.support import Api, problem, valid_org_number
+from tests.support import Api, in_transaction, ok, problem, valid_org_number
 
-T = TypeVar("T")
 ORGS = "/api/v1/organizations"
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    """The test's database, for the service functions other slices call directly."""
-    db = Database(database_url)
-    yield db
-    await db.dispose()
-
-
-async def in_transaction(database: Database, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    async with database.writes.begin() as session:
-        return await work(session)
-
-
-def ok(response: Any, status: int = 200) -> Any:
-    assert response.status_code == status, (response.status_code, response.text)
-    return response.json() if response.content else None
 
 
 async def events(admin: Api, entity_id: str, action: str) -> list[dict[str, Any]]:

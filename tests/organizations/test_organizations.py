@@ -22,9 +22,7 @@ async def test_wrong_org_number_is_422_naming_the_rule(admin: Api) -> None:
     )
     assert body["errors"][0]["field"] == "org_number"
     assert "check digit" in body["detail"] or "mod 11" in body["detail"]
-    body = problem(
-        await admin.post("/api/v1/organizations", json={"kind": "supplier", "name": "X", "country": "DK", "org_number": "1234"}), 422
-    )
+    body = problem(await admin.post("/api/v1/organizations", json={"kind": "supplier", "name": "X", "country": "DK", "org_number": "1234"}), 422)
     assert "8" in body["detail"]
     problem(await admin.post("/api/v1/organizations", json={"kind": "supplier", "name": "X", "country": "SE"}), 422)
 
@@ -106,9 +104,7 @@ async def test_roles_must_fit_the_organization(admin: Api) -> None:
         422,
     )
     assert "registry admin" in body["errors"][0]["message"]
-    problem(
-        await admin.post(f"/api/v1/organizations/{supplier['id']}/users", json={"name": "C", "email": "not-an-email"}), 400
-    )
+    problem(await admin.post(f"/api/v1/organizations/{supplier['id']}/users", json={"name": "C", "email": "not-an-email"}), 400)
 
 
 async def test_audit_trail_records_changes_per_organization(admin: Api) -> None:

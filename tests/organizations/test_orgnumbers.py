@@ -145,9 +145,7 @@ countries = st.sampled_from(sorted(SPEC))
 
 def _bodies(country: str) -> st.SearchStrategy[str]:
     length = SPEC[country][0]
-    return st.text("0123456789", min_size=length, max_size=length).filter(
-        lambda body: country != "DK" or body[0] != "0"
-    )
+    return st.text("0123456789", min_size=length, max_size=length).filter(lambda body: country != "DK" or body[0] != "0")
 
 
 def _valid(country: str) -> st.SearchStrategy[tuple[str, str]]:

@@ -10,9 +10,8 @@ grant. Another organization's users are hidden (404). The last active admin stay
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -26,29 +25,11 @@ from registry.db.transactions import Database
 from registry.organizations import schemas, service
 from registry.organizations.models import Organization, User
 from registry.problems import Conflict, NotFound
-from tests.support import Api, problem
+from tests.support import Api, in_transaction, ok, problem
 
-T = TypeVar("T")
 KINDS = ["authority", "municipality", "federation", "supplier"]
 ADMIN_ONLY = "only a registry admin manages users holding admin or library_editor"
 _emails = iter(range(1, 10_000))
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    db = Database(database_url)
-    yield db
-    await db.dispose()
-
-
-async def in_transaction(database: Database, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    async with database.writes.begin() as session:
-        return await work(session)
-
-
-def ok(response: Any, status: int = 200) -> Any:
-    assert response.status_code == status, (response.status_code, response.text)
-    return response.json() if response.content else None
 
 
 def fits(role: Role, kind: str) -> bool:

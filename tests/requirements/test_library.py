@@ -14,18 +14,6 @@ pytestmark = pytest.mark.starter_library
 STARTER_CATEGORIES = ("evidence_of_effect", "interoperability", "information_security", "consent")
 
 
-@pytest.fixture
-async def editor(admin: Api) -> Api:
-    authority = await admin.create_org("authority")
-    return await admin.create_user(authority["id"], "library_editor")
-
-
-@pytest.fixture
-async def reader(admin: Api) -> Api:
-    town = await admin.create_org("municipality")
-    return await admin.create_user(town["id"], "procurement_officer")
-
-
 async def all_modules(api: Api, **params: str) -> list[dict]:
     items, offset = [], 0
     while True:

@@ -32,8 +32,12 @@ def test_import_is_idempotent_and_refuses_changed_published_text(run, small_libr
     assert changed.exit_code == 1
     assert "INTEROP-ALARM-PROTOCOL v1" in changed.output and "cannot change" in changed.output
 
-    bumped = text + "\n" + text[text.index("[[versions]]") :].replace("version = 1", "version = 2").replace(
-        "within {delivery_seconds} seconds", "within {delivery_seconds} s"
+    bumped = (
+        text
+        + "\n"
+        + text[text.index("[[versions]]") :]
+        .replace("version = 1", "version = 2")
+        .replace("within {delivery_seconds} seconds", "within {delivery_seconds} s")
     )
     path.write_text(bumped)
     new_version = run("library", "import", str(small_library))

@@ -34,18 +34,6 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path, database_url=database_url, bootstrap_admin_token=ADMIN_TOKEN, library_dir=library, seed_library=True)
 
 
-@pytest.fixture
-async def editor(admin: Api) -> Api:
-    authority = await admin.create_org("authority")
-    return await admin.create_user(authority["id"], "library_editor")
-
-
-@pytest.fixture
-async def reader(admin: Api) -> Api:
-    town = await admin.create_org("municipality")
-    return await admin.create_user(town["id"], "procurement_officer")
-
-
 def complete(statement: str = "Location shall be off for at most {days} days.", **changes: Any) -> dict[str, Any]:
     """NEW_MODULE's content in every language, ready to publish."""
     content = copy.deepcopy(NEW_MODULE["content"]) | changes

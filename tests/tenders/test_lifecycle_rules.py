@@ -21,7 +21,7 @@ from sqlalchemy.pool import NullPool
 from registry.db.engine import create_engine
 from registry.tenders.models import TenderAmendment, TenderDocument
 from tests.support import Api, problem
-from tests.tender_world import World, confirmation, spec
+from tests.tender_world import World, confirmation, read, spec, write
 
 pytestmark = pytest.mark.starter_library
 
@@ -48,22 +48,6 @@ REFUSED = [(status, action) for status in STATUSES for action in TABLE if (statu
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-async def read(api: Api, tender_id: str) -> dict[str, Any]:
-    response = await api.get(f"/api/v1/tenders/{tender_id}")
-    assert response.status_code == 200, response.text
-    return response.json() | {"etag": response.headers["etag"]}
-
-
-async def write(api: Api, tender_id: str, method: str, suffix: str = "", **kwargs: Any) -> dict[str, Any]:
-    """A write with the tender's current ETag that must succeed; returns the tender as a GET shows it afterwards."""
-    etag = (await read(api, tender_id))["etag"]
-    response = await api.request(method, f"/api/v1/tenders/{tender_id}{suffix}", headers={"If-Match": etag}, **kwargs)
-    assert response.status_code in (200, 201, 204), response.text
-    after = await read(api, tender_id)
-    assert after["etag"] == response.headers["etag"], "a write answers the tender's new ETag"
-    return after
 
 
 async def refused(api: Api, tender_id: str, method: str, suffix: str, status: int, **kwargs: Any) -> dict[str, Any]:

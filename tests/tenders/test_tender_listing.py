@@ -17,23 +17,10 @@ from sqlalchemy.pool import NullPool
 from registry.db.engine import create_engine
 from registry.tenders.models import Tender
 from tests.support import Api, problem
-from tests.tender_world import World, confirmation, spec
+from tests.tender_world import World, confirmation, read, spec, write
 
 pytestmark = pytest.mark.starter_library
 FORBIDDEN = "tenders are created by municipalities' procurement officers or federations' coordinators"
-
-
-async def read(api: Api, tender_id: str) -> dict[str, Any]:
-    response = await api.get(f"/api/v1/tenders/{tender_id}")
-    assert response.status_code == 200, response.text
-    return response.json() | {"etag": response.headers["etag"]}
-
-
-async def write(api: Api, tender_id: str, method: str, suffix: str = "", **kwargs: Any) -> dict[str, Any]:
-    etag = (await read(api, tender_id))["etag"]
-    response = await api.request(method, f"/api/v1/tenders/{tender_id}{suffix}", headers={"If-Match": etag}, **kwargs)
-    assert response.status_code in (200, 201), response.text
-    return await read(api, tender_id)
 
 
 async def refused(api: Api, tender_id: str, method: str, status: int, suffix: str = "", **kwargs: Any) -> dict[str, Any]:
