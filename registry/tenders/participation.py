@@ -24,7 +24,7 @@ from registry.organizations import service as organizations
 from registry.problems import Conflict, NotFound, RuleViolation
 from registry.tenders import schemas, storage, views
 from registry.tenders.models import Tender, TenderParticipant
-from registry.tenders.service import EDITABLE, is_lead_buyer, owned_tender, participation_of, visible_tender
+from registry.tenders.service import EDITABLE, is_lead_buyer, owned_tender, visible_tender
 
 
 async def list_participants(
@@ -80,7 +80,7 @@ async def withdraw_invitation(session: AsyncSession, actor: Principal, tender_id
     tender, _ = await owned_tender(session, actor, tender_id, if_match, participation=True, depth="tender")
     if tender.status not in EDITABLE:
         raise Conflict(f"participants of a {tender.status} tender are fixed")
-    participant = await participation_of(session, tender.id, organization_id)
+    participant = await storage.participation_of(session, tender.id, organization_id)
     if participant is None:
         raise NotFound(f"organization {organization_id} is not invited to this tender")
     await session.delete(participant)
@@ -98,7 +98,7 @@ async def respond(
     mandate decision is on paper); the audit trail says who recorded it.
     """
     tender, owner = await visible_tender(session, actor, tender_id, lock=True, depth="lots")
-    participant = await participation_of(session, tender.id, organization_id)
+    participant = await storage.participation_of(session, tender.id, organization_id)
     on_behalf = participant is not None and not actor.acts_for(organization_id, Role.procurement_officer)
     if participant is None or (on_behalf and not await _may_answer_for(session, actor, tender, owner.kind, organization_id)):
         raise NotFound(f"no invitation for organization {organization_id} that you can answer")

@@ -49,17 +49,11 @@ def is_lead_buyer(actor: Principal, tender: Tender, owner_kind: str) -> bool:
     return actor.acts_for(tender.owner_id, OWNER_ROLE.get(owner_kind, Role.admin), Role.org_admin)
 
 
-async def participation_of(session: AsyncSession, tender_id: UUID, organization_id: UUID) -> TenderParticipant | None:
-    return await session.scalar(
-        select(TenderParticipant).where(TenderParticipant.tender_id == tender_id, TenderParticipant.organization_id == organization_id)
-    )
-
-
 async def is_buyer_of(session: AsyncSession, actor: Principal, tender: Tender, owner_kind: str) -> bool:
     """The lead buyer, or a procurement officer of a municipality that confirmed its participation."""
     if is_lead_buyer(actor, tender, owner_kind):
         return True
-    participant = await participation_of(session, tender.id, actor.organization_id)
+    participant = await storage.participation_of(session, tender.id, actor.organization_id)
     if participant is None or participant.status != "confirmed":
         return False
     return actor.acts_for(participant.organization_id, Role.procurement_officer, Role.org_admin)
@@ -77,7 +71,7 @@ async def visible_tender(
         raise NotFound(f"no tender {tender_id}")
     if actor.is_admin or actor.organization_id == tender.owner_id:
         return tender, owner
-    if tender.status != "draft" and await participation_of(session, tender.id, actor.organization_id):
+    if tender.status != "draft" and await storage.participation_of(session, tender.id, actor.organization_id):
         return tender, owner
     raise NotFound(f"no tender {tender_id}")
 

@@ -23,7 +23,7 @@ from registry.organizations.schemas import Organization
 from registry.problems import NotFound, PreconditionFailed, PreconditionRequired
 from registry.schemas import CENT
 from registry.tenders import schemas
-from registry.tenders.models import Tender, TenderLot, TenderSelection
+from registry.tenders.models import Tender, TenderLot, TenderParticipant, TenderSelection
 from registry.tenders.validation import Pinned
 
 
@@ -235,3 +235,9 @@ def _write_selections(lot: TenderLot, selections: list[schemas.SelectionIn], pin
 def renumber(rows: Sequence[TenderLot | TenderSelection]) -> None:
     for position, row in enumerate(rows, 1):
         row.position = position
+
+
+async def participation_of(session: AsyncSession, tender_id: UUID, organization_id: UUID) -> TenderParticipant | None:
+    return await session.scalar(
+        select(TenderParticipant).where(TenderParticipant.tender_id == tender_id, TenderParticipant.organization_id == organization_id)
+    )

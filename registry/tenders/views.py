@@ -78,11 +78,6 @@ def head(tender: Tender, owner: Organization) -> schemas.TenderHead:
     return schemas.TenderHead(**head_fields(tender, owner))
 
 
-async def shown(session: AsyncSession, actor: Principal, tender_id: UUID) -> schemas.Tender:
-    """The tender as ``actor`` sees it after a write in this transaction (visibility already checked)."""
-    return await view(session, actor, *await storage.load(session, tender_id))
-
-
 async def lot_shown(session: AsyncSession, row: TenderLot) -> schemas.Lot:
     return lot_view(row, await module_facts(session, list(row.selections)))
 
@@ -125,9 +120,7 @@ def aggregate_volumes(confirmed: list[list[dict]]) -> list[schemas.AggregateVolu
 async def participation_summary(session: AsyncSession, actor: Principal, tender_id: UUID) -> schemas.ParticipationSummary:
     query = select(TenderParticipant.status, func.count()).where(TenderParticipant.tender_id == tender_id).group_by(TenderParticipant.status)
     counts: dict[str, int] = {status: count for status, count in await session.execute(query)}
-    own = await session.scalar(
-        select(TenderParticipant).where(TenderParticipant.tender_id == tender_id, TenderParticipant.organization_id == actor.organization_id)
-    )
+    own = await storage.participation_of(session, tender_id, actor.organization_id)
     return schemas.ParticipationSummary(
         invited=counts.get("invited", 0),
         confirmed=counts.get("confirmed", 0),
