@@ -15,6 +15,14 @@ from sqlalchemy.pool import NullPool
 from registry.db.engine import create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SEARCH_INDEX = "module_version_search"
+"""The module search index (migration 0010): SQLite's FTS5 table and its shadow tables, PostgreSQL's
+trigram index. Dialect-specific, so no model declares it; comparing models with the schema skips it."""
+
+
+def declared(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Alembic's ``include_object``: everything but the search index."""
+    return not (name or "").startswith((SEARCH_INDEX, "ix_" + SEARCH_INDEX))
 
 
 class SchemaMismatch(Exception):

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 
+from sqlalchemy import ColumnElement, Select, literal_column, select, table
+
+from registry.db.migrate import SEARCH_INDEX
 from registry.requirements.content import VersionContent
+from registry.requirements.models import ModuleVersion
 
 # Letters Unicode does not decompose into a base letter plus a mark.
 _LIGATURES = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ł": "l"})
@@ -31,3 +35,21 @@ def search_text(key: str, content: VersionContent, tags: list[str], references: 
 
 def query_terms(q: str) -> list[str]:
     return fold(q).split()
+
+
+def version_matches(q: str, dialect: str) -> list[ColumnElement[bool]]:
+    """Conditions on ``ModuleVersion`` finding every term of ``q`` in its folded text, as a substring.
+
+    PostgreSQL serves ``LIKE '%term%'`` from its trigram index. On SQLite, terms of three letters or
+    more are looked up in the trigram FTS5 table, all in one ``MATCH`` (each term a quoted phrase);
+    shorter terms, which have no trigram, are matched by ``LIKE``.
+    """
+    terms = query_terms(q)
+    indexed = [t for t in terms if len(t) >= 3] if dialect == "sqlite" else []
+    conditions = [ModuleVersion.search_text.contains(t, autoescape=True) for t in terms if t not in indexed]
+    if indexed:
+        phrases = " ".join('"' + t.replace('"', '""') + '"' for t in indexed)
+        index = table(SEARCH_INDEX)
+        found: Select[tuple[int]] = select(literal_column("rowid")).select_from(index).where(literal_column(SEARCH_INDEX).op("MATCH")(phrases))
+        conditions.append(literal_column(f"{ModuleVersion.__tablename__}.rowid").in_(found))
+    return conditions

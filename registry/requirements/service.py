@@ -20,7 +20,7 @@ from registry.requirements import schemas
 from registry.requirements.content import Reference, VersionContent
 from registry.requirements.models import ModuleTerm, ModuleVersion, RequirementModule, VocabularyTerm
 from registry.requirements.rendering import render as render_content
-from registry.requirements.search import query_terms, search_text
+from registry.requirements.search import search_text, version_matches
 from registry.requirements.templates import Catalogue, Term, check_content
 
 VOCABULARIES = ("categories", "product_categories", "study_designs", "outcome_domains", "document_types")
@@ -206,8 +206,8 @@ async def list_modules(
         query = query.where(ModuleVersion.level == level)
     if language:
         query = query.where(ModuleVersion.languages.contains(f" {language} "))
-    for term in query_terms(q or ""):
-        query = query.where(ModuleVersion.search_text.contains(term, autoescape=True))
+    if q:
+        query = query.where(*version_matches(q, session.get_bind().dialect.name))
     rows, total = await page(session, query.order_by(RequirementModule.category, RequirementModule.key), limit, offset)
     if total == 0:  # an unknown filter value finds nothing; only then is the vocabulary read, to say so
         await _check_filters(session, category, product_category)

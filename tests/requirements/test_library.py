@@ -55,6 +55,29 @@ async def test_search_is_case_and_diacritic_insensitive_across_languages(reader:
     assert await all_modules(reader, q="zzzz-nothing") == []
 
 
+async def test_search_index_follows_every_edit_and_publication(editor: Api, reader: Api) -> None:
+    async def keys(api: Api, **params: str) -> list[str]:
+        return [m["key"] for m in await all_modules(api, **params)]
+
+    module = copy.deepcopy(NEW_MODULE)
+    module["content"]["rationale"]["en"] = "Myrtuvig princip."
+    created = await editor.post("/api/v1/modules", json=module)
+    assert await keys(editor, q="myrtuvig", status="draft") == ["CONSENT-TEST-MODULE"]
+    assert await keys(reader, q="myrtuvig") == [], "a draft is no search hit for readers"
+    edited = complete(NEW_MODULE["content"], "Positionen ska vara avstängd i högst {days} vardagar.")
+    edited["rationale"]["en"] = "Kvistlösa föreskrifter."  # the old word gone, a new one with a diacritic
+    etag = created.headers["etag"]
+    assert (await editor.put("/api/v1/modules/CONSENT-TEST-MODULE/versions/1", json=edited, headers={"If-Match": etag})).status_code == 200
+    assert await keys(editor, q="myrtuvig", status="draft") == []
+    assert await keys(editor, q="KVISTLOSA vardagar", status="draft") == ["CONSENT-TEST-MODULE"]
+    assert (await editor.post("/api/v1/modules/CONSENT-TEST-MODULE/versions/1/publish")).status_code == 200
+    assert await keys(reader, q="kvistlösa") == ["CONSENT-TEST-MODULE"]
+    assert await keys(reader, q="lösa") == await keys(reader, q="losa"), "a part of a word is found, however short"
+    assert "CONSENT-TEST-MODULE" in await keys(reader, q="st kvist"), "a term of two letters narrows with the others"
+    for syntax in ('"kvistlosa"', "kvist*", "kvistlosa)", "NEAR(kvistlosa"):
+        assert await keys(reader, q=syntax) == [], f"{syntax}: quotes and operators are searched for as themselves"
+
+
 async def test_filters(reader: Api) -> None:
     consent = await all_modules(reader, category="consent")
     assert consent and all(m["category"] == "consent" for m in consent)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from registry.db.engine import create_engine, is_sqlite
+from registry.db.migrate import declared
 from registry.db.models import Base
 
 config = context.config
@@ -28,6 +29,7 @@ def run(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=is_sqlite(_database_url()),
         compare_type=True,
+        include_object=declared,
     )
     with context.begin_transaction():
         context.run_migrations()
