@@ -105,6 +105,6 @@ def create_app(settings: Settings, *, prepared: bool = False) -> Litestar:
         ),
         plugins=[OperationDocs(), StructDocs(request_examples(utcnow().date()))],
         logging_config=LoggingConfig(root={"level": settings.log_level, "handlers": ["queue_listener"]}),
-        state=State({"settings": settings, "database": database, "encoded_versions": EncodedCache()}),
+        state=State({"settings": settings, "database": database, "encoded_versions": EncodedCache(), "encoded_lists": EncodedCache(256)}),
         debug=False,
     )

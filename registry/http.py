@@ -50,8 +50,9 @@ def conditional(request: Request, body: T, etag: str | None = None, status_code:
 class EncodedCache:
     """Encoded representations that never change once made, by their ETag; bounded, the least recently used dropped first.
 
-    Only for ETags that name one content for good (a module version's ETag holds its revision, which
-    every edit moves), so nothing here needs invalidating. One per application (one per database).
+    Only for ETags that name one content for good (a module version's ETag holds its revision, a module
+    list's the library's revision, which every edit moves), so nothing here needs invalidating. One per
+    application (one per database).
     """
 
     def __init__(self, size: int = 4096) -> None:

@@ -50,6 +50,7 @@ async def import_library(session: AsyncSession, directory: Path, progress: Progr
     if problems:
         raise RuleViolation("the library files conflict with the registry", errors=problems)
     await session.flush()
+    await service.library_changed(session)
     record(session, None, "library.import", "library", directory.name, **msgspec.structs.asdict(report))
     return report
 

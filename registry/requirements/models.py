@@ -22,6 +22,17 @@ class VocabularyTerm(Base):
     label: Mapped[dict[str, Any]]
 
 
+class LibraryState(Base):
+    """One row: the library's revision, moved in the same transaction as every write to modules,
+    versions or vocabularies. Encoded module lists are kept by it, so a list is never older than
+    the revision a request read before reading the list."""
+
+    __tablename__ = "library_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    revision: Mapped[int]
+
+
 class RequirementModule(Entity):
     __tablename__ = "requirement_module"
 

@@ -62,12 +62,19 @@ class ModuleController(Controller):
         """Find modules by filters and by `q`, a case- and diacritic-insensitive search across all languages.
 
         Lists show each module's newest published version; `status=draft` lists drafts (library editors).
+        The ETag moves with every change to the library: a conditional GET costs one small query, and
+        a list asked for again is answered from memory until the library changes.
         """
-        items, total = await service.list_modules(
-            db_session, request.user, category=category, product_category=product_category, kind=kind, level=level,
-            status=status, tag=tag, standard=standard, language=language, q=q, limit=limit, offset=offset,
-        )  # fmt: skip
-        return conditional(request, Page(items, total, limit, offset))
+
+        async def build() -> tuple[Page[schemas.ModuleSummary], str]:
+            items, total = await service.list_modules(
+                db_session, request.user, category=category, product_category=product_category, kind=kind, level=level,
+                status=status, tag=tag, standard=standard, language=language, q=q, limit=limit, offset=offset,
+            )  # fmt: skip
+            return Page(items, total, limit, offset), etag
+
+        etag = await service.list_etag(db_session, request.user, request.url.query)
+        return await request.app.state.encoded_lists.answer(request, etag, build)
 
     @post(operation_id="CreateModule", guards=[EDITOR], responses=problem_responses(409, 422))
     async def create_module(self, request: Req, db_session: DbSession, data: JSONBody[schemas.ModuleCreate]) -> Response[schemas.Version]:

@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, and_, exists, false, func, select
+from sqlalchemy import Select, and_, exists, false, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -18,7 +18,7 @@ from registry.db.revisions import bump_revision
 from registry.problems import Conflict, NotFound, PreconditionFailed, PreconditionRequired, RuleViolation
 from registry.requirements import schemas
 from registry.requirements.content import Reference, VersionContent
-from registry.requirements.models import ModuleTerm, ModuleVersion, RequirementModule, VocabularyTerm
+from registry.requirements.models import LibraryState, ModuleTerm, ModuleVersion, RequirementModule, VocabularyTerm
 from registry.requirements.rendering import render as render_content
 from registry.requirements.search import search_text, version_matches
 from registry.requirements.templates import Catalogue, Term, check_content
@@ -56,6 +56,21 @@ def module_errors(catalogue_: Catalogue, category: str, product_categories: list
         if pc not in catalogue_.keys("product_categories")
     ]
     return errors
+
+
+async def library_changed(session: AsyncSession) -> None:
+    """Move the library's revision: every write to modules, versions or vocabularies calls this, last."""
+    await session.execute(update(LibraryState).values(revision=LibraryState.revision + 1))
+
+
+async def list_etag(session: AsyncSession, actor: Principal, query: str) -> str:
+    """The ETag of a module list: the library's revision, whether the reader sees drafts, and the query string.
+
+    Read before the list itself, so a list kept under this ETag is never older than the revision it names.
+    """
+    revision = await session.scalar(select(LibraryState.revision))
+    digest = hashlib.sha256(query.encode()).hexdigest()[:16]
+    return f'"modules.{revision}.{int(is_editor(actor))}.{digest}"'
 
 
 def set_terms(module: RequirementModule) -> None:
@@ -145,6 +160,7 @@ async def create_module(session: AsyncSession, actor: Principal | None, data: sc
     module.versions = [version]
     session.add(module)
     await session.flush()
+    await library_changed(session)
     record(session, actor, "module.create", "requirement_module", module.key)
     return _shape_version(module, version)
 
@@ -303,6 +319,7 @@ async def update_draft(
         raise RuleViolation("the content is not valid", errors=[(f"content.{f}", m) for f, m in errors])
     fill_version(version, module, content)
     await bump_revision(session, version)
+    await library_changed(session)
     record(session, actor, "module.version.update", "requirement_module", key, version=number, revision=version.revision)
     return _shape_version(module, version)
 
@@ -321,6 +338,7 @@ async def publish(session: AsyncSession, actor: Principal | None, key: str, numb
     module.current_version = max(module.current_version or 0, number)
     module.draft_version = None
     await bump_revision(session, version)
+    await library_changed(session)
     record(session, actor, "module.version.publish", "requirement_module", key, version=number)
     return _shape_version(module, version)
 
@@ -336,6 +354,7 @@ async def deprecate(session: AsyncSession, actor: Principal | None, key: str, nu
     version.deprecated_at = utcnow()
     version.replaced_by = replaced_by
     await bump_revision(session, version)
+    await library_changed(session)
     record(session, actor, "module.version.deprecate", "requirement_module", key, version=number, replaced_by=replaced_by)
     return _shape_version(module, version)
 
@@ -351,6 +370,7 @@ async def new_draft(session: AsyncSession, actor: Principal, key: str) -> schema
     module.versions.append(version)
     module.draft_version = version.version
     await session.flush()
+    await library_changed(session)
     record(session, actor, "module.version.create", "requirement_module", key, version=version.version)
     return _shape_version(module, version)
 

@@ -119,11 +119,11 @@ async def test_models_match_the_head_revision(database_url: str) -> None:
 
 async def test_tender_specifications_move_into_rows_and_back_losing_nothing(database_url: str, settings: Settings) -> None:
     config = alembic_config(database_url)
-    await asyncio.to_thread(command.downgrade, config, BEFORE_ROWS)
     engine = create_engine(database_url, poolclass=NullPool)
     async with async_sessionmaker(engine).begin() as session:
-        await import_library(session, settings.library_dir)
+        await import_library(session, settings.library_dir)  # by this code, so at the head revision; the library's tables stay
     await engine.dispose()
+    await asyncio.to_thread(command.downgrade, config, BEFORE_ROWS)
     specs = _old_specs()
     ids = await _run(database_url, lambda c: _insert(c, uuid4(), specs))
     before = await _run(database_url, _stored_specs)

@@ -7,6 +7,7 @@ pin published and deprecated versions only, and a tender is told of a newer publ
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from registry.app import create_app
 from registry.settings import Settings
 from tests.evidence_world import PRODUCT, STUDY
 from tests.exports.readback import open_docx, table_rows
-from tests.library_world import NEW_MODULE, library_of
+from tests.library_world import NEW_MODULE, STARTER, library_of
 from tests.support import ADMIN_TOKEN, Api, problem
 from tests.tender_world import spec
 
@@ -92,6 +93,44 @@ async def test_a_library_file_with_its_languages_in_another_order_is_the_same_pu
         "modules_created": 0, "versions_created": 0, "versions_updated": 0, "versions_unchanged": 1,
     }  # fmt: skip
     assert (await admin.get(f"/api/v1/modules/{ALARM}/versions/1")).json()["content"]["title"]["en"] == english[6:-2]
+
+
+async def test_a_module_list_is_never_older_than_the_last_library_write(editor: Api, reader: Api, settings: Settings) -> None:
+    """Lists are kept in memory by the library's revision: every kind of write moves it, in every process."""
+
+    async def listed(api: Api, **params: str) -> tuple[dict[tuple[str, str], Any], str]:
+        response = await api.get("/api/v1/modules", params=params)
+        assert response.status_code == 200, response.text
+        items = {(m["key"], field): m["current"][field] if field in m["current"] else m[field]
+                 for m in response.json()["items"] for field in ("version", "status", "title", "draft_version")}  # fmt: skip
+        return items, response.headers["etag"]
+
+    before, etag = await listed(reader)
+    assert (await reader.get("/api/v1/modules", headers={"If-None-Match": etag})).status_code == 304
+    assert (await listed(reader))[1] == etag, "no write, the same list"
+
+    draft = await created(editor)
+    assert (await listed(editor, status="draft"))[0][(KEY, "title")] == complete()["title"]
+    renamed = complete() | {"title": {lang: f"renamed {lang}" for lang in LANGS}}
+    assert (await editor.put(f"{BASE}/versions/1", json=renamed, headers={"If-Match": draft["etag"]})).status_code == 200
+    assert (await listed(editor, status="draft"))[0][(KEY, "title")] == renamed["title"]
+    assert (await listed(reader))[0] == before, "a draft is not listed for readers"
+
+    await published(editor)
+    after, moved = await listed(reader)
+    assert after[(KEY, "version")] == 1 and moved != etag
+    assert (await reader.get("/api/v1/modules", headers={"If-None-Match": etag})).status_code == 200
+
+    assert (await editor.post(f"{BASE}/versions")).status_code == 201
+    assert (await listed(editor))[0][(KEY, "draft_version")] == 2
+    assert (await editor.post(f"{BASE}/versions/1/deprecate", json={"replaced_by": ALARM})).status_code == 200
+    assert (await listed(reader))[0] == before, "a deprecated version leaves the list of published ones"
+
+    (settings.library_dir / "consent").mkdir()
+    shutil.copy(STARTER / "consent/CONSENT-DECISION-RECORD.toml", settings.library_dir / "consent")
+    async with AsyncTestClient(create_app(settings)):  # another process starts and imports the library
+        pass
+    assert (await listed(reader))[0][("CONSENT-DECISION-RECORD", "version")] == 1, "this process sees the other's import"
 
 
 # --- a new module: a draft for library editors only ----------------------------------------------------
