@@ -43,12 +43,26 @@ ParameterType = Literal["integer", "decimal", "enum", "boolean", "text", "durati
 DurationUnit = Literal["seconds", "minutes", "hours", "days", "weeks", "months", "years"]
 
 
+Jurisdiction = Literal["NO", "SE", "DK", "FI", "EU"]
+"""Where a module or a reference applies: one Nordic country, or ``EU`` for the EU and the EEA (every country)."""
+JURISDICTIONS: tuple[Jurisdiction, ...] = ("NO", "SE", "DK", "FI", "EU")
+ReferenceStatus = Literal["in_force", "superseded", "withdrawn"]
+
+
 class Reference(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    """A standard, law or guidance document a module builds on."""
+    """A standard, law or guidance document a module builds on.
+
+    ``title`` is the working title (English); ``titles`` the official title per language where one
+    exists; ``edition`` the version or date that is meant (``V3.1.3``, ``2024-09``).
+    """
 
     kind: Literal["standard", "law", "guidance"]
     identifier: Line
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=400, pattern=LINE_PATTERN)]
+    jurisdiction: Jurisdiction = "EU"
+    titles: LangText = {}
+    edition: Line | None = None
+    status: ReferenceStatus = "in_force"
     year: Annotated[int, msgspec.Meta(ge=1800, le=2200)] | None = None
     clause: Line | None = None
     url: Line | None = None
@@ -108,8 +122,29 @@ class EvidenceRule(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tru
     certificate_standard: Line | ParameterRef | None = None
 
 
+MAX_POINTS = (5, 10)
+
+
+class ScoringStep(msgspec.Struct, forbid_unknown_fields=True):
+    points: Annotated[int, msgspec.Meta(ge=0, le=10)]
+    descriptor: LangText
+
+
+class ScoringScale(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """How an award criterion is scored: a descriptor for each step from 0 to ``max_points``, and a
+    suggested weight range in percent of the lot's quality share."""
+
+    max_points: Literal[5, 10]
+    steps: list[ScoringStep]
+    weight: Annotated[list[Annotated[int, msgspec.Meta(ge=1, le=100)]], msgspec.Meta(min_length=2, max_length=2)]
+
+
 class VersionContent(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
-    """Everything a version says; immutable once the version is published."""
+    """Everything a version says; immutable once the version is published.
+
+    ``follow_up``: how the buyer checks the requirement during the contract. ``change_note``: what a
+    version changed from the one before, and why.
+    """
 
     kind: Kind
     level: Level = "basic"
@@ -120,5 +155,8 @@ class VersionContent(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=T
     verification_text: LangText = {}
     buyer_guidance: LangText = {}
     scoring_guidance: LangText = {}
+    scoring_scale: ScoringScale | None = None
+    follow_up: LangText = {}
+    change_note: LangText = {}
     parameters: list[Parameter] = []
     evidence_rule: EvidenceRule | None = None

@@ -19,7 +19,7 @@ from registry.audit.service import record
 from registry.db.base import utcnow
 from registry.problems import RuleViolation
 from registry.requirements import schemas, service
-from registry.requirements.content import Reference, VersionContent
+from registry.requirements.content import Jurisdiction, Reference, VersionContent
 from registry.requirements.models import ModuleVersion, RequirementModule, VocabularyTerm
 from registry.requirements.templates import CATALOGUE_FILE, Catalogue, ModuleTemplate, TemplateVersion, load_library
 
@@ -65,6 +65,8 @@ async def _store_catalogue(session: AsyncSession, catalogue: Catalogue) -> None:
 def _apply_metadata(module: RequirementModule, template: ModuleTemplate) -> None:
     module.category = template.category
     module.family = template.family
+    module.jurisdictions = list(template.jurisdictions)
+    module.last_reviewed = template.last_reviewed
     module.product_categories = list(template.product_categories)
     module.tags = list(template.tags)
     module.references = [msgspec.to_builtins(r) for r in template.references]
@@ -130,6 +132,8 @@ async def export_library(session: AsyncSession, directory: Path) -> int:
             key=module.key,
             category=module.category,
             family=module.family,
+            jurisdictions=msgspec.convert(module.jurisdictions, list[Jurisdiction]),
+            last_reviewed=module.last_reviewed,
             product_categories=module.product_categories,
             tags=module.tags,
             references=[msgspec.convert(r, Reference) for r in module.references],

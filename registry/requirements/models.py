@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -39,6 +39,10 @@ class RequirementModule(Entity):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     category: Mapped[str] = mapped_column(String(64), index=True)
     family: Mapped[str | None] = mapped_column(String(64))
+    jurisdictions: Mapped[list[str]]
+    """Where the module applies: NO, SE, DK, FI, or EU for the EU and the EEA."""
+    last_reviewed: Mapped[date | None]
+    """When the module's text was last checked against the law and practice it cites."""
     product_categories: Mapped[list[str]]
     tags: Mapped[list[str]]
     references: Mapped[list[dict[str, Any]]]

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 
-from registry.requirements.content import Kind, LangText, Language, Level, ModuleKey, Reference, VersionContent, VersionStatus, VocabularyKey
+from registry.requirements.content import (
+    Jurisdiction,
+    Kind,
+    LangText,
+    Language,
+    Level,
+    ModuleKey,
+    Reference,
+    VersionContent,
+    VersionStatus,
+    VocabularyKey,
+)
 from registry.requirements.templates import Tag
 
 
@@ -19,6 +30,8 @@ class ModuleCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     key: ModuleKey
     category: VocabularyKey
     family: ModuleKey | None = None
+    jurisdictions: Annotated[list[Jurisdiction], msgspec.Meta(min_length=1, max_length=5)] = msgspec.field(default_factory=lambda: ["EU"])
+    last_reviewed: date | None = None
     product_categories: list[VocabularyKey] = []
     tags: list[Tag] = []
     references: list[Reference] = []
@@ -41,6 +54,8 @@ class ModuleSummary(msgspec.Struct):
     key: str
     category: str
     family: str | None
+    jurisdictions: list[str]
+    last_reviewed: date | None
     product_categories: list[str]
     tags: list[str]
     current: VersionSummary | None

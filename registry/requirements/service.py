@@ -76,6 +76,7 @@ async def list_etag(session: AsyncSession, actor: Principal, query: str) -> str:
 def set_terms(module: RequirementModule) -> None:
     values = {("product_category", pc) for pc in module.product_categories}
     values |= {("tag", t) for t in module.tags}
+    values |= {("jurisdiction", j) for j in module.jurisdictions}
     values |= {("standard", r["identifier"]) for r in module.references}
     module.terms = [ModuleTerm(kind=k, value=v) for k, v in sorted(values)]
 
@@ -148,6 +149,8 @@ async def create_module(session: AsyncSession, actor: Principal | None, data: sc
         key=data.key,
         category=data.category,
         family=data.family,
+        jurisdictions=list(data.jurisdictions),
+        last_reviewed=data.last_reviewed,
         product_categories=list(data.product_categories),
         tags=list(data.tags),
         references=[msgspec.to_builtins(r) for r in data.references],
@@ -166,7 +169,8 @@ async def create_module(session: AsyncSession, actor: Principal | None, data: sc
 
 
 _SUMMARY_COLUMNS = (
-    RequirementModule.key, RequirementModule.category, RequirementModule.family, RequirementModule.product_categories,
+    RequirementModule.key, RequirementModule.category, RequirementModule.family, RequirementModule.jurisdictions,
+    RequirementModule.last_reviewed, RequirementModule.product_categories,
     RequirementModule.tags, RequirementModule.draft_version, ModuleVersion.version, ModuleVersion.status, ModuleVersion.kind,
     ModuleVersion.level, ModuleVersion.content["title"], ModuleVersion.published_at, ModuleVersion.deprecated_at, ModuleVersion.replaced_by,
 )  # fmt: skip
@@ -233,6 +237,8 @@ async def list_modules(
             key=key,
             category=category_,
             family=family,
+            jurisdictions=jurisdictions,
+            last_reviewed=last_reviewed,
             product_categories=product_categories,
             tags=tags,
             current=schemas.VersionSummary(number, status_, kind_, level_, title, published, deprecated, replaced_by),
@@ -242,6 +248,8 @@ async def list_modules(
             key,
             category_,
             family,
+            jurisdictions,
+            last_reviewed,
             product_categories,
             tags,
             draft,
@@ -427,6 +435,8 @@ def _shape_summary(module: RequirementModule, current: ModuleVersion | None, act
         key=module.key,
         category=module.category,
         family=module.family,
+        jurisdictions=module.jurisdictions,
+        last_reviewed=module.last_reviewed,
         product_categories=module.product_categories,
         tags=module.tags,
         current=_version_summary(current) if current else None,

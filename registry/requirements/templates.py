@@ -8,12 +8,23 @@ offending field; cross-field checks (vocabularies, placeholders, defaults, versi
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 
-from registry.requirements.content import LANGUAGES, LangText, ModuleKey, ParameterRef, Reference, VersionContent, VersionNumber, VersionStatus
+from registry.requirements.content import (
+    LANGUAGES,
+    Jurisdiction,
+    LangText,
+    ModuleKey,
+    ParameterRef,
+    Reference,
+    VersionContent,
+    VersionNumber,
+    VersionStatus,
+)
 from registry.requirements.rendering import FieldError, resolve_values, undeclared_placeholders
 from registry.requirements.rules import rule_errors
 from registry.schemas import in_words, named_pattern
@@ -47,10 +58,17 @@ class TemplateVersion(VersionContent, kw_only=True):
     replaced_by: ModuleKey | None = None
 
 
+VERSION_ONLY = ("version", "status", "replaced_by", "change_note")
+"""Fields of a file's version that are its own; every other field a version leaves out is the previous version's."""
+
+
 class ModuleTemplate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
     key: ModuleKey
     category: str
     family: ModuleKey | None = None
+    jurisdictions: Annotated[list[Jurisdiction], msgspec.Meta(min_length=1)]
+    last_reviewed: date | None = None
+    """When the text was last checked against the law and practice it cites (every starter module has one)."""
     product_categories: list[str]
     tags: list[Tag] = []
     references: list[Reference] = []
@@ -128,6 +146,7 @@ def check_content(content: VersionContent, catalogue: Catalogue, *, complete: bo
             problems.append(("scoring_guidance", "an award criterion needs scoring guidance"))
     elif not content.title.get("en") or not content.statement.get("en"):
         problems.append(("title" if not content.title.get("en") else "statement", "an English text is required"))
+    problems += _scale_errors(content, complete)
     problems += [
         (f"verification[{i}]", f"unknown document type {d!r}")
         for i, d in enumerate(content.verification)
@@ -161,12 +180,46 @@ def check_content(content: VersionContent, catalogue: Catalogue, *, complete: bo
     return problems
 
 
+def _scale_errors(content: VersionContent, complete: bool) -> list[FieldError]:
+    scale = content.scoring_scale
+    if scale is None:
+        return []
+    problems: list[FieldError] = []
+    if content.kind != "award":
+        problems.append(("scoring_scale", "only an award criterion is scored"))
+    points = [s.points for s in scale.steps]
+    if points != list(range(scale.max_points + 1)):
+        problems.append(("scoring_scale.steps", f"one step for each point from 0 to {scale.max_points} in order, got {points}"))
+    if scale.weight[0] > scale.weight[1]:
+        problems.append(("scoring_scale.weight", f"the suggested weight runs from low to high, got {scale.weight}"))
+    for i, step in enumerate(scale.steps):
+        missing = [lang for lang in LANGUAGES if not step.descriptor.get(lang)] if complete else []
+        if missing or not step.descriptor.get("en"):
+            problems.append((f"scoring_scale.steps[{i}].descriptor", f"missing languages {', '.join(missing or ['en'])}"))
+    return problems
+
+
 _T = TypeVar("_T")
 
 
 def _decode(path: Path, type_: type[_T]) -> _T:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        if type_ is ModuleTemplate:
+            raw["versions"] = inherited(raw.get("versions", []))
         return msgspec.convert(raw, type_)
     except (OSError, tomllib.TOMLDecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
         raise TemplateError(f"{path.name}: {in_words(str(exc))}") from exc
+
+
+def inherited(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each version of a file with what it leaves out taken from the version before: a new version
+    states only what it changes (an empty text or list, or ``evidence_rule = {}``, removes a field)."""
+    complete: list[dict[str, Any]] = []
+    for version in versions:
+        before = {k: v for k, v in complete[-1].items() if k not in VERSION_ONLY} if complete else {}
+        merged = before | version
+        if merged.get("evidence_rule") == {}:
+            del merged["evidence_rule"]
+        complete.append(merged)
+    return complete

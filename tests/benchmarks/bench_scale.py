@@ -68,7 +68,10 @@ LOTS = 4
 INVITATION_BATCH = 290
 """Municipalities per invitation request (the API takes at most 400)."""
 LIST_QUERY = {"product_category": "digital_social_alarm", "limit": 50}
-SEARCHES = ("trygghetslarm", "ældre", "hälytys", "alarm")
+SEARCHES = ("trygghetslarm", "ældre", "hälytys", "alarm", "scaip", "tilgjengelighet")
+"""Four words most generated modules hold (thousands of hits) and two that few hold (hundreds)."""
+DISTINCT = 1_000
+"""Pages asked for by each measurement of searches and cold lists, every one a query not asked before (lists are kept in memory)."""
 PRODUCT_CATEGORIES = ("digital_social_alarm", "gps_alarm", "medicine_dispenser", "sensors_fall_detection")
 PHASES = ("create", "invite", "open", "answers", "reads", "publish", "export docx", "export xlsx", "export ocds")
 
@@ -350,14 +353,21 @@ def library_reads(table: Table, database: str, registry: Server, token: str, pat
         "list": measure(registry, [paths.listing], auth, CONNECTIONS, size.seconds),
         "304": measure(registry, [paths.version], auth | {"If-None-Match": paths.etag}, CONNECTIONS, size.seconds),
     }
+    cold = measure(registry, _pages(LIST_QUERY, paths.listed), auth, 1, size.search_seconds)
+    table.add(Row(1, "  every page a new query (none from memory), 1 connection", database, cold))
     for q in SEARCHES:
-        path = f"/api/v1/modules?{urlencode({'q': q, 'limit': 50})}"
-        hits = asyncio.run(_total(registry, path, token))
+        hits = asyncio.run(_total(registry, f"/api/v1/modules?{urlencode({'q': q, 'limit': 50})}", token))
         if not hits:
             raise BenchmarkError(f"q={q} found nothing in the generated library")
-        load = measure(registry, [path], auth, 1, size.search_seconds)
+        load = measure(registry, _pages({"q": q, "limit": 50}, hits), auth, 1, size.search_seconds)
         table.add(Row(3, f"search q={q} ({hits:,} hits), 1 connection", database, load, None, "p95 < 25 ms", load.p95 < 25))
     return loads
+
+
+def _pages(query: dict[str, Any], total: int) -> list[str]:
+    """Paths of ``query`` at distinct offsets and page sizes, so that no request is answered from memory."""
+    offsets = range(min(total, DISTINCT))
+    return [f"/api/v1/modules?{urlencode(query | {'limit': limit, 'offset': offset})}" for limit in (50, 49) for offset in offsets]
 
 
 async def _total(server: Server, path: str, token: str) -> int:
@@ -577,6 +587,11 @@ def run_database(table: Table, database: str, url: str, data_dir: Path, size: Si
         load, stored, busy = asyncio.run(evidence_submissions(server, world.suppliers, size.submissions))
         label = f"evidence: {size.submissions} at once from {size.suppliers} tokens; {stored}"
         table.add(Row(5, label, database, load, None, "no error, loss or duplicate", busy.count == 0))
+    if workers == 1:
+        with Registry(url, data_dir, 2).serve("registry-2-workers") as server:
+            two = measure(server, [paths.listing], bearer(reader), CONNECTIONS, size.seconds)
+        ratio = two.rate / loads["list"].rate
+        table.add(Row(1, "  the same with 2 workers (ratio: to 1 worker)", database, two, ratio, "ratio ≥ 1.60", ratio >= 1.6))
     write_responses(data_dir / "bare.json", answers)
     with bare_endpoint(data_dir / "bare.json", workers) as bare:
         bare_loads = {

@@ -64,3 +64,30 @@ def test_export_round_trips(run, tmp_path: Path) -> None:  # noqa: F811
     assert run("library", "export", str(second)).exit_code == 0
     comparison = filecmp.dircmp(first, second)
     assert not comparison.diff_files and not comparison.left_only and not comparison.right_only
+
+
+def test_a_later_version_states_only_what_it_changes(small_library: Path) -> None:
+    path = small_library / MODULE
+    path.write_text(
+        path.read_text()
+        + '\n[[versions]]\nversion = 2\nchange_note = { en = "A shorter title." }\ntitle = { en = "Alarm protocol", nb = "Alarmprotokoll", sv = "Larmprotokoll", da = "Alarmprotokol" }\n'
+        + '\n[[versions]]\nversion = 3\nbuyer_guidance = {}\nevidence_rule = {}\n'
+    )
+    _, [module] = load_library(small_library)
+    first, second, third = module.versions
+    assert second.title["sv"] == "Larmprotokoll" and second.change_note == {"en": "A shorter title."}
+    assert (second.statement, second.parameters, second.evidence_rule) == (first.statement, first.parameters, first.evidence_rule)
+    assert first.evidence_rule is not None and first.buyer_guidance
+    assert third.title == second.title and third.change_note == {}, "a change note is the version's own"
+    assert third.buyer_guidance == {} and third.evidence_rule is None, "an empty value removes the field"
+
+
+def test_a_library_file_says_where_the_module_applies(small_library: Path) -> None:
+    path = small_library / MODULE
+    text = path.read_text()
+    path.write_text(text.replace('jurisdictions = ["EU"]', 'jurisdictions = ["EU", "UK"]'))
+    with pytest.raises(TemplateError, match=r"INTEROP-ALARM-PROTOCOL.toml: .*jurisdictions\[1\]"):
+        load_library(small_library)
+    path.write_text(text.replace('jurisdictions = ["EU"]\n', ""))
+    with pytest.raises(TemplateError, match=r"INTEROP-ALARM-PROTOCOL.toml: .*jurisdictions"):
+        load_library(small_library)
