@@ -66,7 +66,7 @@ def _evidence_for(category: str, today: date) -> list[evidence_schemas.EvidenceC
     study = evidence_schemas.EvidenceCreate(
         type="study",
         title="Before-after study in three Innlandet municipalities",
-        study_design="before_after" if category != "gps_alarm" else "controlled_study",
+        study_design="uncontrolled_before_after" if category != "gps_alarm" else "controlled_study",
         outcomes=[
             evidence_schemas.Outcome(
                 domain="staff_time",

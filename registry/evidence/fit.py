@@ -41,7 +41,7 @@ from uuid import UUID
 import msgspec
 
 from registry.evidence.schemas import ClauseFit, ItemRef, ModuleFit
-from registry.requirements.content import EvidenceRule, LangText, ParameterRef, VersionContent
+from registry.requirements.content import RETIRED_STUDY_DESIGNS, EvidenceRule, LangText, ParameterRef, VersionContent
 from registry.requirements.rules import bind
 
 
@@ -188,7 +188,7 @@ def _clauses(rule: EvidenceRule, context: Context) -> list[_Clause]:
         types = set(rule.evidence_types)
         clauses.append(_Clause("evidence_types", rule.evidence_types, lambda i: i.type in types))
     if design := _value(rule.min_study_design):
-        clauses.append(_design_clause(design, context.study_designs, noun))
+        clauses.append(_design_clause(RETIRED_STUDY_DESIGNS.get(design, design), context.study_designs, noun))
     if rule.outcome_domains:
         clauses.append(_domains_clause(rule.outcome_domains, noun))
     if (sample_size := _value(rule.min_sample_size)) is not None:

@@ -99,6 +99,10 @@ class ParameterRef(msgspec.Struct, forbid_unknown_fields=True):
     parameter: Name
 
 
+RETIRED_STUDY_DESIGNS = {"before_after": "uncontrolled_before_after"}
+"""Study designs the catalogue no longer has, with the design that says what they said: stored
+evidence moved to it (migration 0013), and the rules of older module versions are read as it."""
+
 MIN_SAMPLE_SIZE, MAX_SAMPLE_SIZE = 1, 100_000_000
 MIN_AGE_YEARS, MAX_AGE_YEARS = 1, 100
 SampleSize = Annotated[int, msgspec.Meta(ge=MIN_SAMPLE_SIZE, le=MAX_SAMPLE_SIZE)]

@@ -16,6 +16,7 @@ import msgspec
 
 from registry.requirements.content import (
     LANGUAGES,
+    RETIRED_STUDY_DESIGNS,
     Jurisdiction,
     LangText,
     ModuleKey,
@@ -157,7 +158,7 @@ def check_content(content: VersionContent, catalogue: Catalogue, *, complete: bo
     problems += rule_errors(content, history=history)
     rule = content.evidence_rule
     if rule:
-        designs = catalogue.keys("study_designs")
+        designs = catalogue.keys("study_designs") + (list(RETIRED_STUDY_DESIGNS) if history else [])
         if isinstance(rule.min_study_design, ParameterRef):
             chosen = next((p for p in content.parameters if p.name == rule.min_study_design.parameter), None)
             problems += [

@@ -236,7 +236,7 @@ async def test_reviews_keep_their_history_and_edits_reset_them(world: World) -> 
 
 
 async def test_evidence_fit_reports_per_clause(world: World) -> None:
-    study = await add_evidence(world.editor, world.product["id"], STUDY | {"study_design": "before_after"})
+    study = await add_evidence(world.editor, world.product["id"], STUDY | {"study_design": "uncontrolled_before_after"})
     deadline, expired = days_from_today(90), days_from_today(-200)
     certificate = await add_evidence(world.editor, world.product["id"], CERTIFICATE | {"valid_until": expired})
     path = f"/api/v1/products/{world.product['id']}/evidence-fit"
@@ -249,7 +249,7 @@ async def test_evidence_fit_reports_per_clause(world: World) -> None:
     dossier, iso = report["modules"]
     clauses = {c["clause"]: c for c in dossier["clauses"]}
     assert list(clauses) == ["evidence_types", "min_study_design", "min_sample_size", "max_age_years"]
-    assert clauses["min_study_design"]["reason"] == "best study design is before_after; rule needs controlled_study"
+    assert clauses["min_study_design"]["reason"] == "best study design is uncontrolled_before_after; rule needs controlled_study"
     assert clauses["min_sample_size"] == {
         "clause": "min_sample_size", "requirement": 30, "met": True, "reason": None, "parameter": "min_sample_size",
         "items": [{"id": study["id"], "title": STUDY["title"], "type": "study", "review_state": "unreviewed", "unreviewed": True, "claimed": True}],

@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 from registry.evidence.fit import Context, Facts, OutcomeFacts, Subject, evaluate
 from registry.requirements.content import EvidenceRule
 
-DESIGNS = ("systematic_review", "randomized_controlled_trial", "controlled_study", "before_after", "observational", "case_series", "expert_opinion")
+DESIGNS = (
+    "systematic_review", "randomized_controlled_trial", "controlled_study", "controlled_before_after", "observational",
+    "uncontrolled_before_after", "case_series", "expert_opinion",
+)  # fmt: skip
 DEADLINE = Context(DESIGNS, date(2027, 3, 1))
 TODAY = Context(DESIGNS, date(2026, 11, 23), deadline_given=False)
 
@@ -47,6 +50,15 @@ def clause(result, name: str):
 CONTROLLED = EvidenceRule(evidence_types=["study"], min_study_design="controlled_study", min_sample_size=30, max_age_years=8)
 
 
+def test_a_rule_of_an_older_version_asking_for_before_after_reads_it_as_uncontrolled() -> None:
+    """Older module versions asked for at least a before-after study, which admitted uncontrolled ones."""
+    older = EvidenceRule(min_study_design="before_after")
+    for design in ("controlled_before_after", "observational", "uncontrolled_before_after"):
+        assert judge(older, study(study_design=design)).met, design
+    weaker = judge(older, study(study_design="case_series"))
+    assert clause(weaker, "min_study_design").reason == "best study design is case_series; rule needs uncontrolled_before_after"
+
+
 def test_every_clause_met_by_one_item() -> None:
     item = study()
     result = judge(CONTROLLED, item)
@@ -58,8 +70,8 @@ def test_every_clause_met_by_one_item() -> None:
 
 def test_study_design_is_judged_on_the_ordered_scale() -> None:
     assert judge(CONTROLLED, study(study_design="systematic_review")).met
-    result = judge(CONTROLLED, study(study_design="before_after"), study(study_design="case_series"))
-    assert clause(result, "min_study_design").reason == "best study design is before_after; rule needs controlled_study"
+    result = judge(CONTROLLED, study(study_design="controlled_before_after"), study(study_design="case_series"))
+    assert clause(result, "min_study_design").reason == "best study design is controlled_before_after; rule needs controlled_study"
     assert result.reason == "not met: min_study_design"
     result = judge(CONTROLLED, study(study_design=None))
     assert clause(result, "min_study_design").reason == "no study states a study design; rule needs controlled_study"

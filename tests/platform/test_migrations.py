@@ -178,3 +178,17 @@ SEARCHES = ("trygghetslarm", "aeldre", "en 50134", "scaip alarm")
 
 async def _search(api: Api, q: str) -> list[str]:
     return [m["key"] for m in (await api.get("/api/v1/modules", params={"q": q, "limit": 200})).json()["items"]]
+
+
+@pytest.mark.starter_library
+async def test_evidence_stated_as_before_after_keeps_the_weaker_reading(client: AsyncTestClient, admin: Api, database_url: str) -> None:
+    """Before-after studies were split into controlled (above observational) and uncontrolled (below):
+    stored evidence said no more than before-after, so it becomes an uncontrolled one."""
+    world = await build_world(admin)
+    product = (await world.supplier.post("/api/v1/products", json=PRODUCT)).json()
+    item = await add_evidence(world.supplier, product["id"], STUDY)
+    config = alembic_config(database_url)
+    await asyncio.to_thread(command.downgrade, config, "0012")
+    await _run(database_url, lambda c: c.execute(sa.text("UPDATE evidence_item SET study_design = 'before_after'")))
+    await asyncio.to_thread(command.upgrade, config, "head")
+    assert (await world.supplier.get(f"/api/v1/evidence/{item['id']}")).json()["study_design"] == "uncontrolled_before_after"

@@ -70,7 +70,8 @@ def test_a_later_version_states_only_what_it_changes(small_library: Path) -> Non
     path = small_library / MODULE
     path.write_text(
         path.read_text()
-        + '\n[[versions]]\nversion = 2\nchange_note = { en = "A shorter title." }\ntitle = { en = "Alarm protocol", nb = "Alarmprotokoll", sv = "Larmprotokoll", da = "Alarmprotokol" }\n'
+        + '\n[[versions]]\nversion = 2\nchange_note = { en = "A shorter title." }\n'
+        + 'title = { en = "Alarm protocol", nb = "Alarmprotokoll", sv = "Larmprotokoll", da = "Alarmprotokol" }\n'
         + '\n[[versions]]\nversion = 3\nbuyer_guidance = {}\nevidence_rule = {}\n'
     )
     _, [module] = load_library(small_library)
