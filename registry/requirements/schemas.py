@@ -133,5 +133,6 @@ class PinnedVersion(msgspec.Struct, frozen=True, kw_only=True):
     status: VersionStatus
     replaced_by: str | None
     category: str
+    jurisdictions: list[str]
     references: list[Reference]
     content: VersionContent

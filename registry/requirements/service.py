@@ -493,6 +493,7 @@ async def pinned(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tup
             status=version.status,
             replaced_by=version.replaced_by,
             category=module.category,
+            jurisdictions=module.jurisdictions,
             references=msgspec.convert(module.references, list[Reference]),
             content=decode_content(version),
         )  # fmt: skip

@@ -302,6 +302,13 @@ class TenderController(Controller):
         the organization leads or takes part in, and in its own view of the item."""
         return await market.review_shared_evidence(db_session, request.user, tender_id, evidence_id, data)
 
+    @get("/{tender_id:uuid}/publication-check", operation_id="CheckTenderPublication", guards=[BUYERS], responses=problem_responses(403, 404))
+    async def publication_check(self, request: Req, db_session: DbSession, tender_id: FromPath[UUID]) -> schemas.PublicationCheck:
+        """What `publish` would say now, without publishing: every problem that stops it and every warning
+        (such as a requirement resting on another country's law), for the lead buyer."""
+        settings = request.app.state.settings
+        return await service.publication_check(db_session, request.user, tender_id, settings.min_submission_days)
+
     @post("/{tender_id:uuid}/{action:str}", operation_id="ChangeTenderStatus", guards=[BUYERS], responses=WRITE_ERRORS, status_code=200)
     async def change_status(
         self, request: Req, db_session: DbSession, tender_id: FromPath[UUID], action: FromPath[schemas.Action], if_match: IfMatch = None

@@ -8,6 +8,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from registry.evidence.schemas import FitReport, ModuleRef
+from registry.problems import FieldError
 from registry.requirements.content import Kind, ModuleKey, VersionNumber
 from registry.schemas import FILLED_TEXT_PATTERN, LINE_PATTERN, PHONE_PATTERN, SELECTION_LABEL_PATTERN, Email, Line, Money, Text
 
@@ -242,6 +243,16 @@ class Transition(msgspec.Struct):
     from_status: str | None
     to_status: str
     actor_user_id: UUID | None
+    warnings: list[FieldError] = []
+    """Of a publication: what the check found worth a second look without stopping it."""
+
+
+class PublicationCheck(msgspec.Struct):
+    """What publication would say now: ``errors`` stop it, ``warnings`` do not."""
+
+    publishable: bool
+    errors: list[FieldError]
+    warnings: list[FieldError]
 
 
 class AmendmentIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -7,6 +7,7 @@ what a caller sees in ``views``.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -21,13 +22,13 @@ from registry.db.paging import page
 from registry.db.revisions import bump_revision
 from registry.organizations import service as organizations
 from registry.organizations.schemas import Organization
-from registry.problems import Conflict, Forbidden, NotFound, RuleViolation
+from registry.problems import Conflict, FieldError, Forbidden, NotFound, RuleViolation
 from registry.requirements import service as library
 from registry.schemas import given_fields
 from registry.tenders import schemas, snapshot, storage, views
 from registry.tenders.models import Tender, TenderAmendment, TenderLot, TenderParticipant, TenderTransition
 from registry.tenders.snapshot import Publisher
-from registry.tenders.validation import Pinned, publication_errors, selection_errors, spec_errors
+from registry.tenders.validation import Pinned, jurisdiction_warnings, publication_errors, selection_errors, spec_errors
 
 BUYER_ROLES = (Role.procurement_officer, Role.federation_coordinator)
 OWNER_ROLE = {"municipality": Role.procurement_officer, "federation": Role.federation_coordinator}
@@ -250,20 +251,40 @@ async def change_status(
     allowed_from, target = TRANSITIONS[action]
     if tender.status not in allowed_from:
         raise Conflict(f"cannot {action.replace('-', ' ')} a {tender.status} tender (allowed from: {', '.join(allowed_from)})")
+    warnings: list[tuple[str, str]] = []
     if action == "publish":
         now = utcnow()
-        await _check_publishable(session, tender, owner, now, min_submission_days)
+        errors, warnings = await _publication_problems(session, tender, owner, now, min_submission_days)
+        if errors:
+            raise RuleViolation("the tender cannot be published yet", errors=errors)
         tender.published_at = now
     step = _transition(session, actor, tender, action, tender.status, target)
-    record(session, actor, f"tender.{action}", "tender", tender.id, from_status=tender.status, to_status=target)
+    details: dict[str, Any] = {"warnings": [message for _, message in warnings]} if warnings else {}
+    record(session, actor, f"tender.{action}", "tender", tender.id, from_status=tender.status, to_status=target, **details)
     tender.status = target
     await bump_revision(session, tender)
     if action == "publish":
         await snapshot.freeze(session, tender, owner, at=now, publisher=publisher)
-    return msgspec.convert(step, schemas.Transition, from_attributes=True), storage.etag(tender)
+    transition = msgspec.convert(step, schemas.Transition, from_attributes=True)
+    transition.warnings = [FieldError(field, message) for field, message in warnings]
+    return transition, storage.etag(tender)
 
 
-async def _check_publishable(session: AsyncSession, tender: Tender, owner: Organization, now: datetime, min_days: int) -> None:
+async def publication_check(session: AsyncSession, actor: Principal, tender_id: UUID, min_submission_days: int) -> schemas.PublicationCheck:
+    """What publishing the tender now would say, for its lead buyer, without publishing it."""
+    tender, owner = await lead_tender(session, actor, tender_id)
+    errors, warnings = await _publication_problems(session, tender, owner, utcnow(), min_submission_days)
+    if tender.status not in TRANSITIONS["publish"][0]:
+        errors.insert(0, ("status", f"a {tender.status} tender cannot be published"))
+    return schemas.PublicationCheck(
+        publishable=not errors, errors=[FieldError(f, m) for f, m in errors], warnings=[FieldError(f, m) for f, m in warnings]
+    )
+
+
+async def _publication_problems(
+    session: AsyncSession, tender: Tender, owner: Organization, now: datetime, min_days: int
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The errors that stop publication and the warnings that do not."""
     spec = storage.spec_of(tender)
     pinned = await pin(session, spec.lots)
     errors = spec_errors(spec, pinned, await product_categories(session))
@@ -281,8 +302,7 @@ async def _check_publishable(session: AsyncSession, tender: Tender, owner: Organ
     joint = owner.kind == "federation" or bool(participants)
     if joint and not any(p.status == "confirmed" for p in participants):
         errors.append(("participants", "a joint tender needs at least one confirmed participant"))
-    if errors:
-        raise RuleViolation("the tender cannot be published yet", errors=errors)
+    return errors, jurisdiction_warnings(spec, pinned, owner.country)
 
 
 async def amend(

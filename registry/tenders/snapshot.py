@@ -149,10 +149,14 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
         )
         for number, lot in enumerate(spec.lots, 1)
     )
-    references: dict[str, model.Reference] = {}
-    for module in pinned.values():
+    references: dict[str, Reference] = {}
+    for module in sorted(pinned.values(), key=lambda m: (m.key, m.version)):
         for reference in module.references:
-            references.setdefault(reference.identifier, _reference(reference))
+            if reference.jurisdiction not in ("EU", owner.country):
+                continue  # another country's law is no reference of this tender's
+            known = references.get(reference.identifier)
+            if known is None or (spec.language in reference.titles and spec.language not in known.titles):
+                references[reference.identifier] = reference  # the first module's, unless a later one has the official title
     return model.TenderDocument(
         language=spec.language,
         generated_at=now,
@@ -165,7 +169,7 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
         lead_buyer=_party(owner),
         participants=await _participants(session, tender.id),
         lots=lots,
-        references=tuple(sorted(references.values(), key=lambda r: (r.kind, r.identifier))),
+        references=tuple(sorted((_reference(r, spec.language) for r in references.values()), key=lambda r: (r.kind, r.identifier))),
         amendments=tuple(
             model.Amendment(number=a.number, date=a.created_at, summary=a.summary, reason=a.reason)
             for a in await session.scalars(select(TenderAmendment).where(TenderAmendment.tender_id == tender.id).order_by(TenderAmendment.number))
@@ -174,9 +178,15 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
     )
 
 
-def _reference(reference: Reference) -> model.Reference:
+def _reference(reference: Reference, language: str) -> model.Reference:
+    """The reference as the documents list it: its official title in the tender's language where it has one, and the edition meant."""
+    edition = reference.edition if reference.edition and reference.edition not in reference.identifier else None
     return model.Reference(
-        kind=reference.kind, identifier=reference.identifier, title=reference.title, year=reference.year, clause=reference.clause or ""
+        kind=reference.kind,
+        identifier=f"{reference.identifier} {edition}" if edition else reference.identifier,
+        title=reference.titles.get(language, reference.title),
+        year=reference.year,
+        clause=reference.clause or "",
     )
 
 

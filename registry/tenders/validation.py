@@ -116,5 +116,15 @@ def publication_errors(spec: schemas.TenderSpec, pinned: Pinned, *, now: datetim
     return errors
 
 
+def jurisdiction_warnings(spec: schemas.TenderSpec, pinned: Pinned, country: str) -> list[FieldError]:
+    """Selections of modules that rest on another country's law: publishable, but worth a second look."""
+    return [
+        (f"lots[{i}].selections[{j}]", f"{s.module_key} applies in {', '.join(module.jurisdictions)}, not in {country}")
+        for i, lot in enumerate(spec.lots)
+        for j, s in enumerate(lot.selections)
+        if not {"EU", country} & set((module := pinned[(s.module_key, s.module_version)]).jurisdictions)
+    ]
+
+
 def _module_kind(selection: schemas.SelectionIn, pinned: Pinned) -> Kind:
     return pinned[(selection.module_key, selection.module_version)].content.kind

@@ -63,12 +63,19 @@ def test_links_point_to_the_public_exports_of_the_tender() -> None:
     assert snapshot._links("https://registry.example.org", TENDER_ID) == expected
 
 
-def test_references_keep_kind_identifier_title_year_and_clause() -> None:
-    gdpr = Reference(kind="law", identifier="Regulation (EU) 2016/679", title="GDPR", year=2016, clause="Art. 25", url="https://eur-lex.example")
-    assert snapshot._reference(gdpr) == model.Reference(kind="law", identifier="Regulation (EU) 2016/679", title="GDPR", year=2016, clause="Art. 25")
+def test_references_keep_kind_identifier_title_year_and_clause_in_the_documents_language() -> None:
+    gdpr = Reference(kind="law", identifier="Regulation (EU) 2016/679", title="GDPR", year=2016, clause="Art. 25", url="https://eur-lex.example",
+                     titles={"sv": "Dataskyddsförordningen"})  # fmt: skip
+    listed = model.Reference(kind="law", identifier="Regulation (EU) 2016/679", title="GDPR", year=2016, clause="Art. 25")
+    assert snapshot._reference(gdpr, "nb") == listed, "the working title where the language has no official one"
+    assert snapshot._reference(gdpr, "sv") == msgspec.structs.replace(listed, title="Dataskyddsförordningen")
     normen = Reference(kind="guidance", identifier="Normen", title="Norm for informasjonssikkerhet")
     expected = model.Reference(kind="guidance", identifier="Normen", title="Norm for informasjonssikkerhet", year=None, clause="")
-    assert snapshot._reference(normen) == expected
+    assert snapshot._reference(normen, "nb") == expected
+    etsi = Reference(kind="standard", identifier="ETSI EN 303 645", title="Consumer IoT", edition="V3.1.3")
+    assert snapshot._reference(etsi, "en").identifier == "ETSI EN 303 645 V3.1.3"
+    named = Reference(kind="standard", identifier="ISO/IEC 27001:2022", title="ISMS", edition="2022")
+    assert snapshot._reference(named, "en").identifier == "ISO/IEC 27001:2022", "an edition the identifier names is not repeated"
 
 
 def test_the_publisher_names_its_ocid_prefix_or_says_it_is_a_placeholder() -> None:
