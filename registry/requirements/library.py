@@ -21,7 +21,7 @@ from registry.problems import RuleViolation
 from registry.requirements import schemas, service
 from registry.requirements.content import Jurisdiction, Reference, VersionContent
 from registry.requirements.models import ModuleVersion, RequirementModule, VocabularyTerm
-from registry.requirements.templates import CATALOGUE_FILE, Catalogue, ModuleTemplate, TemplateVersion, load_library
+from registry.requirements.templates import CATALOGUE_FILE, Catalogue, ModuleTemplate, TemplateVersion, load_library, stated
 
 Progress = Callable[[str], None]
 
@@ -137,18 +137,14 @@ async def export_library(session: AsyncSession, directory: Path) -> int:
             product_categories=module.product_categories,
             tags=module.tags,
             references=[msgspec.convert(r, Reference) for r in module.references],
-            versions=[
-                TemplateVersion(
-                    **msgspec.structs.asdict(service.decode_content(v)),
-                    version=v.version,
-                    status=v.status,
-                    replaced_by=v.replaced_by,
-                )
-                for v in module.versions
-            ],
+            versions=[],
         )
+        versions = [
+            TemplateVersion(**msgspec.structs.asdict(service.decode_content(v)), version=v.version, status=v.status, replaced_by=v.replaced_by)
+            for v in module.versions
+        ]
         path = directory / module.category / f"{module.key}.toml"
         path.parent.mkdir(exist_ok=True)
-        path.write_bytes(msgspec.toml.encode(template))
+        path.write_bytes(msgspec.toml.encode(msgspec.to_builtins(template) | {"versions": stated(versions)}))
         count += 1
     return count

@@ -61,6 +61,8 @@ class TemplateVersion(VersionContent, kw_only=True):
 
 VERSION_ONLY = ("version", "status", "replaced_by", "change_note")
 """Fields of a file's version that are its own; every other field a version leaves out is the previous version's."""
+NULLABLE = ("evidence_rule", "scoring_scale")
+"""Fields a version may drop by stating them empty (``evidence_rule = {}``)."""
 
 
 class ModuleTemplate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
@@ -153,7 +155,8 @@ def check_content(content: VersionContent, catalogue: Catalogue, *, complete: bo
         for i, d in enumerate(content.verification)
         if d not in catalogue.keys("document_types")
     ]
-    _, default_errors = resolve_values(content.parameters, {})
+    defaults = [p for p in content.parameters if p.default is not None]  # a required one without is the buyer's to set
+    _, default_errors = resolve_values(defaults, {})
     problems += [(field, f"default {message}") for field, message in default_errors]
     problems += rule_errors(content, history=history)
     rule = content.evidence_rule
@@ -220,7 +223,25 @@ def inherited(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for version in versions:
         before = {k: v for k, v in complete[-1].items() if k not in VERSION_ONLY} if complete else {}
         merged = before | version
-        if merged.get("evidence_rule") == {}:
-            del merged["evidence_rule"]
+        for field in NULLABLE:
+            if merged.get(field) == {}:
+                del merged[field]
         complete.append(merged)
     return complete
+
+
+def stated(versions: list[TemplateVersion]) -> list[dict[str, Any]]:
+    """The versions as a library file states them, the inverse of ``inherited``: the first in full, each
+    later one with its own fields and what it changes (a field it drops stated empty)."""
+    files: list[dict[str, Any]] = []
+    previous: dict[str, Any] | None = None
+    for version in versions:
+        full = {f: msgspec.to_builtins(getattr(version, f)) for f in version.__struct_fields__}
+        if previous is None:
+            own = {k: v for k, v in full.items() if v not in (None, {}, [])}
+        else:
+            changed = {k: {} if v is None else v for k, v in full.items() if k not in VERSION_ONLY and v != previous[k]}
+            own = {k: v for k, v in full.items() if k in VERSION_ONLY and v not in (None, {}, [])} | changed
+        files.append(own)
+        previous = full
+    return files

@@ -48,6 +48,7 @@ from urllib.parse import urlencode
 
 import asyncpg
 import httpx
+import msgspec
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,6 +58,7 @@ from registry.db.migrate import upgrade
 from registry.requirements.templates import ModuleTemplate
 from tests.benchmarks.load import GENERATOR, Load, LoadError, run_load, write_responses
 from tests.benchmarks.scale_world import Member, World, build_world, in_transaction, store_library
+from tests.library_world import buyer_values
 from tests.served import CLI, free_port, wait_until_healthy
 from tests.tender_world import confirmation, spec
 
@@ -388,18 +390,24 @@ def compare_with_bare(table: Table, database: str, registry: dict[str, Load], ba
 # ---------------------------------------------------------------- 4: the national joint tender
 
 
+def _selection(module: ModuleTemplate) -> dict[str, Any]:
+    """The module's newest version, with values for the parameters a buyer must set."""
+    parameters = buyer_values(msgspec.to_builtins(module.versions[-1].parameters))
+    return {"module_key": module.key, "module_version": len(module.versions)} | ({"parameters": parameters} if parameters else {})
+
+
 def tender_body(reference: str, library: list[ModuleTemplate], selections: int) -> dict[str, Any]:
     """A Swedish joint tender of 4 lots; each lot has two award criteria (30 points each) and distinct other modules."""
-    awards = [(m.key, len(m.versions)) for m in library if m.versions[-1].kind == "award"]
-    others = [(m.key, len(m.versions)) for m in library if m.versions[-1].kind != "award"]
+    awards = [_selection(m) | {"weight": 30} for m in library if m.versions[-1].kind == "award"]
+    others = [_selection(m) for m in library if m.versions[-1].kind != "award"]
     per_lot = selections // LOTS
     if len(others) < per_lot - 2 or len(awards) < 2 * LOTS:
         raise BenchmarkError(f"the generated library is too small for lots of {per_lot} distinct modules")
     lots = []
     for n in range(LOTS):
-        chosen = [{"module_key": k, "module_version": v, "weight": 30} for k, v in awards[2 * n : 2 * n + 2]]
+        chosen = awards[2 * n : 2 * n + 2]
         start = n * (per_lot - 2) % len(others)
-        chosen += [{"module_key": k, "module_version": v} for k, v in (others * 2)[start : start + per_lot - 2]]
+        chosen += (others * 2)[start : start + per_lot - 2]
         lots.append({
             "title": f"Delområde {n + 1}", "product_categories": [PRODUCT_CATEGORIES[n]], "price_weight": 40, "quality_weight": 60,
             "selections": chosen,
@@ -477,7 +485,8 @@ def tender_rows(
 
 def evidence_body(n: int) -> dict[str, Any]:
     return {
-        "type": "study", "title": f"Utvärdering {n:04d}", "study_design": "before_after", "independent": n % 3 == 0, "visibility": "buyers",
+        "type": "study", "title": f"Utvärdering {n:04d}", "study_design": "uncontrolled_before_after", "independent": n % 3 == 0,
+        "visibility": "buyers",
         "period_start": "2024-01-01", "period_end": "2024-12-31",
         "outcomes": [{"domain": "staff_time", "measure": "Minutes per visit", "baseline": 22, "result": 15, "sample_size": 40 + n}],
     }  # fmt: skip

@@ -15,6 +15,14 @@ async def test_register_organizations_of_every_country(admin: Api) -> None:
     assert listed["total"] == 1 and listed["items"][0]["country"] == "SE"
 
 
+async def test_a_users_token_speaks_for_them_their_organization_and_its_kind(admin: Api) -> None:
+    for kind, role in (("municipality", "procurement_officer"), ("supplier", "supplier_editor"), ("federation", "org_admin")):
+        organization = await admin.create_org(kind)
+        user = await admin.create_user(organization["id"], role)
+        me = (await user.get("/api/v1/me")).json()
+        assert me == {"user_id": user.user["id"], "organization_id": organization["id"], "organization_kind": kind, "roles": [role]}
+
+
 async def test_wrong_org_number_is_422_naming_the_rule(admin: Api) -> None:
     body = problem(
         await admin.post("/api/v1/organizations", json={"kind": "supplier", "name": "X", "country": "NO", "org_number": "974760674"}),

@@ -42,7 +42,10 @@ def ref(name: str) -> ParameterRef:
 PARTICIPANTS = parameter("participants", default=40, min=10, max=500)
 YEARS = parameter("years", "duration", unit="years", default=5, min=1, max=20)
 DESIGN = parameter(
-    "design", "enum", default="controlled_study", choices=[EnumChoice("controlled_study", {"en": "c"}), EnumChoice("before_after", {"en": "b"})]
+    "design",
+    "enum",
+    default="controlled_study",
+    choices=[EnumChoice("controlled_study", {"en": "c"}), EnumChoice("controlled_before_after", {"en": "b"})],
 )
 INDEPENDENT = parameter("independent", "boolean", default=False)
 STANDARD = parameter("standard", "text", default="ISO/IEC 27001")
@@ -210,7 +213,7 @@ def test_unset_fields_and_literals_without_a_twin_are_neither_refused_nor_bound(
     twins = (
         parameter("independent_required", "boolean", default=True),
         parameter("certificate_valid_at_deadline", "boolean", default=True),
-        parameter("min_study_design", "enum", default="before_after", choices=[EnumChoice("before_after", {"en": "b"})]),
+        parameter("min_study_design", "enum", default="controlled_before_after", choices=[EnumChoice("controlled_before_after", {"en": "b"})]),
     )
     unset = content(EvidenceRule(evidence_types=["study"]), *twins)
     assert rule_errors(unset) == [] and bindings(unset) == {}

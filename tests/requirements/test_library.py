@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from registry.requirements.content import LANGUAGES
-from tests.library_world import NEW_MODULE
+from tests.library_world import NEW_MODULE, buyer_values
 from tests.support import Api, not_found, problem
 
 pytestmark = pytest.mark.starter_library
@@ -31,8 +31,10 @@ async def test_starter_library_is_published_and_renders_in_every_language(reader
         assert sum(m["category"] == category for m in modules) >= 12, category
     for module in modules:
         version = module["current"]["version"]
+        parameters = (await reader.get(f"/api/v1/modules/{module['key']}/versions/{version}")).json()["content"].get("parameters", [])
         for language in LANGUAGES:
-            response = await reader.post(f"/api/v1/modules/{module['key']}/versions/{version}/render", json={"language": language})
+            render = {"language": language, "parameters": buyer_values(parameters)}
+            response = await reader.post(f"/api/v1/modules/{module['key']}/versions/{version}/render", json=render)
             assert response.status_code == 200, (module["key"], language, response.text)
             rendered = response.json()
             assert rendered["fallbacks"] == [] and "{" not in rendered["statement"], (module["key"], language)

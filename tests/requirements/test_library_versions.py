@@ -130,7 +130,7 @@ async def test_a_module_list_is_never_older_than_the_last_library_write(editor: 
     shutil.copy(STARTER / "consent/CONSENT-DECISION-RECORD.toml", settings.library_dir / "consent")
     async with AsyncTestClient(create_app(settings)):  # another process starts and imports the library
         pass
-    assert (await listed(reader))[0][("CONSENT-DECISION-RECORD", "version")] == 1, "this process sees the other's import"
+    assert ("CONSENT-DECISION-RECORD", "version") in (await listed(reader))[0], "this process sees the other's import"
 
 
 # --- a new module: a draft for library editors only ----------------------------------------------------

@@ -161,7 +161,7 @@ def best_study(content: VersionContent, *, sample_size: int = 100_000, period_en
     rule = content.evidence_rule
     domain = rule.outcome_domains[0] if rule.outcome_domains else "safety_incidents"
     return Facts(
-        id=uuid4(), title="Study", type="study", review_state="accepted", study_design=DESIGNS[0],
+        id=uuid4(), title="Study", type=rule.evidence_types[0] if rule.evidence_types else "study", review_state="accepted", study_design=DESIGNS[0],
         outcomes=(OutcomeFacts(domain, sample_size),), period_end=period_end, independent=True,
     )  # fmt: skip
 
@@ -212,7 +212,8 @@ def test_design_independence_and_standard_can_come_from_parameters_too() -> None
             "statement": {"en": "A {design} study, independent: {independent}, and a {standard} certificate."},
             "parameters": [
                 {"name": "design", "type": "enum", "label": {"en": "Design"}, "default": "controlled_study",
-                 "choices": [{"value": d, "label": {"en": d}} for d in ("randomized_controlled_trial", "controlled_study", "before_after")]},
+                 "choices": [{"value": d, "label": {"en": d}} for d in ("randomized_controlled_trial", "controlled_study",
+                                                                         "controlled_before_after")]},
                 {"name": "independent", "type": "boolean", "label": {"en": "Independent"}, "default": False},
                 {"name": "standard", "type": "text", "label": {"en": "Standard"}, "default": "ISO/IEC 27001"},
             ],

@@ -167,3 +167,16 @@ async def test_published_versions_export_again_byte_for_byte(world: World) -> No
         assert current == (await world.supplier.get(f"{exports}/versions/2/exports/{fmt}")).content, fmt
     assert "v1" in (await world.supplier.get(f"{exports}/versions/1/exports/docx")).headers["content-disposition"]
     not_found(await world.supplier.get(f"{exports}/versions/3/exports/docx"), "document version 3 of this tender is not kept")
+
+
+async def test_a_parameter_the_buyer_must_set_is_refused_when_left_out_naming_it(world: World) -> None:
+    """INTEROP-OPEN-API-FHIR version 2 has no default national profiles: a wrong country's would make it useless."""
+    body = spec("MUST-SET")
+    body["lots"][0]["selections"].append({"module_key": "INTEROP-OPEN-API-FHIR", "module_version": 2})
+    refused = problem(await world.coordinator.post("/api/v1/tenders", json=body), 422)
+    field = "lots[0].selections[5].parameters.national_profiles"
+    assert [(e["field"], e["message"]) for e in refused["errors"]] == [(field, "is required and has no default")]
+    body["lots"][0]["selections"][-1]["parameters"] = {"national_profiles": "no_basis"}
+    created = await world.coordinator.post("/api/v1/tenders", json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["lots"][0]["selections"][-1]["parameters"] == {"national_profiles": "no_basis"}
