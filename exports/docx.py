@@ -263,6 +263,13 @@ def _evaluation(body: _Body, doc: TenderDocument) -> None:
             header=(t["col.criterion"], t["col.weight"], t["col.scoring"]),
             total=(t["total"], paragraph(t.percent(total), props=RIGHT), ""),
         )
+        if any(r.added_value is not None for r in criteria):
+            body.add(paragraph(t["evaluation_added_value"]))
+        for r in criteria:
+            if r.scale:
+                body.add(paragraph(run(t["scale_of"].format(criterion=f"{r.id} {r.title}"), BOLD)))
+                rows = [(paragraph(str(step.points), props=RIGHT), step.descriptor) for step in r.scale]
+                body.table((1100, TEXT_WIDTH - 1100), rows, header=(t["col.points"], t["col.descriptor"]))
 
 
 def _contract(body: _Body, doc: TenderDocument) -> None:
@@ -359,6 +366,8 @@ def _verification_cell(t: Locale, r: Requirement) -> Content:
 
 
 def _weight(t: Locale, r: Requirement) -> Content:
+    if r.added_value is not None:
+        return paragraph(t["added_value_per_point"].format(amount=t.money(r.added_value)), props=RIGHT)
     return paragraph(t.percent(r.weight), props=RIGHT) if r.weight is not None else ""
 
 

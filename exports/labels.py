@@ -288,6 +288,20 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "Hvert tildelingskriterium bedømmes på en skala fra 0 til {max}, hvor {max} er bedst. Kriteriets "
         "point er karakteren divideret med {max}, ganget med vægten.",
     ),
+    "added_value_per_point": ("{amount} per point", "{amount} per poeng", "{amount} per poäng", "{amount} pr. point"),
+    "evaluation_added_value": (
+        "Criteria given as an amount per point are scored on their scale, and each point deducts that amount from the offered"
+        " price: the evaluated price is the offered price less the deductions.",
+        "Kriterier angitt som et beløp per poeng vurderes etter sin skala, og hvert poeng trekker beløpet fra tilbudt pris:"
+        " evaluert pris er tilbudt pris minus fradragene.",
+        "Kriterier som anges som ett belopp per poäng bedöms enligt sin skala, och varje poäng dras av med beloppet från"
+        " anbudets pris: det utvärderade priset är anbudets pris minus avdragen (mervärdesmodell).",
+        "Kriterier angivet som et beløb pr. point vurderes efter deres skala, og hvert point trækker beløbet fra den tilbudte"
+        " pris: den evaluerede pris er den tilbudte pris minus fradragene.",
+    ),
+    "scale_of": ("Scoring scale: {criterion}", "Poengskala: {criterion}", "Poängskala: {criterion}", "Pointskala: {criterion}"),
+    "col.points": ("Points", "Poeng", "Poäng", "Point"),
+    "col.descriptor": ("What earns them", "Hva som gir poengene", "Vad som ger poängen", "Hvad der giver pointene"),
     "evaluation_price": (
         "Price points = lowest evaluated price ÷ offered price × price weight.",
         "Prispoeng = laveste evaluerte pris ÷ tilbudt pris × vekt for pris.",

@@ -64,6 +64,18 @@ class Participant(_Snapshot, frozen=True, kw_only=True):
         return sum_volumes(self.volumes)
 
 
+class Money(_Snapshot, frozen=True, kw_only=True):
+    amount: Decimal
+    currency: Currency
+
+
+class ScaleStep(_Snapshot, frozen=True, kw_only=True):
+    """One step of an award criterion's scoring scale: the points and what earns them."""
+
+    points: int
+    descriptor: str
+
+
 class Requirement(_Snapshot, frozen=True, kw_only=True):
     """One requirement selection of a lot, rendered: parameters filled in, texts translated.
 
@@ -84,7 +96,11 @@ class Requirement(_Snapshot, frozen=True, kw_only=True):
     verification_documents: tuple[str, ...] = ()
     verification: str = ""
     weight: Percent | None = None
+    added_value: Money | None = None
+    """Instead of a weight (the added-value model): the amount each point deducts from the tendered price."""
     scoring_guidance: str = ""
+    scale: tuple[ScaleStep, ...] = ()
+    """The award criterion's scoring scale, from 0 points up."""
     buyer_note: str = ""
 
 
@@ -115,11 +131,6 @@ class Amendment(_Snapshot, frozen=True, kw_only=True):
     date: AwareDatetime
     summary: str
     reason: str
-
-
-class Money(_Snapshot, frozen=True, kw_only=True):
-    amount: Decimal
-    currency: Currency
 
 
 class ContractPeriod(_Snapshot, frozen=True, kw_only=True):

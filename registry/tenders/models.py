@@ -81,6 +81,8 @@ class TenderSelection(Entity):
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
     kind: Mapped[Kind | None] = mapped_column(String(32))
     weight: Mapped[float | None]
+    added_value: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    """Per point scored, deducted from the tendered price (the added-value model), instead of a weight."""
     note: Mapped[str | None] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(default=1)
 

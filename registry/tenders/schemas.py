@@ -54,6 +54,9 @@ class SelectionIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
     """Overrides the module's kind, between mandatory and award only."""
     weight: Weight | None = None
     """Points of the quality share, for award criteria."""
+    added_value: Money | None = None
+    """Instead of a weight, for an award criterion scored by the added-value model: the amount (in the
+    tender's currency) that each point on the criterion's scale deducts from the tendered price."""
     note: Text | None = None
     """The buyer's note to suppliers, shown under the requirement."""
 
@@ -152,12 +155,13 @@ class NewSelection(SelectionIn, kw_only=True):
 
 
 class SelectionUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
-    """A change of one selection (PATCH): another published version, parameter values, kind, weight, note or place."""
+    """A change of one selection (PATCH): another published version, parameter values, kind, weight or added value, note or place."""
 
     module_version: VersionNumber | UnsetType = UNSET
     parameters: dict[str, Any] | UnsetType = UNSET
     kind: Kind | None | UnsetType = UNSET
     weight: Weight | None | UnsetType = UNSET
+    added_value: Money | None | UnsetType = UNSET
     note: Text | None | UnsetType = UNSET
     position: Annotated[int, msgspec.Meta(ge=1, le=2000)] | UnsetType = UNSET
 

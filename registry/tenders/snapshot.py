@@ -25,7 +25,7 @@ from registry.organizations import service as organizations
 from registry.organizations.schemas import Organization
 from registry.problems import NotFound, RuleViolation
 from registry.requirements import service as library
-from registry.requirements.content import Reference
+from registry.requirements.content import Reference, VersionContent
 from registry.requirements.rendering import pick, render
 from registry.requirements.templates import Catalogue
 from registry.settings import Settings
@@ -77,8 +77,9 @@ def _label(catalogue: Catalogue, vocabulary: str, key: str, language: str) -> st
 class _Texts:
     """Renders selections in one language and remembers which texts fell back to English."""
 
-    def __init__(self, language: str, catalogue: Catalogue, pinned: Pinned) -> None:
+    def __init__(self, language: str, currency: schemas.Currency, catalogue: Catalogue, pinned: Pinned) -> None:
         self.language = language
+        self.currency = currency
         self.catalogue = catalogue
         self.pinned = pinned
         self.fallbacks: dict[str, None] = {}
@@ -88,6 +89,10 @@ class _Texts:
         if fell_back and value:
             self.fallbacks[what] = None
         return value
+
+    def scale(self, content: VersionContent, where: str) -> tuple[model.ScaleStep, ...]:
+        steps = content.scoring_scale.steps if content.scoring_scale else []
+        return tuple(model.ScaleStep(points=s.points, descriptor=self.text(s.descriptor, f"{where} scoring scale")) for s in steps)
 
     def requirement(self, rid: str, selection: schemas.SelectionIn) -> model.Requirement:
         pair = (selection.module_key, selection.module_version)
@@ -100,6 +105,7 @@ class _Texts:
         for field in rendered.fallbacks:
             self.fallbacks[f"{where} {field}"] = None
         kind = effective_kind(selection, content.kind)
+        added_value = model.Money(amount=selection.added_value, currency=self.currency) if selection.added_value is not None else None
         return model.Requirement(
             id=rid,
             module_key=selection.module_key,
@@ -114,7 +120,9 @@ class _Texts:
             verification_documents=tuple(_label(self.catalogue, "document_types", d, self.language) for d in content.verification),
             verification=self.text(content.verification_text, f"{where} verification"),
             weight=Decimal(str(selection.weight)) if kind == "award" and selection.weight else None,
+            added_value=added_value if kind == "award" else None,
             scoring_guidance=self.text(content.scoring_guidance, f"{where} scoring guidance") if kind == "award" else "",
+            scale=self.scale(content, where) if kind == "award" else (),
             buyer_note=selection.note or "",
         )
 
@@ -136,7 +144,7 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
         raise RuleViolation("the tender is not complete enough to export", errors=missing)
     pinned = await library.pinned(session, {(s.module_key, s.module_version) for lot in spec.lots for s in lot.selections})
     catalogue = await library.catalogue(session)
-    texts = _Texts(spec.language, catalogue, pinned)
+    texts = _Texts(spec.language, spec.currency, catalogue, pinned)
     lots = tuple(
         model.Lot(
             id=str(number),

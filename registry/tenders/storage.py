@@ -131,7 +131,7 @@ def fields_of(tender: Tender) -> FieldValues:
 def selection_in(row: TenderSelection) -> schemas.SelectionIn:
     return schemas.SelectionIn(
         module_key=row.module_key, module_version=row.module_version, parameters=dict(row.parameters),
-        kind=row.kind, weight=row.weight, note=row.note,
+        kind=row.kind, weight=row.weight, added_value=row.added_value, note=row.note,
     )  # fmt: skip
 
 
@@ -179,6 +179,7 @@ def write_selection(row: TenderSelection, selection: schemas.SelectionIn, pinned
     row.parameters = dict(selection.parameters)
     row.kind = selection.kind
     row.weight = selection.weight
+    row.added_value = None if selection.added_value is None else selection.added_value.quantize(CENT)
     row.note = selection.note
 
 

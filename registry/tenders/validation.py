@@ -78,10 +78,15 @@ def selection_errors(where: str, selection: schemas.SelectionIn, pinned: Pinned)
     if selection.kind and selection.kind != content.kind and not {selection.kind, content.kind} <= SWITCHABLE_KINDS:
         errors.append((f"{where}.kind", f"a {content.kind} module cannot be used as {selection.kind}; only mandatory and award switch"))
     kind = effective_kind(selection, content.kind)
-    if kind == "award" and not selection.weight:
-        errors.append((f"{where}.weight", "an award criterion needs a weight above 0"))
-    if kind != "award" and selection.weight:
-        errors.append((f"{where}.weight", f"only award criteria carry a weight, this is {kind}"))
+    if kind == "award" and not selection.weight and not selection.added_value:
+        errors.append((f"{where}.weight", "an award criterion needs a weight above 0, or an added value per point"))
+    if selection.weight and selection.added_value:
+        errors.append((f"{where}.added_value", "an award criterion is scored by a weight or by an added value, not both"))
+    for field, noun, given in (("weight", "a weight", selection.weight), ("added_value", "an added value", selection.added_value)):
+        if kind != "award" and given:
+            errors.append((f"{where}.{field}", f"only award criteria carry {noun}, this is {kind}"))
+    if selection.added_value is not None and (problem := money_problem(selection.added_value)):
+        errors.append((f"{where}.added_value", problem))
     _, value_errors = resolve_values(content.parameters, selection.parameters, prefix=f"{where}.parameters")
     return errors + value_errors
 

@@ -21,17 +21,20 @@ import msgspec
 from registry.requirements.content import VersionContent
 from registry.requirements.schemas import PinnedVersion
 from registry.tenders import schemas
-from registry.tenders.validation import lot_field_errors, publication_errors, same_weight, selection_errors, spec_errors
+from registry.tenders.validation import jurisdiction_warnings, lot_field_errors, publication_errors, same_weight, selection_errors, spec_errors
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 MIN_DAYS = 30
 
 
-def version(key: str, kind: str, *, status: str = "published", replaced_by: str | None = None) -> PinnedVersion:
+def version(
+    key: str, kind: str, *, status: str = "published", replaced_by: str | None = None, jurisdictions: tuple[str, ...] = ("EU",)
+) -> PinnedVersion:
     content = VersionContent(kind=kind, title={"en": key}, rationale={"en": "why"}, statement={"en": "what"})  # type: ignore[arg-type]
     return PinnedVersion(
-        id=uuid.uuid4(), key=key, version=1, status=status, replaced_by=replaced_by, category="security", references=[], content=content  # type: ignore[arg-type]
-    )
+        id=uuid.uuid4(), key=key, version=1, status=status, replaced_by=replaced_by, category="security",  # type: ignore[arg-type]
+        jurisdictions=list(jurisdictions), references=[], content=content,
+    )  # fmt: skip
 
 
 PINNED = {("must", 1): version("must", "mandatory"), ("score", 1): version("score", "award"), ("info", 1): version("info", "information")}
@@ -182,3 +185,39 @@ def test_a_published_version_raises_nothing_for_its_pin() -> None:
 def test_an_estimated_value_out_of_range_is_named_on_its_field() -> None:
     errors = spec_errors(msgspec.structs.replace(spec(), estimated_value=Decimal(10**14)), PINNED, [])
     assert [field for field, _ in errors] == ["estimated_value"]
+
+
+def test_an_award_criterion_is_scored_by_a_weight_or_an_added_value_and_only_an_award_criterion() -> None:
+    def errors(**fields: object) -> list[tuple[str, str]]:
+        return selection_errors("s", schemas.SelectionIn(**fields), PINNED)  # type: ignore[arg-type]
+
+    assert errors(module_key="score", module_version=1, weight=10) == []
+    assert errors(module_key="score", module_version=1, added_value=Decimal("0.01")) == []
+    assert errors(module_key="score", module_version=1, weight=10, added_value=Decimal(1)) == [
+        ("s.added_value", "an award criterion is scored by a weight or by an added value, not both")
+    ]
+    assert errors(module_key="score", module_version=1, added_value=Decimal(0)) == [
+        ("s.weight", "an award criterion needs a weight above 0, or an added value per point")
+    ]
+    assert errors(module_key="must", module_version=1, added_value=Decimal(5)) == [
+        ("s.added_value", "only award criteria carry an added value, this is mandatory")
+    ]
+    assert errors(module_key="must", module_version=1, weight=5) == [("s.weight", "only award criteria carry a weight, this is mandatory")]
+    assert errors(module_key="score", module_version=1, added_value=Decimal("0.001")) == [("s.added_value", "must have at most two decimals")]
+
+
+def test_a_module_of_another_countrys_law_is_named_and_the_eus_and_the_tenders_own_are_not() -> None:
+    pinned = {
+        ("eu", 1): version("eu", "mandatory"),
+        ("no", 1): version("no", "mandatory", jurisdictions=("NO",)),
+        ("dk", 1): version("dk", "mandatory", jurisdictions=("DK",)),
+        ("nordic", 1): version("nordic", "mandatory", jurisdictions=("SE", "DK")),
+        ("mixed", 1): version("mixed", "mandatory", jurisdictions=("SE", "NO")),
+    }
+    selections = [schemas.SelectionIn(module_key=key, module_version=1) for key, _ in pinned]
+    lots = [schemas.LotIn(title="A", selections=selections[:2]), schemas.LotIn(title="B", selections=selections[2:])]
+    assert jurisdiction_warnings(spec(lots=lots), pinned, "NO") == [
+        ("lots[1].selections[0]", "dk applies in DK, not in NO"),
+        ("lots[1].selections[1]", "nordic applies in SE, DK, not in NO"),
+    ]
+    assert [field for field, _ in jurisdiction_warnings(spec(lots=lots), pinned, "SE")] == ["lots[0].selections[1]", "lots[1].selections[0]"]

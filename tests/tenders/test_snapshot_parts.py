@@ -88,7 +88,7 @@ def test_the_publisher_names_its_ocid_prefix_or_says_it_is_a_placeholder() -> No
 
 
 def test_a_text_falls_back_to_english_and_is_listed_once_only_when_missing() -> None:
-    texts = snapshot._Texts("nb", CATALOGUE, {})
+    texts = snapshot._Texts("nb", "NOK", CATALOGUE, {})
     assert texts.text({"en": "Rationale", "nb": "Begrunnelse"}, "A v1 rationale") == "Begrunnelse"
     assert texts.text({"en": "Verification"}, "A v1 verification") == "Verification"
     assert texts.text({"en": "Verification"}, "A v1 verification") == "Verification"

@@ -82,7 +82,7 @@ async def test_selection_errors_name_lot_and_selection(world: World) -> None:
         "lots[0].selections[0].parameters.delivery_seconds": "must be at most 120",
         "lots[0].selections[1].weight": "only award criteria carry a weight, this is qualification",
         "lots[1].product_categories[0]": "unknown product category 'jetpacks'",
-        "lots[1].selections[0].weight": "an award criterion needs a weight above 0",
+        "lots[1].selections[0].weight": "an award criterion needs a weight above 0, or an added value per point",
         "lots[1].selections[2].module_version": "EVID-FALLS-REDUCTION has no published version 9",
     }
     located = {e["field"]: e.get("where") for e in problem(await world.coordinator.post("/api/v1/tenders", json=body), 422)["errors"]}
@@ -186,22 +186,24 @@ async def test_newer_module_versions_are_flagged_and_upgraded(world: World, admi
     authority = await admin.create_org("authority")
     editor = await admin.create_user(authority["id"], "library_editor")
     tender = await create(world.coordinator)
-    draft = await editor.post("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions")
-    content = draft.json()["content"]
+    base = "/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions"
+    content = (await editor.get(f"{base}/1")).json()["content"]  # the tender pins version 1 and sets its delivery_seconds
+    draft = await editor.post(base)
+    newest = draft.json()["version"]
     content["parameters"][0]["max"] = 60
-    edited = await editor.put("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions/2", json=content, headers={"If-Match": draft.headers["etag"]})
-    published = await editor.post("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions/2/publish", headers={"If-Match": edited.headers["etag"]})
+    edited = await editor.put(f"{base}/{newest}", json=content, headers={"If-Match": draft.headers["etag"]})
+    published = await editor.post(f"{base}/{newest}/publish", headers={"If-Match": edited.headers["etag"]})
     assert published.status_code == 200
 
     current = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}")
     selection = current.json()["lots"][0]["selections"][0]
-    assert (selection["module_version"], selection["newer_version"]) == (1, 2)
+    assert (selection["module_version"], selection["newer_version"]) == (1, newest)
     tender = current.json() | {"etag": current.headers["etag"]}
-    upgrades, headers = f"/api/v1/tenders/{tender['id']}/upgrades", {"If-Match": tender["etag"]}
-    problem(await world.coordinator.post(upgrades, json={"selections": ["2.1"]}, headers=headers), 422)
+    upgrades = f"/api/v1/tenders/{tender['id']}/upgrades"
     upgraded = await act(world.coordinator, tender, "POST", "/upgrades", json={"selections": ["1.1"]})
+    problem(await world.coordinator.post(upgrades, json={"selections": ["1.1"]}, headers={"If-Match": upgraded["etag"]}), 422)
     selection = upgraded["lots"][0]["selections"][0]
-    assert (selection["module_version"], selection["newer_version"], selection["parameters"]) == (2, None, {"delivery_seconds": 20})
+    assert (selection["module_version"], selection["newer_version"], selection["parameters"]) == (newest, None, {"delivery_seconds": 20})
 
     too_slow = copy.deepcopy(spec("VTF-2027-02"))
     too_slow["lots"][0]["selections"][0]["parameters"] = {"delivery_seconds": 90}
