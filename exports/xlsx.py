@@ -137,7 +137,7 @@ def _describe(r: Requirement, t: Locale) -> list[object]:
         r.category_label,
         _fit(text, CELL_LIMIT),
         t[f"kind.{r.kind}"],
-        r.weight,
+        r.weight if r.added_value is None else t["added_value_per_point"].format(amount=t.money(r.added_value)),
         _fit(verification, CELL_LIMIT),
     ]
 
