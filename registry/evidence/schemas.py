@@ -12,10 +12,14 @@ from registry.schemas import Figure, Line, Text, named_pattern
 MdrClass = Literal["none", "I", "IIa", "IIb", "III"]
 EvidenceType = Literal[
     "study",
+    "qualitative_study",
     "benefit_realisation_report",
     "user_survey",
+    "usability_report",
+    "accessibility_report",
     "certificate",
     "test_report",
+    "environmental_documentation",
     "dpia",
     "data_processing_agreement",
     "declaration",

@@ -12,6 +12,7 @@ from functools import cache
 
 import pytest
 
+from registry.evidence.schemas import EvidenceType
 from registry.requirements.content import JURISDICTIONS, LANGUAGES, VersionContent
 from registry.requirements.templates import ModuleTemplate, TemplateVersion, load_library
 from tests.library_world import STARTER
@@ -101,6 +102,14 @@ def test_no_module_cites_a_superseded_reference() -> None:
         if r.identifier.startswith(old["identifier"]) and old.get("edition", "") in f"{r.identifier} {r.edition or ''}"
     ]
     assert cited == []
+
+
+def test_every_evidence_rule_asks_for_evidence_a_supplier_can_record() -> None:
+    recordable = set(EvidenceType.__args__)
+    unrecordable = [
+        (m.key, wanted) for m in modules() if (rule := newest(m).evidence_rule) for wanted in rule.evidence_types if wanted not in recordable
+    ]
+    assert unrecordable == []
 
 
 def test_every_award_criterion_is_scored_on_a_scale_with_a_suggested_weight() -> None:
