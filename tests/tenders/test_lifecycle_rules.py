@@ -387,11 +387,28 @@ async def test_a_tender_published_before_versions_were_kept_has_its_version_kept
 # --- upgrades to newer module versions ----------------------------------------------------------
 
 
-async def publish_new_version(editor: Api, key: str) -> None:
+LANGS = ("en", "nb", "sv", "da")
+DELIVERY = {"name": "delivery_seconds", "type": "integer", "label": {"en": "Seconds"}, "default": 30, "min": 5, "max": 90}
+
+
+async def published_module(editor: Api, key: str, *parameters: dict[str, Any]) -> None:
+    """A module of the test's own at version 1, published (the starter library's versions move with every review)."""
+    placeholders = " ".join(f"{{{p['name']}}}" for p in parameters)
+    content = {
+        "kind": "mandatory",
+        **{field: {lang: f"{field} {lang}" for lang in LANGS} for field in ("title", "rationale")},
+        "statement": {lang: f"{key} {lang} {placeholders}" for lang in LANGS},
+        "parameters": list(parameters),
+    }
+    body = {"key": key, "category": "interoperability", "product_categories": ["digital_social_alarm", "gps_alarm"], "content": content}
+    assert (await editor.post("/api/v1/modules", json=body)).status_code == 201
+    assert (await editor.post(f"/api/v1/modules/{key}/versions/1/publish")).status_code == 200
+
+
+async def publish_new_version(editor: Api, key: str, **changes: Any) -> None:
     draft = await editor.post(f"/api/v1/modules/{key}/versions")
     assert draft.status_code == 201, draft.text
-    content = draft.json()["content"]
-    content["buyer_guidance"] = {"en": "Ask for the latest test report."}
+    content = draft.json()["content"] | {"buyer_guidance": {"en": "Ask for the latest test report."}} | changes
     edited = await editor.put(f"/api/v1/modules/{key}/versions/{draft.json()['version']}", json=content, headers={"If-Match": draft.headers["etag"]})
     assert edited.status_code == 200, edited.text
     published = await editor.post(f"/api/v1/modules/{key}/versions/{draft.json()['version']}/publish", headers={"If-Match": edited.headers["etag"]})
@@ -402,18 +419,32 @@ def versions(tender: dict[str, Any]) -> dict[str, tuple[int, int | None]]:
     return {f"{lot['number']}.{s['position']}": (s["module_version"], s["newer_version"]) for lot in tender["lots"] for s in lot["selections"]}
 
 
+def own_modules(body: dict[str, Any], lots: list[list[dict[str, Any]]]) -> dict[str, Any]:
+    """``body`` with each lot's selections replaced by ``lots``' (version 1 of the test's own modules)."""
+    for lot, selections in zip(body["lots"], lots, strict=True):
+        lot["selections"] = [{"module_version": 1} | s for s in selections]
+    return body
+
+
 async def test_upgrades_move_the_chosen_outdated_selections_and_name_any_other(world: World, admin: Api) -> None:
     lead = world.officers[0]
-    tender_id = await created(lead, spec("ASK-UP-1"))
     authority = await admin.create_org("authority")
     editor = await admin.create_user(authority["id"], "library_editor")
-    for key in ("INTEROP-ALARM-PROTOCOL", "CONSENT-LOCATION-ON-REQUEST"):
+    for key in ("UP-ALARM", "UP-CERT", "UP-LOCATION", "UP-LOG", "UP-FALLS"):
+        await published_module(editor, key, *([DELIVERY] if key == "UP-ALARM" else []))
+    await publish_new_version(editor, "UP-FALLS")
+    body = own_modules(spec("ASK-UP-1"), [
+        [{"module_key": "UP-ALARM", "parameters": {"delivery_seconds": 20}}, {"module_key": "UP-CERT"}],
+        [{"module_key": "UP-LOCATION"}, {"module_key": "UP-LOG"}, {"module_key": "UP-FALLS"}],
+    ])  # fmt: skip
+    tender_id = await created(lead, body)
+    for key in ("UP-ALARM", "UP-LOCATION"):
         await publish_new_version(editor, key)
-    deprecated = await editor.post("/api/v1/modules/SEC-ISO27001-CERTIFICATE/versions/1/deprecate", json={})
+    deprecated = await editor.post("/api/v1/modules/UP-CERT/versions/1/deprecate", json={})
     assert deprecated.status_code == 200, "a module with no published version left is never outdated"
     before = await read(lead, tender_id)
     assert {k: v for k, v in versions(before).items() if v[1]} == {"1.1": (1, 2), "2.1": (1, 2), "2.3": (1, 2)}, (
-        "the library has EVID-FALLS-REDUCTION 2"
+        "UP-FALLS had version 2 before the tender pinned version 1"
     )
 
     body = await refused(lead, tender_id, "POST", "/upgrades", 422, json={"selections": ["2.1", "1.2", "3.1"]})
@@ -433,7 +464,7 @@ async def test_upgrades_move_the_chosen_outdated_selections_and_name_any_other(w
         for s in lot["selections"]
         if s["etag"] != (before["lots"][lot["number"] - 1]["selections"][s["position"] - 1]["etag"])
     ]
-    assert [(s["module_key"], s["parameters"]) for s in changed] == [("INTEROP-ALARM-PROTOCOL", {"delivery_seconds": 20})]
+    assert [(s["module_key"], s["parameters"]) for s in changed] == [("UP-ALARM", {"delivery_seconds": 20})]
     assert (await audit(admin, tender_id, "tender.upgrade"))[0] | {"details": None} == {
         "action": "tender.upgrade",
         "entity_type": "tender",
@@ -453,25 +484,20 @@ async def test_upgrades_move_the_chosen_outdated_selections_and_name_any_other(w
 
 async def test_an_upgrade_that_breaks_a_selection_names_it_and_changes_nothing(world: World, admin: Api) -> None:
     lead = world.officers[0]
-    body = spec("ASK-UP-2")
-    body["lots"][1]["selections"].append({"module_key": "INTEROP-ALARM-PROTOCOL", "module_version": 1, "parameters": {"delivery_seconds": 90}})
-    body["lots"][1]["product_categories"] = ["gps_alarm", "digital_social_alarm"]
-    tender_id = await created(lead, body)
     authority = await admin.create_org("authority")
     editor = await admin.create_user(authority["id"], "library_editor")
-    draft = await editor.post("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions")
-    content = draft.json()["content"]
-    content["parameters"][0]["max"] = 60
-    edited = await editor.put("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions/2", json=content, headers={"If-Match": draft.headers["etag"]})
-    assert (
-        await editor.post("/api/v1/modules/INTEROP-ALARM-PROTOCOL/versions/2/publish", headers={"If-Match": edited.headers["etag"]})
-    ).status_code == 200
+    await published_module(editor, "UP-ALARM", DELIVERY)
+    await published_module(editor, "UP-LOG")
+    body = own_modules(spec("ASK-UP-2"), [[{"module_key": "UP-LOG"}], [{"module_key": "UP-LOG"}]])
+    body["lots"][1]["selections"].append({"module_key": "UP-ALARM", "module_version": 1, "parameters": {"delivery_seconds": 90}})
+    tender_id = await created(lead, body)
+    await publish_new_version(editor, "UP-ALARM", parameters=[DELIVERY | {"max": 60}])
     before = await read(lead, tender_id)
 
     problem_body = await refused(lead, tender_id, "POST", "/upgrades", 422, json={})
     assert problem_body["detail"] == "the upgraded selections have problems"
     assert problem_body["errors"] == [
-        {"field": "lots[1].selections[4].parameters.delivery_seconds", "message": "must be at most 60", "where": "lot 2, selection 5"}
+        {"field": "lots[1].selections[1].parameters.delivery_seconds", "message": "must be at most 60", "where": "lot 2, selection 2"}
     ]
     assert await read(lead, tender_id) == before
     assert await audit(admin, tender_id, "tender.upgrade") == []
