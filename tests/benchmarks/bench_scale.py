@@ -582,7 +582,7 @@ async def _vacuum(url: str) -> None:
     await engine.dispose()
 
 
-def run_database(table: Table, database: str, url: str, data_dir: Path, size: Size, workers: int) -> None:
+def run_database(table: Table, database: str, url: str, data_dir: Path, size: Size, workers: int, tender: bool = True) -> None:
     print(f"\n== {database}: {url}", flush=True)
     upgrade(url)
     library, world = asyncio.run(build(url, size))
@@ -608,6 +608,8 @@ def run_database(table: Table, database: str, url: str, data_dir: Path, size: Si
             "304": measure(bare, [paths.version], bearer(reader) | {"If-None-Match": paths.etag}, CONNECTIONS, size.seconds),
         }
     compare_with_bare(table, database, loads, bare_loads, paths.listed)
+    if not tender:
+        return
     results: dict[int, dict[str, Load]] = {}
     memory: dict[int, float] = {}
     for scale in (1, 2):
@@ -624,6 +626,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a tenth of the library, the tender and the load time, to check the harness")
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--workers", type=int, default=1, help="server processes (passed to `registry serve --workers` above 1)")
+    parser.add_argument("--no-tender", dest="tender", action="store_false", help="the library and evidence parts only, without the national tender")
     args = parser.parse_args()
     size = QUICK if args.quick else FULL
     table = Table(
@@ -635,7 +638,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
             if args.database in ("sqlite", "both"):
                 folder = Path(tmp, "sqlite")
-                run_database(table, "SQLite", f"sqlite+aiosqlite:///{folder}/registry.db", _mkdir(folder), size, args.workers)
+                run_database(table, "SQLite", f"sqlite+aiosqlite:///{folder}/registry.db", _mkdir(folder), size, args.workers, args.tender)
             if args.database in ("postgresql", "both"):
                 url = postgres_url()
                 if reason := asyncio.run(prepare_postgres(url)):
@@ -644,7 +647,7 @@ def main() -> None:
                     table.notes.append(f"PostgreSQL left out: {reason}")
                     print(f"\n== {table.notes[-1]}")
                 else:
-                    run_database(table, "PostgreSQL", url, _mkdir(Path(tmp, "postgresql")), size, args.workers)
+                    run_database(table, "PostgreSQL", url, _mkdir(Path(tmp, "postgresql")), size, args.workers, args.tender)
     except BenchmarkError as exc:
         print_table(table)
         sys.exit(f"\nerror: {exc}")

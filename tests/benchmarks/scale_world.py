@@ -74,6 +74,12 @@ FINNISH = {
     "information_security": ("Tietoturva ja tietosuoja", "Hälytystiedot on suojattava ja käsiteltävä EU:n alueella {setting}."),
     "consent": ("Suostumus ja oikeusperuste", "Paikannus ja hälytys edellyttävät kirjattua suostumusta {setting}."),
     "benefit_realisation": ("Hyötyjen toteutuminen", "Hälytyspalvelun hyödyt on seurattava ja raportoitava {setting}."),
+    "accessibility_usability": ("Saavutettavuus ja käytettävyys", "Palvelun on oltava saavutettava ja helppokäyttöinen {setting}."),
+    "service_support": ("Palvelutaso ja tuki", "Hälytyspalvelun viat on korjattava sovitussa ajassa {setting}."),
+    "implementation_training": ("Käyttöönotto ja koulutus", "Toimittajan on koulutettava henkilöstö ennen käyttöönottoa {setting}."),
+    "logistics_exit": ("Logistiikka ja sopimuksen päättyminen", "Laitteet on asennettava ja palautettava sovitussa ajassa {setting}."),
+    "sustainability": ("Kestävyys", "Laitteet on ensisijaisesti korjattava ja kierrätettävä {setting}."),
+    "price_contract": ("Hinta- ja sopimusmalli", "Kuukausihinnan on katettava kaikki palvelun osat {setting}."),
 }
 
 
@@ -151,7 +157,8 @@ class LibraryRows:
     def add(self, template: ModuleTemplate) -> None:
         module = RequirementModule(
             id=self._uuid(), created_at=self.now, updated_at=self.now, key=template.key, category=template.category,
-            family=template.family, product_categories=list(template.product_categories), tags=list(template.tags),
+            family=template.family, jurisdictions=list(template.jurisdictions), last_reviewed=template.last_reviewed,
+            product_categories=list(template.product_categories), tags=list(template.tags),
             references=[msgspec.to_builtins(r) for r in template.references], current_version=len(template.versions), draft_version=None,
         )  # fmt: skip
         self.modules.append(_columns(module))
@@ -170,9 +177,11 @@ class LibraryRows:
 
     def _terms(self, module: RequirementModule) -> list[dict[str, Any]]:
         """The filter terms ``set_terms`` derives for ``module``, once per distinct set of categories, tags and references."""
-        shared = msgspec.json.encode([module.product_categories, module.tags, module.references])
+        shared = msgspec.json.encode([module.product_categories, module.tags, module.references, module.jurisdictions])
         if shared not in self.term_sets:
-            standin = RequirementModule(product_categories=module.product_categories, tags=module.tags, references=module.references)
+            standin = RequirementModule(
+                product_categories=module.product_categories, tags=module.tags, references=module.references, jurisdictions=module.jurisdictions
+            )
             service.set_terms(standin)
             self.term_sets[shared] = [_columns(term) for term in standin.terms]
         return self.term_sets[shared]
