@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, and_, exists, false, func, select, update
+from sqlalchemy import Select, and_, exists, false, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -17,7 +17,7 @@ from registry.db.paging import page
 from registry.db.revisions import bump_revision
 from registry.problems import Conflict, NotFound, PreconditionFailed, PreconditionRequired, RuleViolation
 from registry.requirements import schemas
-from registry.requirements.content import Reference, VersionContent
+from registry.requirements.content import Kind, Reference, VersionContent
 from registry.requirements.models import LibraryState, ModuleTerm, ModuleVersion, RequirementModule, VocabularyTerm
 from registry.requirements.rendering import render as render_content
 from registry.requirements.search import search_text, version_matches
@@ -470,17 +470,26 @@ def _version_summary(version: ModuleVersion) -> schemas.VersionSummary:
 # For other slices
 
 
+def _among(query: Select, pairs: set[tuple[str, int]]) -> Select:
+    """``query`` of modules joined with their non-draft versions among ``(key, version)`` pairs."""
+    joined = query.join(ModuleVersion, ModuleVersion.module_id == RequirementModule.id)
+    return joined.where(tuple_(RequirementModule.key, ModuleVersion.version).in_(sorted(pairs)), ModuleVersion.status != "draft")
+
+
 async def pinned_versions(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], tuple[RequirementModule, ModuleVersion]]:
     """The non-draft versions among ``(key, version)`` pairs, loaded in one query, for tenders to pin."""
     if not pairs:
         return {}
-    keys = {key for key, _ in pairs}
-    rows = await session.execute(
-        select(RequirementModule, ModuleVersion)
-        .join(ModuleVersion, ModuleVersion.module_id == RequirementModule.id)
-        .where(RequirementModule.key.in_(keys), ModuleVersion.status != "draft")
-    )
-    return {(m.key, v.version): (m, v) for m, v in rows if (m.key, v.version) in pairs}
+    rows = await session.execute(_among(select(RequirementModule, ModuleVersion), pairs))
+    return {(m.key, v.version): (m, v) for m, v in rows}
+
+
+async def pinned_kinds(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], Kind]:
+    """The kind of each non-draft version among ``(key, version)`` pairs, from one column: what a tender's view needs of them."""
+    if not pairs:
+        return {}
+    rows = await session.execute(_among(select(RequirementModule.key, ModuleVersion.version, ModuleVersion.kind), pairs))
+    return {(key, version): kind for key, version, kind in rows}
 
 
 async def pinned(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], schemas.PinnedVersion]:

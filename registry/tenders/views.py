@@ -22,9 +22,8 @@ ModuleFacts = tuple[dict[tuple[str, int], Kind], dict[str, int]]
 
 
 async def module_facts(session: AsyncSession, selections: list[TenderSelection]) -> ModuleFacts:
-    pinned = await library.pinned(session, {(s.module_key, s.module_version) for s in selections})
-    newest = await library.newest_published(session, {key for key, _ in pinned})
-    return {pair: version.content.kind for pair, version in pinned.items()}, newest
+    kinds = await library.pinned_kinds(session, {(s.module_key, s.module_version) for s in selections})
+    return kinds, await library.newest_published(session, {key for key, _ in kinds})
 
 
 def selection_view(row: TenderSelection, facts: ModuleFacts) -> schemas.Selection:
