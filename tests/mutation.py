@@ -146,10 +146,7 @@ EQUIVALENT: dict[str, str] = {
     "registry.requirements.service.x_publish__mutmut_47": "max of a version number (at least 1) and none counted as 0 or as 1 is the version number",
     "registry.requirements.service.x_list_modules__mutmut_1": "the route always passes limit; the default is never used",
     "registry.requirements.service.x_list_modules__mutmut_2": "the route always passes offset; the default is never used",
-    "registry.requirements.service.x_pinned_versions__mutmut_7": _LIB_KEYS,
     "registry.requirements.service.x_newest_published__mutmut_7": _LIB_KEYS,
-    "registry.requirements.service.x_pinned_versions__mutmut_10": _LIB_JOIN,
-    "registry.requirements.service.x_pinned_versions__mutmut_12": _LIB_JOIN,
     "registry.requirements.service.x_newest_published__mutmut_10": _LIB_JOIN,
     "registry.requirements.service.x_newest_published__mutmut_12": _LIB_JOIN,
     "registry.requirements.service.x_pinned__mutmut_2": _LIB_PINNED,  # key=None
