@@ -65,6 +65,7 @@ MODULES: dict[str, list[str]] = {
         "tests/tenders/test_snapshot.py",
         "tests/tenders/test_jurisdiction.py",
         "tests/tenders/test_award_models.py",
+        "tests/tenders/test_tender_exports.py",
     ],
 }
 

@@ -329,3 +329,18 @@ async def test_texts_missing_in_the_tender_language_are_shown_in_english_and_lis
         "1.6", "title nb", "A description.", "High: all of it.",
     )  # fmt: skip
     assert doc.fallbacks == ("CONSENT-ENGLISH-ONLY-GUIDANCE v1 verification", "CONSENT-ENGLISH-ONLY-GUIDANCE v1 scoring guidance")
+
+
+async def test_a_version_frozen_on_first_use_without_amendments_is_dated_by_its_publication(world: World, database_url: str) -> None:
+    untidy = await untidy_joint_tender(world)
+    tender = await act(world.coordinator, untidy.tender, "DELETE", f"/participants/{untidy.unanswered['id']}")
+    published = await act(world.coordinator, tender, "POST", "/publish")
+    await act(world.coordinator, published, "POST", "/cancel")  # the tender changes after its publication
+    engine = create_engine(database_url, poolclass=NullPool)
+    async with engine.begin() as connection:
+        await connection.execute(delete(TenderDocument).where(TenderDocument.tender_id == UUID(tender["id"])))
+    async with async_sessionmaker(engine)() as session:
+        assert (await world.supplier.get(f"/api/v1/tenders/{tender['id']}/exports/ocds")).status_code == 200
+        (row,) = (await session.scalars(select(TenderDocument).where(TenderDocument.tender_id == UUID(tender["id"])))).all()
+    await engine.dispose()
+    assert datetime.fromisoformat(row.content["generated_at"]) == datetime.fromisoformat(published["published_at"])
