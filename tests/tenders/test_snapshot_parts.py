@@ -11,10 +11,13 @@ import pytest
 
 from exports import model
 from registry.organizations.schemas import Organization
-from registry.requirements.content import Reference
+from registry.problems import RuleViolation
+from registry.requirements.content import Parameter, Reference, ScoringScale, ScoringStep, VersionContent
+from registry.requirements.schemas import PinnedVersion
 from registry.requirements.templates import Catalogue, Term
 from registry.settings import Settings
 from registry.tenders import snapshot
+from registry.tenders.schemas import SelectionIn
 
 TENDER_ID = UUID("12345678-1234-5678-1234-567812345678")
 CREATED = datetime(2026, 1, 1, tzinfo=UTC)
@@ -96,3 +99,23 @@ def test_a_text_falls_back_to_english_and_is_listed_once_only_when_missing() -> 
     assert texts.text({"en": "Guidance", "nb": ""}, "B v2 scoring guidance") == "Guidance"
     assert list(texts.fallbacks) == ["A v1 verification", "B v2 scoring guidance"]
     assert (texts.language, texts.catalogue, texts.pinned) == ("nb", CATALOGUE, {})
+
+
+def test_a_scale_step_in_english_alone_is_listed_as_a_fallback_by_its_module() -> None:
+    texts = snapshot._Texts("nb", "NOK", CATALOGUE, {})
+    steps = [ScoringStep(points=0, descriptor={"en": "None", "nb": "Ingen"}), ScoringStep(points=1, descriptor={"en": "Some"})]
+    content = VersionContent(kind="award", title={"en": "T"}, rationale={"en": "R"}, statement={"en": "S"},
+                             scoring_scale=ScoringScale(max_points=1, steps=steps, weight=[5, 10]))  # fmt: skip
+    assert texts.scale(content, "A v2") == (model.ScaleStep(points=0, descriptor="Ingen"), model.ScaleStep(points=1, descriptor="Some"))
+    assert list(texts.fallbacks) == ["A v2 scoring scale"]
+
+
+def test_a_selection_that_cannot_be_rendered_names_its_module_and_each_problem() -> None:
+    must_set = Parameter(name="profiles", type="text", label={"en": "Profiles"})
+    content = VersionContent(kind="mandatory", title={"en": "T"}, rationale={"en": "R"}, statement={"en": "Use {profiles}."}, parameters=[must_set])
+    pinned = {("A-B", 1): PinnedVersion(id=TENDER_ID, key="A-B", version=1, status="published", replaced_by=None, category="consent",
+                                        jurisdictions=["EU"], references=[], content=content)}  # fmt: skip
+    with pytest.raises(RuleViolation) as refused:
+        snapshot._Texts("nb", "NOK", CATALOGUE, pinned).requirement("1.1", SelectionIn(module_key="A-B", module_version=1))
+    assert str(refused.value) == "A-B v1 cannot be rendered"
+    assert [(e.field, e.message) for e in refused.value.errors] == [("parameters.profiles", "is required and has no default")]
