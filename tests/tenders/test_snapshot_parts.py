@@ -119,3 +119,12 @@ def test_a_selection_that_cannot_be_rendered_names_its_module_and_each_problem()
         snapshot._Texts("nb", "NOK", CATALOGUE, pinned).requirement("1.1", SelectionIn(module_key="A-B", module_version=1))
     assert str(refused.value) == "A-B v1 cannot be rendered"
     assert [(e.field, e.message) for e in refused.value.errors] == [("parameters.profiles", "is required and has no default")]
+
+
+def test_a_rationale_in_english_alone_is_listed_as_a_fallback_by_its_module() -> None:
+    content = VersionContent(kind="mandatory", title={"en": "T", "nb": "T"}, rationale={"en": "Why"}, statement={"en": "S", "nb": "S"})
+    pinned = {("A-B", 1): PinnedVersion(id=TENDER_ID, key="A-B", version=1, status="published", replaced_by=None, category="consent",
+                                        jurisdictions=["EU"], references=[], content=content)}  # fmt: skip
+    texts = snapshot._Texts("nb", "NOK", CATALOGUE, pinned)
+    assert texts.requirement("1.1", SelectionIn(module_key="A-B", module_version=1)).rationale == "Why"
+    assert list(texts.fallbacks) == ["A-B v1 rationale"]
