@@ -128,3 +128,19 @@ def test_a_rationale_in_english_alone_is_listed_as_a_fallback_by_its_module() ->
     texts = snapshot._Texts("nb", "NOK", CATALOGUE, pinned)
     assert texts.requirement("1.1", SelectionIn(module_key="A-B", module_version=1)).rationale == "Why"
     assert list(texts.fallbacks) == ["A-B v1 rationale"]
+
+
+def test_a_scale_is_shown_for_a_selection_scored_as_award_and_never_for_one_made_mandatory() -> None:
+    steps = [ScoringStep(points=0, descriptor={"en": "None"}), ScoringStep(points=1, descriptor={"en": "Some", "nb": "Noe"})]
+    both = {"en": "T", "nb": "T"}
+    scale = ScoringScale(max_points=1, steps=steps, weight=[5, 10])
+    content = VersionContent(kind="award", title=both, rationale=both, statement=both, scoring_guidance=both, scoring_scale=scale)
+    pinned = {("A-B", 1): PinnedVersion(id=TENDER_ID, key="A-B", version=1, status="published", replaced_by=None, category="consent",
+                                        jurisdictions=["EU"], references=[], content=content)}  # fmt: skip
+    texts = snapshot._Texts("nb", "NOK", CATALOGUE, pinned)
+    scored = texts.requirement("1.1", SelectionIn(module_key="A-B", module_version=1, weight=10))
+    assert [(s.points, s.descriptor) for s in scored.scale] == [(0, "None"), (1, "Noe")]
+    assert list(texts.fallbacks) == ["A-B v1 scoring scale"]
+    mandatory = texts.requirement("1.2", SelectionIn(module_key="A-B", module_version=1, kind="mandatory"))
+    assert (mandatory.scale, mandatory.weight, mandatory.added_value, mandatory.scoring_guidance) == ((), None, None, "")
+    assert scored.scoring_guidance == "T"
