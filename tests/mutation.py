@@ -88,6 +88,7 @@ _AT_IMPORT = (
     "with_account builds the token query auth.service keeps from import (_CHAIN), before mutmut switches a mutant on; "
     "a wrong join fails every authenticated test"
 )
+_SNAPSHOT_ASSERT = "an assert for the type checker: build_snapshot refuses a tender without these dates before (_missing_for_export)"
 _AMENDED_AT = "bump_revision flushes the amendment before its date is read, so the column default stamps it at the same moment"
 EQUIVALENT: dict[str, str] = {
     "registry.tenders.service.x_visible_tender__mutmut_1": "a read taking the row lock: SQLite, where mutants run, renders no FOR UPDATE",
@@ -110,6 +111,8 @@ EQUIVALENT: dict[str, str] = {
     "exports.ocds.x__day_start__mutmut_10": "time(0, ) is time(0, 0): the minute defaults to 0",
     "exports.ocds.x_release_package__mutmut_22": "msgspec.json.format indents by 2 when not told",
     "registry.tenders.snapshot.x_export__mutmut_55": "adding X to the kept punctuation changes nothing: X is a letter, kept anyway",
+    **{f"registry.tenders.snapshot.x__tender__mutmut_{n}": _SNAPSHOT_ASSERT for n in range(3, 8)},
+    "registry.tenders.snapshot.xǁ_Textsǁrequirement__mutmut_103": "validation refuses an added value on any selection but an award criterion",
     "registry.organizations.service.x__check_roles__mutmut_9": "every role that fits only some kinds fits exactly one, so the separator never shows",
     "registry.organizations.service.x__accounts__mutmut_2": _JOIN,
     "registry.organizations.service.x__accounts__mutmut_4": _JOIN,
