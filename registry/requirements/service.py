@@ -76,7 +76,6 @@ async def list_etag(session: AsyncSession, actor: Principal, query: str) -> str:
 def set_terms(module: RequirementModule) -> None:
     values = {("product_category", pc) for pc in module.product_categories}
     values |= {("tag", t) for t in module.tags}
-    values |= {("jurisdiction", j) for j in module.jurisdictions}
     values |= {("standard", r["identifier"]) for r in module.references}
     module.terms = [ModuleTerm(kind=k, value=v) for k, v in sorted(values)]
 

@@ -177,11 +177,9 @@ class LibraryRows:
 
     def _terms(self, module: RequirementModule) -> list[dict[str, Any]]:
         """The filter terms ``set_terms`` derives for ``module``, once per distinct set of categories, tags and references."""
-        shared = msgspec.json.encode([module.product_categories, module.tags, module.references, module.jurisdictions])
+        shared = msgspec.json.encode([module.product_categories, module.tags, module.references])
         if shared not in self.term_sets:
-            standin = RequirementModule(
-                product_categories=module.product_categories, tags=module.tags, references=module.references, jurisdictions=module.jurisdictions
-            )
+            standin = RequirementModule(product_categories=module.product_categories, tags=module.tags, references=module.references)
             service.set_terms(standin)
             self.term_sets[shared] = [_columns(term) for term in standin.terms]
         return self.term_sets[shared]
