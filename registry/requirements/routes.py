@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, HeaderParameter, JSONBody, PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth.guards import AUTHENTICATED, allow
+from registry.auth.guards import ANYONE, AUTHENTICATED, TOKEN_OPTIONAL, allow
 from registry.auth.principal import Principal, Role
 from registry.http import conditional
 from registry.problems import problem_responses
@@ -17,6 +17,8 @@ from registry.requirements.templates import Catalogue
 from registry.schemas import Filter, Limit, Offset, Page, Search
 
 Req = Request[Principal, Any, Any]
+Reader = Request[Principal | None, Any, Any]
+"""The published library is open to everyone; a token, when sent, still counts (library editors also see drafts)."""
 DbSession = NamedDependency[AsyncSession]
 IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", description="ETag of the version being edited.")]
 KeyPath = Annotated[str, PathParameter(pattern=MODULE_KEY_PATTERN, max_length=64, description="A module key.")]
@@ -32,8 +34,8 @@ class CatalogueController(Controller):
     path = "/api/v1/catalogue"
     tags = ["Requirement library"]
 
-    @get(operation_id="GetCatalogue", guards=[AUTHENTICATED], responses=problem_responses())
-    async def get_catalogue(self, request: Req, db_session: DbSession) -> Response[Catalogue]:
+    @get(operation_id="GetCatalogue", guards=[ANYONE], opt=TOKEN_OPTIONAL, responses=problem_responses())
+    async def get_catalogue(self, request: Reader, db_session: DbSession) -> Response[Catalogue]:
         """Categories, product categories, study designs (strongest first), outcome domains and document types, with labels."""
         return conditional(request, await service.catalogue(db_session))
 
@@ -42,10 +44,10 @@ class ModuleController(Controller):
     path = "/api/v1/modules"
     tags = ["Requirement library"]
 
-    @get(operation_id="ListModules", guards=[AUTHENTICATED], responses=problem_responses(422))
+    @get(operation_id="ListModules", guards=[ANYONE], opt=TOKEN_OPTIONAL, responses=problem_responses(422))
     async def list_modules(
         self,
-        request: Req,
+        request: Reader,
         db_session: DbSession,
         category: Filter = None,
         product_category: Filter = None,
@@ -81,13 +83,13 @@ class ModuleController(Controller):
         """Create a module; its version 1 starts as a draft."""
         return _version_response(request, await service.create_module(db_session, request.user, data), 201)
 
-    @get("/{key:str}", operation_id="GetModule", guards=[AUTHENTICATED], responses=problem_responses(404))
-    async def get_module(self, request: Req, db_session: DbSession, key: KeyPath) -> Response[schemas.Module]:
+    @get("/{key:str}", operation_id="GetModule", guards=[ANYONE], opt=TOKEN_OPTIONAL, responses=problem_responses(404))
+    async def get_module(self, request: Reader, db_session: DbSession, key: KeyPath) -> Response[schemas.Module]:
         """A module with its version history."""
         return conditional(request, await service.get_module(db_session, request.user, key))
 
-    @get("/{key:str}/versions/{version:int}", operation_id="GetModuleVersion", guards=[AUTHENTICATED], responses=problem_responses(404))
-    async def get_version(self, request: Req, db_session: DbSession, key: KeyPath, version: VersionPath) -> Response[schemas.Version]:
+    @get("/{key:str}/versions/{version:int}", operation_id="GetModuleVersion", guards=[ANYONE], opt=TOKEN_OPTIONAL, responses=problem_responses(404))
+    async def get_version(self, request: Reader, db_session: DbSession, key: KeyPath, version: VersionPath) -> Response[schemas.Version]:
         """One version's full content. Drafts are visible to library editors only.
 
         A conditional GET is answered from the version's revision alone; the encoded version is kept by its ETag.
@@ -143,10 +145,10 @@ class ModuleController(Controller):
         """Start the next version as a draft copy of the latest."""
         return _version_response(request, await service.new_draft(db_session, request.user, key), status_code=201)
 
-    @get("/{key:str}/diff", operation_id="DiffVersions", guards=[AUTHENTICATED], responses=problem_responses(404))
+    @get("/{key:str}/diff", operation_id="DiffVersions", guards=[ANYONE], opt=TOKEN_OPTIONAL, responses=problem_responses(404))
     async def diff(
         self,
-        request: Req,
+        request: Reader,
         db_session: DbSession,
         key: KeyPath,
         from_version: Annotated[int, QueryParameter(name="from", ge=1, le=MAX_VERSION)],

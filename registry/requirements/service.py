@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, and_, exists, false, func, select, tuple_, update
+from sqlalchemy import Select, and_, bindparam, exists, false, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -26,8 +26,9 @@ from registry.requirements.templates import Catalogue, Term, check_content
 VOCABULARIES = ("categories", "product_categories", "study_designs", "outcome_domains", "document_types")
 
 
-def is_editor(actor: Principal) -> bool:
-    return actor.has(Role.library_editor)
+def is_editor(actor: Principal | None) -> bool:
+    """Whether ``actor`` sees drafts: library editors do; anonymous readers (``None``) see the published library."""
+    return actor is not None and actor.has(Role.library_editor)
 
 
 async def catalogue(session: AsyncSession) -> Catalogue:
@@ -63,12 +64,15 @@ async def library_changed(session: AsyncSession) -> None:
     await session.execute(update(LibraryState).values(revision=LibraryState.revision + 1))
 
 
-async def list_etag(session: AsyncSession, actor: Principal, query: str) -> str:
+_LIBRARY_REVISION = select(LibraryState.revision)
+
+
+async def list_etag(session: AsyncSession, actor: Principal | None, query: str) -> str:
     """The ETag of a module list: the library's revision, whether the reader sees drafts, and the query string.
 
     Read before the list itself, so a list kept under this ETag is never older than the revision it names.
     """
-    revision = await session.scalar(select(LibraryState.revision))
+    revision = await session.scalar(_LIBRARY_REVISION)
     digest = hashlib.sha256(query.encode()).hexdigest()[:16]
     return f'"modules.{revision}.{int(is_editor(actor))}.{digest}"'
 
@@ -111,14 +115,13 @@ async def _module(session: AsyncSession, key: str, *, with_versions: bool = Fals
     return module
 
 
-async def _version(
-    session: AsyncSession, actor: Principal | None, key: str, number: int, *, lock: bool = False
-) -> tuple[RequirementModule, ModuleVersion]:
+async def _version(session: AsyncSession, key: str, number: int, *, drafts: bool, lock: bool = False) -> tuple[RequirementModule, ModuleVersion]:
+    """Version ``number`` of module ``key``; a draft only when ``drafts`` (a library editor, or a write that edits it)."""
     module = await _module(session, key, lock=lock)
     version = await session.scalar(
         select(ModuleVersion).where(ModuleVersion.module_id == module.id, ModuleVersion.version == number).execution_options(populate_existing=lock)
     )
-    if version is None or (version.status == "draft" and actor is not None and not is_editor(actor)):
+    if version is None or (version.status == "draft" and not drafts):
         raise NotFound(f"no version {number} of {key}")
     return module, version
 
@@ -176,7 +179,7 @@ _SUMMARY_COLUMNS = (
 """What a list shows of a module and its listed version: never the content (a list of 50 read ~1 MB of it)."""
 
 
-def _listing(actor: Principal, status: str | None) -> Select:
+def _listing(actor: Principal | None, status: str | None) -> Select:
     number = RequirementModule.draft_version if status == "draft" else RequirementModule.current_version
     query = select(*_SUMMARY_COLUMNS).join(ModuleVersion, and_(ModuleVersion.module_id == RequirementModule.id, ModuleVersion.version == number))
     if status == "draft" and not is_editor(actor):
@@ -190,7 +193,7 @@ def _has_term(kind: str, value: str):  # noqa: ANN202 - an SQL expression
 
 async def list_modules(
     session: AsyncSession,
-    actor: Principal,
+    actor: Principal | None,
     *,
     category: str | None = None,
     product_category: str | None = None,
@@ -275,7 +278,7 @@ async def _check_filters(session: AsyncSession, category: str | None, product_ca
         raise RuleViolation("unknown filter value", errors=errors)
 
 
-async def get_module(session: AsyncSession, actor: Principal, key: str) -> schemas.Module:
+async def get_module(session: AsyncSession, actor: Principal | None, key: str) -> schemas.Module:
     """A module with the version history ``actor`` may see; one with only a draft is for library editors."""
     module = await _module(session, key, with_versions=True)
     if module.current_version is None and not is_editor(actor):
@@ -283,7 +286,7 @@ async def get_module(session: AsyncSession, actor: Principal, key: str) -> schem
     return _shape_module(module, actor)
 
 
-async def visible_keys(session: AsyncSession, actor: Principal, keys: set[str]) -> set[str]:
+async def visible_keys(session: AsyncSession, actor: Principal | None, keys: set[str]) -> set[str]:
     """Those of ``keys`` that name a module ``actor`` finds with ``get_module``."""
     if not keys:
         return set()
@@ -293,20 +296,22 @@ async def visible_keys(session: AsyncSession, actor: Principal, keys: set[str]) 
     return set(await session.scalars(query))
 
 
-async def get_version(session: AsyncSession, actor: Principal, key: str, number: int) -> schemas.Version:
-    return _shape_version(*await _version(session, actor, key, number))
+async def get_version(session: AsyncSession, actor: Principal | None, key: str, number: int) -> schemas.Version:
+    return _shape_version(*await _version(session, key, number, drafts=is_editor(actor)))
 
 
-async def version_etag(session: AsyncSession, actor: Principal, key: str, number: int) -> str:
+_VERSION_STATE = (
+    select(ModuleVersion.status, ModuleVersion.revision)
+    .select_from(RequirementModule)
+    .outerjoin(ModuleVersion, and_(ModuleVersion.module_id == RequirementModule.id, ModuleVersion.version == bindparam("number")))
+    .where(RequirementModule.key == bindparam("key"))
+)
+"""Built once, like every statement on the path of a conditional GET: composing it took longer than running it."""
+
+
+async def version_etag(session: AsyncSession, actor: Principal | None, key: str, number: int) -> str:
     """The ETag ``get_version`` would give, from two small columns: enough to answer a conditional GET."""
-    row = (
-        await session.execute(
-            select(ModuleVersion.status, ModuleVersion.revision)
-            .select_from(RequirementModule)
-            .outerjoin(ModuleVersion, and_(ModuleVersion.module_id == RequirementModule.id, ModuleVersion.version == number))
-            .where(RequirementModule.key == key)
-        )
-    ).first()
+    row = (await session.execute(_VERSION_STATE, {"key": key, "number": number})).first()
     if row is None:
         raise NotFound(f"no requirement module {key}")
     status, revision = row
@@ -318,7 +323,7 @@ async def version_etag(session: AsyncSession, actor: Principal, key: str, number
 async def update_draft(
     session: AsyncSession, actor: Principal, key: str, number: int, content: VersionContent, if_match: str | None
 ) -> schemas.Version:
-    module, version = await _version(session, actor, key, number, lock=True)
+    module, version = await _version(session, key, number, drafts=True, lock=True)
     _editable(version, key)
     _check_if_match(version, key, if_match)
     errors = check_content(content, await catalogue(session), complete=False)
@@ -333,7 +338,7 @@ async def update_draft(
 
 async def publish(session: AsyncSession, actor: Principal | None, key: str, number: int, if_match: str | None = None) -> schemas.Version:
     """Publish a draft after the full checks (every language, scoring guidance for award criteria)."""
-    module, version = await _version(session, None, key, number, lock=True)
+    module, version = await _version(session, key, number, drafts=True, lock=True)
     _editable(version, key)
     if if_match is not None:
         _check_if_match(version, key, if_match)
@@ -351,7 +356,7 @@ async def publish(session: AsyncSession, actor: Principal | None, key: str, numb
 
 
 async def deprecate(session: AsyncSession, actor: Principal | None, key: str, number: int, replaced_by: str | None) -> schemas.Version:
-    module, version = await _version(session, None, key, number, lock=True)
+    module, version = await _version(session, key, number, drafts=True, lock=True)
     if version.status != "published":
         raise Conflict(f"only a published version can be deprecated; version {number} is {version.status}")
     if replaced_by is not None:
@@ -397,16 +402,16 @@ def _flatten(content: VersionContent) -> dict[str, Any]:
     return flat
 
 
-async def diff(session: AsyncSession, actor: Principal, key: str, before: int, after: int) -> schemas.Diff:
-    _, old = await _version(session, actor, key, before)
-    _, new = await _version(session, actor, key, after)
+async def diff(session: AsyncSession, actor: Principal | None, key: str, before: int, after: int) -> schemas.Diff:
+    _, old = await _version(session, key, before, drafts=is_editor(actor))
+    _, new = await _version(session, key, after, drafts=is_editor(actor))
     a, b = _flatten(decode_content(old)), _flatten(decode_content(new))
     changes = [schemas.FieldChange(f, a.get(f), b.get(f)) for f in sorted(a.keys() | b.keys()) if a.get(f) != b.get(f)]
     return schemas.Diff(key, before, after, changes)
 
 
-async def render(session: AsyncSession, actor: Principal, key: str, number: int, request: schemas.RenderRequest) -> schemas.Rendered:
-    _, version = await _version(session, actor, key, number)
+async def render(session: AsyncSession, actor: Principal | None, key: str, number: int, request: schemas.RenderRequest) -> schemas.Rendered:
+    _, version = await _version(session, key, number, drafts=is_editor(actor))
     rendered, errors = render_content(decode_content(version), request.language, request.parameters)
     if rendered is None:
         raise RuleViolation(f"cannot render {key} version {number}", errors=errors)
@@ -429,7 +434,7 @@ def _shape_version(module: RequirementModule, version: ModuleVersion) -> schemas
     )
 
 
-def _shape_summary(module: RequirementModule, current: ModuleVersion | None, actor: Principal) -> schemas.ModuleSummary:
+def _shape_summary(module: RequirementModule, current: ModuleVersion | None, actor: Principal | None) -> schemas.ModuleSummary:
     return schemas.ModuleSummary(
         key=module.key,
         category=module.category,
@@ -443,7 +448,7 @@ def _shape_summary(module: RequirementModule, current: ModuleVersion | None, act
     )
 
 
-def _shape_module(module: RequirementModule, actor: Principal) -> schemas.Module:
+def _shape_module(module: RequirementModule, actor: Principal | None) -> schemas.Module:
     versions = [v for v in module.versions if v.status != "draft" or is_editor(actor)]
     current = next((v for v in versions if v.version == module.current_version), None)
     return schemas.Module(

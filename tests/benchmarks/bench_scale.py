@@ -352,9 +352,12 @@ async def library_paths(server: Server, token: str, key: str) -> tuple[LibraryPa
 def library_reads(table: Table, database: str, registry: Server, token: str, paths: LibraryPaths, size: Size) -> dict[str, Load]:
     """Sections 1 to 3 on the registry; returns the loads of 1 and 2 for the bare comparison."""
     auth = bearer(token)
+    conditional = {"If-None-Match": paths.etag}
     loads = {
         "list": measure(registry, [paths.listing], auth, CONNECTIONS, size.seconds),
-        "304": measure(registry, [paths.version], auth | {"If-None-Match": paths.etag}, CONNECTIONS, size.seconds),
+        "304": measure(registry, [paths.version], auth | conditional, CONNECTIONS, size.seconds),
+        "list, no token": measure(registry, [paths.listing], {}, CONNECTIONS, size.seconds),
+        "304, no token": measure(registry, [paths.version], conditional, CONNECTIONS, size.seconds),
     }
     cold = measure(registry, _pages(LIST_QUERY, paths.listed), auth, 1, size.search_seconds)
     table.add(Row(1, "  every page a new query (none from memory), 1 connection", database, cold))
@@ -385,6 +388,8 @@ def compare_with_bare(table: Table, database: str, registry: dict[str, Load], ba
     ):
         ratio = registry[name].rate / bare[name].rate
         table.add(Row(section, label, database, registry[name], ratio, f"ratio ≥ {target:.2f}", ratio >= target))
+        public = registry[f"{name}, no token"]
+        table.add(Row(section, "  the same without a token (the public library)", database, public, public.rate / bare[name].rate))
         table.add(Row(section, "  the same from a bare Litestar endpoint", database, bare[name]))
 
 

@@ -161,6 +161,24 @@ async def test_a_new_module_is_a_draft_version_one_that_only_library_editors_see
     assert await audit(admin, editor) == [("module.create", {})]
 
 
+async def test_the_published_library_is_open_without_a_token_and_its_drafts_are_not(editor: Api, client: AsyncTestClient) -> None:
+    await created(editor)
+    anonymous = Api(client, None)
+    assert await keys(anonymous) == [ALARM] and await keys(anonymous, status="draft") == []
+    assert problem(await anonymous.get(BASE), 404)["detail"] == f"no requirement module {KEY}"
+    assert problem(await anonymous.get(f"{BASE}/versions/1"), 404)["detail"] == f"no version 1 of {KEY}"
+    assert problem(await anonymous.get(f"{BASE}/diff", params={"from": 1, "to": 1}), 404)["detail"] == f"no version 1 of {KEY}"
+    alarm = (await anonymous.get(f"/api/v1/modules/{ALARM}")).json()
+    assert (alarm["current"]["version"], alarm["current"]["status"], alarm["draft_version"]) == (1, "published", None)
+    version = await anonymous.get(f"/api/v1/modules/{ALARM}/versions/1")
+    assert version.json()["status"] == "published"
+    again = await anonymous.get(f"/api/v1/modules/{ALARM}/versions/1", headers={"If-None-Match": version.headers["etag"]})
+    assert (again.status_code, again.content) == (304, b"")
+    assert "consent" in [c["key"] for c in (await anonymous.get("/api/v1/catalogue")).json()["categories"]]
+    assert problem(await anonymous.post(f"/api/v1/modules/{ALARM}/versions/1/render", json={"language": "en"}), 401)
+    assert problem(await anonymous.post("/api/v1/modules", json=NEW_MODULE), 401)
+
+
 async def test_a_new_module_may_start_in_english_alone_and_the_catalogue_keeps_the_order_of_its_file(editor: Api, reader: Api) -> None:
     english = await editor.post("/api/v1/modules", json=NEW_MODULE)
     assert english.status_code == 201 and english.json()["content"] == NEW_MODULE["content"]
