@@ -320,6 +320,32 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "Pris {price}, kvalitet {quality}.",
         "Pris {price}, kvalitet {quality}.",
     ),
+    # OCDS release package
+    "ocds.item": ("{lot} for {buyer}", "{lot} til {buyer}", "{lot} till {buyer}", "{lot} til {buyer}"),
+    "ocds.options": (
+        "The buyer may extend the contract {count} times by {months} months each.",
+        "Oppdragsgiver kan forlenge kontrakten {count} ganger med {months} måneder hver gang.",
+        "Den upphandlande myndigheten kan förlänga avtalet {count} gånger med {months} månader i taget.",
+        "Ordregiver kan forlænge kontrakten {count} gange med {months} måneder ad gangen.",
+    ),
+    "ocds.lot_maximum": (
+        "At most {quantity} {unit} may be called off over the agreement's term.",
+        "Det kan avropes høyst {quantity} {unit} i avtalens løpetid.",
+        "Högst {quantity} {unit} får avropas under avtalets löptid.",
+        "Der kan højst trækkes {quantity} {unit} på aftalen i dens løbetid.",
+    ),
+    "ocds.submission": (
+        "Tenders are submitted electronically through {system}: {url}",
+        "Tilbud leveres elektronisk i {system}: {url}",
+        "Anbud lämnas elektroniskt i {system}: {url}",
+        "Tilbud afgives elektronisk i {system}: {url}",
+    ),
+    "ocds.discretionary_grounds": (
+        "The buyer may also reject a supplier on these grounds: {grounds}",
+        "Oppdragsgiver kan også avvise en leverandør på disse grunnlagene: {grounds}",
+        "Den upphandlande myndigheten får även utesluta en leverantör på dessa grunder: {grounds}",
+        "Ordregiver kan også udelukke en tilbudsgiver af disse grunde: {grounds}",
+    ),
     "respond_form": (
         "Answer every requirement in the accompanying response form (XLSX), which has one sheet per lot. "
         "Do not change the locked columns.",

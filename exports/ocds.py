@@ -2,26 +2,42 @@
 
 A joint procurement shows each participating municipality as a party with the `buyer` role and the
 lead as `procuringEntity` (and `buyer` too when it is a municipality). Lots use the official lots
-extension (`tender.lots`, `items[].relatedLot`). Keys come out in a fixed order.
+extension (`tender.lots`, `items[].relatedLot`); requirements, award and selection criteria, options,
+the framework agreement and the submission terms use the extensions named in `EXTENSIONS`, each
+pinned to the commit the package was validated against. Keys come out in a fixed order.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import datetime
 from typing import Any
 
 import msgspec
 
 from exports.labels import Locale
-from exports.model import Country, Lot, Party, Procedure, TenderDocument, TenderStatus
+from exports.model import Country, Lot, Money, Party, Procedure, TenderDocument, TenderStatus, Volume, sum_volumes
+from exports.ocds_criteria import award_criteria, criteria, exclusion_grounds, selection_criteria
+from exports.ocds_fields import day_end, day_start, fields, instant, period
+from exports.ocds_terms import last_option_day, lot_details, lot_techniques, options, submission_details, submission_terms, techniques
 from exports.text import scrub
 
 OCDS_VERSION = "1.1"
-LOTS_EXTENSION = (
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json"
-)
+# The extensions the releases use, each at the commit of its schema that the tests validate against.
+EXTENSION_COMMITS = {
+    "ocds_lots_extension": "73076421c08e2fd20acd91b0fb5ac80bfd94cbc6",
+    "ocds_requirements_extension": "b4f5ba94b46bded427f5cd771b53397d020f7ec5",
+    "ocds_awardCriteria_extension": "9391240f353e8536992938fe9f7987cd89235331",
+    "ocds_selectionCriteria_extension": "42109b4c5259f4a086744a4fd4f1ca4fd6ff1e7f",
+    "ocds_options_extension": "bdda4859aecb1473cb6b10ea9747ff90b2e61c34",
+    "ocds_techniques_extension": "5568b00a8dd694a3d34441bdd9ef2bd3f9d44b11",
+    "ocds_submissionTerms_extension": "449ade63333a50f1e8cd2b0704c0a3c5e329a8a8",
+}
+EXTENSIONS = [
+    f"https://raw.githubusercontent.com/open-contracting-extensions/{name}/{commit}/extension.json"
+    for name, commit in EXTENSION_COMMITS.items()
+]
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,12 +73,12 @@ def tender_ocds(doc: TenderDocument) -> bytes:
 
 def release_package(docs: Sequence[TenderDocument], *, uri: str, published: datetime, publisher: str) -> bytes:
     """A release package of the releases of several document versions (an open-data feed page)."""
-    package = _fields(
+    package = fields(
         uri=uri,
         version=OCDS_VERSION,
-        extensions=[LOTS_EXTENSION],
-        publishedDate=_instant(published),
-        publisher=_fields(name=publisher),
+        extensions=EXTENSIONS,
+        publishedDate=instant(published),
+        publisher=fields(name=publisher),
         releases=[_release(scrub(doc)) for doc in docs],
     )
     return msgspec.json.format(_ENCODER.encode(package), indent=2) + b"\n"
@@ -88,10 +104,10 @@ def _release(doc: TenderDocument) -> dict[str, Any]:
     t = Locale(doc.language, doc.timezone)
     lead = doc.lead_buyer
     single_buyer = lead.kind == "municipality" and not doc.participants
-    return _fields(
+    return fields(
         ocid=doc.ocid,
         id=release_id(doc.ocid, doc.tender.document_version),
-        date=_instant(doc.generated_at),
+        date=instant(doc.generated_at),
         tag=[_tag(doc)],
         initiationType="tender",
         language=doc.language,
@@ -113,7 +129,7 @@ def _parties(doc: TenderDocument, t: Locale) -> list[dict[str, Any]]:
             roles[key].append(role)
 
     contact = doc.tender.contact
-    reach = _fields(name=contact.name, email=contact.email, telephone=contact.phone) if contact else None
+    reach = fields(name=contact.name, email=contact.email, telephone=contact.phone) if contact else None
     add(doc.lead_buyer, "procuringEntity", reach)
     if doc.lead_buyer.kind == "municipality":
         add(doc.lead_buyer, "buyer")
@@ -123,11 +139,11 @@ def _parties(doc: TenderDocument, t: Locale) -> list[dict[str, Any]]:
 
 
 def _organization(party: Party, t: Locale, contact: dict[str, Any] | None) -> dict[str, Any]:
-    return _fields(
+    return fields(
         name=party.name,
         id=_party_id(party),
-        identifier=_fields(scheme=IDENTIFIER_SCHEME[party.country], id=party.org_number, legalName=party.name),
-        address=_fields(countryName=t[f"country.{party.country}"]),
+        identifier=fields(scheme=IDENTIFIER_SCHEME[party.country], id=party.org_number, legalName=party.name),
+        address=fields(countryName=t[f"country.{party.country}"]),
         contactPoint=contact or None,
     )
 
@@ -136,68 +152,114 @@ def _tender(doc: TenderDocument, t: Locale) -> dict[str, Any]:
     tender, timeline, contract = doc.tender, doc.tender.timeline, doc.tender.contract
     zone = t.zone
     rated = any(lot.quality_weight > 0 for lot in doc.lots)
-    quantities = doc.total_quantities()
     weights = (
         f"{t['lot']} {lot.number}: "
         + t["lot_weights"].format(price=t.percent(lot.price_weight), quality=t.percent(lot.quality_weight))
         for lot in doc.lots
     )
-    return _fields(
+    extended = last_option_day(doc)
+    return fields(
         id=tender.id,
         title=tender.title,
         description=tender.description,
         status=TENDER_STATUS[tender.status],
         procuringEntity=_reference(doc.lead_buyer),
-        items=[_item(lot, lot.cpv_codes or tender.cpv_codes, quantities.get(lot.id, {})) for lot in doc.lots],
-        value=tender.estimated_value and _fields(**msgspec.structs.asdict(tender.estimated_value)),
+        items=_items(doc, t),
+        value=tender.estimated_value and _value(tender.estimated_value),
         procurementMethod=PROCUREMENT_METHOD[tender.procedure],
         procurementMethodDetails=t[f"procedure.{tender.procedure}"],
         mainProcurementCategory=tender.main_category,
         awardCriteria="ratedCriteria" if rated else "priceOnly",
         awardCriteriaDetails=" ".join(weights),
         submissionMethod=["electronicSubmission"],
-        tenderPeriod=_period(timeline.published_at, timeline.submission_deadline),
-        enquiryPeriod=_period(timeline.published_at, timeline.questions_deadline),
-        awardPeriod=_period(
-            timeline.submission_deadline, _day_end(timeline.planned_award, zone) if timeline.planned_award else None
+        submissionMethodDetails=submission_details(tender.terms, t),
+        eligibilityCriteria=exclusion_grounds(doc.law, t),
+        tenderPeriod=period(timeline.published_at, timeline.submission_deadline),
+        enquiryPeriod=period(timeline.published_at, timeline.questions_deadline),
+        awardPeriod=period(
+            timeline.submission_deadline, day_end(timeline.planned_award, zone) if timeline.planned_award else None
         ),
-        contractPeriod=_period(_day_start(contract.start, zone), _day_end(contract.end, zone)),
+        contractPeriod=period(
+            day_start(contract.start, zone), day_end(contract.end, zone), maxExtentDate=extended and instant(day_end(extended, zone))
+        ),
+        **options(doc, t),
+        techniques=techniques(tender.terms),
+        submissionTerms=submission_terms(doc),
+        criteria=criteria(doc.lots, t),
         documents=_documents(doc, t),
         amendments=[
-            _fields(
-                id=str(a.number), date=_instant(a.date), description=a.summary, rationale=a.reason,
+            fields(
+                id=str(a.number), date=instant(a.date), description=a.summary, rationale=a.reason,
                 amendsReleaseID=release_id(doc.ocid, a.number), releaseID=release_id(doc.ocid, a.number + 1),
             )  # fmt: skip
             for a in doc.amendments
         ],
-        lots=[
-            _fields(id=lot.id, title=lot.title, description=lot.description, status=TENDER_STATUS[tender.status])
-            for lot in doc.lots
-        ],
+        lots=[_lot(lot, doc, t) for lot in doc.lots],
+        lotDetails=lot_details(tender.terms),
     )
 
 
-def _item(lot: Lot, cpv_codes: tuple[str, ...], quantities: dict[str, int]) -> dict[str, Any]:
-    """One item per lot: its first CPV code classifies it, the others are additional. The quantity is
-    the participants' total when they all count in the same unit."""
-    codes = [code.partition("-")[0] for code in cpv_codes]  # without the check digit
-    unit, quantity = next(iter(quantities.items())) if len(quantities) == 1 else (None, None)
-    return _fields(
-        id=f"{lot.id}-item",
-        description=lot.title,
-        classification=_fields(scheme="CPV", id=codes[0]) if codes else None,
-        additionalClassifications=[_fields(scheme="CPV", id=code) for code in codes[1:]],
-        quantity=quantity,
-        unit=unit and _fields(name=unit),
-        relatedLot=lot.id,
+def _lot(lot: Lot, doc: TenderDocument, t: Locale) -> dict[str, Any]:
+    """A lot with its award and selection criteria, and for a framework its agreement; its value is the most it may
+    call off."""
+    maximum = lot.maximum.value if lot.maximum else None
+    return fields(
+        id=lot.id,
+        title=lot.title,
+        description=lot.description,
+        status=TENDER_STATUS[doc.tender.status],
+        value=maximum and _value(maximum),
+        awardCriteria=award_criteria(lot, t),
+        selectionCriteria=selection_criteria(lot),
+        techniques=lot_techniques(lot, doc.tender.terms, t),
+    )
+
+
+# Quantities per buyer follow the OCDS guidance on joint procurement: every participating municipality is a party with
+# the `buyer` role, and each item (one per buyer, lot and unit) carries its `relatedLot` and names its buyer by the
+# party's id in the item id and by name in the description. Core items have no buyer field and none of the declared
+# extensions adds one (the location extension's delivery addresses would give a place, not a buyer).
+def _items(doc: TenderDocument, t: Locale) -> list[dict[str, Any]]:
+    """Each buyer's estimated quantities; a municipality listed twice is one buyer, its volumes added up as in the
+    totals. A lot without any volume is one item without a quantity."""
+    volumes: dict[str, tuple[Party, list[Volume]]] = {}
+    for participant in doc.participants:
+        volumes.setdefault(_party_id(participant.party), (participant.party, []))[1].extend(participant.volumes)
+    buyers = [(party, sum_volumes(given)) for party, given in volumes.values()]
+    return [item for lot in doc.lots for item in _lot_items(lot, lot.cpv_codes or doc.tender.cpv_codes, buyers, t)]
+
+
+def _lot_items(lot: Lot, cpv_codes: tuple[str, ...], buyers: list[tuple[Party, dict[str, dict[str, int]]]], t: Locale) -> list[dict[str, Any]]:
+    classified = _classifications(cpv_codes)
+    items = [
+        fields(
+            id=f"{lot.id}-{_party_id(party)}-{position}",
+            description=t["ocds.item"].format(lot=lot.title, buyer=party.name),
+            **classified,
+            quantity=quantity,
+            unit={"name": unit},
+            relatedLot=lot.id,
+        )
+        for party, quantities in buyers
+        for position, (unit, quantity) in enumerate(quantities.get(lot.id, {}).items(), 1)
+    ]
+    return items or [fields(id=f"{lot.id}-item", description=lot.title, **classified, relatedLot=lot.id)]
+
+
+def _classifications(cpv_codes: tuple[str, ...]) -> dict[str, Any]:
+    """The first CPV code classifies, the others are additional; codes go without their check digit."""
+    codes = [code.partition("-")[0] for code in cpv_codes]
+    return fields(
+        classification=fields(scheme="CPV", id=codes[0]) if codes else None,
+        additionalClassifications=[fields(scheme="CPV", id=code) for code in codes[1:]],
     )
 
 
 def _documents(doc: TenderDocument, t: Locale) -> list[dict[str, Any]]:
     published = doc.tender.timeline.published_at
     common = {
-        "datePublished": published and _instant(published),
-        "dateModified": _instant(doc.generated_at),
+        "datePublished": published and instant(published),
+        "dateModified": instant(doc.generated_at),
         "language": doc.language,
     }
     documents = (
@@ -205,7 +267,7 @@ def _documents(doc: TenderDocument, t: Locale) -> list[dict[str, Any]]:
         ("response-form", "technicalSpecifications", "response_form", doc.links.response_form_xlsx, XLSX_MEDIA_TYPE),
     )
     return [
-        _fields(id=f"{doc.tender.id}-{name}", documentType=kind, title=t[label], url=url, format=media_type, **common)
+        fields(id=f"{doc.tender.id}-{name}", documentType=kind, title=t[label], url=url, format=media_type, **common)
         for name, kind, label, url, media_type in documents
     ]
 
@@ -213,30 +275,13 @@ def _documents(doc: TenderDocument, t: Locale) -> list[dict[str, Any]]:
 # ---- small helpers ----------------------------------------------------------------------------
 
 
-def _fields(**fields: Any) -> dict[str, Any]:
-    """An OCDS object of the given fields in the given order, leaving out empty ones."""
-    return {key: value for key, value in fields.items() if value not in (None, "", [], {})}
-
-
 def _party_id(party: Party) -> str:
     return f"{IDENTIFIER_SCHEME[party.country]}-{party.org_number}"
 
 
 def _reference(party: Party) -> dict[str, Any]:
-    return _fields(id=_party_id(party), name=party.name)
+    return fields(id=_party_id(party), name=party.name)
 
 
-def _period(start: datetime | None, end: datetime | None) -> dict[str, Any]:
-    return _fields(startDate=start and _instant(start), endDate=end and _instant(end))
-
-
-def _instant(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _day_start(day: date, zone: tzinfo) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=zone)
-
-
-def _day_end(day: date, zone: tzinfo) -> datetime:
-    return datetime.combine(day, time(23, 59, 59), tzinfo=zone)
+def _value(money: Money) -> dict[str, Any]:
+    return fields(**msgspec.structs.asdict(money))

@@ -10,7 +10,7 @@ import pytest
 
 from exports.model import Procedure, TenderDocument, TenderStatus
 from exports.ocds import release_package, tender_ocds
-from tests.exports.factory import AMENDMENT, GENERATED_AT
+from tests.exports.factory import ALARMS, AMENDMENT, GENERATED_AT, TRACKERS
 from tests.exports.readback import codelist, ocds_errors
 
 
@@ -84,16 +84,17 @@ def test_tender_lots_items_periods_and_documents(sample: TenderDocument) -> None
     assert tender["value"] == {"amount": 18500000, "currency": "NOK"}
     assert [lot["id"] for lot in tender["lots"]] == ["lot-1", "lot-2"]
     assert [(item["relatedLot"], item["classification"], item["quantity"]) for item in tender["items"]] == [
-        ("lot-1", {"scheme": "CPV", "id": "33196200"}, 1110),
-        ("lot-2", {"scheme": "CPV", "id": "33196200"}, 105),
+        *(("lot-1", {"scheme": "CPV", "id": "33196200"}, quantity) for quantity in ALARMS),
+        *(("lot-2", {"scheme": "CPV", "id": "33196200"}, quantity) for quantity in TRACKERS),
     ]
-    assert tender["items"][1]["additionalClassifications"] == [{"scheme": "CPV", "id": "32235000"}]
+    assert tender["items"][4]["additionalClassifications"] == [{"scheme": "CPV", "id": "32235000"}]
     assert tender["tenderPeriod"] == {"startDate": "2026-03-02T08:00:00Z", "endDate": "2026-04-06T10:00:00Z"}
     assert tender["enquiryPeriod"]["endDate"] == "2026-03-23T11:00:00Z"
     assert tender["contractPeriod"] == {
         "startDate": "2026-08-31T22:00:00Z",
         "endDate": "2028-08-31T21:59:59Z",
-    }  # Oslo days
+        "maxExtentDate": "2030-08-31T21:59:59Z",
+    }  # Oslo days, the two one-year options used
     documents = tender["documents"]
     assert [d["url"] for d in documents] == [sample.links.tender_docx, sample.links.response_form_xlsx]
     assert {d["documentType"] for d in documents} <= codelist("documentType")
@@ -225,7 +226,15 @@ def test_the_package_and_its_publisher(sample: TenderDocument) -> None:
     assert {key: value for key, value in package.items() if key != "releases"} == {
         "uri": "https://registry.example.org/api/v1/tenders/t-42/ocds",
         "version": "1.1",
-        "extensions": ["https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json"],
+        "extensions": [
+            "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/73076421c08e2fd20acd91b0fb5ac80bfd94cbc6/extension.json",
+            "https://raw.githubusercontent.com/open-contracting-extensions/ocds_requirements_extension/b4f5ba94b46bded427f5cd771b53397d020f7ec5/extension.json",
+            "https://raw.githubusercontent.com/open-contracting-extensions/ocds_awardCriteria_extension/9391240f353e8536992938fe9f7987cd89235331/extension.json",
+            "https://raw.githubusercontent.com/open-contracting-extensions/ocds_selectionCriteria_extension/42109b4c5259f4a086744a4fd4f1ca4fd6ff1e7f/extension.json",
+            "https://raw.githubusercontent.com/open-contracting-extensions/ocds_options_extension/bdda4859aecb1473cb6b10ea9747ff90b2e61c34/extension.json",
+            "https://raw.githubusercontent.com/open-contracting-extensions/ocds_techniques_extension/5568b00a8dd694a3d34441bdd9ef2bd3f9d44b11/extension.json",
+            "https://raw.githubusercontent.com/open-contracting-extensions/ocds_submissionTerms_extension/449ade63333a50f1e8cd2b0704c0a3c5e329a8a8/extension.json",
+        ],
         "publishedDate": "2026-03-02T09:30:00Z",
         "publisher": {"name": "Velferdsteknologiregisteret"},
     }
@@ -284,32 +293,41 @@ def test_the_tender_block_in_full(sample: TenderDocument) -> None:
     assert list(tender) == [
         "id", "title", "description", "status", "procuringEntity", "items", "value", "procurementMethod",
         "procurementMethodDetails", "mainProcurementCategory", "awardCriteria", "awardCriteriaDetails", "submissionMethod",
-        "tenderPeriod", "enquiryPeriod", "awardPeriod", "contractPeriod", "documents", "lots",
+        "submissionMethodDetails", "eligibilityCriteria", "tenderPeriod", "enquiryPeriod", "awardPeriod", "contractPeriod",
+        "hasOptions", "options", "techniques", "submissionTerms", "criteria", "documents", "lots", "lotDetails",
     ]  # fmt: skip
     assert (tender["id"], tender["title"], tender["description"]) == ("t-42", sample.tender.title, sample.tender.description)
     assert tender["procuringEntity"] == {"id": "NO-BRC-960000005", "name": "Gjøvikregionen helse- og omsorgssamarbeid"}
     assert tender["submissionMethod"] == ["electronicSubmission"]
     assert tender["enquiryPeriod"] == {"startDate": "2026-03-02T08:00:00Z", "endDate": "2026-03-23T11:00:00Z"}
     assert tender["awardPeriod"] == {"startDate": "2026-04-06T10:00:00Z", "endDate": "2026-05-04T21:59:59Z"}  # end of the Oslo day
-    assert tender["lots"] == [
-        {"id": "lot-1", "title": "Digitale trygghetsalarmer med alarmmottak", "description": "Alarmenheter, mottak og drift.", "status": "active"},
-        {"id": "lot-2", "title": "Lokaliseringsteknologi (GPS)", "status": "active"},
+    assert [{key: lot[key] for key in ("id", "title", "description", "status", "value") if key in lot} for lot in tender["lots"]] == [
+        {"id": "lot-1", "title": "Digitale trygghetsalarmer med alarmmottak", "description": "Alarmenheter, mottak og drift.", "status": "active",
+         "value": {"amount": 30000000, "currency": "NOK"}},
+        {"id": "lot-2", "title": "Lokaliseringsteknologi (GPS)", "status": "active", "value": {"amount": 8000000, "currency": "NOK"}},
+    ]  # fmt: skip
+    assert [list(lot) for lot in tender["lots"]] == [
+        ["id", "title", "description", "status", "value", "awardCriteria", "selectionCriteria", "techniques"],
+        ["id", "title", "status", "value", "awardCriteria", "selectionCriteria", "techniques"],
     ]
     services = _release(_with_tender(sample, main_category="services"))["tender"]
     assert services["mainProcurementCategory"] == "services"
 
 
-def test_items_one_per_lot_classified_by_cpv_without_check_digit(sample: TenderDocument) -> None:
+def test_items_one_per_buyer_and_lot_classified_by_cpv_without_check_digit(sample: TenderDocument) -> None:
     items = _release(sample)["tender"]["items"]
-    assert items == [
-        {"id": "lot-1-item", "description": "Digitale trygghetsalarmer med alarmmottak", "classification": {"scheme": "CPV", "id": "33196200"},
-         "quantity": 1110, "unit": {"name": "stk"}, "relatedLot": "lot-1"},
-        {"id": "lot-2-item", "description": "Lokaliseringsteknologi (GPS)", "classification": {"scheme": "CPV", "id": "33196200"},
-         "additionalClassifications": [{"scheme": "CPV", "id": "32235000"}], "quantity": 105, "unit": {"name": "stk"}, "relatedLot": "lot-2"},
-    ]  # fmt: skip
+    assert items[0] == {
+        "id": "lot-1-NO-BRC-960079191-1", "description": "Digitale trygghetsalarmer med alarmmottak til Gjøvik kommune",
+        "classification": {"scheme": "CPV", "id": "33196200"}, "quantity": 420, "unit": {"name": "stk"}, "relatedLot": "lot-1",
+    }  # fmt: skip
+    assert items[-1] == {
+        "id": "lot-2-NO-BRC-960316762-1", "description": "Lokaliseringsteknologi (GPS) til Søndre Land kommune",
+        "classification": {"scheme": "CPV", "id": "33196200"}, "additionalClassifications": [{"scheme": "CPV", "id": "32235000"}],
+        "quantity": 10, "unit": {"name": "stk"}, "relatedLot": "lot-2",
+    }  # fmt: skip
     unclassified = _with_tender(msgspec.structs.replace(sample, participants=()), cpv_codes=())
     item = _release(unclassified)["tender"]["items"][1]
-    assert item == {"id": "lot-2-item", "description": "Lokaliseringsteknologi (GPS)", "relatedLot": "lot-2"}, "no codes, no volumes"
+    assert item == {"id": "lot-2-item", "description": "Lokaliseringsteknologi (GPS)", "relatedLot": "lot-2"}, "no codes, no volumes: one bare item"
 
 
 def test_documents_name_both_files_with_their_dates(sample: TenderDocument) -> None:
@@ -335,7 +353,9 @@ def test_a_draft_never_published_has_open_ended_periods_and_undated_documents(sa
 
 def test_contract_period_covers_whole_days_in_the_tender_time_zone(sample: TenderDocument) -> None:
     helsinki = msgspec.structs.replace(sample, timezone="Europe/Helsinki")
-    assert _release(helsinki)["tender"]["contractPeriod"] == {"startDate": "2026-08-31T21:00:00Z", "endDate": "2028-08-31T20:59:59Z"}
+    assert _release(helsinki)["tender"]["contractPeriod"] == {
+        "startDate": "2026-08-31T21:00:00Z", "endDate": "2028-08-31T20:59:59Z", "maxExtentDate": "2030-08-31T20:59:59Z",
+    }  # fmt: skip
 
 
 def test_a_lead_municipality_is_a_buyer_beside_other_participants_and_alone(sample: TenderDocument) -> None:
