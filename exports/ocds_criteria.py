@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from exports.labels import Locale
-from exports.model import Law, Lot, Requirement, RequirementKind
+from exports.model import Law, Lot, Percent, Requirement, RequirementKind
 from exports.ocds_fields import fields
 
 CRITERION_KINDS: tuple[RequirementKind, ...] = ("qualification", "mandatory", "contract_condition")
@@ -70,7 +70,7 @@ def _award_criterion(requirement: Requirement, t: Locale) -> dict[str, Any]:
     return _criterion("quality", requirement.title, description, requirement.weight)
 
 
-def _criterion(kind: str, name: str, description: str, weight: Any) -> dict[str, Any]:
+def _criterion(kind: str, name: str, description: str, weight: Percent | None) -> dict[str, Any]:
     numbers = [{"number": weight, "weight": "percentageExact"}] if weight is not None else []
     return fields(type=kind, name=name, description=description, numbers=numbers)
 

@@ -17,7 +17,7 @@ import pytest
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
-from exports.model import CallOff, Framework, Money, Options, Submission, TenderDocument
+from exports.model import CallOff, Framework, Money, Options, RequirementKind, Submission, TenderDocument
 from exports.ocds import EXTENSIONS, tender_ocds
 from tests.exports.factory import ETNEDAL, NORDRE_LAND, sample_tender, untidy_tender
 from tests.exports.readback import ocds_errors, ocds_folder
@@ -161,8 +161,6 @@ KIND_TABLE = {
 
 
 def test_the_kind_table_covers_every_requirement_kind() -> None:
-    from exports.model import RequirementKind
-
     assert set(KIND_TABLE) == set(get_args(RequirementKind))
 
 
