@@ -192,6 +192,129 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "Välj {yes} eller {no}.",
         "Vælg {yes} eller {no}.",
     ),
+    # Response form (XLSX).
+    "sheet.cover": ("Cover", "Forside", "Försättsblad", "Forside"),
+    "sheet.instructions": ("Instructions", "Veiledning", "Instruktioner", "Vejledning"),
+    "sheet.lots": ("Lots", "Delkontrakter", "Delområden", "Delaftaler"),
+    "sheet.prices": ("Prices", "Priser", "Priser", "Priser"),
+    "supplier": ("Supplier", "Leverandør", "Leverantör", "Leverandør"),
+    "supplier_name": ("Supplier name", "Leverandørens navn", "Leverantörens namn", "Leverandørens navn"),
+    "contact_person": ("Contact person", "Kontaktperson", "Kontaktperson", "Kontaktperson"),
+    "email": ("Email", "E-post", "E-post", "E-mail"),
+    "phone": ("Phone", "Telefon", "Telefon", "Telefon"),
+    "signatory": ("Signatory (name)", "Signert av (navn)", "Undertecknare (namn)", "Underskriver (navn)"),
+    "enter_date": ("Enter a date.", "Skriv inn en dato.", "Ange ett datum.", "Indtast en dato."),
+    "enter_email": ("Enter an email address.", "Skriv inn en e-postadresse.", "Ange en e-postadress.", "Indtast en e-mailadresse."),
+    "enter_price": (
+        "Enter a number of 0 or more.",
+        "Skriv inn et tall som er 0 eller større.",
+        "Ange ett tal som är 0 eller större.",
+        "Indtast et tal på 0 eller derover.",
+    ),
+    "col.acceptance": ("Acceptance", "Aksept", "Godkännande", "Accept"),
+    "accepted": ("Accepted", "Akseptert", "Godkänns", "Accepteret"),
+    "not_accepted": ("Not accepted", "Ikke akseptert", "Godkänns inte", "Ikke accepteret"),
+    "col.bid": ("We bid for this lot", "Vi gir tilbud", "Vi lämnar anbud", "Vi afgiver tilbud"),
+    "col.price_weight": ("Price weight", "Vekt pris", "Vikt pris", "Vægt pris"),
+    "col.quality_weight": ("Quality weight", "Vekt kvalitet", "Vikt kvalitet", "Vægt kvalitet"),
+    "col.unit": ("Unit", "Enhet", "Enhet", "Enhed"),
+    "col.quantity": ("Estimated quantity", "Estimert antall", "Uppskattad mängd", "Forventet mængde"),
+    "col.unit_price": ("Unit price", "Enhetspris", "Styckpris", "Enhedspris"),
+    "col.line_total": ("Line total", "Sum linje", "Radsumma", "Linjesum"),
+    "evaluated_total": ("Evaluated total price", "Evaluert totalpris", "Totalpris för utvärdering", "Evalueret samlet pris"),
+    "whole_lot": ("Whole lot", "Hele delkontrakten", "Hela delområdet", "Hele delaftalen"),
+    "lots_per_bid": (
+        "You may bid for at most {count} lots.",
+        "Det kan gis tilbud på høyst {count} delkontrakter.",
+        "Anbud får lämnas på högst {count} delområden.",
+        "Der kan afgives tilbud på højst {count} delaftaler.",
+    ),
+    "fill_heading": (
+        "How to fill in the response form",
+        "Slik fyller du ut svarskjemaet",
+        "Så fyller du i svarsformuläret",
+        "Sådan udfylder du besvarelsesskemaet",
+    ),
+    "fill_cover": (
+        "Fill in the supplier's details on the sheet “{sheet}”.",
+        "Fyll ut leverandørens opplysninger på arket «{sheet}».",
+        "Fyll i leverantörens uppgifter på bladet ”{sheet}”.",
+        "Udfyld leverandørens oplysninger på arket »{sheet}«.",
+    ),
+    "fill_lots": (
+        "Mark on the sheet “{sheet}” which lots you bid for ({yes}/{no}).",
+        "Marker på arket «{sheet}» hvilke delkontrakter dere gir tilbud på ({yes}/{no}).",
+        "Markera på bladet ”{sheet}” vilka delområden ni lämnar anbud på ({yes}/{no}).",
+        "Markér på arket »{sheet}«, hvilke delaftaler I afgiver tilbud på ({yes}/{no}).",
+    ),
+    "fill_requirements": (
+        "Answer every requirement on the requirement sheet of each lot you bid for, in the columns its kind asks for:",
+        "Besvar hvert krav på kravarket for hver delkontrakt dere gir tilbud på, i kolonnene kravets type ber om:",
+        "Besvara varje krav på kravbladet för varje delområde ni lämnar anbud på, i de kolumner kravets typ anger:",
+        "Besvar hvert krav på kravarket for hver delaftale, I afgiver tilbud på, i de kolonner kravets type angiver:",
+    ),
+    "fill_compliance": (
+        "{kinds}: “{met}” ({yes}/{no}) and “{evidence}”. A tender that does not meet one of them will be rejected.",
+        "{kinds}: «{met}» ({yes}/{no}) og «{evidence}». Et tilbud som ikke oppfyller ett av dem, vil bli avvist.",
+        "{kinds}: ”{met}” ({yes}/{no}) och ”{evidence}”. Ett anbud som inte uppfyller ett av dem kommer att förkastas.",
+        "{kinds}: »{met}« ({yes}/{no}) og »{evidence}«. Et tilbud, der ikke opfylder et af dem, vil blive afvist.",
+    ),
+    "fill_award": (
+        "{kinds}: “{answer}”, describing how the offered solution meets the criterion, and “{evidence}”. "
+        "The answer is scored according to the evaluation model.",
+        "{kinds}: «{answer}», som beskriver hvordan den tilbudte løsningen oppfyller kriteriet, og «{evidence}». "
+        "Svaret poengsettes etter evalueringsmodellen.",
+        "{kinds}: ”{answer}”, som beskriver hur den erbjudna lösningen uppfyller kriteriet, och ”{evidence}”. "
+        "Svaret poängsätts enligt utvärderingsmodellen.",
+        "{kinds}: »{answer}«, der beskriver, hvordan den tilbudte løsning opfylder kriteriet, og »{evidence}«. "
+        "Besvarelsen bedømmes efter evalueringsmodellen.",
+    ),
+    "fill_conditions": (
+        "{kinds}: “{acceptance}” ({accepted}/{not_accepted}).",
+        "{kinds}: «{acceptance}» ({accepted}/{not_accepted}).",
+        "{kinds}: ”{acceptance}” ({accepted}/{not_accepted}).",
+        "{kinds}: »{acceptance}« ({accepted}/{not_accepted}).",
+    ),
+    "fill_locked": (
+        "Only the shaded cells are for answers. The other cells are locked and must not be changed.",
+        "Bare de fargede cellene skal fylles ut. De andre cellene er låst og skal ikke endres.",
+        "Endast de färgade cellerna ska fyllas i. Övriga celler är låsta och får inte ändras.",
+        "Kun de farvede celler skal udfyldes. De øvrige celler er låst og må ikke ændres.",
+    ),
+    "fill_prices": (
+        "Enter a unit price on every line of the sheet “{sheet}” of each lot you bid for. The quantities are the participants' "
+        "estimated volumes; the line totals and the evaluated total price are calculated.",
+        "Fyll inn enhetspris på hver linje på arket «{sheet}» for hver delkontrakt dere gir tilbud på. Antallene er deltakernes "
+        "estimerte volumer; linjesummene og den evaluerte totalprisen beregnes.",
+        "Ange styckpris på varje rad på bladet ”{sheet}” för varje delområde ni lämnar anbud på. Mängderna är deltagarnas "
+        "uppskattade volymer; radsummorna och totalpriset för utvärdering beräknas.",
+        "Angiv enhedspris på hver linje på arket »{sheet}« for hver delaftale, I afgiver tilbud på. Mængderne er deltagernes "
+        "forventede mængder; linjesummerne og den evaluerede samlede pris beregnes.",
+    ),
+    "prices_in": (
+        "State prices in {currency}.",
+        "Oppgi priser i {currency}.",
+        "Ange priser i {currency}.",
+        "Angiv priser i {currency}.",
+    ),
+    "submit_via": (
+        "Submit the tender, with this form and its attachments, through {system} ({url}) by {deadline}.",
+        "Lever tilbudet, med dette skjemaet og vedleggene, i {system} ({url}) innen {deadline}.",
+        "Lämna anbudet, med detta formulär och bilagorna, i {system} ({url}) senast {deadline}.",
+        "Afgiv tilbuddet, med dette skema og bilagene, i {system} ({url}) senest {deadline}.",
+    ),
+    "submit_by": (
+        "Submit the tender, with this form and its attachments, by {deadline}.",
+        "Lever tilbudet, med dette skjemaet og vedleggene, innen {deadline}.",
+        "Lämna anbudet, med detta formulär och bilagorna, senast {deadline}.",
+        "Afgiv tilbuddet, med dette skema og bilagene, senest {deadline}.",
+    ),
+    "validity": (
+        "The tender is binding for {days} days after the tender deadline.",
+        "Tilbudet er bindende i {days} dager etter tilbudsfristen.",
+        "Anbudet är bindande i {days} dagar efter sista anbudsdag.",
+        "Tilbuddet er bindende i {days} dage efter tilbudsfristen.",
+    ),
     "none": (
         "No requirements of this type.",
         "Ingen krav av denne typen.",

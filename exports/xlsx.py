@@ -1,49 +1,52 @@
-"""The supplier response form: an Excel workbook with one sheet per lot and one row per requirement.
+"""The supplier response form: an Excel workbook the supplier fills in and returns with its tender.
 
-Descriptive columns are locked by sheet protection (without a password: it guards against slips,
-not against the buyer), the supplier's answer columns are open, and "requirement met" only
-accepts the document language's yes or no.
+Sheets, in order: a cover with the tender's key facts and the supplier's details, instructions,
+the lots (which ones the supplier bids for), then per lot its requirements (a row each) and its
+price schedule. Every sheet is protected without a password (it guards against slips, not
+against the buyer): only the shaded answer cells open, each with the validation its answer needs.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC
 from io import BytesIO
-from math import ceil
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
-from openpyxl.styles import (
-    Alignment,
-    Border,
-    Font,
-    NamedStyle,
-    PatternFill,
-    Protection,
-    Side,
-)
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from exports.archive import restamp
 from exports.labels import Locale
-from exports.model import Requirement, TenderDocument
+from exports.model import Requirement, RequirementKind, TenderDocument
 from exports.text import scrub
+from exports.xlsx_cells import (
+    ANSWER,
+    CLOSED,
+    HEADER,
+    TEXT,
+    Value,
+    add_styles,
+    choice,
+    column_ranges,
+    percent,
+    percent_format,
+    protect,
+    put,
+    put_row,
+    row_height,
+    set_widths,
+    sheet_name,
+    sheet_reference,
+)
+from exports.xlsx_front import fill_cover, fill_instructions, fill_lots
+from exports.xlsx_prices import fill_prices, price_lines
 
-CELL_LIMIT = 32_767  # UTF-16 code units Excel keeps in one cell
-SHEET_NAME_LIMIT = 31
 HEADER_FOOTER_LIMIT = 100  # Excel allows 255 characters for a whole print header
-LINE_HEIGHT = 15  # points per line of Excel's default 11-point text
-ROW_HEIGHT_LIMIT = 409  # points, Excel's maximum
-_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\s]+")
 
-HEADER, TEXT, ANSWER = "Form header", "Form text", "Form answer"
-# (label key, column width in characters): the descriptive columns, then the supplier's.
+# (label key, column width in characters): what the buyer describes, then what the supplier answers.
 _DESCRIPTIVE = (
     ("col.id", 8),
     ("col.category", 18),
@@ -52,8 +55,19 @@ _DESCRIPTIVE = (
     ("col.weight", 7),
     ("col.verification", 34),
 )
-_ANSWERS = (("col.compliance", 11), ("col.answer", 48), ("col.evidence", 26))
-_COMPLIANCE_COLUMN = get_column_letter(len(_DESCRIPTIVE) + 1)
+_WEIGHT_COLUMN = 5
+_COMPLIANCE: frozenset[RequirementKind] = frozenset({"qualification", "mandatory"})
+_CONDITION: frozenset[RequirementKind] = frozenset({"contract_condition"})
+_AWARD: frozenset[RequirementKind] = frozenset({"award"})
+# (label key, width, the kinds of requirement that answer in the column)
+_ANSWERS = (
+    ("col.compliance", 11, _COMPLIANCE),
+    ("col.acceptance", 14, _CONDITION),
+    ("col.answer", 48, _AWARD),
+    ("col.evidence", 26, _COMPLIANCE | _AWARD),
+)
+_WIDTHS = [width for _, width in _DESCRIPTIVE] + [width for _, width, _ in _ANSWERS]
+COMPLIANCE_COLUMN, ACCEPTANCE_COLUMN = len(_DESCRIPTIVE) + 1, len(_DESCRIPTIVE) + 2
 
 
 def response_form_xlsx(doc: TenderDocument) -> bytes:
@@ -62,13 +76,31 @@ def response_form_xlsx(doc: TenderDocument) -> bytes:
     t = Locale(doc.language, doc.timezone)
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # the empty sheet every new workbook starts with
-    _add_styles(workbook)
-    sheets = [(f"{t['lot']} {lot.number}", lot.title, lot.requirements) for lot in doc.lots]
+    add_styles(workbook)
     used: set[str] = set()
-    for lot, title, requirements in sheets or [(t["response_form"], "", ())]:
-        sheet = workbook.create_sheet(_sheet_name(f"{lot} {title}", used))
-        _fill(sheet, requirements, t)
-        _print_setup(sheet, doc.tender.reference, f"{lot}: {title}" if title else lot, t)
+
+    def new_sheet(title: str) -> Worksheet:
+        return workbook.create_sheet(sheet_name(title, used))
+
+    # All sheets first, in their order: the instructions and the lots sheet name later ones.
+    cover, guide, lots = new_sheet(t["sheet.cover"]), new_sheet(t["sheet.instructions"]), new_sheet(t["sheet.lots"])
+    lot_sheets = [
+        (lot, new_sheet(f"{t['lot']} {lot.number} {lot.title}"), new_sheet(f"{t['sheet.prices']} {t['lot']} {lot.number}")) for lot in doc.lots
+    ]
+    currency = doc.tender.estimated_value.currency if doc.tender.estimated_value else None
+    quantities = doc.total_quantities()
+    totals = []
+    for lot, requirements, prices in lot_sheets:
+        _fill_requirements(requirements, lot.requirements, t)
+        totals.append(sheet_reference(prices.title, fill_prices(prices, price_lines(lot, quantities, t), currency, t)))
+        heading = f"{t['lot']} {lot.number}: {lot.title}"
+        _print_setup(requirements, doc.tender.reference, heading, t)
+        _print_setup(prices, doc.tender.reference, f"{t['sheet.prices']} – {heading}", t)
+    fill_cover(cover, doc, t)
+    fill_instructions(guide, doc, cover.title, lots.title, currency, t)
+    fill_lots(lots, doc.lots, totals, doc.tender.terms.lots_per_bid, currency, t)
+    for sheet, title in ((cover, t["response_form"]), (guide, t["fill_heading"]), (lots, t["sheet.lots"])):
+        _print_setup(sheet, doc.tender.reference, title, t)
     _properties(workbook, doc, t)
     buffer = BytesIO()
     # ExcelWriter rather than Workbook.save, which stamps the wall clock into the properties.
@@ -76,84 +108,36 @@ def response_form_xlsx(doc: TenderDocument) -> bytes:
     return restamp(buffer.getvalue(), doc.generated_at)
 
 
-def _add_styles(workbook: Workbook) -> None:
-    """Named cell styles (fresh objects: openpyxl binds a style to one workbook)."""
-    top_wrap = Alignment(vertical="top", wrap_text=True)
-    rule = Border(bottom=Side(style="thin", color="BFBFBF"))
-    workbook.add_named_style(
-        NamedStyle(
-            HEADER,
-            font=Font(bold=True, color="FFFFFF"),
-            fill=PatternFill("solid", fgColor="1F3864"),
-            alignment=top_wrap,
-        )
-    )
-    workbook.add_named_style(NamedStyle(TEXT, alignment=top_wrap, border=rule))
-    open_cell = Protection(locked=False)
-    workbook.add_named_style(
-        NamedStyle(
-            ANSWER, fill=PatternFill("solid", fgColor="FFF8DC"), alignment=top_wrap, border=rule, protection=open_cell
-        )
-    )
-
-
-def _fill(sheet: Worksheet, requirements: Sequence[Requirement], t: Locale) -> None:
-    columns = (*_DESCRIPTIVE, *_ANSWERS)
-    widths = [width for _, width in columns]
-    header: list[object] = [t[key] for key, _ in columns]
-    rows = (header, *(_describe(r, t) + [None] * len(_ANSWERS) for r in requirements))
-    for number, values in enumerate(rows, 1):
-        sheet.append(values)
-        sheet.row_dimensions[number].height = _row_height(values, widths)
-    for row in sheet.iter_rows():
-        for column, cell in enumerate(row, 1):
-            if cell.data_type == "f":  # text that merely starts with "=" must never become a formula
-                cell.data_type = "s"
-            cell.style = HEADER if cell.row == 1 else ANSWER if column > len(_DESCRIPTIVE) else TEXT
-    for index, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+def _fill_requirements(sheet: Worksheet, requirements: Sequence[Requirement], t: Locale) -> None:
+    """A row per requirement: locked description, then open cells only in the columns its kind answers in."""
+    put_row(sheet, 1, [t[key] for key, _ in _DESCRIPTIVE] + [t[key] for key, _, _ in _ANSWERS], HEADER)
+    sheet.row_dimensions[1].height = row_height([t[key] for key, _ in _DESCRIPTIVE], _WIDTHS)
+    for row, requirement in enumerate(requirements, 2):
+        values = _describe(requirement, t)
+        put_row(sheet, row, values, TEXT)
+        if requirement.weight is not None and requirement.added_value is None:
+            sheet.cell(row, _WEIGHT_COLUMN).number_format = percent_format(requirement.weight, t)
+        for column, (_, _, kinds) in enumerate(_ANSWERS, len(_DESCRIPTIVE) + 1):
+            put(sheet, row, column, None, ANSWER if requirement.kind in kinds else CLOSED)
+        sheet.row_dimensions[row].height = row_height(values, _WIDTHS)
+    rows_of = {kinds: [row for row, r in enumerate(requirements, 2) if r.kind in kinds] for kinds in (_COMPLIANCE, _CONDITION)}
+    if rows_of[_COMPLIANCE]:
+        choice(sheet, column_ranges(COMPLIANCE_COLUMN, rows_of[_COMPLIANCE]), (t["yes"], t["no"]), t)
+    if rows_of[_CONDITION]:
+        choice(sheet, column_ranges(ACCEPTANCE_COLUMN, rows_of[_CONDITION]), (t["accepted"], t["not_accepted"]), t)
+    set_widths(sheet, _WIDTHS)
     sheet.freeze_panes = "B2"
-    sheet.protection.sheet = True
-    sheet.protection.formatColumns = sheet.protection.formatRows = False  # resizing stays allowed
-    if requirements:
-        yes, no = t["yes"], t["no"]
-        validation = DataValidation(
-            type="list",
-            formula1=f'"{yes},{no}"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle=t["invalid_answer"],
-            error=t["choose_yes_no"].format(yes=yes, no=no),
-        )
-        validation.add(f"{_COMPLIANCE_COLUMN}2:{_COMPLIANCE_COLUMN}{len(requirements) + 1}")
-        sheet.add_data_validation(validation)
+    protect(sheet)
 
 
-def _describe(r: Requirement, t: Locale) -> list[object]:
+def _describe(r: Requirement, t: Locale) -> list[Value]:
     text = "\n".join(part for part in (r.title, r.statement, r.buyer_note and f"{t['note']}: {r.buyer_note}") if part)
     verification = "\n".join(part for part in (", ".join(r.verification_documents), r.verification) if part)
-    return [
-        r.id,
-        r.category_label,
-        _fit(text, CELL_LIMIT),
-        t[f"kind.{r.kind}"],
-        r.weight if r.added_value is None else t["added_value_per_point"].format(amount=t.money(r.added_value)),
-        _fit(verification, CELL_LIMIT),
-    ]
-
-
-def _row_height(values: Sequence[object], widths: Sequence[int]) -> int:
-    """Neither Excel nor LibreOffice grows a row for wrapped text in a file it opens, so estimate:
-    the most lines any cell wraps into at its column width (about a character per width unit)."""
-    lines = max(
-        (
-            sum(ceil(len(line) / width) or 1 for line in str(value).split("\n"))
-            for value, width in zip(values, widths, strict=True)
-            if value is not None
-        ),
-        default=1,
-    )
-    return min(lines * LINE_HEIGHT, ROW_HEIGHT_LIMIT)
+    if r.added_value is not None:
+        weight: Value = t["added_value_per_point"].format(amount=t.money(r.added_value))
+    else:
+        weight = None if r.weight is None else percent(r.weight)
+    return [r.id, r.category_label, text, t[f"kind.{r.kind}"], weight, verification]
 
 
 def _print_setup(sheet: Worksheet, reference: str, title: str, t: Locale) -> None:
@@ -184,24 +168,6 @@ def _properties(workbook: Workbook, doc: TenderDocument, t: Locale) -> None:
     props.description = t.fallback_note(doc.fallbacks) or None
 
 
-def _sheet_name(title: str, used: set[str]) -> str:
-    """A valid, unique sheet name: no []:*?/\\ or line breaks, not quoted, at most 31 characters."""
-    base = _fit(_SHEET_NAME_FORBIDDEN.sub(" ", title).strip("' "), SHEET_NAME_LIMIT).strip("' ") or "Sheet"
-    name, n = base, 1
-    while name.casefold() in used:
-        n += 1
-        suffix = f" ({n})"
-        name = _fit(base, SHEET_NAME_LIMIT - len(suffix)) + suffix
-    used.add(name.casefold())
-    return name
-
-
 def _header_text(text: str) -> str:
     """Text for a print header: short enough, and & (a code prefix there) doubled."""
     return text[:HEADER_FOOTER_LIMIT].replace("&", "&&")
-
-
-def _fit(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` UTF-16 code units, which is what Excel counts (an emoji is two)."""
-    encoded = text.encode("utf-16-le")
-    return text if len(encoded) <= 2 * limit else encoded[: 2 * limit].decode("utf-16-le", "ignore")
