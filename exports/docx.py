@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 from io import BytesIO
+from typing import NamedTuple
 
 from docx.document import Document
 from docx.oxml.ns import qn
@@ -13,13 +16,14 @@ from docx.section import _BaseHeaderFooter
 
 from exports.archive import restamp
 from exports.labels import Locale
-from exports.model import Lot, Requirement, TenderDocument
-from exports.template import TEXT_WIDTH, open_template
+from exports.model import Lot, Maximum, Party, Requirement, TenderDocument
+from exports.template import CELL_MARGIN, TABLE_FONT_SIZE, TEXT_WIDTH, open_template, word_width
 from exports.text import scrub
 from exports.wordml import (
     BOLD,
     FIELD_END,
     ITALIC,
+    KEEP_NEXT,
     PAGE_BREAK,
     SMALL_GREY,
     Content,
@@ -32,20 +36,24 @@ from exports.wordml import (
     parse,
     run,
     table,
+    words,
 )
 
 WATERMARK = '<w:b/><w:bCs/><w:color w:val="C8C8C8"/><w:spacing w:val="60"/><w:sz w:val="72"/><w:szCs w:val="72"/>'
 RIGHT = '<w:jc w:val="right"/>'
+HANGING = '<w:ind w:left="425" w:hanging="425"/>'
 AFTER_TABLE = Xml('<w:p><w:pPr><w:spacing w:after="0" w:line="160" w:lineRule="exact"/></w:pPr></w:p>')
 CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core-property texts
 COVER_NAMES_LIMIT = 60  # more participants than this are counted on the cover, not named
 TOC_LEVELS = 2
+FIXED_COLUMN_LIMIT = TEXT_WIDTH // 3  # a word longer than this breaks rather than crowd out the other columns
+FREE_COLUMN_MINIMUM = TEXT_WIDTH // 5
 _TOC = Xml("")  # holds the place of the table of contents (found by identity) until every heading is known
 
 
 class _Body:
-    """The body's markup in reading order. Headings are numbered here, in code: the numbers stay
-    right when the document is edited or merged, which Word list numbering does not promise."""
+    """The body's markup in reading order. Headings are numbered by the template's heading list;
+    the numbers are counted here as well, for the table of contents shown before Word updates it."""
 
     def __init__(self, styles: dict[str, str], locale: Locale) -> None:
         self.styles = styles
@@ -60,22 +68,26 @@ class _Body:
     def heading(self, level: int, text: str) -> None:
         self._numbers[level - 1] += 1
         self._numbers[level:] = [0] * (len(self._numbers) - level)
-        title = f"{'.'.join(str(n) for n in self._numbers[:level])} {text}"
-        content = run(title)
+        content = run(text)
         if level <= TOC_LEVELS:
             name = f"_Toc{len(self._toc) + 1}"
-            self._toc.append((level, title, name))
+            self._toc.append((level, f"{'.'.join(str(n) for n in self._numbers[:level])}\t{text}", name))
             content = bookmark(len(self._toc), name, content)
         self.add(paragraph(content, self.styles[f"Heading {level}"]))
 
     def table(
         self,
-        widths: Sequence[int],
+        widths: Sequence[int | None],
         rows: Iterable[Sequence[Content]],
         header: Sequence[str] | None = None,
         total: Sequence[Content] | None = None,
     ) -> None:
-        self.add(table(self.styles["Tender Table"], widths, rows, header=header, total=total), AFTER_TABLE)
+        """A table whose columns are each at least as wide as the longest word they hold; `widths`
+        are the preferred widths, None marking the one column that takes the rest of the line."""
+        rows = list(rows)
+        needed = _needed_widths([*([header] if header else []), *rows, *([total] if total else [])])
+        fitted = _fit(widths, needed)
+        self.add(table(self.styles["Tender Table"], fitted, rows, header=header, total=total), AFTER_TABLE)
 
     def contents(self) -> None:
         """Reserve the place of the table of contents."""
@@ -85,31 +97,79 @@ class _Body:
         return "".join(self._table_of_contents() if part is _TOC else part for part in self.parts)
 
     def _table_of_contents(self) -> str:
-        """A TOC field whose shown result already lists the headings as links (without page numbers,
-        which only a layout engine knows): Word rebuilds it on opening, while readers that never
-        update fields (LibreOffice, previews) still show a usable table of contents."""
-        entries = [(self.styles[f"toc {level}"], hyperlink(name, run(title))) for level, title, name in self._toc]
+        """A TOC field, marked for updating, whose shown result already lists the headings as links
+        (without page numbers, which only a layout engine knows): Word and LibreOffice rebuild it
+        on opening, while previews that never update fields still show a usable table of contents."""
+        entries = [
+            (self.styles[f"toc {level}"], hyperlink(name, run(f"{title}\t") + field(f"PAGEREF {name} \\h", ""))) for level, title, name in self._toc
+        ]
         (first_style, first), *rest = entries
         return "".join(
             (
-                paragraph(field_start(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u') + first, first_style),
+                paragraph(field_start(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u', dirty=True) + first, first_style),
                 *(paragraph(entry, style) for style, entry in rest),
                 paragraph(FIELD_END),
             )
         )
 
 
+def _needed_widths(rows: Sequence[Sequence[Content]]) -> list[int]:
+    """Per column, the width of its longest unbreakable word plus the cell's padding."""
+    columns = zip(*rows, strict=True)
+    return [
+        min(FIXED_COLUMN_LIMIT, max((word_width(w, size) for c in cells for w, size in words(c, TABLE_FONT_SIZE)), default=0)) + 2 * CELL_MARGIN
+        for cells in columns
+    ]
+
+
+def _fit(preferred: Sequence[int | None], needed: Sequence[int]) -> list[int]:
+    """Widths that fill the text width: each column its preferred width or what its words need,
+    whichever is more, and the free column (None) the rest. Where the free column's own words
+    would not fit, the others give back what they hold beyond their words; where even the words
+    of the others leave it less than `FREE_COLUMN_MINIMUM`, they all shrink alike."""
+    free = preferred.index(None)
+    widths = [max(width or 0, need) for width, need in zip(preferred, needed, strict=True)]
+    widths[free] = needed[free]
+    excess, surplus = sum(widths) - TEXT_WIDTH, sum(widths) - sum(needed)
+    if excess > 0 and surplus > 0:
+        share = min(1.0, excess / surplus)
+        widths = [width - math.ceil((width - need) * share) for width, need in zip(widths, needed, strict=True)]
+    others = sum(widths) - widths[free]
+    if TEXT_WIDTH - others < FREE_COLUMN_MINIMUM:
+        widths = [width * (TEXT_WIDTH - FREE_COLUMN_MINIMUM) // others for width in widths]
+        others = sum(widths) - widths[free]
+    widths[free] = TEXT_WIDTH - others
+    return widths
+
+
+class _Kind(NamedTuple):
+    """What one Word document of the tender is: its name, and its chapters in order."""
+
+    name: str
+    chapters: tuple[Callable[[_Body, TenderDocument], None], ...]
+
+
 def tender_docx(doc: TenderDocument) -> bytes:
     """Render the tender document; the same snapshot always gives the same bytes."""
+    return _render(doc, _TENDER_DOCUMENT)
+
+
+def contract_annex_docx(doc: TenderDocument) -> bytes:
+    """Render the contract conditions as an annex of their own; the same snapshot always gives the same bytes."""
+    return _render(doc, _CONTRACT_ANNEX)
+
+
+def _render(doc: TenderDocument, kind: _Kind) -> bytes:
     doc = scrub(doc)
     t = Locale(doc.language, doc.timezone)
     document, styles = open_template()
     body = _Body(styles, t)
-    for chapter in _CHAPTERS:
+    for chapter in kind.chapters:
         chapter(body, doc)
+    name = t[kind.name]
     _set_language(document, t["language_tag"])
-    _page_furniture(document, doc, t, styles)
-    _properties(document, doc, t)
+    _page_furniture(document, doc, t, styles, name)
+    _properties(document, doc, t, name)
     buffer = BytesIO()
     document.save(buffer)
     main = document.part
@@ -120,18 +180,23 @@ def tender_docx(doc: TenderDocument) -> bytes:
 # ---- chapters ---------------------------------------------------------------------------------
 
 
-def _cover(body: _Body, doc: TenderDocument) -> None:
+def _cover(body: _Body, doc: TenderDocument, subtitle: str) -> None:
     t, tender = body.t, doc.tender
-    body.add(paragraph(tender.title, body.styles["Title"]), paragraph(t["tender_document"], body.styles["Subtitle"]))
+    body.add(paragraph(tender.title, body.styles["Title"]), paragraph(subtitle, body.styles["Subtitle"]))
     facts = (
         (t["reference"], tender.reference),
         (t["document_version"], str(tender.document_version)),
         (t["procedure"], t[f"procedure.{tender.procedure}"]),
-        (t["lead_buyer"], f"{doc.lead_buyer.name} ({doc.lead_buyer.org_number})"),
+        (t["lead_buyer"], f"{doc.lead_buyer.name} ({_org_number(t, doc.lead_buyer)})"),
         (t["submission_deadline"], t.datetime(tender.timeline.submission_deadline)),
         (t["date"], t.date(doc.generated_at)),
     )
-    body.table((3000, TEXT_WIDTH - 3000), [(paragraph(run(key, BOLD)), value) for key, value in facts])
+    body.table((3000, None), [(paragraph(run(key, BOLD)), value) for key, value in facts])
+
+
+def _tender_cover(body: _Body, doc: TenderDocument) -> None:
+    t = body.t
+    _cover(body, doc, t["tender_document"])
     if doc.participants:
         names = ", ".join(p.party.name for p in doc.participants)
         if len(doc.participants) > COVER_NAMES_LIMIT:
@@ -141,6 +206,12 @@ def _cover(body: _Body, doc: TenderDocument) -> None:
             paragraph(names),
         )
     body.add(PAGE_BREAK)
+
+
+def _annex_cover(body: _Body, doc: TenderDocument) -> None:
+    t = body.t
+    _cover(body, doc, t["doc.contract_annex"])
+    body.add(paragraph(t["doc.annex_to"].format(reference=doc.tender.reference)))
 
 
 def _contents(body: _Body, doc: TenderDocument) -> None:
@@ -158,7 +229,7 @@ def _introduction(body: _Body, doc: TenderDocument) -> None:
     if doc.lots:
         body.add(paragraph(t["lots_intro"]))
         body.table(
-            (1300, 5338, 3000),
+            (1300, None, 3000),
             (
                 (
                     str(lot.number),
@@ -179,18 +250,22 @@ def _participants(body: _Body, doc: TenderDocument) -> None:
     t = body.t
     body.heading(1, t["participants_and_volumes"])
     body.heading(2, t["participating_municipalities"])
+    countries = {p.party.country for p in doc.participants}
+    (country,) = countries if len(countries) == 1 else (None,)
     body.table(
-        (4838, 2200, 2600),
-        ((p.party.name, p.party.org_number, t.date(p.mandate_date) if p.mandate_date else "–") for p in doc.participants),
-        header=(t["col.municipality"], t["col.org_number"], t["col.mandate"]),
+        (None, 2200, 2600),
+        (
+            (p.party.name, p.party.org_number if country else _org_number(t, p.party), t.date(p.mandate_date) if p.mandate_date else "–")
+            for p in doc.participants
+        ),
+        header=(t["col.municipality"], t[f"org_number.{country}"] if country else t["col.org_number"], t["col.mandate"]),
     )
     if not doc.lots:
         return
     body.heading(2, t["estimated_volumes"])
     lot_width = (TEXT_WIDTH - 3000) // len(doc.lots)
-    widths = (TEXT_WIDTH - lot_width * len(doc.lots), *(lot_width for _ in doc.lots))
     body.table(
-        widths,
+        (None, *(lot_width for _ in doc.lots)),
         (_volume_row(t, p.party.name, p.quantities(), doc.lots) for p in doc.participants),
         header=(t["col.municipality"], *(f"{t['lot']} {lot.number}" for lot in doc.lots)),
         total=_volume_row(t, t["total"], doc.total_quantities(), doc.lots),
@@ -202,6 +277,8 @@ def _procedure(body: _Body, doc: TenderDocument) -> None:
     timeline, contract = tender.timeline, tender.contract
     body.heading(1, t["procedure_and_timeline"])
     body.add(paragraph(run(f"{t['procedure']}: ", BOLD) + run(t[f"procedure.{tender.procedure}"])))
+    if doc.law:
+        body.add(paragraph(t["doc.governed_by"].format(act=doc.law.procurement_act)))
     milestones = (
         (t["published_at"], t.datetime(timeline.published_at) if timeline.published_at else None),
         (t["questions_deadline"], t.datetime(timeline.questions_deadline)),
@@ -211,16 +288,71 @@ def _procedure(body: _Body, doc: TenderDocument) -> None:
         (t["contract_end"], t.date(contract.end)),
     )
     dated = [(label, when) for label, when in milestones if when]
-    body.table((4800, TEXT_WIDTH - 4800), dated, header=(t["col.milestone"], t["date"]))
+    body.table((None, 4838), dated, header=(t["col.milestone"], t["date"]))
     if tender.contact:
         reach = ", ".join(part for part in (tender.contact.name, tender.contact.email, tender.contact.phone) if part)
         body.add(paragraph(run(f"{t['contact_point']}: ", BOLD) + run(reach)))
 
 
+def _instructions(body: _Body, doc: TenderDocument) -> None:
+    t, tender = body.t, doc.tender
+    terms, timeline = tender.terms, tender.timeline
+    body.heading(1, t["doc.instructions"])
+    body.heading(2, t["doc.submission"])
+    deadline = t.datetime(timeline.submission_deadline)
+    if terms.submission:
+        body.add(paragraph(t["doc.submit_through"].format(system=terms.submission.system, url=terms.submission.url, deadline=deadline)))
+    else:
+        body.add(paragraph(t["doc.submit_by"].format(deadline=deadline)))
+    if terms.validity_days:
+        body.add(paragraph(t["validity"].format(days=terms.validity_days)))
+    body.add(paragraph(t["doc.written_in"].format(language=t["language_name"])))
+    questions = _questions(t, doc)
+    if questions:
+        body.heading(2, t["doc.questions"])
+        body.add(paragraph(questions))
+    body.heading(2, t["doc.lots_and_variants"])
+    if len(doc.lots) > 1:
+        lots_per_bid = terms.lots_per_bid
+        bid = t["doc.bid_max_lots"].format(count=lots_per_bid) if lots_per_bid and lots_per_bid < len(doc.lots) else t["doc.bid_any_lots"]
+        body.add(paragraph(bid))
+        if terms.max_lots_awarded and terms.max_lots_awarded < len(doc.lots):
+            body.add(paragraph(t["doc.award_max_lots"].format(count=terms.max_lots_awarded)))
+    body.add(
+        paragraph(t["doc.variants_allowed" if terms.variants else "doc.variants_refused"]),
+        paragraph(t["doc.reservations_allowed" if terms.reservations else "doc.reservations_refused"]),
+    )
+    body.heading(2, t["response_instructions"])
+    values = {"yes": t["yes"], "no": t["no"]}
+    keys = ("respond_form", "respond_compliance", "respond_award", "respond_evidence")
+    body.add(*(paragraph(f"{n}.\t{t[key].format(**values)}", props=HANGING) for n, key in enumerate(keys, 1)))
+
+
+def _questions(t: Locale, doc: TenderDocument) -> str:
+    """Where and by when suppliers ask questions: the e-tendering system, or email to the contact point."""
+    terms, contact = doc.tender.terms, doc.tender.contact
+    deadline = t.datetime(doc.tender.timeline.questions_deadline)
+    if terms.submission and (terms.questions_via == "submission_system" or contact is None):
+        return t["doc.questions_in_system"].format(system=terms.submission.system, deadline=deadline)
+    if contact:
+        return t["doc.questions_by_email"].format(contact=contact.name, email=contact.email, deadline=deadline)
+    return ""
+
+
 def _qualification(body: _Body, doc: TenderDocument) -> None:
-    body.heading(1, body.t["qualification_requirements"])
+    t, law = body.t, doc.law
+    body.heading(1, t["qualification_requirements"])
+    if law and doc.tender.terms.espd:
+        body.heading(2, t["doc.espd"])
+        body.add(_lines(law.espd))
+    if law:
+        body.heading(2, t["doc.exclusion"])
+        body.add(_lines(law.mandatory_exclusion))
+        if law.discretionary_exclusion:
+            body.add(paragraph(t["doc.discretionary_intro"]))
+            body.add(*(paragraph(f"–\t{ground.text}", props=HANGING) for ground in law.discretionary_exclusion))
     for lot in doc.lots:
-        body.heading(2, _lot_name(body.t, lot))
+        body.heading(2, _lot_name(t, lot))
         _requirement_table(body, _of_kind(lot, "qualification"), _BRIEF)
 
 
@@ -244,18 +376,19 @@ def _evaluation(body: _Body, doc: TenderDocument) -> None:
     body.heading(1, t["award_and_evaluation"])
     body.add(
         paragraph(t["evaluation_intro"]),
+        paragraph(t["doc.evaluation_price_words"]),
+        paragraph(t["evaluation_price"], props='<w:ind w:left="425"/>'),
         paragraph(t["evaluation_scale"].format(max=doc.tender.score_max)),
-        paragraph(t["evaluation_price"]),
         paragraph(t["evaluation_winner"]),
     )
     for lot in doc.lots:
         body.heading(2, _lot_name(t, lot))
         split = t["lot_weights"].format(price=t.percent(lot.price_weight), quality=t.percent(lot.quality_weight))
-        body.add(paragraph(split))
+        body.add(paragraph(split, props=KEEP_NEXT))
         criteria = _of_kind(lot, "award")
         total = lot.price_weight + sum((r.weight or Decimal(0) for r in criteria), Decimal(0))
         body.table(
-            (3800, 1100, TEXT_WIDTH - 4900),
+            (3800, 1100, None),
             [
                 (t["price"], paragraph(t.percent(lot.price_weight), props=RIGHT), ""),
                 *((f"{r.id} {r.title}", _weight(t, r), r.scoring_guidance) for r in criteria),
@@ -267,36 +400,92 @@ def _evaluation(body: _Body, doc: TenderDocument) -> None:
             body.add(paragraph(t["evaluation_added_value"]))
         for r in criteria:
             if r.scale:
-                body.add(paragraph(run(t["scale_of"].format(criterion=f"{r.id} {r.title}"), BOLD)))
+                body.add(paragraph(run(t["scale_of"].format(criterion=f"{r.id} {r.title}"), BOLD), props=KEEP_NEXT))
                 rows = [(paragraph(str(step.points), props=RIGHT), step.descriptor) for step in r.scale]
-                body.table((1100, TEXT_WIDTH - 1100), rows, header=(t["col.points"], t["col.descriptor"]))
+                body.table((1100, None), rows, header=(t["col.points"], t["col.descriptor"]))
 
 
 def _contract(body: _Body, doc: TenderDocument) -> None:
-    t, contract = body.t, doc.tender.contract
+    t = body.t
     body.heading(1, t["contract_conditions"])
-    body.add(paragraph(t["contract_period"].format(start=t.date(contract.start), end=t.date(contract.end))))
-    if contract.options:
-        body.add(paragraph(run(f"{t['options']}: ", BOLD) + run(contract.options)))
+    _agreement(body, doc)
+    _contract_term(body, doc)
+    law, terms = doc.law, doc.tender.terms
+    if law and terms.labour_clauses and law.labour_clauses:
+        body.heading(2, t["doc.labour_clauses"])
+        body.add(_lines(law.labour_clauses))
+    body.heading(2, t["doc.special_conditions"])
     body.add(paragraph(t["contract_intro"]))
     for lot in doc.lots:
-        body.heading(2, _lot_name(t, lot))
+        body.heading(3, _lot_name(t, lot))
         _requirement_table(body, _of_kind(lot, "contract_condition"), _BRIEF)
 
 
-def _instructions(body: _Body, doc: TenderDocument) -> None:
-    t, timeline = body.t, doc.tender.timeline
-    values = {
-        "yes": t["yes"],
-        "no": t["no"],
-        "questions": t.datetime(timeline.questions_deadline),
-        "tenders": t.datetime(timeline.submission_deadline),
-        "language": t["language_name"],
-    }
-    body.heading(1, t["response_instructions"])
-    keys = ("respond_form", "respond_compliance", "respond_award", "respond_evidence", "respond_deadlines")
-    hanging = '<w:ind w:left="425" w:hanging="425"/>'
-    body.add(*(paragraph(f"{n}.\t{t[key].format(**values)}", props=hanging) for n, key in enumerate(keys, 1)))
+def _agreement(body: _Body, doc: TenderDocument) -> None:
+    """Contract or framework agreement: how many suppliers, how contracts are called off, the most per lot."""
+    t, terms = body.t, doc.tender.terms
+    body.heading(2, t["doc.agreement"])
+    framework = terms.framework if terms.agreement == "framework" else None
+    if framework is None:
+        body.add(paragraph(t["doc.agreement_contract"]))
+        return
+    suppliers = framework.suppliers
+    body.add(
+        paragraph(t["doc.framework_one"] if suppliers == 1 else t["doc.framework_many"].format(count=suppliers)),
+        paragraph(t[f"call_off.{framework.call_off}"]),
+    )
+    limited = [lot for lot in doc.lots if lot.maximum]
+    if limited:
+        body.add(paragraph(t["doc.maximum_intro"], props=KEEP_NEXT))
+        body.table(
+            (None, 3000, 3000),
+            ((_lot_name(t, lot), *_maximum(t, lot.maximum)) for lot in limited if lot.maximum),
+            header=(t["lot"], t["col.maximum_value"], t["col.maximum_quantity"]),
+        )
+
+
+def _maximum(t: Locale, maximum: Maximum) -> tuple[Content, Content]:
+    value = t.money(maximum.value) if maximum.value else "–"
+    quantity = f"{t.number(maximum.quantity)} {maximum.unit}".strip() if maximum.quantity is not None else "–"
+    return paragraph(value, props=RIGHT), paragraph(quantity, props=RIGHT)
+
+
+def _contract_term(body: _Body, doc: TenderDocument) -> None:
+    t, contract, terms = body.t, doc.tender.contract, doc.tender.terms
+    body.heading(2, t["doc.contract_term"])
+    body.add(paragraph(t["contract_period"].format(start=t.date(contract.start), end=t.date(contract.end))))
+    options = terms.options
+    if options:
+        extension = (
+            t["doc.option_once"].format(months=options.months)
+            if options.count == 1
+            else t["doc.options_times"].format(count=options.count, months=options.months)
+        )
+        total = _months(contract.start, contract.end) + options.count * options.months
+        body.add(paragraph(extension), paragraph(t["doc.total_term"].format(months=total)))
+    elif contract.options:
+        body.add(paragraph(run(f"{t['options']}: ", BOLD) + run(contract.options)))
+    if terms.duration_justification:
+        body.add(paragraph(run(f"{t['doc.duration_justification']}: ", BOLD) + run(terms.duration_justification)))
+
+
+def _months(start: date, end: date) -> int:
+    """Whole months from `start` to the end of `end`, a month begun counting as one."""
+    after = end + timedelta(days=1)
+    return (after.year - start.year) * 12 + after.month - start.month + (1 if after.day > start.day else 0)
+
+
+def _review(body: _Body, doc: TenderDocument) -> None:
+    law, t = doc.law, body.t
+    if law is None:
+        return
+    body.heading(1, t["doc.review"])
+    body.heading(2, t["doc.standstill"])
+    body.add(_lines(law.standstill))
+    body.heading(2, t["doc.review_body"])
+    body.add(paragraph(t["doc.review_at"].format(body=law.review_body, url=law.review_body_url)))
+    body.heading(2, t["doc.public_access"])
+    body.add(_lines(law.public_access))
 
 
 def _references(body: _Body, doc: TenderDocument) -> None:
@@ -306,7 +495,7 @@ def _references(body: _Body, doc: TenderDocument) -> None:
     body.heading(1, t["references"])
     body.add(paragraph(t["references_intro"]))
     body.table(
-        (1500, 2300, 3938, 700, 1200),
+        (1500, 2300, None, 700, 1200),
         ((t[f"reference.{r.kind}"], r.identifier, r.title, str(r.year or ""), r.clause) for r in doc.references),
         header=(t["col.kind"], t["col.identifier"], t["col.title"], t["col.year"], t["col.clause"]),
     )
@@ -319,26 +508,50 @@ def _amendments(body: _Body, doc: TenderDocument) -> None:
     body.heading(1, t["amendments"])
     body.add(paragraph(t["amendments_intro"]))
     body.table(
-        (700, 1600, TEXT_WIDTH - 5300, 3000),
+        (700, 1600, None, 3000),
         ((str(a.number), t.date(a.date), a.summary, a.reason) for a in doc.amendments),
         header=(t["col.number"], t["date"], t["col.change"], t["col.reason"]),
     )
 
 
-_CHAPTERS: tuple[Callable[[_Body, TenderDocument], None], ...] = (
-    _cover,
-    _contents,
-    _introduction,
-    _participants,
-    _procedure,
-    _qualification,
-    _specification,
-    _evaluation,
-    _contract,
-    _instructions,
-    _references,
-    _amendments,
+def _annexes(body: _Body, doc: TenderDocument) -> None:
+    t, links = body.t, doc.links
+    body.heading(1, t["doc.annexes"])
+    body.add(paragraph(t["doc.annexes_intro"]))
+    documents = (
+        (t["doc.annex_this"].format(name=t["tender_document"], version=doc.tender.document_version) + " (DOCX)", links.tender_docx),
+        (f"{t['doc.contract_annex']} (DOCX)", ""),
+        (f"{t['response_form']} (XLSX)", links.response_form_xlsx),
+        (t["doc.annex_ocds"], links.package),
+    )
+    body.add(
+        *(
+            paragraph(run(f"{n}.\t{name}") + (run(f"\n{link}", SMALL_GREY) if link else Xml("")), props=HANGING)
+            for n, (name, link) in enumerate(documents, 1)
+        )
+    )
+
+
+_TENDER_DOCUMENT = _Kind(
+    "tender_document",
+    (
+        _tender_cover,
+        _contents,
+        _introduction,
+        _participants,
+        _procedure,
+        _instructions,
+        _qualification,
+        _specification,
+        _evaluation,
+        _contract,
+        _review,
+        _references,
+        _amendments,
+        _annexes,
+    ),
 )
+_CONTRACT_ANNEX = _Kind("doc.contract_annex", (_annex_cover, _contract))
 
 
 # ---- requirement tables -----------------------------------------------------------------------
@@ -371,7 +584,7 @@ def _weight(t: Locale, r: Requirement) -> Content:
     return paragraph(t.percent(r.weight), props=RIGHT) if r.weight is not None else ""
 
 
-# Column: (header label key, width or None for the rest of the line, cell renderer).
+# Column: (header label key, preferred width or None for the rest of the line, cell renderer).
 _Column = tuple[str, int | None, Callable[[Locale, Requirement], Content]]
 _ID: _Column = ("col.id", 1150, _id_cell)
 _TEXT: _Column = ("col.requirement", None, _text_cell)
@@ -387,17 +600,20 @@ def _requirement_table(body: _Body, requirements: Sequence[Requirement], columns
     if not requirements:
         body.add(_nothing(t))
         return
-    fixed = sum(width or 0 for _, width, _ in columns)
-    widths = [width or TEXT_WIDTH - fixed for _, width, _ in columns]
     body.table(
-        widths,
+        [width for _, width, _ in columns],
         ([render(t, r) for _, _, render in columns] for r in requirements),
         header=[t[key] for key, _, _ in columns],
     )
 
 
 def _of_kind(lot: Lot, *kinds: str) -> list[Requirement]:
-    return [r for r in lot.requirements if r.kind in kinds]
+    """The lot's requirements of these kinds in the order of their IDs (1.2 before 1.10)."""
+    return sorted((r for r in lot.requirements if r.kind in kinds), key=_id_order)
+
+
+def _id_order(r: Requirement) -> tuple[tuple[int, int | str], ...]:
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"[.\-]", r.id))
 
 
 def _by_category(requirements: Iterable[Requirement]) -> list[tuple[str, list[Requirement]]]:
@@ -417,7 +633,16 @@ def _lines(text: str) -> Xml:
 
 
 def _lot_name(t: Locale, lot: Lot) -> str:
-    return f"{t['lot']} {lot.number}: {lot.title}"
+    """ "Lot 2: title", unless the title already starts with "Lot 2"."""
+    prefix = f"{t['lot']} {lot.number}"
+    if lot.title.casefold().startswith(prefix.casefold()) and not lot.title[len(prefix) : len(prefix) + 1].isdigit():
+        return lot.title
+    return f"{prefix}: {lot.title}"
+
+
+def _org_number(t: Locale, party: Party) -> str:
+    """The organisation number as its country names it ("CVR-nr. 12345678")."""
+    return f"{t[f'org_number.{party.country}']} {party.org_number}"
 
 
 def _nothing(t: Locale) -> Xml:
@@ -453,7 +678,7 @@ def _replace(part: _BaseHeaderFooter, markup: str) -> None:
     element.extend(list(parse(markup)))
 
 
-def _page_furniture(document: Document, doc: TenderDocument, t: Locale, styles: dict[str, str]) -> None:
+def _page_furniture(document: Document, doc: TenderDocument, t: Locale, styles: dict[str, str], name: str) -> None:
     """Header (tender title, a DRAFT mark on every page of a draft) and footer (reference, page
     numbers); the cover page carries only the draft mark."""
     section = document.sections[0]
@@ -462,12 +687,12 @@ def _page_furniture(document: Document, doc: TenderDocument, t: Locale, styles: 
     _replace(section.header, paragraph(doc.tender.title, styles["Header"]) + mark)
     if doc.draft:
         _replace(section.first_page_header, mark)
-    version = f"{doc.tender.reference} · {t['tender_document']}, {t['version']} {doc.tender.document_version}\t"
+    version = f"{doc.tender.reference} · {name}, {t['version']} {doc.tender.document_version}\t"
     pages = run(f"{t['page']} ") + field("PAGE", "1") + run(f" {t['page_of']} ") + field("NUMPAGES", "1")
     _replace(section.footer, paragraph(Xml(run(version) + pages), styles["Footer"]))
 
 
-def _properties(document: Document, doc: TenderDocument, t: Locale) -> None:
+def _properties(document: Document, doc: TenderDocument, t: Locale, name: str) -> None:
     """Core properties from the snapshot, never from the clock or python-docx's defaults."""
     props = document.core_properties
     props.author = _clip(doc.lead_buyer.name)
@@ -475,7 +700,7 @@ def _properties(document: Document, doc: TenderDocument, t: Locale) -> None:
     props.created = props.modified = doc.generated_at.astimezone(UTC)
     props.revision = doc.tender.document_version
     props.title = _clip(doc.tender.title)
-    props.subject = t["tender_document"]
+    props.subject = name
     props.identifier = _clip(doc.tender.reference)
     props.language = t["language_tag"]
     props.keywords = _clip(", ".join(doc.tender.cpv_codes))

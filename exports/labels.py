@@ -151,7 +151,7 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
     "col.verification": ("Verification", "Dokumentasjon", "Verifikat", "Dokumentation"),
     "col.category": ("Category", "Kategori", "Kategori", "Kategori"),
     "col.municipality": ("Municipality", "Kommune", "Kommun", "Kommune"),
-    "col.org_number": ("Organisation no.", "Org.nr.", "Org.nr", "CVR-nr."),
+    "col.org_number": ("Organisation no.", "Org.nr.", "Org.nr", "Org.nr."),
     "contact_point": ("Questions about this tender", "Spørsmål om konkurransen", "Frågor om upphandlingen", "Spørgsmål om udbuddet"),
     "col.mandate": ("Mandate decided", "Fullmakt vedtatt", "Beslut om deltagande", "Beslutning om deltagelse"),
     "col.milestone": ("Milestone", "Aktivitet", "Aktivitet", "Aktivitet"),
@@ -320,6 +320,273 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "Ingen krav av denne typen.",
         "Inga krav av detta slag.",
         "Ingen krav af denne type.",
+    ),
+    # Word documents (tender document and contract annex).
+    "org_number.NO": ("Organisation no.", "Org.nr.", "Org.nr", "Org.nr."),
+    "org_number.SE": ("Organisation no.", "Org.nr.", "Org.nr", "Org.nr."),
+    "org_number.DK": ("CVR no.", "CVR-nr.", "CVR-nr", "CVR-nr."),
+    "org_number.FI": ("Business ID", "Y-tunnus", "FO-nummer", "Y-tunnus"),
+    "doc.contract_annex": ("Contract conditions", "Kontraktsvilkår", "Kontraktsvillkor", "Kontraktvilkår"),
+    "doc.annex_to": (
+        "Annex to the tender document {reference}",
+        "Vedlegg til konkurransegrunnlag {reference}",
+        "Bilaga till upphandlingsdokument {reference}",
+        "Bilag til udbudsbetingelser {reference}",
+    ),
+    "doc.governed_by": (
+        "The procurement is carried out under {act}.",
+        "Anskaffelsen gjennomføres etter {act}.",
+        "Upphandlingen genomförs enligt {act}.",
+        "Udbuddet gennemføres efter {act}.",
+    ),
+    "doc.instructions": (
+        "Instructions to tenderers",
+        "Regler for gjennomføring av konkurransen",
+        "Anvisningar till anbudsgivare",
+        "Vejledning til tilbudsgiverne",
+    ),
+    "doc.submission": ("Submission of tenders", "Innlevering av tilbud", "Inlämning av anbud", "Afgivelse af tilbud"),
+    "doc.submit_through": (
+        "Tenders shall be submitted electronically through {system} ({url}) no later than {deadline}. "
+        "Tenders submitted by other means or after the deadline will be rejected.",
+        "Tilbud skal leveres elektronisk i {system} ({url}) innen {deadline}. "
+        "Tilbud som leveres på annen måte eller etter fristen, vil bli avvist.",
+        "Anbud ska lämnas elektroniskt i {system} ({url}) senast {deadline}. "
+        "Anbud som lämnas på annat sätt eller för sent kommer inte att prövas.",
+        "Tilbud skal afgives elektronisk via {system} ({url}) senest {deadline}. "
+        "Tilbud, der afgives på anden måde eller efter fristen, vil blive afvist.",
+    ),
+    "doc.submit_by": (
+        "Tenders shall be received no later than {deadline}. Tenders received after the deadline will be rejected.",
+        "Tilbud må være mottatt innen {deadline}. Tilbud som mottas etter fristen, vil bli avvist.",
+        "Anbud ska ha kommit in senast {deadline}. Anbud som kommer in för sent kommer inte att prövas.",
+        "Tilbud skal være modtaget senest {deadline}. Tilbud, der modtages efter fristen, vil blive afvist.",
+    ),
+    "doc.written_in": (
+        "The tender and the documentation attached to it shall be written in {language}.",
+        "Tilbudet og dokumentasjonen som legges ved, skal være skrevet på {language}.",
+        "Anbudet och de handlingar som bifogas ska vara skrivna på {language}.",
+        "Tilbuddet og den vedlagte dokumentation skal være affattet på {language}.",
+    ),
+    "doc.questions": ("Questions and clarifications", "Spørsmål og avklaringer", "Frågor och förtydliganden", "Spørgsmål og afklaringer"),
+    "doc.questions_in_system": (
+        "Questions about the tender documents shall be asked through {system} no later than {deadline}. "
+        "Questions and answers are published, without naming who asked, to all suppliers.",
+        "Spørsmål om konkurransegrunnlaget skal stilles i {system} innen {deadline}. "
+        "Spørsmål og svar publiseres anonymisert til alle leverandører.",
+        "Frågor om upphandlingsdokumenten ska ställas i {system} senast {deadline}. "
+        "Frågor och svar publiceras anonymiserade för alla leverantörer.",
+        "Spørgsmål til udbudsmaterialet skal stilles via {system} senest {deadline}. "
+        "Spørgsmål og svar offentliggøres i anonymiseret form for alle tilbudsgivere.",
+    ),
+    "doc.questions_by_email": (
+        "Questions about the tender documents shall be sent by email to {contact} ({email}) no later than {deadline}. "
+        "Questions and answers are published, without naming who asked, to all suppliers.",
+        "Spørsmål om konkurransegrunnlaget skal sendes på e-post til {contact} ({email}) innen {deadline}. "
+        "Spørsmål og svar publiseres anonymisert til alle leverandører.",
+        "Frågor om upphandlingsdokumenten ska skickas med e-post till {contact} ({email}) senast {deadline}. "
+        "Frågor och svar publiceras anonymiserade för alla leverantörer.",
+        "Spørgsmål til udbudsmaterialet skal sendes pr. e-mail til {contact} ({email}) senest {deadline}. "
+        "Spørgsmål og svar offentliggøres i anonymiseret form for alle tilbudsgivere.",
+    ),
+    "doc.lots_and_variants": (
+        "Lots, variants and reservations",
+        "Delkontrakter, alternative tilbud og forbehold",
+        "Delområden, alternativa anbud och reservationer",
+        "Delaftaler, alternative tilbud og forbehold",
+    ),
+    "doc.bid_any_lots": (
+        "A supplier may bid for one, several or all lots.",
+        "Leverandøren kan gi tilbud på én, flere eller alle delkontrakter.",
+        "Anbudsgivaren får lämna anbud på ett, flera eller alla delområden.",
+        "Tilbudsgiveren kan afgive tilbud på én, flere eller alle delaftaler.",
+    ),
+    "doc.bid_max_lots": (
+        "A supplier may bid for at most {count} of the lots.",
+        "Leverandøren kan gi tilbud på inntil {count} av delkontraktene.",
+        "Anbudsgivaren får lämna anbud på högst {count} av delområdena.",
+        "Tilbudsgiveren kan afgive tilbud på højst {count} af delaftalerne.",
+    ),
+    "doc.award_max_lots": (
+        "One supplier will be awarded at most {count} of the lots.",
+        "Én leverandør kan tildeles høyst {count} av delkontraktene.",
+        "En anbudsgivare kan tilldelas högst {count} av delområdena.",
+        "Én tilbudsgiver kan højst få tildelt {count} af delaftalerne.",
+    ),
+    "doc.variants_allowed": (
+        "Variants (alternative tenders) are accepted.",
+        "Alternative tilbud aksepteres.",
+        "Alternativa anbud är tillåtna.",
+        "Alternative tilbud er tilladt.",
+    ),
+    "doc.variants_refused": (
+        "Variants (alternative tenders) are not accepted.",
+        "Alternative tilbud aksepteres ikke.",
+        "Alternativa anbud är inte tillåtna.",
+        "Alternative tilbud er ikke tilladt.",
+    ),
+    "doc.reservations_allowed": (
+        "A tender may contain reservations against the contract conditions. Each reservation shall be stated clearly; "
+        "where possible it is priced in the evaluation.",
+        "Tilbudet kan inneholde forbehold mot kontraktsvilkårene. Hvert forbehold skal angis tydelig og vil om mulig "
+        "bli prissatt i evalueringen.",
+        "Anbudet får innehålla reservationer mot kontraktsvillkoren. Varje reservation ska anges tydligt och prissätts "
+        "om möjligt vid utvärderingen.",
+        "Tilbuddet kan indeholde forbehold over for kontraktvilkårene. Hvert forbehold skal angives tydeligt og "
+        "prissættes så vidt muligt ved evalueringen.",
+    ),
+    "doc.reservations_refused": (
+        "Reservations against the contract conditions are not accepted: a tender with material reservations will be rejected.",
+        "Det aksepteres ikke forbehold mot kontraktsvilkårene: et tilbud med vesentlige forbehold vil bli avvist.",
+        "Reservationer mot kontraktsvillkoren godtas inte: ett anbud med väsentliga reservationer kommer inte att prövas.",
+        "Forbehold over for kontraktvilkårene accepteres ikke: et tilbud med forbehold over for grundlæggende elementer "
+        "vil blive afvist.",
+    ),
+    "doc.espd": (
+        "European Single Procurement Document (ESPD)",
+        "Egenerklæringsskjema (ESPD)",
+        "Europeiskt enhetligt upphandlingsdokument (ESPD)",
+        "Det fælles europæiske udbudsdokument (ESPD)",
+    ),
+    "doc.exclusion": ("Exclusion grounds", "Avvisningsgrunner", "Uteslutningsgrunder", "Udelukkelsesgrunde"),
+    "doc.discretionary_intro": (
+        "The contracting authority also applies the following discretionary exclusion grounds:",
+        "Oppdragsgiver vil i tillegg avvise en leverandør på følgende grunnlag:",
+        "Den upphandlande myndigheten tillämpar dessutom följande fakultativa uteslutningsgrunder:",
+        "Ordregiver anvender desuden følgende frivillige udelukkelsesgrunde:",
+    ),
+    "doc.evaluation_price_words": (
+        "The tender with the lowest evaluated price receives the full price weight; the others receive points in "
+        "proportion to how their price compares with the lowest:",
+        "Tilbudet med lavest evaluert pris får full uttelling for pris; de andre tilbudene får poeng forholdsmessig "
+        "etter hvordan prisen står seg mot den laveste:",
+        "Anbudet med lägst utvärderat pris får full poäng för pris; övriga anbud får poäng i proportion till hur "
+        "deras pris förhåller sig till det lägsta:",
+        "Tilbuddet med den laveste evaluerede pris får fuldt point for pris; de øvrige tilbud får point "
+        "forholdsmæssigt efter, hvordan deres pris forholder sig til den laveste:",
+    ),
+    "doc.agreement": ("The agreement", "Avtalen", "Avtalet", "Aftalen"),
+    "doc.agreement_contract": (
+        "The contracting authority will sign a contract with one supplier for each lot.",
+        "Oppdragsgiver vil inngå kontrakt med én leverandør for hver delkontrakt.",
+        "Den upphandlande myndigheten kommer att teckna kontrakt med en leverantör för varje delområde.",
+        "Ordregiver vil indgå kontrakt med én leverandør for hver delaftale.",
+    ),
+    "doc.framework_one": (
+        "A framework agreement will be concluded with one supplier for each lot.",
+        "Det vil bli inngått rammeavtale med én leverandør for hver delkontrakt.",
+        "Ramavtal kommer att tecknas med en leverantör för varje delområde.",
+        "Der indgås rammeaftale med én leverandør for hver delaftale.",
+    ),
+    "doc.framework_many": (
+        "A framework agreement will be concluded with up to {count} suppliers for each lot, ranked by their result in the evaluation.",
+        "Det vil bli inngått rammeavtale med inntil {count} leverandører for hver delkontrakt, rangert etter resultatet i evalueringen.",
+        "Ramavtal kommer att tecknas med upp till {count} leverantörer för varje delområde, rangordnade efter resultatet i utvärderingen.",
+        "Der indgås rammeaftale med op til {count} leverandører for hver delaftale, rangeret efter resultatet af evalueringen.",
+    ),
+    "call_off.ranking": (
+        "Call-offs are made by direct award following the ranking: the highest-ranked supplier is asked first, and the "
+        "next in rank if it cannot deliver.",
+        "Avrop gjøres ved direkte tildeling etter rangering: den høyest rangerte leverandøren forespørres først, og den "
+        "neste i rangeringen dersom den ikke kan levere.",
+        "Avrop sker genom direkt tilldelning enligt rangordning: den högst rangordnade leverantören tillfrågas först, och "
+        "nästa i rangordningen om den inte kan leverera.",
+        "Ordrer tildeles direkte efter rangordning: den højest rangerede leverandør spørges først, og den næste i "
+        "rangordenen, hvis den ikke kan levere.",
+    ),
+    "call_off.mini_competition": (
+        "Call-offs are made by mini-competition among the framework suppliers.",
+        "Avrop gjøres ved minikonkurranse mellom rammeavtaleleverandørene.",
+        "Avrop sker genom förnyad konkurrensutsättning mellan ramavtalsleverantörerna.",
+        "Ordrer tildeles ved miniudbud blandt rammeaftaleleverandørerne.",
+    ),
+    "call_off.ranking_or_mini_competition": (
+        "Call-offs are made by direct award following the ranking or by mini-competition among the framework suppliers, "
+        "according to the call-off rules of the framework agreement.",
+        "Avrop gjøres ved direkte tildeling etter rangering eller ved minikonkurranse mellom rammeavtaleleverandørene, "
+        "etter rammeavtalens regler for avrop.",
+        "Avrop sker genom direkt tilldelning enligt rangordning eller genom förnyad konkurrensutsättning mellan "
+        "ramavtalsleverantörerna, enligt ramavtalets regler för avrop.",
+        "Ordrer tildeles direkte efter rangordning eller ved miniudbud blandt rammeaftaleleverandørerne efter "
+        "rammeaftalens regler for tildeling af ordrer.",
+    ),
+    "doc.maximum_intro": (
+        "Call-offs over the whole term of the framework agreement may not exceed the maximum of the lot; when it is "
+        "reached, the framework agreement ends for that lot.",
+        "Samlede avrop i hele rammeavtalens løpetid kan ikke overstige delkontraktens maksimum; når det er nådd, "
+        "opphører rammeavtalen for delkontrakten.",
+        "Avropen under ramavtalets hela löptid får inte överstiga delområdets högsta värde eller mängd; när det har "
+        "nåtts upphör ramavtalet att gälla för delområdet.",
+        "Ordrer i hele rammeaftalens løbetid må ikke overstige delaftalens maksimum; når det er nået, ophører "
+        "rammeaftalen for delaftalen.",
+    ),
+    "col.maximum_value": ("Maximum value", "Maksimal verdi", "Högsta värde", "Maksimal værdi"),
+    "col.maximum_quantity": ("Maximum quantity", "Maksimal mengde", "Högsta mängd", "Maksimal mængde"),
+    "doc.contract_term": ("Contract period", "Avtaleperiode", "Avtalsperiod", "Aftaleperiode"),
+    "doc.option_once": (
+        "The contracting authority may extend the contract once by {months} months.",
+        "Oppdragsgiver har opsjon på å forlenge avtalen én gang med {months} måneder.",
+        "Den upphandlande myndigheten har option att förlänga avtalet en gång med {months} månader.",
+        "Ordregiver har option på at forlænge aftalen én gang med {months} måneder.",
+    ),
+    "doc.options_times": (
+        "The contracting authority may extend the contract {count} times by {months} months each.",
+        "Oppdragsgiver har opsjon på å forlenge avtalen {count} ganger med {months} måneder hver gang.",
+        "Den upphandlande myndigheten har option att förlänga avtalet {count} gånger med {months} månader åt gången.",
+        "Ordregiver har option på at forlænge aftalen {count} gange med {months} måneder ad gangen.",
+    ),
+    "doc.total_term": (
+        "The total term, options included, is at most {months} months.",
+        "Samlet varighet inkludert opsjoner er inntil {months} måneder.",
+        "Den totala löptiden inklusive optioner är högst {months} månader.",
+        "Den samlede løbetid inklusive optioner er højst {months} måneder.",
+    ),
+    "doc.duration_justification": (
+        "Why the term exceeds four years",
+        "Begrunnelse for varighet over fire år",
+        "Skäl för en löptid över fyra år",
+        "Begrundelse for en løbetid over fire år",
+    ),
+    "doc.labour_clauses": ("Pay and working conditions", "Lønns- og arbeidsvilkår", "Arbetsrättsliga villkor", "Arbejdsklausul"),
+    "doc.special_conditions": (
+        "Special contract conditions",
+        "Særlige kontraktsvilkår",
+        "Särskilda kontraktsvillkor",
+        "Særlige kontraktvilkår",
+    ),
+    "doc.review": (
+        "Standstill, review and public access",
+        "Karensperiode, klage og innsyn",
+        "Avtalsspärr, överprövning och offentlighet",
+        "Standstill, klage og aktindsigt",
+    ),
+    "doc.standstill": ("Standstill period", "Karensperiode", "Avtalsspärr", "Standstillperiode"),
+    "doc.review_body": ("Review", "Klage", "Överprövning", "Klageadgang"),
+    "doc.review_at": (
+        "Complaints may be brought before {body}: {url}.",
+        "Klage kan bringes inn for {body}: {url}.",
+        "Ansökan om överprövning görs hos {body}: {url}.",
+        "Klage kan indgives til {body}: {url}.",
+    ),
+    "doc.public_access": ("Public access to tenders", "Innsyn i tilbud", "Offentlighet och sekretess", "Aktindsigt i tilbud"),
+    "doc.annexes": ("Annexes", "Vedlegg", "Bilagor", "Bilag"),
+    "doc.annexes_intro": (
+        "The tender documents consist of:",
+        "Konkurransegrunnlaget består av:",
+        "Upphandlingsdokumenten består av:",
+        "Udbudsmaterialet består af:",
+    ),
+    "doc.annex_this": (
+        "{name}, version {version} (this document)",
+        "{name}, versjon {version} (dette dokumentet)",
+        "{name}, version {version} (detta dokument)",
+        "{name}, version {version} (dette dokument)",
+    ),
+    "doc.annex_ocds": (
+        "Procurement data in the Open Contracting Data Standard (OCDS, JSON)",
+        "Anskaffelsesdata etter Open Contracting Data Standard (OCDS, JSON)",
+        "Upphandlingsdata enligt Open Contracting Data Standard (OCDS, JSON)",
+        "Udbudsdata efter Open Contracting Data Standard (OCDS, JSON)",
     ),
     # Codes of the snapshot.
     "kind.qualification": ("Qualification requirement", "Kvalifikasjonskrav", "Kvalificeringskrav", "Egnethedskrav"),

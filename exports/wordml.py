@@ -7,8 +7,9 @@ faster. Plain `str` arguments are always escaped; only `Xml` (markup made here) 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from xml.sax.saxutils import escape
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from xml.sax.saxutils import escape, unescape
 
 from docx.oxml import parse_xml
 from lxml import etree
@@ -18,6 +19,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 BOLD = "<w:b/><w:bCs/>"
 ITALIC = "<w:i/><w:iCs/>"
 SMALL_GREY = '<w:color w:val="7F7F7F"/><w:sz w:val="14"/><w:szCs w:val="14"/>'
+KEEP_NEXT = "<w:keepNext/>"
 
 _T = '<w:t xml:space="preserve">'
 
@@ -51,10 +53,12 @@ def paragraph(content: Content = "", style: str | None = None, props: str = "") 
     return Xml(f"<w:p><w:pPr>{ppr}</w:pPr>{content}</w:p>" if ppr else f"<w:p>{content}</w:p>")
 
 
-def field_start(instruction: str) -> Xml:
-    """The opening runs of a complex field (PAGE, TOC...); its shown result follows, then FIELD_END."""
+def field_start(instruction: str, *, dirty: bool = False) -> Xml:
+    """The opening runs of a complex field (PAGE, TOC...); its shown result follows, then FIELD_END.
+    A `dirty` field asks the reader to compute it again on opening."""
+    mark = ' w:dirty="true"' if dirty else ""
     return Xml(
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="begin"{mark}/></w:r>'
         f'<w:r><w:instrText xml:space="preserve"> {escape(instruction)} </w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
     )
@@ -80,15 +84,38 @@ def hyperlink(anchor: str, content: Xml) -> Xml:
 PAGE_BREAK = Xml('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
 
-def _cell(content: Content, width: int) -> str:
+_RUN = re.compile(r"<w:r>(?:<w:rPr>(.*?)</w:rPr>)?(.*?)</w:r>")
+_TEXT = re.compile(r'<w:t xml:space="preserve">(.*?)</w:t>')
+_SIZE = re.compile(r'<w:sz w:val="(\d+)"/>')
+_SPACE = re.compile(r"[ \t\n]+")  # where a line may break (never at a no-break space)
+_AFTER_HYPHEN = re.compile(r"(?<=-)(?=[^\W\d_])")  # a hyphen before a letter is a break opportunity too
+
+
+def words(content: Content, size: int) -> Iterator[tuple[str, int]]:
+    """The words of `content` no line may break, each with its font size (half-points; `size`
+    unless its run sets one)."""
+    pieces = ((content, size),) if not isinstance(content, Xml) else _texts(content, size)
+    for text, text_size in pieces:
+        for word in _SPACE.split(text):
+            yield from ((part, text_size) for part in _AFTER_HYPHEN.split(word) if part)
+
+
+def _texts(markup: Xml, size: int) -> Iterator[tuple[str, int]]:
+    for props, body in _RUN.findall(markup):
+        sized = _SIZE.search(props)
+        text_size = int(sized.group(1)) if sized else size
+        yield from ((unescape(text), text_size) for text in _TEXT.findall(body))
+
+
+def _cell(content: Content, width: int, props: str = "") -> str:
     if not isinstance(content, Xml):
-        content = paragraph(content)
+        content = paragraph(content, props=props)
     return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{content or "<w:p/>"}</w:tc>'
 
 
-def _row(cells: Sequence[Content], widths: Sequence[int], props: str = "") -> str:
+def _row(cells: Sequence[Content], widths: Sequence[int], props: str = "", paragraph_props: str = "") -> str:
     trpr = f"<w:trPr>{props}</w:trPr>" if props else ""
-    return f"<w:tr>{trpr}{''.join(_cell(c, w) for c, w in zip(cells, widths, strict=True))}</w:tr>"
+    return f"<w:tr>{trpr}{''.join(_cell(c, w, paragraph_props) for c, w in zip(cells, widths, strict=True))}</w:tr>"
 
 
 def table(
@@ -99,8 +126,8 @@ def table(
     header: Sequence[str] | None = None,
     total: Sequence[Content] | None = None,
 ) -> Xml:
-    """A fixed-layout table in `style`. The header row repeats on every page; `total` is the last
-    row, formatted by the style's last-row rule."""
+    """A fixed-layout table in `style`. The header row repeats on every page and keeps with the
+    first row below it; `total` is the last row, formatted by the style's last-row rule."""
     # tblLook: first/last row formatting on, banding off (the legacy w:val carries the same bits).
     look = 0x0600 | (0x0020 if header else 0) | (0x0040 if total else 0)
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
@@ -111,7 +138,7 @@ def table(
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
     ]
     if header:
-        parts.append(_row(header, widths, "<w:cantSplit/><w:tblHeader/>"))
+        parts.append(_row(header, widths, "<w:cantSplit/><w:tblHeader/>", KEEP_NEXT))
     parts.extend(_row(cells, widths) for cells in rows)
     if total:
         parts.append(_row(total, widths, "<w:cantSplit/>"))
