@@ -110,8 +110,9 @@ def response_form_xlsx(doc: TenderDocument) -> bytes:
 
 def _fill_requirements(sheet: Worksheet, requirements: Sequence[Requirement], t: Locale) -> None:
     """A row per requirement: locked description, then open cells only in the columns its kind answers in."""
-    put_row(sheet, 1, [t[key] for key, _ in _DESCRIPTIVE] + [t[key] for key, _, _ in _ANSWERS], HEADER)
-    sheet.row_dimensions[1].height = row_height([t[key] for key, _ in _DESCRIPTIVE], _WIDTHS)
+    header = [t[key] for key, _ in _DESCRIPTIVE] + [t[key] for key, _, _ in _ANSWERS]
+    put_row(sheet, 1, header, HEADER)
+    sheet.row_dimensions[1].height = row_height(header, _WIDTHS)
     for row, requirement in enumerate(requirements, 2):
         values = _describe(requirement, t)
         put_row(sheet, row, values, TEXT)
@@ -120,11 +121,10 @@ def _fill_requirements(sheet: Worksheet, requirements: Sequence[Requirement], t:
         for column, (_, _, kinds) in enumerate(_ANSWERS, len(_DESCRIPTIVE) + 1):
             put(sheet, row, column, None, ANSWER if requirement.kind in kinds else CLOSED)
         sheet.row_dimensions[row].height = row_height(values, _WIDTHS)
-    rows_of = {kinds: [row for row, r in enumerate(requirements, 2) if r.kind in kinds] for kinds in (_COMPLIANCE, _CONDITION)}
-    if rows_of[_COMPLIANCE]:
-        choice(sheet, column_ranges(COMPLIANCE_COLUMN, rows_of[_COMPLIANCE]), (t["yes"], t["no"]), t)
-    if rows_of[_CONDITION]:
-        choice(sheet, column_ranges(ACCEPTANCE_COLUMN, rows_of[_CONDITION]), (t["accepted"], t["not_accepted"]), t)
+    for column, kinds, options in ((COMPLIANCE_COLUMN, _COMPLIANCE, ("yes", "no")), (ACCEPTANCE_COLUMN, _CONDITION, ("accepted", "not_accepted"))):
+        rows = [row for row, requirement in enumerate(requirements, 2) if requirement.kind in kinds]
+        if rows:
+            choice(sheet, column_ranges(column, rows), (t[options[0]], t[options[1]]), t)
     set_widths(sheet, _WIDTHS)
     sheet.freeze_panes = "B2"
     protect(sheet)
