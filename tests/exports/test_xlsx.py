@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from exports.labels import LABELS, LANGUAGES
 from exports.model import TenderDocument, Terms, Volume
 from exports.xlsx import response_form_xlsx
-from tests.exports.factory import GENERATED_AT, big_tender, sample_tender
+from tests.exports.factory import GENERATED_AT, big_tender, sample_tender, untidy_tender
 from tests.exports.readback import open_xlsx, zip_stamps
 
 SHEETS = ["Forside", "Veiledning", "Delkontrakter", "Delkontrakt 1 Digitale", "Priser Delkontrakt 1", "Delkontrakt 2", "Priser Delkontrakt 2"]
@@ -174,15 +174,12 @@ def test_price_schedule_prices_the_summed_volumes_and_totals_them(sample: Tender
     assert validations(sheet) == {"C2": ("decimal", "greaterThanOrEqual", "0")}
 
 
-def test_a_lot_counted_in_several_units_gets_a_line_per_unit_and_the_lots_sheet_uses_its_total(sample: TenderDocument) -> None:
-    extra = msgspec.structs.replace(
-        sample.participants[0],
-        volumes=(Volume(lot_id="lot-1", quantity=12, unit="abonnement"), Volume(lot_id="lot-1", quantity=5, unit="stk")),
-    )
-    workbook = form(msgspec.structs.replace(sample, participants=(*sample.participants, extra)))
+def test_a_lot_counted_in_several_units_gets_a_line_per_unit_and_the_lots_sheet_uses_its_total() -> None:
+    workbook = form(untidy_tender())
     sheet = workbook["Priser Delkontrakt 1"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1:] == [("stk", 1115, None, "=B2*C2"), ("abonnement", 12, None, "=B3*C3"), ("Evaluert totalpris (NOK)", None, None, "=SUM(D2:D3)")]
+    # The sample's 1110 alarms, Nordre Land's 75 and Etnedal's 30, and Etnedal's 12 subscriptions.
+    assert rows[1:] == [("stk", 1215, None, "=B2*C2"), ("abonnement", 12, None, "=B3*C3"), ("Evaluert totalpris (NOK)", None, None, "=SUM(D2:D3)")]
     assert workbook["Delkontrakter"]["F2"].value == "='Priser Delkontrakt 1'!D4"
     assert validations(sheet) == {"C2:C3": ("decimal", "greaterThanOrEqual", "0")}
 
