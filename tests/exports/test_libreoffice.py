@@ -11,10 +11,12 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from exports.docx import tender_docx
-from exports.model import TenderDocument
+from exports.docx import contract_annex_docx, tender_docx
+from exports.labels import LABELS, LANGUAGES
+from exports.model import Language, TenderDocument
 from exports.xlsx import response_form_xlsx
 from tests.exports.factory import AMENDMENT
+from tests.exports.test_docx_layout import long_words
 
 pytestmark = [
     pytest.mark.slow,
@@ -22,8 +24,8 @@ pytestmark = [
 ]
 
 
-def _pdf_pages(document: Path, tmp_path: Path) -> int:
-    """Convert with a throwaway user profile (no clash with a running LibreOffice) and count pages."""
+def _pdf(document: Path, tmp_path: Path) -> Path:
+    """Convert with a throwaway user profile (no clash with a running LibreOffice)."""
     profile = (tmp_path / "profile").as_uri()
     subprocess.run(
         [
@@ -41,18 +43,52 @@ def _pdf_pages(document: Path, tmp_path: Path) -> int:
         timeout=240,
         env={**os.environ, "HOME": str(tmp_path)},
     )
-    pdf = (tmp_path / document.name).with_suffix(".pdf").read_bytes()
-    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    return (tmp_path / document.name).with_suffix(".pdf")
 
 
-def test_tender_document_and_response_form_convert_to_pdf(sample: TenderDocument, tmp_path: Path) -> None:
-    draft = msgspec.structs.replace(sample, draft=True, amendments=(AMENDMENT,))
+def _pdf_pages(document: Path, tmp_path: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", _pdf(document, tmp_path).read_bytes()))
+
+
+def _pdf_text(document: Path, tmp_path: Path) -> str:
+    """The PDF's text as a reader sees it, lines kept (needs poppler's pdftotext)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not on PATH")
+    pdf = _pdf(document, tmp_path)
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def test_tender_document_converts_to_a_pdf_of_sane_length(sample: TenderDocument, tmp_path: Path) -> None:
     tender = tmp_path / "tender.docx"
-    tender.write_bytes(tender_docx(draft))
-    form = tmp_path / "response-form.xlsx"
-    form.write_bytes(response_form_xlsx(draft))
+    tender.write_bytes(tender_docx(msgspec.structs.replace(sample, draft=True, amendments=(AMENDMENT,))))
+    # Cover, contents and twelve chapters of a 14-requirement tender.
+    assert 6 <= _pdf_pages(tender, tmp_path) <= 15
 
-    # Cover, contents and eight chapters of a 14-requirement tender.
-    assert 5 <= _pdf_pages(tender, tmp_path) <= 15
+
+@pytest.mark.skipif(shutil.which("localc") is None, reason="LibreOffice Calc (libreoffice-calc) is not installed")
+def test_response_form_converts_to_pdf(sample: TenderDocument, tmp_path: Path) -> None:
+    form = tmp_path / "response-form.xlsx"
+    form.write_bytes(response_form_xlsx(msgspec.structs.replace(sample, draft=True, amendments=(AMENDMENT,))))
     # Two lots fitted to the page width: a page or two each.
     assert 2 <= _pdf_pages(form, tmp_path) <= 6
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_headings_print_with_their_numbers_and_long_words_print_whole(language: Language, tmp_path: Path) -> None:
+    labels = LABELS[language]
+    document = tmp_path / f"tender-{language}.docx"
+    document.write_bytes(tender_docx(long_words(language)))
+    text = _pdf_text(document, tmp_path)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    for number, key in (("1", "introduction"), ("4", "doc.instructions"), ("8.1", "doc.agreement"), ("9", "doc.review")):
+        heading = f"{number} {labels[key]}"
+        # once in the table of contents (which LibreOffice shows as Word last saved it) and once in the text
+        assert sum(line.startswith(heading) for line in lines) == 2, heading
+    for word in (labels["kind.award"], labels["col.verification"], "Personuppgiftsbiträdesavtal", "RESTRICTIVE-"):
+        assert word in text, word
+
+
+def test_contract_annex_converts_to_a_short_pdf(sample: TenderDocument, tmp_path: Path) -> None:
+    annex = tmp_path / "contract-annex.docx"
+    annex.write_bytes(contract_annex_docx(sample))
+    assert 1 <= _pdf_pages(annex, tmp_path) <= 4
