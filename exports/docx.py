@@ -97,12 +97,10 @@ class _Body:
         return "".join(self._table_of_contents() if part is _TOC else part for part in self.parts)
 
     def _table_of_contents(self) -> str:
-        """A TOC field, marked for updating, whose shown result already lists the headings as links
-        (without page numbers, which only a layout engine knows): Word and LibreOffice rebuild it
-        on opening, while previews that never update fields still show a usable table of contents."""
-        entries = [
-            (self.styles[f"toc {level}"], hyperlink(name, run(f"{title}\t") + field(f"PAGEREF {name} \\h", ""))) for level, title, name in self._toc
-        ]
+        """A TOC field that Word rebuilds, with page numbers, on opening (it is marked dirty and the
+        settings ask for it). Its shown result already lists the numbered headings as links, for
+        readers that never update fields: LibreOffice shows it as is, and previews do."""
+        entries = [(self.styles[f"toc {level}"], hyperlink(name, run(title))) for level, title, name in self._toc]
         (first_style, first), *rest = entries
         return "".join(
             (

@@ -326,7 +326,7 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
     "org_number.SE": ("Organisation no.", "Org.nr.", "Org.nr", "Org.nr."),
     "org_number.DK": ("CVR no.", "CVR-nr.", "CVR-nr", "CVR-nr."),
     "org_number.FI": ("Business ID", "Y-tunnus", "FO-nummer", "Y-tunnus"),
-    "doc.contract_annex": ("Contract conditions", "Kontraktsvilkår", "Kontraktsvillkor", "Kontraktvilkår"),
+    "doc.contract_annex": ("Contract conditions", "Kontraktsvilkår", "Kontraktsvillkor", "Kontraktsvilkår"),
     "doc.annex_to": (
         "Annex to the tender document {reference}",
         "Vedlegg til konkurransegrunnlag {reference}",
@@ -343,7 +343,7 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "Instructions to tenderers",
         "Regler for gjennomføring av konkurransen",
         "Anvisningar till anbudsgivare",
-        "Vejledning til tilbudsgiverne",
+        "Regler for afgivelse af tilbud",
     ),
     "doc.submission": ("Submission of tenders", "Innlevering av tilbud", "Inlämning av anbud", "Afgivelse af tilbud"),
     "doc.submit_through": (
@@ -432,14 +432,14 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "bli prissatt i evalueringen.",
         "Anbudet får innehålla reservationer mot kontraktsvillkoren. Varje reservation ska anges tydligt och prissätts "
         "om möjligt vid utvärderingen.",
-        "Tilbuddet kan indeholde forbehold over for kontraktvilkårene. Hvert forbehold skal angives tydeligt og "
+        "Tilbuddet kan indeholde forbehold over for kontraktsvilkårene. Hvert forbehold skal angives tydeligt og "
         "prissættes så vidt muligt ved evalueringen.",
     ),
     "doc.reservations_refused": (
         "Reservations against the contract conditions are not accepted: a tender with material reservations will be rejected.",
         "Det aksepteres ikke forbehold mot kontraktsvilkårene: et tilbud med vesentlige forbehold vil bli avvist.",
         "Reservationer mot kontraktsvillkoren godtas inte: ett anbud med väsentliga reservationer kommer inte att prövas.",
-        "Forbehold over for kontraktvilkårene accepteres ikke: et tilbud med forbehold over for grundlæggende elementer "
+        "Forbehold over for kontraktsvilkårene accepteres ikke: et tilbud med forbehold over for grundlæggende elementer "
         "vil blive afvist.",
     ),
     "doc.espd": (
@@ -552,7 +552,7 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "Special contract conditions",
         "Særlige kontraktsvilkår",
         "Särskilda kontraktsvillkor",
-        "Særlige kontraktvilkår",
+        "Særlige kontraktsvilkår",
     ),
     "doc.review": (
         "Standstill, review and public access",

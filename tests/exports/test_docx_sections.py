@@ -151,7 +151,7 @@ def test_annexes_list_the_documents_of_the_tender(sample: TenderDocument) -> Non
 
 
 @pytest.mark.parametrize(
-    ("language", "name"), [("en", "Contract conditions"), ("nb", "Kontraktsvilkår"), ("sv", "Kontraktsvillkor"), ("da", "Kontraktvilkår")]
+    ("language", "name"), [("en", "Contract conditions"), ("nb", "Kontraktsvilkår"), ("sv", "Kontraktsvillkor"), ("da", "Kontraktsvilkår")]
 )
 def test_contract_annex_holds_the_contract_conditions_alone(sample: TenderDocument, language: str, name: str) -> None:
     doc = msgspec.structs.replace(sample, language=language)
