@@ -225,7 +225,7 @@ def _introduction(body: _Body, doc: TenderDocument) -> None:
     if doc.participants:
         body.add(paragraph(t["joint_procurement"].format(lead=doc.lead_buyer.name, count=len(doc.participants))))
     if doc.lots:
-        body.add(paragraph(t["lots_intro"]))
+        body.add(paragraph(t["lots_intro"], props=KEEP_NEXT))
         body.table(
             (1300, None, 3000),
             (
@@ -274,9 +274,9 @@ def _procedure(body: _Body, doc: TenderDocument) -> None:
     t, tender = body.t, doc.tender
     timeline, contract = tender.timeline, tender.contract
     body.heading(1, t["procedure_and_timeline"])
-    body.add(paragraph(run(f"{t['procedure']}: ", BOLD) + run(t[f"procedure.{tender.procedure}"])))
+    body.add(paragraph(run(f"{t['procedure']}: ", BOLD) + run(t[f"procedure.{tender.procedure}"]), props=KEEP_NEXT))
     if doc.law:
-        body.add(paragraph(t["doc.governed_by"].format(act=doc.law.procurement_act)))
+        body.add(paragraph(t["doc.governed_by"].format(act=doc.law.procurement_act), props=KEEP_NEXT))
     milestones = (
         (t["published_at"], t.datetime(timeline.published_at) if timeline.published_at else None),
         (t["questions_deadline"], t.datetime(timeline.questions_deadline)),
@@ -491,7 +491,7 @@ def _references(body: _Body, doc: TenderDocument) -> None:
         return
     t = body.t
     body.heading(1, t["references"])
-    body.add(paragraph(t["references_intro"]))
+    body.add(paragraph(t["references_intro"], props=KEEP_NEXT))
     body.table(
         (1500, 2300, None, 700, 1200),
         ((t[f"reference.{r.kind}"], r.identifier, r.title, str(r.year or ""), r.clause) for r in doc.references),
@@ -504,7 +504,7 @@ def _amendments(body: _Body, doc: TenderDocument) -> None:
         return
     t = body.t
     body.heading(1, t["amendments"])
-    body.add(paragraph(t["amendments_intro"]))
+    body.add(paragraph(t["amendments_intro"], props=KEEP_NEXT))
     body.table(
         (700, 1600, None, 3000),
         ((str(a.number), t.date(a.date), a.summary, a.reason) for a in doc.amendments),

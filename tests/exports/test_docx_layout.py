@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import msgspec
 import pytest
+from docx.oxml.ns import qn
 from docx.table import Table
 
 from exports.docx import contract_annex_docx, tender_docx
@@ -71,3 +72,13 @@ def test_table_header_rows_keep_with_the_first_row(sample: TenderDocument) -> No
     assert headed
     for table in headed:
         assert all(p._p.xpath("./w:pPr/w:keepNext") for cell in table.rows[0].cells for p in cell.paragraphs)
+
+
+def test_whatever_introduces_a_table_keeps_with_it(sample: TenderDocument) -> None:
+    document = open_docx(tender_docx(sample))
+    heading_ids = {document.styles[f"Heading {level}"].style_id for level in (1, 2, 3)}
+    body = list(document.element.body.iterchildren())
+    before_tables = [body[n - 1] for n, element in enumerate(body) if element.tag == qn("w:tbl") and n > 2]
+    for paragraph in before_tables:
+        style = paragraph.xpath("./w:pPr/w:pStyle/@w:val")
+        assert paragraph.xpath("./w:pPr/w:keepNext") or set(style) & heading_ids, paragraph.xpath("string(.)")
