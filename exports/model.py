@@ -18,13 +18,15 @@ Country = Literal["NO", "SE", "DK", "FI"]
 PartyKind = Literal["municipality", "federation"]
 Currency = Literal["NOK", "SEK", "DKK", "EUR"]
 TenderStatus = Literal["draft", "open_for_participants", "published", "closed", "awarded", "cancelled"]
-Procedure = Literal[
-    "open", "restricted", "negotiated", "competitive_dialogue", "mini_competition", "dynamic_purchasing_system"
-]
+Procedure = Literal["open", "restricted", "negotiated", "competitive_dialogue", "mini_competition", "dynamic_purchasing_system"]
 ProcurementCategory = Literal["goods", "services"]
 RequirementKind = Literal["qualification", "mandatory", "award", "contract_condition"]
 Level = Literal["basic", "advanced", "spearhead"]
 ReferenceKind = Literal["standard", "law", "guidance"]
+Agreement = Literal["contract", "framework"]
+CallOff = Literal["ranking", "mini_competition", "ranking_or_mini_competition"]
+"""How a framework's contracts are called off: direct award by the ranking, a mini-competition, or either by set rules."""
+QuestionsVia = Literal["submission_system", "email"]
 
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 Percent = Decimal  # percentage points, 0-100 (msgspec has no bounds for Decimal; the registry checks)
@@ -104,6 +106,14 @@ class Requirement(_Snapshot, frozen=True, kw_only=True):
     buyer_note: str = ""
 
 
+class Maximum(_Snapshot, frozen=True, kw_only=True):
+    """The most a framework lot may call off over its whole term: a value, a quantity of a unit, or both."""
+
+    value: Money | None = None
+    quantity: int | None = None
+    unit: str = ""
+
+
 class Lot(_Snapshot, frozen=True, kw_only=True):
     """A lot; `product_categories` are labels, `cpv_codes` (if any) refine the tender's codes."""
 
@@ -116,6 +126,7 @@ class Lot(_Snapshot, frozen=True, kw_only=True):
     price_weight: Percent
     quality_weight: Percent
     requirements: tuple[Requirement, ...] = ()
+    maximum: Maximum | None = None
 
 
 class Reference(_Snapshot, frozen=True, kw_only=True):
@@ -154,6 +165,73 @@ class ContactPoint(_Snapshot, frozen=True, kw_only=True):
     phone: str = ""
 
 
+class Framework(_Snapshot, frozen=True, kw_only=True):
+    suppliers: Annotated[int, msgspec.Meta(ge=1)]
+    """How many suppliers the framework agreement is concluded with (per lot)."""
+    call_off: CallOff
+
+
+class Options(_Snapshot, frozen=True, kw_only=True):
+    """Options to extend the contract: ``count`` periods of ``months`` each, at the buyer's choice."""
+
+    count: Annotated[int, msgspec.Meta(ge=1)]
+    months: Annotated[int, msgspec.Meta(ge=1)]
+
+
+class Submission(_Snapshot, frozen=True, kw_only=True):
+    """The e-tendering system tenders are submitted through."""
+
+    system: str
+    url: str
+
+
+class Terms(_Snapshot, frozen=True, kw_only=True):
+    """What the tender says of the agreement, the bids and the procedure besides its requirements."""
+
+    agreement: Agreement = "contract"
+    framework: Framework | None = None
+    options: Options | None = None
+    duration_justification: str = ""
+    """Why a framework runs longer than four years, options included (empty when it does not)."""
+    validity_days: int | None = None
+    """How long a tender stays binding after the submission deadline."""
+    lots_per_bid: int | None = None
+    """The most lots one supplier may bid for; None: any number."""
+    max_lots_awarded: int | None = None
+    """The most lots one supplier may be awarded; None: no limit."""
+    variants: bool = False
+    reservations: bool = False
+    """Whether a tender may carry reservations against the contract conditions."""
+    submission: Submission | None = None
+    questions_via: QuestionsVia = "submission_system"
+    espd: bool = True
+    labour_clauses: bool = False
+
+
+class Ground(_Snapshot, frozen=True, kw_only=True):
+    """One discretionary exclusion ground the buyer applies, in the document language."""
+
+    key: str
+    text: str
+
+
+class Law(_Snapshot, frozen=True, kw_only=True):
+    """The lead buyer's country's procurement rules as the documents state them, in the document language."""
+
+    country: Country
+    procurement_act: str
+    espd: str
+    mandatory_exclusion: str
+    discretionary_exclusion: tuple[Ground, ...] = ()
+    labour_clauses: str = ""
+    """The country's labour clause text; empty when the tender carries none."""
+    standstill_days: int
+    standstill: str
+    review_body: str
+    review_body_url: str
+    public_access: str
+
+
 class Tender(_Snapshot, frozen=True, kw_only=True):
     id: str
     reference: str
@@ -169,6 +247,7 @@ class Tender(_Snapshot, frozen=True, kw_only=True):
     timeline: Timeline
     contact: ContactPoint | None = None
     score_max: Annotated[int, msgspec.Meta(ge=1)] = 10
+    terms: Terms = msgspec.field(default_factory=Terms)
 
 
 class Links(_Snapshot, frozen=True, kw_only=True):
@@ -196,6 +275,8 @@ class TenderDocument(_Snapshot, frozen=True, kw_only=True):
     lots: tuple[Lot, ...] = ()
     references: tuple[Reference, ...] = ()
     amendments: tuple[Amendment, ...] = ()
+    law: Law | None = None
+    """None in documents published before the registry stated the law."""
     fallbacks: tuple[str, ...] = ()
     """Texts shown in English because the document language had no translation."""
 

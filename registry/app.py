@@ -31,7 +31,7 @@ from registry.problems import EXCEPTION_HANDLERS
 from registry.requirements.library import import_library
 from registry.requirements.routes import CatalogueController, ModuleController
 from registry.settings import Settings
-from registry.tenders.routes import OcdsController, TenderController
+from registry.tenders.routes import LawController, OcdsController, TenderController
 
 API_TITLE = "Welfare technology procurement registry"
 OPENAPI_PATH = DOCS_PATH
@@ -90,6 +90,7 @@ def create_app(settings: Settings, *, prepared: bool = False) -> Litestar:
             attachment_router(settings),
             TenderController,
             OcdsController,
+            LawController,
         ],
         dependencies={"db_session": Provide(provide_session)},
         middleware=[RequestIdMiddleware(), DefineMiddleware(BearerTokenMiddleware, database=database, throttle=throttle), JsonBodyMiddleware()],

@@ -124,11 +124,18 @@ def _spec(today: date) -> tender_schemas.TenderSpec:
         cpv_codes=["33196200-2", "85311100-3"],
         estimated_value=Decimal("12500000"),
         currency="NOK",
-        contract_period=tender_schemas.ContractPeriod(
-            start=today + timedelta(days=120), end=today + timedelta(days=120 + 4 * 365), options="2 + 1 + 1 år"
-        ),
+        contract_period=tender_schemas.ContractPeriod(start=today + timedelta(days=120), end=today + timedelta(days=120 + 2 * 365 - 1)),
         contact_point=tender_schemas.ContactPoint(
             name="Innkjøpsteamet for velferdsteknologi", email="innkjop@velferdsteknologi.demo.example", phone="+47 55 00 00 00"
+        ),
+        terms=tender_schemas.Terms(
+            agreement="framework",
+            framework=tender_schemas.Framework(suppliers=1, call_off="ranking"),
+            options=tender_schemas.Options(count=2, months=12),
+            validity_days=120,
+            lots_per_bid=2,
+            submission=tender_schemas.Submission(system="Mercell", url="https://permalink.mercell.com/demo.aspx"),
+            labour_clauses=True,
         ),
         timeline=tender_schemas.Timeline(
             questions_deadline=now + timedelta(days=35), submission_deadline=now + timedelta(days=45), planned_award=now + timedelta(days=70)
@@ -139,6 +146,7 @@ def _spec(today: date) -> tender_schemas.TenderSpec:
                 product_categories=["digital_social_alarm"],
                 price_weight=40,
                 quality_weight=60,
+                maximum=tender_schemas.Maximum(value=Decimal("9000000"), quantity=2500, unit="alarmer"),
                 selections=[
                     selection(module_key="INTEROP-ALARM-PROTOCOL", module_version=1, parameters={"delivery_seconds": 20}),
                     selection(module_key="SEC-ISO27001-CERTIFICATE", module_version=1),
@@ -155,6 +163,7 @@ def _spec(today: date) -> tender_schemas.TenderSpec:
                 product_categories=["gps_alarm"],
                 price_weight=50,
                 quality_weight=50,
+                maximum=tender_schemas.Maximum(value=Decimal("3500000")),
                 selections=[
                     selection(module_key="CONSENT-LOCATION-ON-REQUEST", module_version=1),
                     selection(module_key="CONSENT-TIME-LIMITED-ACTIVATION", module_version=1, parameters={"review_months": 3}),

@@ -52,6 +52,8 @@ Email = Annotated[str, msgspec.Meta(max_length=254, pattern=EMAIL_PATTERN)]
 PHONE_PATTERN = named_pattern(
     r"^\+?[0-9][0-9 ()-]{4,30}$", "a phone number such as +47 55 00 00 00: digits, spaces, brackets and hyphens, after an optional +"
 )
+URL_PATTERN = named_pattern(r"^https?://[^\s/?#]+\.[^\s/?#]+(/\S*)?$", "a web address starting with https:// or http://")
+Url = Annotated[str, msgspec.Meta(max_length=500, pattern=URL_PATTERN)]
 SELECTION_LABEL_PATTERN = named_pattern(r"^\d+\.\d+$", "a lot and a selection position joined by a full stop, such as 1.3")
 
 _EXPECTED = re.compile(r"^Expected `(?P<type>[^`]+)` (?P<constraint>.+?)(?P<at> - at `\$[^`]*`)?$", re.S)

@@ -9,6 +9,10 @@ from typing import Any
 from tests.support import Api, days_from_today
 
 
+TERMS = {"submission": {"system": "Mercell", "url": "https://permalink.mercell.com/200000000.aspx"}, "validity_days": 90}
+"""What a published tender must state of its terms, and no more: a contract, tenders submitted through Mercell, binding 90 days."""
+
+
 def spec(reference: str = "VTF-2027-01", days: int = 45) -> dict[str, Any]:
     now = datetime.now(UTC).replace(microsecond=0)
     return {
@@ -22,6 +26,7 @@ def spec(reference: str = "VTF-2027-01", days: int = 45) -> dict[str, Any]:
         "currency": "NOK",
         "contract_period": {"start": days_from_today(days + 120), "end": days_from_today(days + 120 + 4 * 365), "options": "2 + 1 + 1 years"},
         "contact_point": {"name": "Innkjøpsteamet", "email": "innkjop@vestlandet.example", "phone": "+47 55 00 00 00"},
+        "terms": TERMS,
         "timeline": {
             "questions_deadline": (now + timedelta(days=days - 10)).isoformat(),
             "submission_deadline": (now + timedelta(days=days)).isoformat(),

@@ -31,6 +31,8 @@ from registry.requirements.rules import rule_errors
 from registry.schemas import in_words, named_pattern
 
 CATALOGUE_FILE = "catalogue.toml"
+COUNTRIES = "countries"
+"""The folder of each country's procurement-law texts (``registry.tenders.law``), not modules."""
 TAG_PATTERN = named_pattern(r"^[a-z0-9][a-z0-9-]*$", "a tag of lower-case letters, digits and hyphens, such as ce-marking")
 Tag = Annotated[str, msgspec.Meta(pattern=TAG_PATTERN, max_length=48)]
 
@@ -93,7 +95,7 @@ def load_library(directory: Path | str) -> tuple[Catalogue, list[ModuleTemplate]
     modules: list[ModuleTemplate] = []
     problems: list[str] = []
     seen: dict[str, Path] = {}
-    for path in sorted(directory.glob("*/*.toml")):
+    for path in sorted(p for p in directory.glob("*/*.toml") if p.parent.name != COUNTRIES):
         try:
             module = _decode(path, ModuleTemplate)
         except TemplateError as exc:

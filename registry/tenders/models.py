@@ -44,6 +44,8 @@ class Tender(Entity):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     """The published contact point for questions."""
+    terms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """``schemas.Terms`` as the API writes it, defaults left out: a renamed field needs its stored JSON migrated."""
     document_version: Mapped[int] = mapped_column(default=1)
     revision: Mapped[int] = mapped_column(default=1)
     participation_revision: Mapped[int] = mapped_column(default=1)
@@ -61,6 +63,8 @@ class TenderLot(Entity):
     product_categories: Mapped[list[str]] = mapped_column(default=list)
     price_weight: Mapped[float]
     quality_weight: Mapped[float]
+    maximum: Mapped[dict[str, Any] | None]
+    """``schemas.Maximum`` of a framework lot, as the API writes it."""
     revision: Mapped[int] = mapped_column(default=1)
     selections: Mapped[list[TenderSelection]] = relationship(
         order_by="TenderSelection.position", lazy="raise", cascade="all, delete-orphan", passive_deletes=True

@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from exports.model import Country
 from registry.auth.guards import ANYONE, AUTHENTICATED, TOKEN_OPTIONAL, allow
 from registry.auth.principal import Principal, Role
 from registry.evidence.schemas import EvidenceItem, Review, ReviewCreate
@@ -19,6 +20,7 @@ from registry.problems import problem_responses
 from registry.requirements.content import VersionNumber
 from registry.schemas import Limit, Offset, Page
 from registry.tenders import feed, market, participation, parts, schemas, service, snapshot, storage
+from registry.tenders.law import CountryLaw, country_law
 
 Req = Request[Principal, Any, Any]
 MaybeReq = Request[Principal | None, Any, Any]
@@ -345,3 +347,15 @@ class OcdsController(Controller):
         publisher = snapshot.Publisher.of(request.app.state.settings)
         content = await feed.releases(db_session, publisher, since=since, limit=limit, offset=offset)
         return Response(content, media_type="application/json", headers={"ETag": body_etag(content)})
+
+
+class LawController(Controller):
+    path = "/api/v1/law"
+    tags = ["Tenders"]
+
+    @get("/{country:str}", operation_id="GetCountryLaw", guards=[ANYONE], opt=TOKEN_OPTIONAL, responses=problem_responses(404))
+    async def country(self, request: MaybeReq, country: FromPath[Country]) -> Response[CountryLaw]:
+        """What tender documents state of a country's procurement law, in the four document languages: the act, the ESPD,
+        the exclusion grounds (the keys of the discretionary ones are what `terms.discretionary_grounds` names), labour
+        clauses, the standstill period, the review body and public access to tenders."""
+        return conditional(request, country_law(country))

@@ -10,7 +10,7 @@ from msgspec import UNSET, UnsetType
 from registry.evidence.schemas import FitReport, ModuleRef
 from registry.problems import FieldError
 from registry.requirements.content import Kind, ModuleKey, VersionNumber
-from registry.schemas import FILLED_TEXT_PATTERN, LINE_PATTERN, PHONE_PATTERN, SELECTION_LABEL_PATTERN, Email, Line, Money, Text
+from registry.schemas import FILLED_TEXT_PATTERN, LINE_PATTERN, PHONE_PATTERN, SELECTION_LABEL_PATTERN, Email, Line, Money, Text, Url
 
 Language = Literal["en", "nb", "sv", "da"]
 Procedure = Literal["open", "restricted", "negotiated", "competitive_dialogue", "mini_competition", "dynamic_purchasing_system"]
@@ -22,6 +22,9 @@ Currency = Literal["NOK", "SEK", "DKK", "EUR"]
 ParticipantStatus = Literal["invited", "confirmed", "declined"]
 Cpv = Annotated[str, msgspec.Meta(max_length=12)]
 MAX_LOTS = 50
+Agreement = Literal["contract", "framework"]
+CallOff = Literal["ranking", "mini_competition", "ranking_or_mini_competition"]
+GroundKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
 
 
 Instant = Annotated[datetime, msgspec.Meta(tz=True)]
@@ -40,6 +43,69 @@ class ContractPeriod(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=T
     end: date | None = None
     options: Line | None = None
     """Extension options in words, e.g. "2 + 1 + 1 years"."""
+
+
+class Framework(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A framework agreement: with how many suppliers per lot, and how contracts are called off under it."""
+
+    suppliers: Annotated[int, msgspec.Meta(ge=1, le=50)]
+    call_off: CallOff
+    """``ranking``: direct award to the best-ranked supplier able to deliver; ``mini_competition``: a renewed
+    competition among the framework's suppliers; ``ranking_or_mini_competition``: either, by rules the documents state."""
+
+
+class Options(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Options to extend the contract beyond its end date: ``count`` periods of ``months`` each."""
+
+    count: Annotated[int, msgspec.Meta(ge=1, le=10)]
+    months: Annotated[int, msgspec.Meta(ge=1, le=60)]
+
+
+class Submission(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The e-tendering system through which tenders are submitted (and, unless by email, questions asked)."""
+
+    system: Line
+    url: Url
+
+
+class Terms(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """What the tender says of the agreement, the bids and the procedure besides its requirements."""
+
+    main_category: Literal["goods", "services"] = "goods"
+    """What is mainly bought: goods (with services around them) or services."""
+    agreement: Agreement = "contract"
+    framework: Framework | None = None
+    """Required for a framework agreement; each of its lots then states a maximum (``lots[].maximum``)."""
+    options: Options | None = None
+    duration_justification: Text | None = None
+    """Why a framework agreement runs longer than four years, options included; needed to publish one that does."""
+    validity_days: Annotated[int, msgspec.Meta(ge=1, le=365)] | None = None
+    """How many days a tender stays binding after the submission deadline; needed to publish."""
+    lots_per_bid: Annotated[int, msgspec.Meta(ge=1, le=MAX_LOTS)] | None = None
+    """The most lots one supplier may bid for; left out: any number."""
+    max_lots_awarded: Annotated[int, msgspec.Meta(ge=1, le=MAX_LOTS)] | None = None
+    """The most lots one supplier may be awarded; left out: no limit."""
+    variants: bool = False
+    reservations: bool = False
+    """Whether a tender may carry reservations against the contract conditions."""
+    submission: Submission | None = None
+    """Needed to publish."""
+    questions_via: Literal["submission_system", "email"] = "submission_system"
+    espd: bool = True
+    """Suppliers answer the exclusion grounds and qualification requirements with the ESPD."""
+    discretionary_grounds: Annotated[list[GroundKey], msgspec.Meta(max_length=20)] | None = None
+    """Keys of the discretionary exclusion grounds of the lead buyer's country (GET /api/v1/law/{country}) that apply;
+    left out: all of them."""
+    labour_clauses: bool = False
+    """The contract carries the country's labour clauses on pay and working conditions."""
+
+
+class Maximum(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """The most a framework lot may call off over its whole term: a value, a quantity of a unit, or both."""
+
+    value: Money | None = None
+    quantity: Annotated[int, msgspec.Meta(ge=1, le=1_000_000_000)] | None = None
+    unit: Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=LINE_PATTERN)] | None = None
 
 
 class SelectionIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
@@ -73,6 +139,8 @@ class LotIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Percentage points given to quality; the lot's award criteria's weights add up to it."""
     selections: Annotated[list[SelectionIn], msgspec.Meta(max_length=2000)] = []
     """Requirement modules pinned to published versions, in the order the documents show them."""
+    maximum: Maximum | None = None
+    """For a framework agreement: the most this lot may call off."""
 
 
 Reference = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=LINE_PATTERN)]
@@ -110,6 +178,8 @@ class TenderFields(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Questions deadline, submission deadline and planned award, each with a UTC offset."""
     contact_point: ContactPoint | None = None
     """Published in the tender documents; required to publish."""
+    terms: Terms = msgspec.field(default_factory=Terms)
+    """The agreement, options, bids, submission, ESPD, exclusion grounds and labour clauses."""
 
 
 class TenderSpec(TenderFields, kw_only=True):
@@ -132,6 +202,7 @@ class TenderFieldsUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=Tru
     contract_period: ContractPeriod | UnsetType = UNSET
     timeline: Timeline | UnsetType = UNSET
     contact_point: ContactPoint | None | UnsetType = UNSET
+    terms: Terms | UnsetType = UNSET
 
 
 class NewLot(LotIn, kw_only=True):
@@ -146,6 +217,7 @@ class LotUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     product_categories: Annotated[list[Line], msgspec.Meta(max_length=20)] | UnsetType = UNSET
     price_weight: Weight | UnsetType = UNSET
     quality_weight: Weight | UnsetType = UNSET
+    maximum: Maximum | None | UnsetType = UNSET
     position: Annotated[int, msgspec.Meta(ge=1, le=MAX_LOTS)] | UnsetType = UNSET
 
 
@@ -186,6 +258,7 @@ class Lot(msgspec.Struct, kw_only=True):
     product_categories: list[str]
     price_weight: float
     quality_weight: float
+    maximum: Maximum | None
     selections: list[Selection]
 
 

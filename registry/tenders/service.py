@@ -26,9 +26,10 @@ from registry.problems import Conflict, FieldError, Forbidden, NotFound, RuleVio
 from registry.requirements import service as library
 from registry.schemas import given_fields
 from registry.tenders import schemas, snapshot, storage, views
+from registry.tenders.law import country_law
 from registry.tenders.models import Tender, TenderAmendment, TenderLot, TenderParticipant, TenderTransition
 from registry.tenders.snapshot import Publisher
-from registry.tenders.validation import Pinned, jurisdiction_warnings, publication_errors, selection_errors, spec_errors
+from registry.tenders.validation import Pinned, jurisdiction_warnings, labour_clause_warnings, publication_errors, selection_errors, spec_errors
 
 BUYER_ROLES = (Role.procurement_officer, Role.federation_coordinator)
 OWNER_ROLE = {"municipality": Role.procurement_officer, "federation": Role.federation_coordinator}
@@ -118,9 +119,9 @@ async def product_categories(session: AsyncSession) -> list[str]:
     return (await library.catalogue(session)).keys("product_categories")
 
 
-async def _validated(session: AsyncSession, spec: schemas.TenderSpec) -> Pinned:
+async def _validated(session: AsyncSession, spec: schemas.TenderSpec, country: str) -> Pinned:
     pinned = await pin(session, spec.lots)
-    errors = spec_errors(spec, pinned, await product_categories(session))
+    errors = spec_errors(spec, pinned, await product_categories(session), country_law(country).ground_keys())
     if errors:
         raise RuleViolation("the tender specification has problems", errors=errors)
     return pinned
@@ -142,7 +143,8 @@ async def create_tender(session: AsyncSession, actor: Principal, spec: schemas.T
     owner_kind = actor.organization_kind
     if owner_kind not in OWNER_ROLE or not actor.acts_for(actor.organization_id, OWNER_ROLE[owner_kind]):
         raise Forbidden("tenders are created by municipalities' procurement officers or federations' coordinators")
-    pinned = await _validated(session, spec)
+    owner = (await organizations.by_ids(session, {actor.organization_id}))[actor.organization_id]
+    pinned = await _validated(session, spec, owner.country)
     tender = Tender(owner_id=actor.organization_id, status="draft", document_version=1, revision=1, participation_revision=1)
     storage.write_spec(tender, spec, pinned)
     await insert_unique(session, tender, lambda: _reference_taken(session, actor.organization_id, spec.reference))
@@ -176,7 +178,7 @@ async def replace_spec(session: AsyncSession, actor: Principal, tender_id: UUID,
     """Replace the whole specification (a convenience: the same rows as editing the parts would give)."""
     tender, owner = await owned_tender(session, actor, tender_id, if_match)
     editable(tender)
-    pinned = await _validated(session, spec)
+    pinned = await _validated(session, spec, owner.country)
     await _unique_reference(session, tender, spec.reference)
     await _write_spec(session, tender, spec, pinned)
     await bump_revision(session, tender)
@@ -192,7 +194,7 @@ async def update_fields(
     editable(tender)
     given = given_fields(update)
     fields = msgspec.structs.replace(schemas.TenderFields(**storage.fields_of(tender)), **given)
-    errors = spec_errors(schemas.TenderSpec(**msgspec.structs.asdict(fields)), {}, [])
+    errors = spec_errors(schemas.TenderSpec(**msgspec.structs.asdict(fields)), {}, [], country_law(owner.country).ground_keys())
     if errors:
         raise RuleViolation("the tender's fields have problems", errors=errors)
     await _unique_reference(session, tender, fields.reference)
@@ -287,7 +289,8 @@ async def _publication_problems(
     """The errors that stop publication and the warnings that do not."""
     spec = storage.spec_of(tender)
     pinned = await pin(session, spec.lots)
-    errors = spec_errors(spec, pinned, await product_categories(session))
+    law = country_law(owner.country)
+    errors = spec_errors(spec, pinned, await product_categories(session), law.ground_keys())
     errors += publication_errors(spec, pinned, now=now, min_submission_days=min_days)
     participants = list(await session.scalars(select(TenderParticipant).where(TenderParticipant.tender_id == tender.id)))
     waiting = [p for p in participants if p.status == "invited"]
@@ -302,7 +305,7 @@ async def _publication_problems(
     joint = owner.kind == "federation" or bool(participants)
     if joint and not any(p.status == "confirmed" for p in participants):
         errors.append(("participants", "a joint tender needs at least one confirmed participant"))
-    return errors, jurisdiction_warnings(spec, pinned, owner.country)
+    return errors, jurisdiction_warnings(spec, pinned, owner.country) + labour_clause_warnings(spec, law.labour_clauses_required_for)
 
 
 async def amend(
@@ -318,7 +321,7 @@ async def amend(
     if not changed:
         raise RuleViolation("the amendment changes nothing", errors=[("description", "give a new description, timeline or lots")])
     amended = msgspec.structs.replace(spec, **changes)
-    pinned = await _validated(session, amended)
+    pinned = await _validated(session, amended, owner.country)
     await snapshot.frozen(session, tender, owner, tender.document_version, publisher=publisher)
     number = 1 + (await session.scalar(select(func.count(TenderAmendment.id)).where(TenderAmendment.tender_id == tender.id)) or 0)
     if "lots" in changed:

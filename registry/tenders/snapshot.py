@@ -30,6 +30,7 @@ from registry.requirements.rendering import pick, render
 from registry.requirements.templates import Catalogue
 from registry.settings import Settings
 from registry.tenders import schemas, storage
+from registry.tenders.law import country_law, stated
 from registry.tenders.models import Tender, TenderAmendment, TenderDocument, TenderParticipant
 from registry.tenders.validation import Pinned, effective_kind
 
@@ -154,6 +155,7 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
             price_weight=Decimal(str(lot.price_weight)),
             quality_weight=Decimal(str(lot.quality_weight)),
             requirements=tuple(texts.requirement(f"{number}.{position}", s) for position, s in enumerate(lot.selections, 1)),
+            maximum=_maximum(lot.maximum, spec.currency),
         )
         for number, lot in enumerate(spec.lots, 1)
     )
@@ -165,6 +167,7 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
             known = references.get(reference.identifier)
             if known is None or (spec.language in reference.titles and spec.language not in known.titles):
                 references[reference.identifier] = reference  # the first module's, unless a later one has the official title
+    tender_ = _tender(tender, spec)
     return model.TenderDocument(
         language=spec.language,
         generated_at=now,
@@ -173,7 +176,7 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
         ocid=publisher.ocid(tender.id),
         publisher=publisher.name,
         links=_links(publisher.base_url, tender.id),
-        tender=_tender(tender, spec),
+        tender=tender_,
         lead_buyer=_party(owner),
         participants=await _participants(session, tender.id),
         lots=lots,
@@ -182,8 +185,24 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
             model.Amendment(number=a.number, date=a.created_at, summary=a.summary, reason=a.reason)
             for a in await session.scalars(select(TenderAmendment).where(TenderAmendment.tender_id == tender.id).order_by(TenderAmendment.number))
         ),
+        law=stated(country_law(owner.country), spec.language, tender_.terms, spec.terms.discretionary_grounds),
         fallbacks=tuple(texts.fallbacks),
     )
+
+
+def _maximum(maximum: schemas.Maximum | None, currency: schemas.Currency) -> model.Maximum | None:
+    if maximum is None:
+        return None
+    value = model.Money(amount=maximum.value, currency=currency) if maximum.value is not None else None
+    return model.Maximum(value=value, quantity=maximum.quantity, unit=maximum.unit or "")
+
+
+def _terms(terms: schemas.Terms) -> model.Terms:
+    """The terms as the documents state them (the exclusion grounds go with the law, ``stated``)."""
+    given = msgspec.structs.asdict(terms)
+    del given["main_category"], given["discretionary_grounds"]
+    given["duration_justification"] = terms.duration_justification or ""
+    return msgspec.convert(msgspec.to_builtins(given), model.Terms)
 
 
 def _reference(reference: Reference, language: str) -> model.Reference:
@@ -227,6 +246,8 @@ def _tender(tender: Tender, spec: schemas.TenderSpec) -> model.Tender:
         contact=model.ContactPoint(name=spec.contact_point.name, email=spec.contact_point.email, phone=spec.contact_point.phone or "")
         if spec.contact_point
         else None,
+        main_category=spec.terms.main_category,
+        terms=_terms(spec.terms),
     )
 
 

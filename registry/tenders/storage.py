@@ -107,6 +107,7 @@ class FieldValues(TypedDict):
     contract_period: schemas.ContractPeriod
     timeline: schemas.Timeline
     contact_point: schemas.ContactPoint | None
+    terms: schemas.Terms
 
 
 def fields_of(tender: Tender) -> FieldValues:
@@ -125,6 +126,7 @@ def fields_of(tender: Tender) -> FieldValues:
         "contact_point": schemas.ContactPoint(name=tender.contact_name, email=tender.contact_email, phone=tender.contact_phone)
         if tender.contact_name and tender.contact_email
         else None,
+        "terms": msgspec.convert(tender.terms, schemas.Terms),
     }
 
 
@@ -139,6 +141,7 @@ def lot_in(row: TenderLot, *, with_selections: bool = True) -> schemas.LotIn:
     return schemas.LotIn(
         title=row.title, product_categories=list(row.product_categories), price_weight=row.price_weight,
         quality_weight=row.quality_weight, selections=[selection_in(s) for s in row.selections] if with_selections else [],
+        maximum=msgspec.convert(row.maximum, schemas.Maximum) if row.maximum is not None else None,
     )  # fmt: skip
 
 
@@ -164,6 +167,7 @@ def write_fields(tender: Tender, fields: schemas.TenderFields) -> None:
     tender.planned_award = fields.timeline.planned_award
     contact = fields.contact_point
     tender.contact_name, tender.contact_email, tender.contact_phone = (contact.name, contact.email, contact.phone) if contact else (None, None, None)
+    tender.terms = msgspec.to_builtins(fields.terms)
 
 
 def new_selection(selection: schemas.SelectionIn, position: int, pinned: Pinned) -> TenderSelection:
@@ -194,6 +198,7 @@ def write_lot_fields(row: TenderLot, lot: schemas.LotIn) -> None:
     row.product_categories = list(lot.product_categories)
     row.price_weight = lot.price_weight
     row.quality_weight = lot.quality_weight
+    row.maximum = msgspec.to_builtins(lot.maximum) if lot.maximum is not None else None
 
 
 def write_spec(tender: Tender, spec: schemas.TenderSpec, pinned: Pinned) -> list[TenderLot | TenderSelection]:

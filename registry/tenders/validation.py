@@ -5,6 +5,7 @@ Every problem is collected, named by its path (``lots[1].selections[3].weight``)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from registry.requirements.content import Kind
@@ -17,6 +18,8 @@ from registry.tenders.cpv import cpv_problem
 FieldError = tuple[str, str]
 Pinned = dict[tuple[str, int], PinnedVersion]
 SWITCHABLE_KINDS = frozenset({"mandatory", "award"})
+FRAMEWORK_MONTHS = 48
+"""A framework agreement runs at most four years, options included, save in exceptional cases the buyer justifies (Directive 2014/24/EU art. 33)."""
 
 
 def same_weight(a: float, b: float) -> bool:
@@ -28,11 +31,13 @@ def effective_kind(selection: schemas.SelectionIn, module_kind: Kind) -> Kind:
     return selection.kind or module_kind
 
 
-def spec_errors(spec: schemas.TenderSpec, pinned: Pinned, product_categories: list[str]) -> list[FieldError]:
-    """Problems that make a specification unusable even as a draft."""
+def spec_errors(spec: schemas.TenderSpec, pinned: Pinned, product_categories: list[str], grounds: list[str]) -> list[FieldError]:
+    """Problems that make a specification unusable even as a draft; ``grounds`` are the keys of the
+    discretionary exclusion grounds of the lead buyer's country."""
     errors = [(f"cpv_codes[{i}]", p) for i, code in enumerate(spec.cpv_codes) if (p := cpv_problem(code))]
     if spec.estimated_value is not None and (problem := money_problem(spec.estimated_value)):
         errors.append(("estimated_value", problem))
+    errors += terms_errors(spec.terms, grounds)
     for i, lot in enumerate(spec.lots):
         errors += lot_errors(f"lots[{i}]", lot, pinned, product_categories)
     return errors
@@ -54,12 +59,35 @@ def twice(key: str, earlier: str) -> str:
     return f"{key} is already selected in this lot, at {earlier}"
 
 
+def terms_errors(terms: schemas.Terms, grounds: list[str]) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if terms.agreement == "framework" and terms.framework is None:
+        errors.append(("terms.framework", "a framework agreement states its number of suppliers and how contracts are called off"))
+    if terms.agreement == "contract" and terms.framework is not None:
+        errors.append(("terms.framework", "only a framework agreement has framework terms; set agreement to framework or leave them out"))
+    if terms.lots_per_bid and terms.max_lots_awarded and terms.max_lots_awarded > terms.lots_per_bid:
+        most = f"a supplier may bid for at most {terms.lots_per_bid} lots"
+        errors.append(("terms.max_lots_awarded", f"{most}, so cannot be awarded {terms.max_lots_awarded}"))
+    for i, key in enumerate(terms.discretionary_grounds or []):
+        if key not in grounds:
+            known = ", ".join(grounds)
+            errors.append((f"terms.discretionary_grounds[{i}]", f"unknown exclusion ground {key!r}; the lead buyer's country has {known}"))
+    return errors
+
+
 def lot_field_errors(where: str, lot: schemas.LotIn, product_categories: list[str]) -> list[FieldError]:
     errors = [
         (f"{where}.product_categories[{j}]", f"unknown product category {pc!r}")
         for j, pc in enumerate(lot.product_categories)
         if pc not in product_categories
     ]
+    if (maximum := lot.maximum) is not None:
+        if maximum.value is None and maximum.quantity is None:
+            errors.append((f"{where}.maximum", "a maximum is a value, a quantity, or both"))
+        if (maximum.quantity is None) != (maximum.unit is None):
+            errors.append((f"{where}.maximum.unit", "a maximum quantity and its unit go together"))
+        if maximum.value is not None and (problem := money_problem(maximum.value)):
+            errors.append((f"{where}.maximum.value", problem))
     if not same_weight(lot.price_weight + lot.quality_weight, 100):
         errors.append((f"{where}.price_weight", f"price {lot.price_weight:g} + quality {lot.quality_weight:g} must make 100"))
     return errors
@@ -107,6 +135,7 @@ def publication_errors(spec: schemas.TenderSpec, pinned: Pinned, *, now: datetim
             )
     if spec.contact_point is None:
         errors.append(("contact_point", "a published tender names where suppliers send questions (a name or function and an email)"))
+    errors += terms_publication_errors(spec)
     timeline = spec.timeline
     if timeline.submission_deadline is None:
         errors.append(("timeline.submission_deadline", "is required to publish"))
@@ -119,6 +148,45 @@ def publication_errors(spec: schemas.TenderSpec, pinned: Pinned, *, now: datetim
         if timeline.planned_award and timeline.planned_award <= timeline.submission_deadline:
             errors.append(("timeline.planned_award", "must be after the submission deadline"))
     return errors
+
+
+def terms_publication_errors(spec: schemas.TenderSpec) -> list[FieldError]:
+    """What the terms must state before publication: where tenders go, how long they bind, a framework's limits."""
+    terms, errors = spec.terms, []
+    if terms.submission is None:
+        errors.append(("terms.submission", "a published tender names the e-tendering system tenders are submitted through"))
+    if terms.validity_days is None:
+        errors.append(("terms.validity_days", "a published tender states how many days tenders stay binding"))
+    for field, limit in (("lots_per_bid", terms.lots_per_bid), ("max_lots_awarded", terms.max_lots_awarded)):
+        if limit and limit > len(spec.lots):
+            errors.append((f"terms.{field}", f"is {limit}, but the tender has {len(spec.lots)} lots"))
+    if terms.agreement == "framework":
+        errors += [
+            (f"lots[{i}].maximum", f"a framework agreement states the most lot {i + 1} may call off (a value or a quantity)")
+            for i, lot in enumerate(spec.lots)
+            if lot.maximum is None
+        ]
+        months = total_months(spec.contract_period, terms.options)
+        if months is not None and months > FRAMEWORK_MONTHS and not terms.duration_justification:
+            rule = f"a framework agreement runs at most {FRAMEWORK_MONTHS} months unless justified"
+            errors.append(("terms.duration_justification", f"{rule}; this one runs {months} with its options"))
+    return errors
+
+
+def total_months(period: schemas.ContractPeriod, options: schemas.Options | None) -> int | None:
+    """The contract's whole term in months, options included, a month begun counting whole; None without its dates."""
+    if period.start is None or period.end is None:
+        return None
+    after = period.end + timedelta(days=1)  # 1 January to 31 December is twelve months
+    months = (after.year - period.start.year) * 12 + after.month - period.start.month + (after.day > period.start.day)
+    return months + (options.count * options.months if options else 0)
+
+
+def labour_clause_warnings(spec: schemas.TenderSpec, required_for: Sequence[str]) -> list[FieldError]:
+    """A tender without labour clauses where the country's law requires them for its kind of contract: worth a second look."""
+    if spec.terms.labour_clauses or spec.terms.main_category not in required_for:
+        return []
+    return [("terms.labour_clauses", f"the lead buyer's country requires labour clauses in contracts for {spec.terms.main_category}")]
 
 
 def jurisdiction_warnings(spec: schemas.TenderSpec, pinned: Pinned, country: str) -> list[FieldError]:

@@ -48,6 +48,7 @@ def lot_view(row: TenderLot, facts: ModuleFacts) -> schemas.Lot:
         product_categories=list(row.product_categories),
         price_weight=row.price_weight,
         quality_weight=row.quality_weight,
+        maximum=msgspec.convert(row.maximum, schemas.Maximum) if row.maximum is not None else None,
         selections=[selection_view(s, facts) for s in row.selections],
     )
 

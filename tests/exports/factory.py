@@ -13,16 +13,23 @@ from exports.model import (
     Amendment,
     ContactPoint,
     ContractPeriod,
+    Framework,
+    Ground,
     Language,
+    Law,
     Links,
     Lot,
+    Maximum,
     Money,
+    Options,
     Participant,
     Party,
     Reference,
     Requirement,
+    Submission,
     Tender,
     TenderDocument,
+    Terms,
     Timeline,
     Volume,
 )
@@ -52,16 +59,11 @@ def _party(number: int, name: str, kind: str = "municipality") -> Party:
 
 LEAD = _party(0, "Gjøvikregionen helse- og omsorgssamarbeid", "federation")
 MUNICIPALITIES = [
-    _party(n, name)
-    for n, name in enumerate(
-        ("Gjøvik kommune", "Vestre Toten kommune", "Østre Toten kommune", "Søndre Land kommune"), 1
-    )
+    _party(n, name) for n, name in enumerate(("Gjøvik kommune", "Vestre Toten kommune", "Østre Toten kommune", "Søndre Land kommune"), 1)
 ]
 
 
-def _requirement(
-    number: str, key: str, category: tuple[str, str], kind: str, title: str, statement: str, **extra: object
-) -> Requirement:
+def _requirement(number: str, key: str, category: tuple[str, str], kind: str, title: str, statement: str, **extra: object) -> Requirement:
     return Requirement(
         id=number,
         module_key=key,
@@ -238,9 +240,41 @@ def _volumes(alarms: int, trackers: int) -> tuple[Volume, ...]:
     return (Volume(lot_id="lot-1", quantity=alarms, unit="stk"), Volume(lot_id="lot-2", quantity=trackers, unit="stk"))
 
 
-def sample_tender(
-    language: Language = "nb", *, draft: bool = False, amendments: tuple[Amendment, ...] = ()
-) -> TenderDocument:
+TERMS = Terms(
+    agreement="framework",
+    framework=Framework(suppliers=3, call_off="ranking_or_mini_competition"),
+    options=Options(count=2, months=12),
+    validity_days=120,
+    lots_per_bid=2,
+    max_lots_awarded=1,
+    variants=False,
+    reservations=False,
+    submission=Submission(system="Mercell", url="https://permalink.mercell.com/200000000.aspx"),
+    questions_via="submission_system",
+    espd=True,
+    labour_clauses=True,
+)
+"""A framework with three suppliers per lot, two one-year options, and Norway's labour clauses."""
+
+NORWEGIAN_LAW = Law(
+    country="NO",
+    procurement_act="Lov om offentlige anskaffelser (anskaffelsesloven) med forskrift om offentlige anskaffelser",
+    espd="Leverandøren skal fylle ut ESPD (egenerklæringsskjema) i konkurransegjennomføringsverktøyet som foreløpig dokumentasjon.",
+    mandatory_exclusion="Oppdragsgiver skal avvise en leverandør som er rettskraftig dømt for korrupsjon, bedrageri eller hvitvasking.",
+    discretionary_exclusion=(
+        Ground(key="insolvency", text="Leverandøren er slått konkurs eller under tvangsavvikling."),
+        Ground(key="professional_misconduct", text="Leverandøren har begått alvorlige feil som rokker ved integriteten."),
+    ),
+    labour_clauses="Leverandøren skal sikre at egne og underleverandørers ansatte har lønns- og arbeidsvilkår etter allmenngjort tariffavtale.",
+    standstill_days=10,
+    standstill="Kontrakt inngås tidligst 10 dager etter at meldingen om tildeling er sendt (karensperiode).",
+    review_body="Klagenemnda for offentlige anskaffelser (KOFA)",
+    review_body_url="https://www.kofa.no",
+    public_access="Tilbud er offentlige etter offentleglova når kontrakten er tildelt; leverandøren skal merke forretningshemmeligheter.",
+)
+
+
+def sample_tender(language: Language = "nb", *, draft: bool = False, amendments: tuple[Amendment, ...] = ()) -> TenderDocument:
     """A joint tender of a Norwegian federation: four municipalities, two lots, 14 requirements."""
     participants = tuple(
         Participant(
@@ -274,9 +308,7 @@ def sample_tender(
             main_category="goods",
             cpv_codes=("33196200-2", "32235000-9"),
             estimated_value=Money(amount=Decimal("18500000"), currency="NOK"),
-            contract=ContractPeriod(
-                start=date(2026, 9, 1), end=date(2028, 8, 31), options="Opsjon på forlengelse 1 + 1 år."
-            ),
+            contract=ContractPeriod(start=date(2026, 9, 1), end=date(2028, 8, 31), options="Opsjon på forlengelse 1 + 1 år."),
             timeline=Timeline(
                 published_at=datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
                 questions_deadline=datetime(2026, 3, 23, 11, 0, tzinfo=UTC),
@@ -284,6 +316,7 @@ def sample_tender(
                 planned_award=date(2026, 5, 4),
             ),
             contact=ContactPoint(name="Innkjøpskontoret i Gjøvikregionen", email="innkjop@gjovikregionen.no", phone="+47 61 18 90 00"),
+            terms=TERMS,
         ),
         lead_buyer=LEAD,
         participants=participants,
@@ -298,6 +331,7 @@ def sample_tender(
                 price_weight=Decimal(40),
                 quality_weight=Decimal(60),
                 requirements=_alarm_requirements(),
+                maximum=Maximum(value=Money(amount=Decimal("30000000"), currency="NOK"), quantity=6000, unit="alarmer"),
             ),
             Lot(
                 id="lot-2",
@@ -307,6 +341,7 @@ def sample_tender(
                 price_weight=Decimal(50),
                 quality_weight=Decimal(50),
                 requirements=_gps_requirements(),
+                maximum=Maximum(value=Money(amount=Decimal("8000000"), currency="NOK")),
             ),
         ),
         references=(
@@ -343,6 +378,7 @@ def sample_tender(
             ),
         ),
         amendments=amendments,
+        law=NORWEGIAN_LAW,
         fallbacks=("BENEFIT-DATA v1: rationale",),
     )
 
@@ -370,9 +406,7 @@ def big_tender(selections: int, *, lots: int = 4, participants: int = 290) -> Te
             price_weight=Decimal(40),
             quality_weight=Decimal(60),
             requirements=tuple(
-                msgspec.structs.replace(
-                    template, id=f"{n}.{i}", statement=f"{template.statement} {template.rationale}".strip()
-                )
+                msgspec.structs.replace(template, id=f"{n}.{i}", statement=f"{template.statement} {template.rationale}".strip())
                 for i, template in enumerate(islice(cycle(templates), count), 1)
             ),
         )

@@ -65,7 +65,7 @@ def test_any_text_gives_files_that_open(title: str, statement: str, name: str, l
     document = open_docx(tender_docx(doc))
     assert document.paragraphs[0].text == clean(title)
 
-    cell = open_xlsx(response_form_xlsx(doc)).worksheets[0]["C2"]
+    cell = open_xlsx(response_form_xlsx(doc)).worksheets[3]["C2"]  # after the cover, the instructions and the lots
     assert clean(statement) in (cell.value or "")
     assert cell.value is None or cell.data_type == "s"
 

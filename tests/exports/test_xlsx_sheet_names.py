@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from exports.xlsx_cells import sheet_name
 
-TITLES = st.lists(st.text(alphabet=st.sampled_from("ab Å😀'[]:*?/\\\t\n-–,.(") | st.characters(), max_size=60), max_size=12)
+# Lone surrogates never reach an exporter: JSON decoding refuses them.
+TITLES = st.lists(st.text(alphabet=st.sampled_from("ab Å😀'[]:*?/\\\t\n-–,.(") | st.characters(exclude_categories=["Cs"]), max_size=60), max_size=12)
 
 
 @given(TITLES)

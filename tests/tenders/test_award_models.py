@@ -84,7 +84,7 @@ async def test_the_documents_show_the_added_value_model_and_each_criterions_scal
     assert f"Poengskala: {criterion[0]}" in text
     steps = [[str(step["points"]), step["descriptor"]["nb"]] for step in scale["steps"]]
     assert any(rows[i : i + len(steps)] == steps for i in range(len(rows))), "the scale's rows, from 0 points up"
-    form = open_xlsx((await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/exports/xlsx")).content).worksheets[0]
+    form = open_xlsx((await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/exports/xlsx")).content).worksheets[3]
     header = [cell.value for cell in form[1]]
     row = next(r for r in form.iter_rows(min_row=2, values_only=True) if r[0] == "1.3")
     assert row[header.index("Vekt")] == "NOK 50\xa0000 per poeng", "the response form says how the criterion is scored"

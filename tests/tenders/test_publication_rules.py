@@ -40,13 +40,19 @@ def version(
 PINNED = {("must", 1): version("must", "mandatory"), ("score", 1): version("score", "award"), ("info", 1): version("info", "information")}
 
 
-def spec(*, lots: list[schemas.LotIn] | None = None, timeline: schemas.Timeline | None = None, contact: bool = True) -> schemas.TenderSpec:
+TERMS = schemas.Terms(submission=schemas.Submission(system="Mercell", url="https://permalink.mercell.com/1.aspx"), validity_days=90)
+
+
+def spec(
+    *, lots: list[schemas.LotIn] | None = None, timeline: schemas.Timeline | None = None, contact: bool = True, terms: schemas.Terms = TERMS
+) -> schemas.TenderSpec:
     return schemas.TenderSpec(
         reference="T-1",
         title="Alarms",
         lots=[good_lot()] if lots is None else lots,
         timeline=timeline or schemas.Timeline(submission_deadline=NOW + timedelta(days=MIN_DAYS + 5)),
         contact_point=schemas.ContactPoint(name="Buyer", email="buyer@example.org") if contact else None,
+        terms=terms,
     )
 
 
@@ -183,7 +189,7 @@ def test_a_published_version_raises_nothing_for_its_pin() -> None:
 
 
 def test_an_estimated_value_out_of_range_is_named_on_its_field() -> None:
-    errors = spec_errors(msgspec.structs.replace(spec(), estimated_value=Decimal(10**14)), PINNED, [])
+    errors = spec_errors(msgspec.structs.replace(spec(), estimated_value=Decimal(10**14)), PINNED, [], [])
     assert [field for field, _ in errors] == ["estimated_value"]
 
 

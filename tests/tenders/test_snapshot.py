@@ -91,7 +91,10 @@ async def test_the_snapshot_of_a_draft_in_full(world: World, database_url: str) 
             planned_award=datetime.fromisoformat(timeline["planned_award"]).date(),
         ),
         contact=model.ContactPoint(name="Innkjøpsteamet", email="innkjop@vestlandet.example", phone="+47 55 00 00 00"),
+        terms=model.Terms(submission=model.Submission(system="Mercell", url="https://permalink.mercell.com/200000000.aspx"), validity_days=90),
     )  # fmt: skip
+    assert doc.law is not None and (doc.law.country, doc.law.standstill_days, doc.law.labour_clauses) == ("NO", 10, "")
+    assert doc.law.review_body_url == "https://www.kofa.no" and len(doc.law.discretionary_exclusion) == 8
     assert doc.amendments == () and doc.fallbacks == (), "every text of the starter library exists in Norwegian"
     assert list(doc.references) == sorted(doc.references, key=lambda r: (r.kind, r.identifier)) and len(doc.references) > 10
     assert ("law", "LOV-1999-07-02-63", "§ 4-6 a") in {(r.kind, r.identifier, r.clause) for r in doc.references}
@@ -217,7 +220,8 @@ async def test_published_documents_and_their_frozen_versions_show_only_confirmed
     amendment = {"summary": "Clarified", "reason": "Question 1", "description": "Alarms."}
     await act(world.coordinator, published, "POST", "/amendments", json=amendment)
     release, *documents = await _documents(world.supplier, tender["id"], "VTF-2027-01-v2")
-    assert release["tag"] == ["tenderAmendment"] and release["tender"]["items"][1]["quantity"] == 55
+    lot_2 = [item["quantity"] for item in release["tender"]["items"] if item["relatedLot"] == "2"]
+    assert release["tag"] == ["tenderAmendment"] and sum(lot_2) == 55 and len(lot_2) == 2, "one item per confirmed municipality of lot 2"
     _assert_only_confirmed(untidy, release, *documents)
     _assert_only_confirmed(untidy, *await _documents(world.supplier, tender["id"], "VTF-2027-01-v1", version=1))
 
