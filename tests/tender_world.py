@@ -8,7 +8,6 @@ from typing import Any
 
 from tests.support import Api, days_from_today
 
-
 TERMS = {"submission": {"system": "Mercell", "url": "https://permalink.mercell.com/200000000.aspx"}, "validity_days": 90}
 """What a published tender must state of its terms, and no more: a contract, tenders submitted through Mercell, binding 90 days."""
 
