@@ -5,8 +5,9 @@ Every problem is collected, named by its path (``lots[1].selections[3].weight``)
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from registry.requirements.content import Kind
 from registry.requirements.rendering import resolve_values
@@ -175,11 +176,23 @@ def terms_publication_errors(spec: schemas.TenderSpec) -> list[FieldError]:
 
 def total_months(period: schemas.ContractPeriod, options: schemas.Options | None) -> int | None:
     """The contract's whole term in months, options included, a month begun counting whole; None without its dates."""
-    if period.start is None or period.end is None:
+    start, end = period.start, period.end
+    if start is None or end is None:
         return None
-    after = period.end + timedelta(days=1)  # 1 January to 31 December is twelve months
-    months = (after.year - period.start.year) * 12 + after.month - period.start.month + (after.day > period.start.day)
+    months = max((end.year - start.year) * 12 + end.month - start.month, 0)  # never more than the term
+    while _last_day(start, months) < end:
+        months += 1
     return months + (options.count * options.months if options else 0)
+
+
+def _last_day(start: date, months: int) -> date:
+    """The last day of ``months`` months from ``start``: the day before the same date that many months on, or
+    that month's last day when it has no such date (a year from 29 February ends on 28 February)."""
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    if start.day == 1:
+        return date(year, month, 1) - timedelta(days=1)
+    return date(year, month, min(start.day - 1, monthrange(year, month)[1]))
 
 
 def labour_clause_warnings(spec: schemas.TenderSpec, required_for: Sequence[str]) -> list[FieldError]:
