@@ -518,7 +518,7 @@ def _annexes(body: _Body, doc: TenderDocument) -> None:
     body.add(paragraph(t["doc.annexes_intro"]))
     documents = (
         (t["doc.annex_this"].format(name=t["tender_document"], version=doc.tender.document_version) + " (DOCX)", links.tender_docx),
-        (f"{t['doc.contract_annex']} (DOCX)", ""),
+        (f"{t['doc.contract_annex']} (DOCX)", links.contract_annex_docx),
         (f"{t['response_form']} (XLSX)", links.response_form_xlsx),
         (t["doc.annex_ocds"], links.package),
     )

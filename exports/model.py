@@ -256,6 +256,9 @@ class Links(_Snapshot, frozen=True, kw_only=True):
     package: str
     tender_docx: str
     response_form_xlsx: str
+    contract_annex_docx: str = ""
+    document_set_zip: str = ""
+    """The ZIP of every document (empty in documents published before it existed)."""
 
 
 class TenderDocument(_Snapshot, frozen=True, kw_only=True):

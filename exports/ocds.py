@@ -265,10 +265,12 @@ def _documents(doc: TenderDocument, t: Locale) -> list[dict[str, Any]]:
     documents = (
         ("tender-document", "biddingDocuments", "tender_document", doc.links.tender_docx, DOCX_MEDIA_TYPE),
         ("response-form", "technicalSpecifications", "response_form", doc.links.response_form_xlsx, XLSX_MEDIA_TYPE),
+        ("contract-annex", "contractDraft", "doc.contract_annex", doc.links.contract_annex_docx, DOCX_MEDIA_TYPE),
     )
     return [
         fields(id=f"{doc.tender.id}-{name}", documentType=kind, title=t[label], url=url, format=media_type, **common)
         for name, kind, label, url, media_type in documents
+        if url  # documents published before the contract annex existed do not link one
     ]
 
 

@@ -321,10 +321,13 @@ def export_library(directory: Path) -> None:
 
 @main.command("export")
 @click.argument("tender_id", type=click.UUID)
-@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "ocds"]), required=True, help="Which document.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["docx", "annex", "xlsx", "ocds", "package"]), required=True,
+    help="Which document: the tender document, its contract annex, the response form, OCDS, or a ZIP of them all.",
+)  # fmt: skip
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
 def export_tender(tender_id: UUID, fmt: str, output: Path) -> None:
-    """Export a tender as the DOCX tender document, the XLSX response form or OCDS JSON."""
+    """Export a tender as the DOCX tender document or contract annex, the XLSX response form, OCDS JSON, or the package of them all."""
     from registry.tenders import snapshot, storage
 
     settings = load_settings()
@@ -343,7 +346,7 @@ def export_tender(tender_id: UUID, fmt: str, output: Path) -> None:
 @main.command()
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"), show_default=True)
 def demo(output: Path) -> None:
-    """Build a demonstration registry in OUTPUT (its own SQLite database) and write the tender's three exports there.
+    """Build a demonstration registry in OUTPUT (its own SQLite database) and write the tender's exports there.
 
     Browse it afterwards with `REGISTRY_DATA_DIR=OUTPUT registry serve`.
     """

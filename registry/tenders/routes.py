@@ -227,7 +227,8 @@ class TenderController(Controller):
     async def export(
         self, request: MaybeReq, db_session: DbSession, tender_id: FromPath[UUID], export_format: FromPath[schemas.ExportFormat]
     ) -> Response[bytes]:
-        """The tender document (`docx`), the supplier response form (`xlsx`) or the OCDS release package (`ocds`).
+        """The tender document (`docx`), its contract annex (`annex`), the supplier response form (`xlsx`), the OCDS
+        release package (`ocds`), or `package`: a ZIP of all four with a manifest of their SHA-256, to upload as is.
 
         Published, closed and awarded tenders' documents are public: no token needed. Drafts need one
         and are marked DRAFT; a published tender exports its current document version as published.

@@ -14,7 +14,7 @@ from registry.schemas import FILLED_TEXT_PATTERN, LINE_PATTERN, PHONE_PATTERN, S
 
 Language = Literal["en", "nb", "sv", "da"]
 Procedure = Literal["open", "restricted", "negotiated", "competitive_dialogue", "mini_competition", "dynamic_purchasing_system"]
-ExportFormat = Literal["docx", "xlsx", "ocds"]
+ExportFormat = Literal["docx", "annex", "xlsx", "ocds", "package"]
 Action = Literal["open-for-participants", "publish", "close", "award", "cancel"]
 Status = Literal["draft", "open_for_participants", "published", "closed", "awarded", "cancelled"]
 Weight = Annotated[float, msgspec.Meta(ge=0, le=100)]

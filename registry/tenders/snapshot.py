@@ -8,6 +8,7 @@ with its amendments.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -18,9 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from exports import model
-from exports.docx import tender_docx
-from exports.ocds import tender_ocds
-from exports.xlsx import response_form_xlsx
+from exports.package import DOCUMENTS, file_name, tender_package
 from registry.organizations import service as organizations
 from registry.organizations.schemas import Organization
 from registry.problems import NotFound, RuleViolation
@@ -219,7 +218,10 @@ def _reference(reference: Reference, language: str) -> model.Reference:
 
 def _links(base_url: str, tender_id: UUID) -> model.Links:
     base = f"{base_url.rstrip('/')}/api/v1/tenders/{tender_id}/exports"
-    return model.Links(package=f"{base}/ocds", tender_docx=f"{base}/docx", response_form_xlsx=f"{base}/xlsx")
+    return model.Links(
+        package=f"{base}/ocds", tender_docx=f"{base}/docx", response_form_xlsx=f"{base}/xlsx",
+        contract_annex_docx=f"{base}/annex", document_set_zip=f"{base}/package",
+    )  # fmt: skip
 
 
 def _tender(tender: Tender, spec: schemas.TenderSpec) -> model.Tender:
@@ -294,22 +296,22 @@ class Export(msgspec.Struct):
     filename: str
 
 
-FORMATS = {
-    "docx": (tender_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-    "xlsx": (response_form_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "ocds": (tender_ocds, "application/json", "ocds.json"),
+FORMATS: dict[str, tuple[Callable[[model.TenderDocument], bytes], str]] = {
+    **{fmt: (builder, media_type) for fmt, (builder, media_type, _) in DOCUMENTS.items()},
+    "package": (tender_package, "application/zip"),
 }
+"""Every export by its format: the four documents, and the package of them all."""
 
 
 async def export(session: AsyncSession, tender: Tender, owner: Organization, fmt: str, *, publisher: Publisher, version: int | None = None) -> Export:
-    """One export in ``fmt`` (docx, xlsx or ocds): bytes, media type and file name.
+    """One export in ``fmt`` (docx, annex, xlsx, ocds or package): bytes, media type and file name.
 
     A tender never published is built from its rows, dated by its last change and marked DRAFT. A
     published one is exported from its frozen document version (the current one unless ``version``
     names an earlier one): ``version`` gives exactly the published bytes; the current version shows
     the tender's current status.
     """
-    builder, media_type, extension = FORMATS[fmt]
+    builder, media_type = FORMATS[fmt]
     if tender.published_at is None:
         if version is not None:
             raise NotFound("a tender that was never published has no document versions")
@@ -318,8 +320,5 @@ async def export(session: AsyncSession, tender: Tender, owner: Organization, fmt
         document = await frozen(session, tender, owner, version or tender.document_version, publisher=publisher)
         if version is None:
             document = msgspec.structs.replace(document, tender=msgspec.structs.replace(document.tender, status=tender.status))
-    number = version or tender.document_version
-    draft = "-draft" if document.draft else ""
-    safe_reference = "".join(c if c.isalnum() or c in "-_." else "-" for c in tender.reference)
     content = await anyio.to_thread.run_sync(builder, document)  # seconds of CPU for a large tender: off the event loop
-    return Export(content, media_type, f"{safe_reference}-v{number}{draft}.{extension}")
+    return Export(content, media_type, file_name(document, fmt))

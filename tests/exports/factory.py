@@ -295,6 +295,8 @@ def sample_tender(language: Language = "nb", *, draft: bool = False, amendments:
             package="https://registry.example.org/api/v1/tenders/t-42/ocds",
             tender_docx="https://registry.example.org/api/v1/tenders/t-42/exports/tender.docx",
             response_form_xlsx="https://registry.example.org/api/v1/tenders/t-42/exports/response-form.xlsx",
+            contract_annex_docx="https://registry.example.org/api/v1/tenders/t-42/exports/annex",
+            document_set_zip="https://registry.example.org/api/v1/tenders/t-42/exports/package",
         ),
         tender=Tender(
             id="t-42",

@@ -96,7 +96,7 @@ def test_tender_lots_items_periods_and_documents(sample: TenderDocument) -> None
         "maxExtentDate": "2030-08-31T21:59:59Z",
     }  # Oslo days, the two one-year options used
     documents = tender["documents"]
-    assert [d["url"] for d in documents] == [sample.links.tender_docx, sample.links.response_form_xlsx]
+    assert [d["url"] for d in documents] == [sample.links.tender_docx, sample.links.response_form_xlsx, sample.links.contract_annex_docx]
     assert {d["documentType"] for d in documents} <= codelist("documentType")
     assert "amendments" not in tender
 
@@ -330,14 +330,18 @@ def test_items_one_per_buyer_and_lot_classified_by_cpv_without_check_digit(sampl
     assert item == {"id": "lot-2-item", "description": "Lokaliseringsteknologi (GPS)", "relatedLot": "lot-2"}, "no codes, no volumes: one bare item"
 
 
-def test_documents_name_both_files_with_their_dates(sample: TenderDocument) -> None:
+def test_documents_name_each_file_with_its_dates(sample: TenderDocument) -> None:
     common = {"datePublished": "2026-03-02T08:00:00Z", "dateModified": "2026-03-02T09:30:00Z", "language": "nb"}
     assert _release(sample)["tender"]["documents"] == [
         {"id": "t-42-tender-document", "documentType": "biddingDocuments", "title": "Konkurransegrunnlag", "url": sample.links.tender_docx,
          "format": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", **common},
         {"id": "t-42-response-form", "documentType": "technicalSpecifications", "title": "Svarskjema", "url": sample.links.response_form_xlsx,
          "format": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", **common},
+        {"id": "t-42-contract-annex", "documentType": "contractDraft", "title": "Kontraktsvilkår", "url": sample.links.contract_annex_docx,
+         "format": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", **common},
     ]  # fmt: skip
+    old = msgspec.structs.replace(sample, links=msgspec.structs.replace(sample.links, contract_annex_docx=""))
+    assert [d["id"] for d in _release(old)["tender"]["documents"]] == ["t-42-tender-document", "t-42-response-form"], "published before the annex"
 
 
 def test_a_draft_never_published_has_open_ended_periods_and_undated_documents(sample: TenderDocument) -> None:
@@ -348,7 +352,7 @@ def test_a_draft_never_published_has_open_ended_periods_and_undated_documents(sa
     assert tender["enquiryPeriod"] == {"endDate": "2026-03-23T11:00:00Z"}
     assert tender["awardPeriod"] == {"startDate": "2026-04-06T10:00:00Z"}
     assert "value" not in tender
-    assert [set(d) for d in tender["documents"]] == [{"id", "documentType", "title", "url", "format", "dateModified", "language"}] * 2
+    assert [set(d) for d in tender["documents"]] == [{"id", "documentType", "title", "url", "format", "dateModified", "language"}] * 3
 
 
 def test_contract_period_covers_whole_days_in_the_tender_time_zone(sample: TenderDocument) -> None:

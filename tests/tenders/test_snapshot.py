@@ -74,7 +74,10 @@ async def test_the_snapshot_of_a_draft_in_full(world: World, database_url: str) 
     base = f"https://registry.example.org/api/v1/tenders/{tender_id}/exports"
     assert (doc.language, doc.generated_at, doc.timezone, doc.draft) == ("nb", NOW, "Europe/Oslo", True)
     assert (doc.ocid, doc.publisher) == (f"ocds-abc123-{tender_id}", "Welfare technology procurement registry")
-    assert doc.links == model.Links(package=f"{base}/ocds", tender_docx=f"{base}/docx", response_form_xlsx=f"{base}/xlsx")
+    assert doc.links == model.Links(
+        package=f"{base}/ocds", tender_docx=f"{base}/docx", response_form_xlsx=f"{base}/xlsx",
+        contract_annex_docx=f"{base}/annex", document_set_zip=f"{base}/package",
+    )  # fmt: skip
     timeline = body["timeline"]
     assert spec()["timeline"].keys() == timeline.keys()
     assert doc.tender == model.Tender(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import zipfile
 from typing import Any
 
 import pytest
@@ -146,3 +149,28 @@ async def test_the_open_data_feed_lists_every_published_version(world: World, cl
     since = second["published_at"]
     assert [r["id"] for r in json.loads((await client.get("/api/v1/ocds/releases", params={"since": since})).content)["releases"]] == ids[:1]
     problem(await client.get("/api/v1/ocds/releases", params={"since": "yesterday"}), 400)
+
+
+async def test_the_package_holds_every_document_as_served_and_a_manifest_of_their_checksums(world: World) -> None:
+    tender = await joint_tender_ready_to_publish(world)
+    await act(world.coordinator, tender, "POST", "/publish")
+    response = await world.supplier.get(f"/api/v1/tenders/{tender['id']}/exports/package")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    assert response.headers["content-disposition"].startswith('attachment; filename="VTF-2027-01-v1.zip"')
+    with zipfile.ZipFile(io.BytesIO(response.content)) as package:
+        names = package.namelist()
+        manifest = json.loads(package.read("manifest.json"))
+        files = {name: package.read(name) for name in names if name != "manifest.json"}
+    assert names == ["VTF-2027-01-v1.docx", "VTF-2027-01-v1.contract-annex.docx", "VTF-2027-01-v1.xlsx", "VTF-2027-01-v1.ocds.json", "manifest.json"]
+    assert (manifest["tender"], manifest["document_version"], manifest["draft"], manifest["language"]) == ("VTF-2027-01", 1, False, "nb")
+    assert [(f["name"], f["bytes"], f["sha256"]) for f in manifest["files"]] == [
+        (name, len(data), hashlib.sha256(data).hexdigest()) for name, data in files.items()
+    ]
+    for fmt, name in zip(("docx", "annex", "xlsx", "ocds"), names, strict=False):
+        served = await world.supplier.get(f"/api/v1/tenders/{tender['id']}/exports/{fmt}")
+        assert served.content == files[name], f"the package's {name} is the {fmt} export, byte for byte"
+    annex = "\n".join(p.text for p in open_docx(files["VTF-2027-01-v1.contract-annex.docx"]).paragraphs)
+    assert "Kontraktsvilkår" in annex
+    again = await world.supplier.get(f"/api/v1/tenders/{tender['id']}/exports/package")
+    assert again.content == response.content, "reproducible"
+    problem(await world.supplier.get(f"/api/v1/tenders/{tender['id']}/exports/tar"), 400)
