@@ -27,7 +27,9 @@ MODULES: dict[str, list[str]] = {
         "tests/tenders/test_publication_rules.py",
         "tests/tenders/test_tenders.py",
         "tests/tenders/test_tender_parts.py",
+        "tests/tenders/test_terms.py",
     ],
+    "registry/tenders/law.py": ["tests/tenders/test_terms.py"],
     "registry/tenders/service.py": [
         "tests/tenders/test_tenders.py",
         "tests/tenders/test_publication_rules.py",
@@ -35,6 +37,7 @@ MODULES: dict[str, list[str]] = {
         "tests/tenders/test_tender_exports.py",
         "tests/tenders/test_lifecycle_rules.py",
         "tests/tenders/test_tender_listing.py",
+        "tests/tenders/test_terms.py",
     ],
     "registry/evidence/fit.py": [
         "tests/evidence/test_fit_boundaries.py",
@@ -58,7 +61,11 @@ MODULES: dict[str, list[str]] = {
         "tests/organizations/test_import.py",
         "tests/tenders/test_participants.py",
     ],
-    "exports/ocds.py": ["tests/exports/test_ocds.py", "tests/exports/test_joint_participants.py"],
+    **{
+        module: ["tests/exports/test_ocds.py", "tests/exports/test_ocds_extensions.py", "tests/exports/test_joint_participants.py"]
+        for module in ("exports/ocds.py", "exports/ocds_criteria.py", "exports/ocds_terms.py")
+    },
+    "exports/package.py": ["tests/exports/test_document_set.py"],
     "exports/model.py": ["tests/exports/test_model.py", "tests/exports/test_joint_participants.py"],
     "registry/tenders/snapshot.py": [
         "tests/tenders/test_snapshot_parts.py",
@@ -66,6 +73,7 @@ MODULES: dict[str, list[str]] = {
         "tests/tenders/test_jurisdiction.py",
         "tests/tenders/test_award_models.py",
         "tests/tenders/test_tender_exports.py",
+        "tests/tenders/test_terms.py",
     ],
 }
 
