@@ -18,13 +18,12 @@ import msgspec
 
 from exports import model
 from registry.settings import PROJECT_ROOT
+from registry.tenders.schemas import GroundKey
 
 COUNTRIES_DIR = PROJECT_ROOT / "requirement_templates" / "countries"
 LANGUAGES = ("en", "nb", "sv", "da")
 PLACEHOLDERS = {"standstill": {"days", "review_body"}}
 """The only placeholders a text may hold, by field; every other text is plain."""
-
-Key = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
 
 
 class Texts(msgspec.Struct, forbid_unknown_fields=True):
@@ -45,7 +44,7 @@ class ReviewBody(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class DiscretionaryGround(msgspec.Struct, forbid_unknown_fields=True):
-    key: Key
+    key: GroundKey
     text: Texts
 
 

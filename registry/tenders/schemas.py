@@ -10,7 +10,7 @@ from msgspec import UNSET, UnsetType
 from registry.evidence.schemas import FitReport, ModuleRef
 from registry.problems import FieldError
 from registry.requirements.content import Kind, ModuleKey, VersionNumber
-from registry.schemas import FILLED_TEXT_PATTERN, LINE_PATTERN, PHONE_PATTERN, SELECTION_LABEL_PATTERN, Email, Line, Money, Text, Url
+from registry.schemas import FILLED_TEXT_PATTERN, LINE_PATTERN, PHONE_PATTERN, SELECTION_LABEL_PATTERN, Email, Line, Money, Text, Url, named_pattern
 
 Language = Literal["en", "nb", "sv", "da"]
 Procedure = Literal["open", "restricted", "negotiated", "competitive_dialogue", "mini_competition", "dynamic_purchasing_system"]
@@ -24,7 +24,8 @@ Cpv = Annotated[str, msgspec.Meta(max_length=12)]
 MAX_LOTS = 50
 Agreement = Literal["contract", "framework"]
 CallOff = Literal["ranking", "mini_competition", "ranking_or_mini_competition"]
-GroundKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
+GROUND_KEY_PATTERN = named_pattern(r"^[a-z][a-z0-9_]{1,40}$", "a key of lowercase letters, digits and underscores, such as insolvency")
+GroundKey = Annotated[str, msgspec.Meta(pattern=GROUND_KEY_PATTERN)]
 
 
 Instant = Annotated[datetime, msgspec.Meta(tz=True)]

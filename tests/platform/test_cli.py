@@ -85,8 +85,8 @@ def test_demo_builds_a_published_joint_tender_and_its_exports(run, tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert not SPINNER.search(result.output), "no spinner residue when the output is not a terminal"
     assert_printed_token_command_works(run, result.output)
-    files = {p.suffix: p for p in (tmp_path / "demo").iterdir()}
-    assert set(files) == {".db", ".docx", ".xlsx", ".json"}
+    files = {"".join(p.suffixes[-2:]) if p.name.endswith("contract-annex.docx") else p.suffix: p for p in (tmp_path / "demo").iterdir()}
+    assert set(files) == {".db", ".docx", ".contract-annex.docx", ".xlsx", ".json", ".zip"}
     assert ocds_errors(files[".json"].read_bytes()) == []
     document = open_docx(files[".docx"].read_bytes())
     assert "Konkurransegrunnlag" in [p.text for p in document.paragraphs]

@@ -54,7 +54,7 @@ async def _run(url: str, work: Any) -> Any:
 
 
 def _before_contact_points(reference: str) -> dict[str, Any]:
-    return {k: v for k, v in spec(reference).items() if k != "contact_point"}
+    return {k: v for k, v in spec(reference).items() if k not in ("contact_point", "terms")}
 
 
 def _old_specs() -> dict[str, dict[str, Any]]:

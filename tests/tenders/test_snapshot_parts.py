@@ -61,7 +61,10 @@ def test_labels_come_from_the_catalogue_in_the_language_else_english_else_the_ke
 
 def test_links_point_to_the_public_exports_of_the_tender() -> None:
     base = f"https://registry.example.org/api/v1/tenders/{TENDER_ID}/exports"
-    expected = model.Links(package=f"{base}/ocds", tender_docx=f"{base}/docx", response_form_xlsx=f"{base}/xlsx")
+    expected = model.Links(
+        package=f"{base}/ocds", tender_docx=f"{base}/docx", response_form_xlsx=f"{base}/xlsx",
+        contract_annex_docx=f"{base}/annex", document_set_zip=f"{base}/package",
+    )  # fmt: skip
     assert snapshot._links("https://registry.example.org/", TENDER_ID) == expected
     assert snapshot._links("https://registry.example.org", TENDER_ID) == expected
 
