@@ -32,6 +32,7 @@ from registry.requirements.library import import_library
 from registry.requirements.routes import CatalogueController, ModuleController
 from registry.settings import Settings
 from registry.tenders.routes import LawController, OcdsController, TenderController
+from registry.web import template_config, web_router
 
 API_TITLE = "Welfare technology procurement registry"
 OPENAPI_PATH = DOCS_PATH
@@ -91,7 +92,9 @@ def create_app(settings: Settings, *, prepared: bool = False) -> Litestar:
             TenderController,
             OcdsController,
             LawController,
+            *web_router(),
         ],
+        template_config=template_config(),
         dependencies={"db_session": Provide(provide_session)},
         middleware=[RequestIdMiddleware(), DefineMiddleware(BearerTokenMiddleware, database=database, throttle=throttle), JsonBodyMiddleware()],
         before_send=[security_headers],

@@ -1,0 +1,25 @@
+"""The web interface: server-rendered pages beside the API, in the four interface languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.router import Router
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from registry.auth.guards import PUBLIC
+from registry.web.pages import PagesController
+
+HERE = Path(__file__).parent
+
+
+def web_router() -> list[Router | type[PagesController]]:
+    """The pages and their static files (styles), open to everyone."""
+    static = create_static_files_router(path="/static", directories=[HERE / "static"], opt=PUBLIC, include_in_schema=False, cache_control=None)
+    return [PagesController, static]
+
+
+def template_config() -> TemplateConfig:
+    return TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine)
