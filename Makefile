@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 SCALE ?=
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test test-postgres bench demo mutation
+.PHONY: install run test test-postgres bench demo mutation messages
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV) 2>/dev/null || \
@@ -36,3 +36,6 @@ mutation: install  ## mutation testing (mutmut) of the rule modules, each agains
 
 demo: install  ## build a demonstration database and its exports under ./demo
 	$(VENV)/bin/registry demo --output demo
+
+messages: install  ## bring the interface's catalogs (registry/web/locales) up to the messages in use; then translate the empty ones
+	$(PY) -m registry.web.messages

@@ -67,7 +67,7 @@ class Formats:
     """Dates and numbers as each language writes them."""
 
     def __init__(self, language: str) -> None:
-        self.locale = Locale.parse(language)
+        self.locale = Locale.parse("en_GB" if language == "en" else language)  # as the documents write English
 
     def date(self, value: date | datetime | None) -> str:
         return format_date(value, format="long", locale=self.locale) if value else ""

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from registry.requirements.content import EvidenceRule, ParameterRef, VersionContent
+from registry.requirements.content import ParameterRef, VersionContent
 from registry.requirements.rendering import pick, render
 from registry.requirements.templates import Catalogue
 
@@ -40,15 +40,21 @@ def statement(content: VersionContent, language: str) -> Text:
     return text(content.statement, language)
 
 
-def rule_in_words(rule: EvidenceRule | None, catalogue: Catalogue, language: str, _: Gettext) -> list[str]:
-    """One sentence per clause of the evidence rule; a clause bound to a parameter names it."""
+def rule_in_words(content: VersionContent, catalogue: Catalogue, language: str, _: Gettext) -> list[str]:
+    """One sentence per clause of the version's evidence rule; a clause bound to a parameter names it, with its default."""
+    rule = content.evidence_rule
     if rule is None:
         return []
+    parameters = {p.name: p for p in content.parameters}
 
     def shown(value: Any) -> str:
-        if isinstance(value, ParameterRef):
-            return _("the value of the parameter “%(name)s”") % {"name": value.parameter}
-        return str(value)
+        if not isinstance(value, ParameterRef):
+            return str(value)
+        parameter = parameters[value.parameter]
+        named = {"label": text(parameter.label, language).value, "default": parameter.default}
+        if parameter.default is None:
+            return _("the value the buyer sets for “%(label)s”") % named
+        return _("%(default)s, or the value the buyer sets for “%(label)s”") % named
 
     def labels(vocabulary: str, keys: list[str]) -> str:
         return ", ".join(label(catalogue, vocabulary, key, language).value for key in keys)

@@ -17,9 +17,10 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "say": (2,)}
 """``say(request, message)`` is the pages' gettext; templates and ``library`` call ``_`` and ``ngettext``."""
 
 
-def extracted() -> Iterator[tuple[str | tuple[str, str], str]]:
+def extracted() -> Iterator[tuple[str | tuple[str, ...], str]]:
     """Every message (a string, or singular and plural) with the file and line it comes from."""
-    for filename, line, message, _, _ in extract_from_dir(HERE, METHODS, keywords=KEYWORDS, options_map={"templates/**.html": {"autoescape": "true"}}):
+    options = {"templates/**.html": {"autoescape": "true"}}
+    for filename, line, message, _, _ in extract_from_dir(HERE, METHODS, keywords=KEYWORDS, options_map=options):
         yield message, f"{filename}:{line}"
 
 
@@ -45,6 +46,7 @@ def update() -> None:
             catalog = Catalog(locale=language, project="welfare-tech-registry", charset="utf-8")
         catalog.update(source, no_fuzzy_matching=True)
         catalog.fuzzy = False
+        catalog.obsolete.clear()  # messages no longer used go; version control keeps their history
         with path.open("wb") as po:
             write_po(po, catalog, width=120, omit_header=False, sort_output=False, include_previous=False)
         print(f"{path}: {sum(1 for m in catalog if m.id and not m.string)} messages to translate")

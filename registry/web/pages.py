@@ -94,7 +94,7 @@ class PagesController(Controller):
         product_category: Choice = None,
         kind: FromQuery[Kind | None] = None,
         level: FromQuery[Level | None] = None,
-        page_number: Annotated[int, QueryParameter(query="page", ge=1, le=10_000)] = 1,
+        page_number: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1,
     ) -> Template:
         language = i18n.chosen(request)
         catalogue = await requirements.catalogue(db_session)
@@ -142,7 +142,7 @@ class PagesController(Controller):
             text=lambda texts: text(texts, language), category=label(catalogue, "categories", module.category, language),
             product_categories=[label(catalogue, "product_categories", pc, language) for pc in module.product_categories],
             documents=[label(catalogue, "document_types", d, language) for d in content.verification],
-            rule=rule_in_words(content.evidence_rule, catalogue, language, i18n.translations(language).gettext),
+            rule=rule_in_words(content, catalogue, language, i18n.translations(language).gettext),
             references=[(r, text(r.titles, language).value if language in r.titles else r.title) for r in module.references],
         )  # fmt: skip
 
@@ -152,8 +152,8 @@ class PagesController(Controller):
         request: Request,
         db_session: DbSession,
         key: KeyPath,
-        from_version: Annotated[int, QueryParameter(query="from", ge=1, le=MAX_VERSION)],
-        to_version: Annotated[int, QueryParameter(query="to", ge=1, le=MAX_VERSION)],
+        from_version: Annotated[int, QueryParameter(name="from", ge=1, le=MAX_VERSION)],
+        to_version: Annotated[int, QueryParameter(name="to", ge=1, le=MAX_VERSION)],
     ) -> Template:
         found = await requirements.diff(db_session, None, key, from_version, to_version)
         heading = say(request, "Changes from version %(old)s to %(new)s") % {"old": from_version, "new": to_version}
