@@ -69,8 +69,9 @@ def test_tender_document_converts_to_a_pdf_of_sane_length(sample: TenderDocument
 def test_response_form_converts_to_pdf(sample: TenderDocument, tmp_path: Path) -> None:
     form = tmp_path / "response-form.xlsx"
     form.write_bytes(response_form_xlsx(msgspec.structs.replace(sample, draft=True, amendments=(AMENDMENT,))))
-    # Two lots fitted to the page width: a page or two each.
-    assert 2 <= _pdf_pages(form, tmp_path) <= 6
+    # The cover, the instructions and the lots sheet, then for each of two lots its requirements (fitted to the
+    # page width, a page or two) and its price schedule.
+    assert 7 <= _pdf_pages(form, tmp_path) <= 14
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
