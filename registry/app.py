@@ -67,6 +67,10 @@ def worker_app() -> Litestar:
     return served(create_app(Settings.from_env(), prepared=True))
 
 
+SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_SECONDS = 10, 300
+"""Failed sign-ins allowed per account and per address within the window; then the form answers 429 until it ends."""
+
+
 def create_app(settings: Settings, *, prepared: bool = False) -> Litestar:
     """The application; unless ``prepared``, its start runs ``prepare`` too."""
     database = Database(settings.url)
@@ -109,6 +113,11 @@ def create_app(settings: Settings, *, prepared: bool = False) -> Litestar:
         ),
         plugins=[OperationDocs(), StructDocs(request_examples(utcnow().date()))],
         logging_config=LoggingConfig(root={"level": settings.log_level, "handlers": ["queue_listener"]}),
-        state=State({"settings": settings, "database": database, "encoded_versions": EncodedCache(), "encoded_lists": EncodedCache(256)}),
+        state=State(
+            {
+                "settings": settings, "database": database, "encoded_versions": EncodedCache(), "encoded_lists": EncodedCache(256),
+                "sign_in_throttle": FailureThrottle(SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_SECONDS),
+            }
+        ),  # fmt: skip
         debug=False,
     )

@@ -247,6 +247,22 @@ def create_token(user_id: UUID, name: str, expires_days: int | None) -> None:
     click.echo(in_transaction(settings, work))
 
 
+@admin.command("invite-user")
+@click.option("--user", "user_id", type=click.UUID, required=True, help="User id.")
+@click.option("--days", type=click.IntRange(1, 60), default=7, show_default=True, help="Days the link stays valid.")
+def invite_user(user_id: UUID, days: int) -> None:
+    """Print a one-time link at which the user sets their password for the web interface (shown only this once)."""
+    from registry.auth import people
+
+    settings = load_settings()
+
+    async def work(session: AsyncSession) -> str:
+        secret, _ = await people.invite(session, None, user_id, days=days)
+        return people.invitation_link(settings.public_url, secret)
+
+    click.echo(in_transaction(settings, work))
+
+
 @admin.command("import-organizations")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_organizations(file: Path) -> None:

@@ -23,6 +23,7 @@ from registry.cli import main
 from registry.db.engine import create_engine
 from registry.db.migrate import upgrade
 from registry.db.models import Base
+from registry.db.transactions import Database
 from registry.settings import Settings
 from tests.support import ADMIN_TOKEN, Api
 from tests.tender_world import World, build_world
@@ -78,6 +79,14 @@ def settings(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) 
 async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
     async with AsyncTestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """The test's database, for calling the service functions other slices call directly."""
+    db = Database(database_url)
+    yield db
+    await db.dispose()
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth import schemas, service
+from registry.auth import people, schemas, service
 from registry.auth.guards import AUTHENTICATED
+from registry.auth.people import invitation_link
 from registry.auth.principal import Principal
 from registry.problems import problem_responses
 from registry.schemas import Limit, Offset, Page
@@ -50,3 +51,16 @@ class TokenController(Controller):
     async def revoke_token(self, request: Req, db_session: NamedDependency[AsyncSession], token_id: FromPath[UUID]) -> None:
         """Revoke a token at once; revoking twice is harmless."""
         await service.revoke_token(db_session, request.user, token_id)
+
+    @post(
+        "/users/{user_id:uuid}/invitations",
+        operation_id="InviteUser",
+        guards=[AUTHENTICATED],
+        responses=problem_responses(404, 409),
+        status_code=201,
+    )
+    async def invite(self, request: Req, db_session: NamedDependency[AsyncSession], user_id: FromPath[UUID]) -> schemas.InvitationLink:
+        """A one-time link at which a user of an organization you administer sets their password for the web
+        interface, shown once; valid for 7 days, and any earlier unused link of theirs stops working."""
+        secret, expires_at = await people.invite(db_session, request.user, user_id)
+        return schemas.InvitationLink(link=invitation_link(request.app.state.settings.public_url, secret), expires_at=expires_at)

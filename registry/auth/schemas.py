@@ -43,3 +43,9 @@ class Me(msgspec.Struct):
     organization_id: UUID
     organization_kind: OrgKind
     roles: list[str]
+
+
+class InvitationLink(msgspec.Struct):
+    link: str
+    """Give it to the person, and to them alone: whoever opens it sets the password."""
+    expires_at: datetime

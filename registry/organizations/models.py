@@ -38,6 +38,8 @@ class User(Entity):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     roles: Mapped[list[str]]
     deactivated_at: Mapped[datetime | None]
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    """Argon2id of the password the user set through an invitation; None until then (tokens only)."""
     """Set while the user is deactivated: none of their tokens authenticates."""
 
     @property

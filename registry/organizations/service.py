@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -399,6 +399,16 @@ async def account(session: AsyncSession, user_id: UUID) -> schemas.Account | Non
     """The user ``user_id`` with their organization's kind, in one query."""
     row = (await session.execute(_accounts().where(User.id == user_id))).first()
     return _account(*row) if row else None
+
+
+async def account_by_email(session: AsyncSession, email: str) -> tuple[schemas.Account, str | None] | None:
+    """The account signing in as ``email`` (any case) and its password hash (None until one is set)."""
+    row = (await session.execute(_accounts().where(func.lower(User.email) == email.strip().lower()))).first()
+    return (_account(*row), row[0].password_hash) if row else None
+
+
+async def set_password_hash(session: AsyncSession, user_id: UUID, password_hash: str) -> None:
+    await session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
 
 
 async def managed_account(session: AsyncSession, actor: Principal | None, user_id: UUID, *, or_self: bool = False) -> schemas.Account:

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from litestar import Controller
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from registry.auth.guards import PUBLIC
+from registry.web.account import AccountPages
 from registry.web.pages import PagesController
 
 HERE = Path(__file__).parent
 
 
-def web_router() -> list[Router | type[PagesController]]:
+def web_router() -> list[Router | type[Controller]]:
     """The pages and their static files (styles), open to everyone."""
     static = create_static_files_router(path="/static", directories=[HERE / "static"], opt=PUBLIC, include_in_schema=False, cache_control=None)
-    return [PagesController, static]
+    return [PagesController, AccountPages, static]
 
 
 def template_config() -> TemplateConfig:

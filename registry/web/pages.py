@@ -24,6 +24,7 @@ from registry.requirements.content import MAX_VERSION, MODULE_KEY_PATTERN, Kind,
 from registry.schemas import Search
 from registry.web import i18n
 from registry.web.library import label, rule_in_words, statement, text
+from registry.web.visitors import form_token, keep_form_token, resolve_viewer
 
 DbSession = NamedDependency[AsyncSession]
 PAGE_SIZE = 20
@@ -37,14 +38,18 @@ def page(request: Request, template: str, title: str, crumbs: list[tuple[str, st
     language = i18n.chosen(request)
     translations = i18n.translations(language)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return Template(
+    viewer = request.state.get("viewer")
+    response = Template(
         template_name=template,
         context={
             "_": translations.gettext, "ngettext": translations.ngettext, "language": language, "languages": i18n.NAMES,
-            "fmt": i18n.Formats(language), "title": title, "crumbs": crumbs, "here": here, **context,
+            "fmt": i18n.Formats(language), "title": title, "crumbs": crumbs, "here": here, "viewer": viewer,
+            "form_token": form_token(request), **context,
         },  # fmt: skip
-        headers={"Content-Language": language, "Vary": "Accept-Language, Cookie"},
+        headers={"Content-Language": language, "Vary": "Accept-Language, Cookie"} | ({"Cache-Control": "no-store"} if viewer else {}),
     )
+    keep_form_token(request, response)
+    return response
 
 
 def say(request: Request, message: str) -> str:
@@ -64,6 +69,7 @@ def error_page(request: Request, exc: DomainError | ValidationException) -> Temp
 
 class PagesController(Controller):
     path = "/"
+    before_request = staticmethod(resolve_viewer)
     guards = [ANYONE]
     opt = PUBLIC
     include_in_schema = False

@@ -58,6 +58,17 @@ def test_a_visitor_searches_in_danish_and_compares_two_versions_of_a_module(tmp_
             expect(page.locator("table.diff tbody tr").first).to_be_visible()
             no_violations(page, "diff-da")
 
+            assert errors == []
+            page.goto(f"{served.base_url}/sign-in")
+            no_violations(page, "sign-in-da")
+            page.locator("#email").fill("nobody@example.org")
+            page.locator("#password").fill("not a password at all")
+            page.locator("#password").press("Enter")
+            expect(page.locator(".error-summary")).to_be_visible()
+            no_violations(page, "sign-in-refused-da")
+            assert [e for e in errors if "400" not in e] == [], "the refused form answers 400, nothing else fails"
+            errors.clear()
+
             narrow = browser.new_context(locale="sv-SE", viewport={"width": 320, "height": 640})
             small = narrow.new_page()
             small.goto(f"{served.base_url}/library/SEC-ENCRYPTION")
