@@ -13,12 +13,12 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-import anyio
 import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from exports import model
+from exports.builder_process import build_elsewhere
 from exports.package import DOCUMENTS, file_name, tender_package
 from registry.organizations import service as organizations
 from registry.organizations.schemas import Organization
@@ -320,5 +320,5 @@ async def export(session: AsyncSession, tender: Tender, owner: Organization, fmt
         document = await frozen(session, tender, owner, version or tender.document_version, publisher=publisher)
         if version is None:
             document = msgspec.structs.replace(document, tender=msgspec.structs.replace(document.tender, status=tender.status))
-    content = await anyio.to_thread.run_sync(builder, document)  # seconds of CPU for a large tender: off the event loop
+    content = await build_elsewhere(builder, document)  # up to a second of CPU for a large tender: not in this process
     return Export(content, media_type, file_name(document, fmt))

@@ -1,0 +1,38 @@
+"""Building documents in a process of their own, so a large export never holds the server's interpreter.
+
+A thread is not enough: building a workbook of 2,000 requirements is pure Python and holds the GIL
+for most of half a second, and every other request of the worker waits behind it. Here the snapshot
+travels to a separate process as msgspec JSON (fast to encode and decode, unlike pickling nested
+structs), is decoded and built there, and the bytes come back. One such process per server process,
+started on first use ("forkserver": no copy of the server's threads or sockets) and kept for the
+server's life (``concurrent.futures`` stops it at exit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+
+import msgspec
+
+from exports.model import TenderDocument
+
+Builder = Callable[[TenderDocument], bytes]
+
+
+def _build(builder: Builder, encoded: bytes) -> bytes:
+    return builder(msgspec.json.decode(encoded, type=TenderDocument))
+
+
+@cache
+def _pool() -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
+
+
+async def build_elsewhere(builder: Builder, document: TenderDocument) -> bytes:
+    """``builder(document)``, run in the export process; ``builder`` is a module-level function of ``exports``."""
+    return await asyncio.get_running_loop().run_in_executor(_pool(), _build, builder, msgspec.json.encode(document))
+
