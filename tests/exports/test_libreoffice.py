@@ -15,7 +15,9 @@ from exports.docx import contract_annex_docx, tender_docx
 from exports.labels import LABELS, LANGUAGES
 from exports.model import Language, TenderDocument
 from exports.xlsx import response_form_xlsx
-from tests.exports.factory import AMENDMENT
+from tests.exports.factory import AMENDMENT, sample_tender
+from tests.exports.readback import open_docx
+from tests.exports.test_docx_contents import numbered_headings
 from tests.exports.test_docx_layout import long_words
 
 pytestmark = [
@@ -83,7 +85,7 @@ def test_headings_print_with_their_numbers_and_long_words_print_whole(language: 
     lines = [" ".join(line.split()) for line in text.splitlines()]
     for number, key in (("1", "introduction"), ("4", "doc.instructions"), ("8.1", "doc.agreement"), ("9", "doc.review")):
         heading = f"{number} {labels[key]}"
-        # once in the table of contents (which LibreOffice shows as Word last saved it) and once in the text
+        # once in the table of contents and once in the text
         assert sum(line.startswith(heading) for line in lines) == 2, heading
     for word in (labels["kind.award"], labels["col.verification"], "Personuppgiftsbiträdesavtal", "RESTRICTIVE-"):
         assert word in text, word
@@ -93,3 +95,29 @@ def test_contract_annex_converts_to_a_short_pdf(sample: TenderDocument, tmp_path
     annex = tmp_path / "contract-annex.docx"
     annex.write_bytes(contract_annex_docx(sample))
     assert 1 <= _pdf_pages(annex, tmp_path) <= 4
+
+
+_LEADER = re.compile(r"\s*\.{3,}\s*")
+
+
+def _page_lines(text: str) -> list[list[str]]:
+    """Each page's lines, a dotted leader or a run of spaces made one space."""
+    return [[" ".join(_LEADER.sub(" ", line).split()) for line in page.splitlines() if line.strip()] for page in text.split("\f")]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_contents_line_ends_with_the_page_its_heading_prints_on(language: Language, tmp_path: Path) -> None:
+    data = tender_docx(sample_tender(language))
+    listed = [heading for heading in numbered_headings(open_docx(data)) if heading.level <= 2]
+    document = tmp_path / f"tender-{language}.docx"
+    document.write_bytes(data)
+    pages = _page_lines(_pdf_text(document, tmp_path))
+    contents = pages[1]  # the page after the cover
+    assert LABELS[language]["table_of_contents"] in contents
+
+    def printed_on(heading: str) -> int:
+        (page,) = [n for n, lines in enumerate(pages[2:], 3) if any(line.startswith(heading) for line in lines)]
+        return page
+
+    expected = [f"{h.number} {h.text} {printed_on(f'{h.number} {h.text}')}" for h in listed]
+    assert [line for line in contents if line[:1].isdigit()] == expected
