@@ -14,6 +14,7 @@ from registry.auth.guards import PUBLIC
 from registry.web.account import AccountPages
 from registry.web.organization import OrganizationPages
 from registry.web.pages import PagesController
+from registry.web.products import ProductPages
 from registry.web.tokens import TokenPages
 
 HERE = Path(__file__).parent
@@ -22,7 +23,7 @@ HERE = Path(__file__).parent
 def web_router() -> list[Router | type[Controller]]:
     """The pages and their static files (styles), open to everyone."""
     static = create_static_files_router(path="/static", directories=[HERE / "static"], opt=PUBLIC, include_in_schema=False, cache_control=None)
-    return [PagesController, AccountPages, OrganizationPages, TokenPages, static]
+    return [PagesController, AccountPages, OrganizationPages, TokenPages, ProductPages, static]
 
 
 def template_config() -> TemplateConfig:

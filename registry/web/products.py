@@ -1,0 +1,135 @@
+"""The supplier's products in the browser: the list, registering one, and changing one."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.guards import ANYONE, PUBLIC
+from registry.evidence import service as evidence
+from registry.evidence.schemas import ProductCreate, ProductUpdate
+from registry.problems import DomainError, RuleViolation
+from registry.requirements import service as requirements
+from registry.web import i18n
+from registry.web.pages import error_page, page, say
+from registry.web.visitors import check_form_token, resolve_viewer
+
+DbSession = NamedDependency[AsyncSession]
+LISTED = 200
+MDR_CLASSES = ("none", "I", "IIa", "IIb", "III")
+
+
+def sign_in_first(request: Request) -> Redirect:
+    return Redirect(f"/sign-in?next={request.url.path}", status_code=HTTP_303_SEE_OTHER)
+
+
+def field_of(path: str) -> str:
+    """The form field a service's or decoder's error names: ``categories[1]`` and ``$.categories[1]`` are ``categories``."""
+    return path.removeprefix("$.").split("[")[0].split(".")[0] or "name"
+
+
+class ProductPages(Controller):
+    path = "/products"
+    before_request = staticmethod(resolve_viewer)
+    guards = [ANYONE]
+    opt = PUBLIC
+    include_in_schema = False
+    exception_handlers = {DomainError: error_page, ValidationException: error_page}
+
+    @get("/")
+    async def products(self, request: Request, db_session: DbSession) -> Response[Any]:
+        viewer = request.state.viewer
+        if viewer is None:
+            return sign_in_first(request)
+        items, total = await evidence.list_products(db_session, viewer.principal, category=None, supplier_id=None, q=None, limit=LISTED, offset=0)
+        labels = await self._labels(request, db_session)
+        title = say(request, "Products")
+        return page(request, "products/list.html", title, [(title, "")], products=items, total=total, labels=labels)
+
+    @get("/new")
+    async def new(self, request: Request, db_session: DbSession) -> Response[Any]:
+        if request.state.viewer is None:
+            return sign_in_first(request)
+        return await self._form(request, db_session, None, {})
+
+    @post("/new", status_code=HTTP_303_SEE_OTHER)
+    async def create(self, request: Request, db_session: DbSession) -> Response[Any]:
+        return await self._save(request, db_session, None)
+
+    @get("/{product_id:uuid}")
+    async def product(self, request: Request, db_session: DbSession, product_id: FromPath[UUID]) -> Response[Any]:
+        viewer = request.state.viewer
+        if viewer is None:
+            return sign_in_first(request)
+        shown = await evidence.get_product(db_session, viewer.principal, product_id)
+        return await self._form(request, db_session, product_id, msgspec.structs.asdict(shown))
+
+    @post("/{product_id:uuid}", status_code=HTTP_303_SEE_OTHER)
+    async def update(self, request: Request, db_session: DbSession, product_id: FromPath[UUID]) -> Response[Any]:
+        return await self._save(request, db_session, product_id)
+
+    async def _labels(self, request: Request, db_session: AsyncSession) -> dict[str, str]:
+        language = i18n.chosen(request)
+        catalogue = await requirements.catalogue(db_session)
+        return {term.key: term.label.get(language) or term.label.get("en", term.key) for term in catalogue.product_categories}
+
+    async def _form(
+        self, request: Request, db_session: AsyncSession, product_id: UUID | None, values: dict[str, Any], errors: list[tuple[str, str]] | None = None
+    ) -> Template:
+        title = say(request, "New product") if product_id is None else str(values.get("name") or say(request, "Product"))
+        crumbs = [(say(request, "Products"), "/products"), (title, "")]
+        response = page(
+            request, "products/form.html", title, crumbs, product_id=product_id, values=values, errors=errors or [],
+            categories=await self._labels(request, db_session), mdr_classes=MDR_CLASSES,
+        )  # fmt: skip
+        if errors:
+            response.status_code = 400
+        return response
+
+    async def _save(self, request: Request, db_session: AsyncSession, product_id: UUID | None) -> Response[Any]:
+        form = await request.form()
+        check_form_token(request, str(form.get("form_token", "")))
+        viewer = request.state.viewer
+        if viewer is None:
+            return sign_in_first(request)
+        values = {
+            "name": str(form.get("name", "")).strip(), "model": str(form.get("model", "")).strip(),
+            "categories": [str(c) for c in form.getall("categories")] if "categories" in form else [],
+            "ce_marked": form.get("ce_marked") == "yes", "mdr_class": str(form.get("mdr_class", "none")),
+            "description": str(form.get("description", "")).strip() or None,
+        }  # fmt: skip
+        try:
+            data = msgspec.convert(values, ProductCreate)
+        except msgspec.ValidationError as exc:
+            path = str(exc).rpartition(" - at `")[2].rstrip("`")
+            return await self._form(request, db_session, product_id, values, [(field_of(path), self._message(request, field_of(path)))])
+        try:
+            if product_id is None:
+                saved = await evidence.create_product(db_session, viewer.principal, data)
+            else:
+                saved = await evidence.update_product(db_session, viewer.principal, product_id, ProductUpdate(**msgspec.structs.asdict(data)))
+        except RuleViolation as exc:
+            errors = [(field_of(e.field), self._message(request, field_of(e.field))) for e in exc.errors]
+            return await self._form(request, db_session, product_id, values, list(dict.fromkeys(errors)))
+        return Redirect(f"/products/{saved.id}?saved=1", status_code=HTTP_303_SEE_OTHER)
+
+    @staticmethod
+    def _message(request: Request, field: str) -> str:
+        messages = {
+            "name": say(request, "Enter the product's name, on one line."),
+            "model": say(request, "Enter the model and version, on one line."),
+            "categories": say(request, "Choose one to eight product categories."),
+            "ce_marked": say(request, "A medical device of any MDR class must be CE marked."),
+            "mdr_class": say(request, "Choose the MDR class, or none."),
+            "description": say(request, "The description holds text only."),
+        }
+        return messages.get(field, say(request, "Check this field."))

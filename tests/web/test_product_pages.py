@@ -1,0 +1,69 @@
+"""A supplier's editor registers and changes products in the browser; the API's rules decide (a medical
+device must be CE marked, one to eight known categories), each refusal shown beside its field, nothing
+stored; another supplier never sees the product."""
+
+from __future__ import annotations
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from registry.web.i18n import translations
+from tests.support import Api
+from tests.web.test_library_pages import words
+from tests.web.test_organization_pages import signed_in_browser
+from tests.web.test_sign_in import form_token
+
+pytestmark = pytest.mark.starter_library  # the catalogue's product categories
+en = translations("en").gettext
+ENGLISH = {"Accept-Language": "en"}
+ALARM = {"name": "Safe@Home", "model": "SH-4 (firmware 4.2)", "categories": ["digital_social_alarm"], "mdr_class": "none", "description": ""}
+
+
+async def submit(client: AsyncTestClient, path: str, fields: dict) -> object:
+    page = await client.get(path, headers=ENGLISH)
+    return await client.post(path, data=fields | {"form_token": form_token(page.text)}, headers=ENGLISH, follow_redirects=False)
+
+
+async def test_an_editor_registers_a_product_and_changes_it(client: AsyncTestClient, admin: Api) -> None:
+    supplier = await admin.create_org("supplier")
+    editor = await admin.create_user(supplier["id"], "supplier_editor")
+    await signed_in_browser(client, admin, editor.user)  # type: ignore[attr-defined]
+    created = await submit(client, "/products/new", ALARM | {"ce_marked": "yes"})
+    assert created.status_code == 303, words(created.text)[-700:]  # type: ignore[attr-defined]
+    path = created.headers["location"].split("?")[0]  # type: ignore[attr-defined]
+    product = (await editor.get(f"/api/v1/products/{path.rsplit('/', 1)[1]}")).json()
+    assert (product["name"], product["model"], product["categories"], product["ce_marked"], product["mdr_class"]) == (
+        "Safe@Home", "SH-4 (firmware 4.2)", ["digital_social_alarm"], True, "none")  # fmt: skip
+    changed = await submit(client, path, ALARM | {"ce_marked": "yes", "mdr_class": "IIa", "categories": ["digital_social_alarm", "gps_alarm"]})
+    assert changed.status_code == 303  # type: ignore[attr-defined]
+    product = (await editor.get(f"/api/v1/products/{product['id']}")).json()
+    assert (product["mdr_class"], product["categories"]) == ("IIa", ["digital_social_alarm", "gps_alarm"])
+    listing = words((await client.get("/products", headers=ENGLISH)).text)
+    assert "Safe@Home" in listing and "IIa" in listing
+
+
+async def test_the_rules_refuse_beside_the_field_and_nothing_is_stored(client: AsyncTestClient, admin: Api) -> None:
+    supplier = await admin.create_org("supplier")
+    editor = await admin.create_user(supplier["id"], "supplier_editor")
+    await signed_in_browser(client, admin, editor.user)  # type: ignore[attr-defined]
+    for fields, field, message in (
+        (ALARM | {"mdr_class": "IIa"}, "ce_marked", "A medical device of any MDR class must be CE marked."),
+        (ALARM | {"categories": []}, "categories", "Choose one to eight product categories."),
+        (ALARM | {"categories": ["toaster"]}, "categories", "Choose one to eight product categories."),
+        (ALARM | {"name": ""}, "name", "Enter the product's name, on one line."),
+    ):
+        refused = await submit(client, "/products/new", fields)
+        assert refused.status_code == 400, (fields, refused.text[:300])  # type: ignore[attr-defined]
+        assert f'<a href="#{field}">' in refused.text and words(refused.text).count(en(message)) == 2  # type: ignore[attr-defined]
+    assert (await editor.get("/api/v1/products")).json()["total"] == 0
+
+
+async def test_another_supplier_never_sees_the_product(client: AsyncTestClient, admin: Api) -> None:
+    first, second = await admin.create_org("supplier"), await admin.create_org("supplier")
+    owner = await admin.create_user(first["id"], "supplier_editor")
+    product = (await owner.post("/api/v1/products", json={k: v for k, v in ALARM.items() if k != "description"})).json()
+    other = await admin.create_user(second["id"], "supplier_editor")
+    await signed_in_browser(client, admin, other.user)  # type: ignore[attr-defined]
+    hidden = await client.get(f"/products/{product['id']}")
+    assert hidden.status_code == 404 and hidden.headers["content-type"].startswith("text/html")
+    assert "Safe@Home" not in (await client.get("/products")).text
