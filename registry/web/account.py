@@ -6,21 +6,19 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import ValidationException
 from litestar.params import Body, FromQuery, PathParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth import people
-from registry.auth.guards import ANYONE, PUBLIC
 from registry.auth.throttle import FailureThrottle
-from registry.problems import DomainError, RuleViolation, Unauthorized
-from registry.web.pages import error_page, page, say
-from registry.web.visitors import check_form_token, end_session_cookie, resolve_viewer, set_session_cookie
+from registry.problems import RuleViolation, Unauthorized
+from registry.web.pages import PageController, page, say, sign_in_first
+from registry.web.visitors import check_form_token, end_session_cookie, set_session_cookie
 
 DbSession = NamedDependency[AsyncSession]
 Secret = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9_-]{20,100}$")]
@@ -59,13 +57,8 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-class AccountPages(Controller):
+class AccountPages(PageController):
     path = "/"
-    before_request = staticmethod(resolve_viewer)
-    guards = [ANYONE]
-    opt = PUBLIC
-    include_in_schema = False
-    exception_handlers = {DomainError: error_page, ValidationException: error_page}
 
     def _sign_in_page(self, request: Request, status: int = 200, **context: Any) -> Template:
         title = say(request, "Sign in")
@@ -149,6 +142,6 @@ class AccountPages(Controller):
     async def me(self, request: Request) -> Response[Any]:
         viewer = request.state.viewer
         if viewer is None:
-            return go(f"/sign-in?next={request.url.path}")
+            return sign_in_first(request)
         title = say(request, "Your account")
         return page(request, "account/me.html", title, [(title, "")], roles=sorted(viewer.principal.roles))

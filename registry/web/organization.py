@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, QueryParameter
@@ -14,24 +14,17 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth import people
-from registry.auth.guards import ANYONE, PUBLIC
 from registry.organizations import service as organizations
-from registry.problems import DomainError
 from registry.web.account import Form, TokenForm
-from registry.web.pages import error_page, page, say
-from registry.web.visitors import check_form_token, resolve_viewer
+from registry.web.pages import PageController, page, say, sign_in_first
+from registry.web.visitors import check_form_token
 
 DbSession = NamedDependency[AsyncSession]
 PAGE_SIZE = 50
 
 
-class OrganizationPages(Controller):
+class OrganizationPages(PageController):
     path = "/organization"
-    before_request = staticmethod(resolve_viewer)
-    guards = [ANYONE]
-    opt = PUBLIC
-    include_in_schema = False
-    exception_handlers = {DomainError: error_page, ValidationException: error_page}
 
     @get("/users")
     async def users(
@@ -39,7 +32,7 @@ class OrganizationPages(Controller):
     ) -> Response[Any]:
         viewer = request.state.viewer
         if viewer is None:
-            return Redirect(f"/sign-in?next={request.url.path}", status_code=HTTP_303_SEE_OTHER)
+            return sign_in_first(request)
         users, total = await organizations.list_users(
             db_session, viewer.principal, viewer.principal.organization_id, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
         )

@@ -67,13 +67,24 @@ def error_page(request: Request, exc: DomainError | ValidationException) -> Temp
     return response
 
 
-class PagesController(Controller):
-    path = "/"
+def sign_in_first(request: Request) -> Redirect:
+    """To the sign-in page, and back here afterwards."""
+    return Redirect(f"/sign-in?next={request.url.path}", status_code=HTTP_303_SEE_OTHER)
+
+
+class PageController(Controller):
+    """What every page shares: open to anyone (the page decides what a visitor sees), no bearer token, not in the
+    API document, the viewer read from the session cookie first, and errors shown as pages."""
+
     before_request = staticmethod(resolve_viewer)
     guards = [ANYONE]
     opt = PUBLIC
     include_in_schema = False
     exception_handlers = {DomainError: error_page, ValidationException: error_page}
+
+
+class PagesController(PageController):
+    path = "/"
 
     @get("/")
     async def home(self, request: Request, db_session: DbSession) -> Template:

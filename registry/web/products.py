@@ -6,30 +6,24 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import ValidationException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth.guards import ANYONE, PUBLIC
 from registry.evidence import service as evidence
 from registry.evidence.schemas import ProductCreate, ProductUpdate
-from registry.problems import DomainError, RuleViolation
+from registry.problems import RuleViolation
 from registry.requirements import service as requirements
 from registry.web import i18n
-from registry.web.pages import error_page, page, say
-from registry.web.visitors import check_form_token, resolve_viewer
+from registry.web.pages import PageController, page, say, sign_in_first
+from registry.web.visitors import check_form_token
 
 DbSession = NamedDependency[AsyncSession]
 LISTED = 200
 MDR_CLASSES = ("none", "I", "IIa", "IIb", "III")
-
-
-def sign_in_first(request: Request) -> Redirect:
-    return Redirect(f"/sign-in?next={request.url.path}", status_code=HTTP_303_SEE_OTHER)
 
 
 def field_of(path: str) -> str:
@@ -37,13 +31,8 @@ def field_of(path: str) -> str:
     return path.removeprefix("$.").split("[")[0].split(".")[0] or "name"
 
 
-class ProductPages(Controller):
+class ProductPages(PageController):
     path = "/products"
-    before_request = staticmethod(resolve_viewer)
-    guards = [ANYONE]
-    opt = PUBLIC
-    include_in_schema = False
-    exception_handlers = {DomainError: error_page, ValidationException: error_page}
 
     @get("/")
     async def products(self, request: Request, db_session: DbSession) -> Response[Any]:

@@ -6,20 +6,18 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import ValidationException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth import service
-from registry.auth.guards import ANYONE, PUBLIC
-from registry.problems import DomainError, RuleViolation
+from registry.problems import RuleViolation
 from registry.web.account import Form, TokenForm
-from registry.web.pages import error_page, page, say
-from registry.web.visitors import check_form_token, resolve_viewer
+from registry.web.pages import PageController, page, say, sign_in_first
+from registry.web.visitors import check_form_token
 
 DbSession = NamedDependency[AsyncSession]
 LISTED = 100
@@ -31,17 +29,8 @@ class NewToken(msgspec.Struct):
     form_token: str = ""
 
 
-def sign_in_first(request: Request) -> Redirect:
-    return Redirect(f"/sign-in?next={request.url.path}", status_code=HTTP_303_SEE_OTHER)
-
-
-class TokenPages(Controller):
+class TokenPages(PageController):
     path = "/me/tokens"
-    before_request = staticmethod(resolve_viewer)
-    guards = [ANYONE]
-    opt = PUBLIC
-    include_in_schema = False
-    exception_handlers = {DomainError: error_page, ValidationException: error_page}
 
     async def _page(self, request: Request, db_session: AsyncSession, status: int = 200, **context: Any) -> Template:
         viewer = request.state.viewer
