@@ -21,7 +21,6 @@ from exports.template import CELL_MARGIN, TABLE_FONT_SIZE, TEXT_WIDTH, open_temp
 from exports.text import scrub
 from exports.wordml import (
     BOLD,
-    FIELD_END,
     ITALIC,
     KEEP_NEXT,
     PAGE_BREAK,
@@ -30,7 +29,6 @@ from exports.wordml import (
     Xml,
     bookmark,
     field,
-    field_start,
     hyperlink,
     paragraph,
     parse,
@@ -53,7 +51,7 @@ _TOC = Xml("")  # holds the place of the table of contents (found by identity) u
 
 class _Body:
     """The body's markup in reading order. Headings are numbered by the template's heading list;
-    the numbers are counted here as well, for the table of contents shown before Word updates it."""
+    the numbers are counted here as well, in the same order, for the table of contents."""
 
     def __init__(self, styles: dict[str, str], locale: Locale) -> None:
         self.styles = styles
@@ -97,17 +95,14 @@ class _Body:
         return "".join(self._table_of_contents() if part is _TOC else part for part in self.parts)
 
     def _table_of_contents(self) -> str:
-        """A TOC field that Word rebuilds, with page numbers, on opening (it is marked dirty and the
-        settings ask for it). Its shown result already lists the numbered headings as links, for
-        readers that never update fields: LibreOffice shows it as is, and previews do."""
-        entries = [(self.styles[f"toc {level}"], hyperlink(name, run(title))) for level, title, name in self._toc]
-        (first_style, first), *rest = entries
+        """One paragraph per numbered heading: its number and title, a dotted tab and a PAGEREF field
+        for the page of the heading's bookmark, all linking to the heading. Not a TOC field: LibreOffice
+        never rebuilds one from a Word file, so it would print without page numbers. PAGEREF fields
+        LibreOffice computes at layout and Word on opening (the template's settings ask it to update
+        fields); until then they show the entry's place in the list."""
         return "".join(
-            (
-                paragraph(field_start(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u', dirty=True) + first, first_style),
-                *(paragraph(entry, style) for style, entry in rest),
-                paragraph(FIELD_END),
-            )
+            paragraph(hyperlink(name, run(f"{title}\t") + field(f"PAGEREF {name} \\h", str(order))), self.styles[f"toc {level}"])
+            for order, (level, title, name) in enumerate(self._toc, 1)
         )
 
 

@@ -53,23 +53,14 @@ def paragraph(content: Content = "", style: str | None = None, props: str = "") 
     return Xml(f"<w:p><w:pPr>{ppr}</w:pPr>{content}</w:p>" if ppr else f"<w:p>{content}</w:p>")
 
 
-def field_start(instruction: str, *, dirty: bool = False) -> Xml:
-    """The opening runs of a complex field (PAGE, TOC...); its shown result follows, then FIELD_END.
-    A `dirty` field asks the reader to compute it again on opening."""
-    mark = ' w:dirty="true"' if dirty else ""
+def field(instruction: str, placeholder: str) -> Xml:
+    """A complex field (PAGE, PAGEREF...) within one paragraph, showing `placeholder` until the reader computes it."""
     return Xml(
-        f'<w:r><w:fldChar w:fldCharType="begin"{mark}/></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
         f'<w:r><w:instrText xml:space="preserve"> {escape(instruction)} </w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f'{run(placeholder)}<w:r><w:fldChar w:fldCharType="end"/></w:r>'
     )
-
-
-FIELD_END = Xml('<w:r><w:fldChar w:fldCharType="end"/></w:r>')
-
-
-def field(instruction: str, placeholder: str) -> Xml:
-    """A complex field within one paragraph, showing `placeholder` until Word updates it."""
-    return field_start(instruction) + run(placeholder) + FIELD_END
 
 
 def bookmark(number: int, name: str, content: Xml) -> Xml:
