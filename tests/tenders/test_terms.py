@@ -8,13 +8,15 @@ where a published tender must state them. Dates are relative to today."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
+from exports import model
 from registry.tenders import schemas
-from registry.tenders.law import COUNTRIES_DIR, LANGUAGES, LawFileError, load
+from registry.tenders.law import COUNTRIES_DIR, LANGUAGES, LawFileError, load, stated
 from registry.tenders.validation import FRAMEWORK_MONTHS, total_months
 from tests.support import Api, problem
 from tests.tender_world import TERMS, World, create, joint_tender_ready_to_publish, read, spec, write
@@ -169,6 +171,7 @@ def test_the_term_of_a_contract_counts_each_month_begun_and_its_options() -> Non
     assert months(date(2028, 2, 29), date(2029, 2, 28)) == 12, "a year from a leap day ends on 28 February"
     assert months(date(2027, 1, 31), date(2027, 2, 28)) == 1, "a month from the 31st ends on the last day of a shorter month"
     assert months(date(2027, 1, 31), date(2027, 3, 1)) == 2
+    assert months(date(2027, 1, 15), date(2027, 1, 10)) == 0, "a term that ends before it starts has no months"
     assert months(date(2027, 1, 1), date(2028, 12, 31), schemas.Options(count=2, months=12)) == 48
     assert total_months(schemas.ContractPeriod(start=date(2027, 1, 1)), None) is None
 
@@ -215,3 +218,39 @@ def test_a_country_file_with_a_missing_language_or_an_unknown_placeholder_is_ref
     (tmp_path / "SE.toml").write_text(text, encoding="utf-8")
     with pytest.raises(LawFileError, match="country NO does not match the file name"):
         load(tmp_path / "SE.toml")
+
+
+def test_the_law_as_a_tender_states_it_is_every_text_in_its_language_with_the_grounds_it_applies() -> None:
+    norway = load(COUNTRIES_DIR / "NO.toml")
+    insolvency = next(g.text for g in norway.discretionary_grounds if g.key == "insolvency")
+    with_clauses = stated(norway, "da", model.Terms(labour_clauses=True), ["insolvency"])
+    assert with_clauses == model.Law(
+        country="NO", procurement_act=norway.procurement_act.da, espd=norway.espd.da, mandatory_exclusion=norway.mandatory_exclusion.da,
+        discretionary_exclusion=(model.Ground(key="insolvency", text=insolvency.da),),
+        labour_clauses=norway.labour_clauses.da, standstill_days=10,
+        standstill=norway.standstill.da.format(days=10, review_body=norway.review_body.name.da),
+        review_body=norway.review_body.name.da, review_body_url=norway.review_body.url, public_access=norway.public_access.da,
+    )  # fmt: skip
+    without = stated(norway, "da", model.Terms(labour_clauses=False), None)
+    assert without.labour_clauses == "" and [g.key for g in without.discretionary_exclusion] == norway.ground_keys(), "None applies them all"
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda t: re.sub(r'(\[public_access\]\nen = )"[^"]*"', r'\1"  "', t, count=1), "public_access.en is empty"),
+        (lambda t: re.sub(r'(\[review_body\.name\]\nen = )"[^"]*"', r'\1"The {board}"', t, count=1), "review_body.name.en holds unknown"),
+        (lambda t: t + '\n[[discretionary_grounds]]\nkey = "insolvency"\n[discretionary_grounds.text]\nen = "a"\nnb = "b"\nsv = "c"\nda = "d"\n',
+         "discretionary ground insolvency appears twice"),
+        (lambda t: t.replace("standstill_days = 10", "standstill_days = 0"), "Expected `int` >= 1 - at `$.standstill_days`"),
+        (lambda t: re.sub(r'(\[public_access\]\nen = )"[^"]*"', r'\1""', t, count=1).replace('country = "NO"', 'country = "SE"'),
+         "country SE does not match the file name; public_access.en is empty"),
+        (lambda t: t + "\nthis is not toml", "NO.toml: "),
+    ],
+)
+def test_a_broken_country_file_names_its_problem(tmp_path: Any, change: Any, problem: str) -> None:
+    path = tmp_path / "NO.toml"
+    path.write_text(change((COUNTRIES_DIR / "NO.toml").read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(LawFileError) as raised:
+        load(path)
+    assert str(raised.value).startswith("NO.toml: ") and problem in str(raised.value)
