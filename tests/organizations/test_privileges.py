@@ -144,6 +144,11 @@ async def _issue_token(world: World, actor: Api, target: Api) -> list[Response]:
     return [await actor.post(f"/api/v1/users/{target.user['id']}/tokens", json={"name": "climb", "expires_in_days": None})]
 
 
+async def _invite(world: World, actor: Api, target: Api) -> list[Response]:
+    """An invitation link lets whoever opens it set the target's password: taking over the account."""
+    return [await actor.post(f"/api/v1/users/{target.user['id']}/invitations")]
+
+
 async def _list_tokens(world: World, actor: Api, target: Api) -> list[Response]:
     return [await actor.get(f"/api/v1/users/{target.user['id']}/tokens")]
 
@@ -194,6 +199,7 @@ async def _still_deactivated_then_reactivate(world: World, target: Api) -> None:
 CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/users/{user_id}/tokens"): Case(_issue_token),
     ("GET", "/api/v1/users/{user_id}/tokens"): Case(_list_tokens),
+    ("POST", "/api/v1/users/{user_id}/invitations"): Case(_invite),
     ("DELETE", "/api/v1/tokens/{token_id}"): Case(_revoke_token),
     ("PATCH", "/api/v1/users/{user_id}"): Case(_update_user),
     ("POST", "/api/v1/users/{user_id}/deactivate"): Case(_deactivate),
@@ -205,11 +211,11 @@ CASES: dict[tuple[str, str], Case] = {
 
 
 def identity_operations(app: Litestar) -> set[tuple[str, str]]:
-    """Every method and path of the application that names users or tokens."""
+    """Every method and path of the API that names users or tokens (the web pages call the same services)."""
     return {
         (method, re.sub(r"\{(\w+):\w+\}", r"{\1}", path))
         for path, handlers in app.route_handler_method_map.items()
-        if "/users" in path or "/tokens" in path
+        if path.startswith("/api/") and ("/users" in path or "/tokens" in path)
         for method in handlers
         if method not in {"OPTIONS", "HEAD"}
     }

@@ -35,7 +35,7 @@ def _token_optional(client: AsyncTestClient) -> set[tuple[str, str]]:
         (handler.operation_id, method)
         for route in client.app.routes
         for handler in getattr(route, "route_handlers", [])
-        if handler.opt.get("token_optional") or handler.opt.get("exclude_from_auth")
+        if handler.operation_id and (handler.opt.get("token_optional") or handler.opt.get("exclude_from_auth"))  # API operations, not pages
         for method in handler.http_methods
     }
 
