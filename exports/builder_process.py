@@ -36,3 +36,12 @@ async def build_elsewhere(builder: Builder, document: TenderDocument) -> bytes:
     """``builder(document)``, run in the export process; ``builder`` is a module-level function of ``exports``."""
     return await asyncio.get_running_loop().run_in_executor(_pool(), _build, builder, msgspec.json.encode(document))
 
+
+
+def _load_builders() -> None:
+    import exports.package  # noqa: F401 - imports every builder and its libraries (python-docx, openpyxl)
+
+
+async def warm_up() -> None:
+    """Start the export process and load the builders in it, so a server's first export does not wait for that."""
+    await asyncio.get_running_loop().run_in_executor(_pool(), _load_builders)
