@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.evidence import service as evidence
-from registry.evidence.schemas import ProductCreate, ProductUpdate
+from registry.evidence.schemas import EvidenceItem, ProductCreate, ProductUpdate
 from registry.problems import RuleViolation
 from registry.requirements import service as requirements
 from registry.web import i18n
@@ -60,25 +60,35 @@ class ProductPages(PageController):
         if viewer is None:
             return sign_in_first(request)
         shown = await evidence.get_product(db_session, viewer.principal, product_id)
-        return await self._form(request, db_session, product_id, msgspec.structs.asdict(shown))
+        items, _ = await evidence.list_evidence(
+            db_session, viewer.principal, product_id=product_id, supplier_id=None, evidence_type=None, review_state=None, limit=LISTED, offset=0
+        )
+        return await self._form(request, db_session, product_id, msgspec.structs.asdict(shown), evidence=items)
 
     @post("/{product_id:uuid}", status_code=HTTP_303_SEE_OTHER)
     async def update(self, request: Request, db_session: DbSession, product_id: FromPath[UUID]) -> Response[Any]:
         return await self._save(request, db_session, product_id)
 
-    async def _labels(self, request: Request, db_session: AsyncSession) -> dict[str, str]:
+    async def _labels(self, request: Request, db_session: AsyncSession, vocabulary: str = "product_categories") -> dict[str, str]:
         language = i18n.chosen(request)
         catalogue = await requirements.catalogue(db_session)
-        return {term.key: term.label.get(language) or term.label.get("en", term.key) for term in catalogue.product_categories}
+        return {term.key: term.label.get(language) or term.label.get("en", term.key) for term in getattr(catalogue, vocabulary)}
 
     async def _form(
-        self, request: Request, db_session: AsyncSession, product_id: UUID | None, values: dict[str, Any], errors: list[tuple[str, str]] | None = None
+        self,
+        request: Request,
+        db_session: AsyncSession,
+        product_id: UUID | None,
+        values: dict[str, Any],
+        errors: list[tuple[str, str]] | None = None,
+        evidence: list[EvidenceItem] | None = None,
     ) -> Template:
         title = say(request, "New product") if product_id is None else str(values.get("name") or say(request, "Product"))
         crumbs = [(say(request, "Products"), "/products"), (title, "")]
         response = page(
             request, "products/form.html", title, crumbs, product_id=product_id, values=values, errors=errors or [],
-            categories=await self._labels(request, db_session), mdr_classes=MDR_CLASSES,
+            categories=await self._labels(request, db_session), mdr_classes=MDR_CLASSES, evidence=evidence or [],
+            document_types=await self._labels(request, db_session, "document_types"),
         )  # fmt: skip
         if errors:
             response.status_code = 400

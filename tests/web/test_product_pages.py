@@ -8,6 +8,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from registry.web.i18n import translations
+from tests.evidence_world import PRODUCT, STUDY
 from tests.support import Api
 from tests.web.test_library_pages import words
 from tests.web.test_organization_pages import signed_in_browser
@@ -67,3 +68,18 @@ async def test_another_supplier_never_sees_the_product(client: AsyncTestClient, 
     hidden = await client.get(f"/products/{product['id']}")
     assert hidden.status_code == 404 and hidden.headers["content-type"].startswith("text/html")
     assert "Safe@Home" not in (await client.get("/products")).text
+
+
+async def test_a_products_page_lists_its_evidence_with_the_review_history(client: AsyncTestClient, admin: Api) -> None:
+    supplier, town = await admin.create_org("supplier"), await admin.create_org("municipality")
+    editor = await admin.create_user(supplier["id"], "supplier_editor")
+    officer = await admin.create_user(town["id"], "procurement_officer")
+    product = (await editor.post("/api/v1/products", json=PRODUCT)).json()
+    item = await editor.post(f"/api/v1/products/{product['id']}/evidence", json=STUDY)
+    assert item.status_code == 201, item.text
+    review = {"outcome": "clarification_needed", "comment": "Which municipalities took part?"}
+    assert (await officer.post(f"/api/v1/evidence/{item.json()['id']}/reviews", json=review)).status_code in (200, 201)
+    await signed_in_browser(client, admin, editor.user)  # type: ignore[attr-defined]
+    text = words((await client.get(f"/products/{product['id']}", headers=ENGLISH)).text)
+    assert STUDY["title"] in text and en("Review history") in text
+    assert f"{en('Clarification asked for')}, {town['name']}: Which municipalities took part?" in text
