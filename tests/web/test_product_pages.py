@@ -83,3 +83,56 @@ async def test_a_products_page_lists_its_evidence_with_the_review_history(client
     text = words((await client.get(f"/products/{product['id']}", headers=ENGLISH)).text)
     assert STUDY["title"] in text and en("Review history") in text
     assert f"{en('Clarification asked for')}, {town['name']}: Which municipalities took part?" in text
+
+
+STUDY_FORM = {
+    "type": "study", "title": "Falls at home in Askøy", "summary": "Twelve months with the alarm.", "study_design": "controlled_study",
+    "period_start": "2024-01-01", "period_end": "2024-12-31", "funding": "Askøy kommune", "independent": "yes",
+    "country": "NO", "municipalities": "Askøy, Bergen", "care_setting": "home care", "visibility": "buyers",
+    "outcome-0-domain": "safety_incidents", "outcome-0-measure": "Falls per 1000 days", "outcome-0-baseline": "4.1",
+    "outcome-0-result": "3.2", "outcome-0-unit": "falls", "outcome-0-sample_size": "120",
+}  # fmt: skip
+
+
+async def test_an_editor_adds_a_study_with_two_outcome_rows_without_javascript(client: AsyncTestClient, admin: Api) -> None:
+    supplier = await admin.create_org("supplier")
+    editor = await admin.create_user(supplier["id"], "supplier_editor")
+    product = (await editor.post("/api/v1/products", json=PRODUCT)).json()
+    await signed_in_browser(client, admin, editor.user)  # type: ignore[attr-defined]
+    path = f"/products/{product['id']}/evidence/new"
+    page = await client.get(path, headers=ENGLISH)
+    token = form_token(page.text)
+    more = await client.post(path, data=STUDY_FORM | {"form_token": token, "outcome_rows": "1", "action": "add_outcome"}, headers=ENGLISH)
+    assert more.status_code == 200 and 'name="outcome-1-measure"' in more.text and 'value="Falls per 1000 days"' in more.text
+    second = {
+        "outcome-1-domain": "safety_incidents", "outcome-1-measure": "Hospital stays after a fall", "outcome-1-result": "9",
+        "outcome-1-sample_size": "120",
+    }  # fmt: skip
+    saved = await client.post(path, data=STUDY_FORM | second | {"form_token": token, "outcome_rows": "2", "action": "save"}, follow_redirects=False)
+    assert (saved.status_code, saved.headers["location"]) == (303, f"/products/{product['id']}")
+    (item,) = (await editor.get("/api/v1/evidence", params={"product_id": product["id"]})).json()["items"]
+    shown = (item["title"], item["study_design"], item["independent"], item["period_end"])
+    assert shown == ("Falls at home in Askøy", "controlled_study", True, "2024-12-31")
+    assert item["setting"] == {"country": "NO", "municipalities": ["Askøy", "Bergen"], "care_setting": "home care"}
+    assert [(o["measure"], o["baseline"], o["result"], o["sample_size"]) for o in item["outcomes"]] == [
+        ("Falls per 1000 days", 4.1, 3.2, 120), ("Hospital stays after a fall", None, 9.0, 120)]  # fmt: skip
+
+
+async def test_a_bad_evidence_field_is_named_beside_it_and_nothing_is_stored(client: AsyncTestClient, admin: Api) -> None:
+    supplier = await admin.create_org("supplier")
+    editor = await admin.create_user(supplier["id"], "supplier_editor")
+    product = (await editor.post("/api/v1/products", json=PRODUCT)).json()
+    await signed_in_browser(client, admin, editor.user)  # type: ignore[attr-defined]
+    path = f"/products/{product['id']}/evidence/new"
+    token = form_token((await client.get(path)).text)
+    for change, field in (
+        ({"outcome-0-result": "a lot"}, "outcome-0-result"),
+        ({"outcome-0-domain": "happiness"}, "outcome-0-domain"),
+        ({"publication": "see our website"}, "publication"),
+        ({"period_end": "31.12.2024"}, "period_end"),
+    ):
+        refused = await client.post(path, data=STUDY_FORM | change | {"form_token": token, "outcome_rows": "1"}, headers=ENGLISH)
+        assert refused.status_code == 400, (change, refused.status_code)
+        assert f'<a href="#{field}">' in refused.text and f'id="{field}-error"' in refused.text, change
+        assert 'value="Falls at home in Askøy"' in refused.text, "what was typed stays"
+    assert (await editor.get("/api/v1/evidence", params={"product_id": product["id"]})).json()["total"] == 0

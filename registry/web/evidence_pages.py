@@ -1,0 +1,136 @@
+"""A supplier's editor adds an evidence item to a product in the browser, with every structured field.
+
+Outcome rows repeat without JavaScript: "Add an outcome row" sends the form back with one empty row
+more, keeping what was typed. The API's own decoding and rules decide; every problem is shown in the
+summary and beside its field, and nothing is stored until all is well.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.evidence import service as evidence
+from registry.evidence.schemas import EvidenceCreate, EvidenceType
+from registry.problems import RuleViolation
+from registry.requirements import service as requirements
+from registry.web import i18n
+from registry.web.pages import PageController, page, say, sign_in_first
+from registry.web.visitors import check_form_token
+
+DbSession = NamedDependency[AsyncSession]
+TYPES: tuple[str, ...] = EvidenceType.__args__  # type: ignore[attr-defined]
+OUTCOME_FIELDS = ("domain", "measure", "result", "sample_size", "baseline", "unit", "period", "comparator")
+SCALARS = (
+    "type", "title", "summary", "study_design", "period_start", "period_end", "funding", "publication", "issuer", "standard",
+    "valid_from", "valid_until", "visibility",
+)  # fmt: skip
+MAX_ROWS = 50
+
+
+def _text(form: FormMultiDict, name: str) -> str | None:
+    value = str(form.get(name, "")).strip()
+    return value or None
+
+
+def _listed(form: FormMultiDict, name: str) -> list[str]:
+    """A field holding several values separated by commas or line breaks."""
+    return [part.strip() for part in re.split(r"[,\n]", str(form.get(name, ""))) if part.strip()]
+
+
+def read_form(form: FormMultiDict) -> tuple[dict[str, Any], int]:
+    """The form as ``EvidenceCreate`` would decode it (strings left to the decoder to convert), and its number of outcome rows."""
+    rows = min(int(form.get("outcome_rows", "1") or 1), MAX_ROWS) if str(form.get("outcome_rows", "1")).isdigit() else 1
+    values: dict[str, Any] = {name: _text(form, name) for name in SCALARS}
+    values["independent"] = form.get("independent") == "yes"
+    values["module_keys"] = _listed(form, "module_keys")
+    values["tender_ids"] = _listed(form, "tender_ids")
+    setting = {"country": _text(form, "country"), "municipalities": _listed(form, "municipalities"), "care_setting": _text(form, "care_setting")}
+    values["setting"] = setting if any(setting.values()) else None
+    outcomes = [{field: _text(form, f"outcome-{i}-{field}") for field in OUTCOME_FIELDS} for i in range(rows)]
+    values["outcomes"] = [{k: v for k, v in row.items() if v is not None} for row in outcomes if any(row.values())]
+    return values, rows
+
+
+def field_id(path: str) -> str:
+    """The form field an error path names: ``outcomes[1].result`` is ``outcome-1-result``, ``setting.country`` is ``country``."""
+    path = path.removeprefix("$.")
+    if match := re.match(r"outcomes\[(\d+)\]\.(\w+)", path):
+        return f"outcome-{match.group(1)}-{match.group(2)}"
+    if path.startswith("setting."):
+        return path.split(".", 1)[1].split("[")[0]
+    return path.split("[")[0].split(".")[0] or "title"
+
+
+class EvidencePages(PageController):
+    path = "/products/{product_id:uuid}/evidence"
+
+    @get("/new")
+    async def new(self, request: Request, db_session: DbSession, product_id: FromPath[UUID]) -> Response[Any]:
+        if request.state.viewer is None:
+            return sign_in_first(request)
+        return await self._form(request, db_session, product_id, {"visibility": "buyers", "type": "study"}, rows=1)
+
+    @post("/new", status_code=HTTP_303_SEE_OTHER)
+    async def create(self, request: Request, db_session: DbSession, product_id: FromPath[UUID]) -> Response[Any]:
+        form = await request.form()
+        check_form_token(request, str(form.get("form_token", "")))
+        viewer = request.state.viewer
+        if viewer is None:
+            return sign_in_first(request)
+        values, rows = read_form(form)
+        if form.get("action") == "add_outcome":
+            return await self._form(request, db_session, product_id, values, rows=min(rows + 1, MAX_ROWS), status=200, form=form)
+        try:
+            data = msgspec.convert(values, EvidenceCreate, strict=False)
+        except msgspec.ValidationError as exc:
+            message, _, path = str(exc).rpartition(" - at `")
+            problem = (field_id(path.rstrip("`")), say(request, "Check this field: %(problem)s") % {"problem": message or str(exc)})
+            return await self._form(request, db_session, product_id, values, rows=rows, errors=[problem], form=form)
+        try:
+            await evidence.create_evidence(db_session, viewer.principal, product_id, data, None)
+        except RuleViolation as exc:
+            problems = [(field_id(e.field), say(request, "Check this field: %(problem)s") % {"problem": e.message}) for e in exc.errors]
+            return await self._form(request, db_session, product_id, values, rows=rows, errors=problems, form=form)
+        return Redirect(f"/products/{product_id}", status_code=HTTP_303_SEE_OTHER)
+
+    async def _form(
+        self,
+        request: Request,
+        db_session: AsyncSession,
+        product_id: UUID,
+        values: dict[str, Any],
+        *,
+        rows: int,
+        errors: list[tuple[str, str]] | None = None,
+        status: int | None = None,
+        form: FormMultiDict | None = None,
+    ) -> Template:
+        viewer = request.state.viewer
+        product = await evidence.get_product(db_session, viewer.principal, product_id)
+        language = i18n.chosen(request)
+        catalogue = await requirements.catalogue(db_session)
+        vocabularies = {
+            name: [(t.key, t.label.get(language) or t.label.get("en", t.key)) for t in getattr(catalogue, name)]
+            for name in ("document_types", "study_designs", "outcome_domains")
+        }
+        title = say(request, "New evidence")
+        crumbs = [(say(request, "Products"), "/products"), (product.name, f"/products/{product_id}"), (title, "")]
+        raw = {name: str(form.get(name, "")) for name in form} if form is not None else {}
+        response = page(
+            request, "products/evidence.html", title, crumbs, product=product, values=values, raw=raw, rows=rows, errors=errors or [],
+            vocabularies=vocabularies, types=[t for t in TYPES if t in dict(vocabularies["document_types"])] or list(TYPES),
+            outcome_fields=OUTCOME_FIELDS,
+        )  # fmt: skip
+        response.status_code = status or (400 if errors else 200)
+        return response
