@@ -15,7 +15,7 @@ from registry.web.account import AccountPages
 from registry.web.evidence_pages import EvidencePages
 from registry.web.organization import OrganizationPages
 from registry.web.pages import PagesController
-from registry.web.products import ProductPages
+from registry.web.products import FitPage, ProductPages
 from registry.web.tokens import TokenPages
 
 HERE = Path(__file__).parent
@@ -24,7 +24,7 @@ HERE = Path(__file__).parent
 def web_router() -> list[Router | type[Controller]]:
     """The pages and their static files (styles), open to everyone."""
     static = create_static_files_router(path="/static", directories=[HERE / "static"], opt=PUBLIC, include_in_schema=False, cache_control=None)
-    return [PagesController, AccountPages, OrganizationPages, TokenPages, ProductPages, EvidencePages, static]
+    return [PagesController, AccountPages, OrganizationPages, TokenPages, ProductPages, EvidencePages, FitPage, static]
 
 
 def template_config() -> TemplateConfig:

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.evidence import service as evidence
-from registry.evidence.schemas import EvidenceItem, ProductCreate, ProductUpdate
-from registry.problems import RuleViolation
+from registry.evidence.schemas import EvidenceItem, FitRequest, ModuleRef, ProductCreate, ProductUpdate
+from registry.problems import DomainError, NotFound, RuleViolation
 from registry.requirements import service as requirements
 from registry.web import i18n
 from registry.web.pages import PageController, page, say, sign_in_first
@@ -132,3 +133,46 @@ class ProductPages(PageController):
             "description": say(request, "The description holds text only."),
         }
         return messages.get(field, say(request, "Check this field."))
+
+
+class FitPage(PageController):
+    """How does my product fit: the product's evidence against chosen modules' evidence rules, clause by clause."""
+
+    path = "/products/{product_id:uuid}/fit"
+
+    @get("/")
+    async def fit(
+        self,
+        request: Request,
+        db_session: DbSession,
+        product_id: FromPath[UUID],
+        modules: Annotated[str, QueryParameter(max_length=1000)] = "",
+        deadline: Annotated[str, QueryParameter(max_length=10)] = "",
+    ) -> Response[Any]:
+        viewer = request.state.viewer
+        if viewer is None:
+            return sign_in_first(request)
+        product = await evidence.get_product(db_session, viewer.principal, product_id)
+        title = say(request, "How does %(product)s fit?") % {"product": product.name}
+        crumbs = [(say(request, "Products"), "/products"), (product.name, f"/products/{product_id}"), (title, "")]
+        keys = [key.strip().upper() for key in modules.replace("\n", ",").split(",") if key.strip()][:20]
+        report, errors = None, []
+        if keys:
+            try:
+                refs = [ModuleRef(key=key, version=await self._current(db_session, key)) for key in keys]
+                when = date.fromisoformat(deadline) if deadline else None
+                report = await evidence.evidence_fit(db_session, viewer.principal, product_id, FitRequest(modules=refs, submission_deadline=when))
+            except (DomainError, ValueError) as exc:
+                detail = exc.detail if isinstance(exc, DomainError) else str(exc)
+                errors = [("modules", say(request, "Check this field: %(problem)s") % {"problem": detail})]
+        context = {"product": product, "modules": modules, "deadline": deadline, "report": report, "errors": errors}
+        response = page(request, "products/fit.html", title, crumbs, **context)
+        response.status_code = 400 if errors else 200
+        return response
+
+    @staticmethod
+    async def _current(db_session: AsyncSession, key: str) -> int:
+        module = await requirements.get_module(db_session, None, key)
+        if module.current is None:
+            raise NotFound(f"no requirement module {key}")
+        return module.current.version

@@ -136,3 +136,25 @@ async def test_a_bad_evidence_field_is_named_beside_it_and_nothing_is_stored(cli
         assert f'<a href="#{field}">' in refused.text and f'id="{field}-error"' in refused.text, change
         assert 'value="Falls at home in Askøy"' in refused.text, "what was typed stays"
     assert (await editor.get("/api/v1/evidence", params={"product_id": product["id"]})).json()["total"] == 0
+
+
+async def test_how_a_product_fits_a_modules_evidence_rule_clause_by_clause(client: AsyncTestClient, admin: Api) -> None:
+    supplier = await admin.create_org("supplier")
+    editor = await admin.create_user(supplier["id"], "supplier_editor")
+    product = (await editor.post("/api/v1/products", json=PRODUCT)).json()
+    await signed_in_browser(client, admin, editor.user)  # type: ignore[attr-defined]
+    path = f"/products/{product['id']}/fit"
+    before = words((await client.get(path, params={"modules": "EVID-FALLS-REDUCTION"}, headers=ENGLISH)).text)
+    assert en("Not every rule is met") in before and "✘ not met" in before
+    assert (await editor.post(f"/api/v1/products/{product['id']}/evidence", json=STUDY)).status_code == 201
+    after = await client.get(path, params={"modules": "evid-falls-reduction", "deadline": "2026-12-31"}, headers=ENGLISH)
+    text = words(after.text)
+    assert "EVID-FALLS-REDUCTION" in text and en("Judged on %(date)s.") % {"date": "31 December 2026"} in text
+    for said in (
+        "✔ Met: min_study_design = controlled_study",
+        "✘ Not met: min_sample_size = 200 (from the parameter min_sample_size) — largest sample size in safety_incidents or "
+        "hospital_admissions is 120; rule needs 200",
+    ):
+        assert said in text, "every clause in words, met or not, with why not and the parameter it takes its value from"
+    refused = await client.get(path, params={"modules": "NO-SUCH-MODULE"}, headers=ENGLISH)
+    assert refused.status_code == 400 and "no requirement module NO-SUCH-MODULE" in words(refused.text)
