@@ -78,3 +78,71 @@ def test_a_visitor_searches_in_danish_and_compares_two_versions_of_a_module(tmp_
             assert errors == []
         finally:
             browser.close()
+
+
+def test_a_supplier_invited_by_link_registers_a_product_adds_a_study_and_sees_the_fit(tmp_path: Path, migrated_template: Path | None) -> None:
+    """From the invitation link to the fit, with the keyboard for the forms; axe-core on every page on the way."""
+    require_browser()
+    import subprocess
+    from urllib.parse import urlsplit
+
+    import httpx
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.served import CLI, registry_env
+    from tests.support import valid_org_number
+
+    with served_registry(tmp_path / "data") as served, sync_playwright() as playwright:
+        env = registry_env(served.data_dir)
+        token = subprocess.run([*CLI, "admin", "create-admin"], env=env, check=True, capture_output=True, text=True).stdout.strip()
+        api = httpx.Client(base_url=served.base_url, headers={"Authorization": f"Bearer {token}"})
+        organization = {"kind": "supplier", "name": "Trygg AS", "country": "NO", "org_number": valid_org_number("NO")}
+        supplier = api.post("/api/v1/organizations", json=organization).json()
+        person = {"name": "Siri", "email": "siri@trygg.example", "roles": ["supplier_editor"]}
+        user = api.post(f"/api/v1/organizations/{supplier['id']}/users", json=person).json()
+        link = urlsplit(api.post(f"/api/v1/users/{user['id']}/invitations").json()["link"]).path
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900}).new_page()
+            page.goto(f"{served.base_url}{link}")
+            no_violations(page, "invitation-nb")
+            page.locator("#password").fill("ti kurver med epler")
+            page.locator("#repeated").fill("ti kurver med epler")
+            page.locator("#repeated").press("Enter")
+            page.wait_for_url("**/sign-in?email=*")
+            no_violations(page, "sign-in-after-invitation-nb")
+            page.locator("#password").fill("ti kurver med epler")
+            page.locator("#password").press("Enter")
+            page.wait_for_url("**/")
+            page.goto(f"{served.base_url}/products/new")
+            no_violations(page, "product-new-nb")
+            page.locator("#name").fill("Trygg Hjemme")
+            page.locator("#model").fill("TH-4 (fastvare 4.2)")
+            page.locator("#category-digital_social_alarm").check()
+            page.locator("#model").press("Enter")
+            page.wait_for_url("**/products/*?saved=1")
+            no_violations(page, "product-nb")
+            product = page.url.split("/products/")[1].split("?")[0]
+            page.goto(f"{served.base_url}/products/{product}/evidence/new")
+            no_violations(page, "evidence-new-nb")
+            page.locator("#title").fill("Fall i hjemmet i Askøy")
+            page.locator("#study_design").select_option("controlled_study")
+            page.locator("#outcome-0-domain").select_option("safety_incidents")
+            page.locator("#outcome-0-measure").fill("Fall per 1000 dager")
+            page.locator("#outcome-0-result").fill("tre")
+            page.locator("#outcome-0-sample_size").fill("120")
+            page.locator("#outcome-0-sample_size").press("Enter")
+            expect(page.locator(".error-summary")).to_be_visible()
+            no_violations(page, "evidence-refused-nb")
+            page.locator(".error-summary a").first.click()
+            expect(page.locator("#outcome-0-result")).to_be_focused()
+            page.keyboard.press("Control+A")
+            page.keyboard.type("3.2")
+            page.keyboard.press("Enter")
+            page.wait_for_url(f"**/products/{product}")
+            expect(page.get_by_text("Fall i hjemmet i Askøy")).to_be_visible()
+            page.goto(f"{served.base_url}/products/{product}/fit?modules=EVID-FALLS-REDUCTION")
+            expect(page.locator("section.fit")).to_be_visible()
+            no_violations(page, "fit-nb")
+        finally:
+            browser.close()
