@@ -21,8 +21,8 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.evidence import service as evidence
-from registry.evidence.schemas import EvidenceCreate, EvidenceType
-from registry.problems import RuleViolation
+from registry.evidence.schemas import EvidenceCreate, EvidenceItem, EvidenceType, EvidenceUpdate
+from registry.problems import NotFound, RuleViolation
 from registry.requirements import service as requirements
 from registry.web import i18n
 from registry.web.pages import PageController, page, say, sign_in_first
@@ -62,6 +62,20 @@ def read_form(form: FormMultiDict) -> tuple[dict[str, Any], int]:
     return values, rows
 
 
+def form_of(item: EvidenceItem) -> tuple[dict[str, str], int]:
+    """A stored item as the form's fields hold it (the inverse of ``read_form``), and its number of outcome rows."""
+    shown = msgspec.to_builtins(item)
+    raw = {name: "" if shown[name] is None else str(shown[name]) for name in SCALARS}
+    raw |= {"independent": "yes" if item.independent else "", "module_keys": ", ".join(item.module_keys)}
+    raw["tender_ids"] = ", ".join(str(t) for t in item.tender_ids)
+    if item.setting:
+        raw |= {"country": item.setting.country or "", "municipalities": ", ".join(item.setting.municipalities)}
+        raw["care_setting"] = item.setting.care_setting or ""
+    for i, outcome in enumerate(shown["outcomes"]):
+        raw |= {f"outcome-{i}-{field}": "" if outcome.get(field) is None else str(outcome[field]) for field in OUTCOME_FIELDS}
+    return raw, max(len(item.outcomes), 1)
+
+
 def field_id(path: str) -> str:
     """The form field an error path names: ``outcomes[1].result`` is ``outcome-1-result``, ``setting.country`` is ``country``."""
     path = path.removeprefix("$.")
@@ -83,25 +97,51 @@ class EvidencePages(PageController):
 
     @post("/new", status_code=HTTP_303_SEE_OTHER)
     async def create(self, request: Request, db_session: DbSession, product_id: FromPath[UUID]) -> Response[Any]:
+        return await self._save(request, db_session, product_id, None)
+
+    @get("/{evidence_id:uuid}")
+    async def item(self, request: Request, db_session: DbSession, product_id: FromPath[UUID], evidence_id: FromPath[UUID]) -> Response[Any]:
+        viewer = request.state.viewer
+        if viewer is None:
+            return sign_in_first(request)
+        found = await evidence.get_evidence(db_session, viewer.principal, evidence_id)
+        if found.product_id != product_id:
+            raise NotFound(f"no evidence item {evidence_id} of this product")
+        raw, rows = form_of(found)
+        return await self._form(request, db_session, product_id, {}, rows=rows, raw=raw, evidence_id=evidence_id)
+
+    @post("/{evidence_id:uuid}", status_code=HTTP_303_SEE_OTHER)
+    async def update(self, request: Request, db_session: DbSession, product_id: FromPath[UUID], evidence_id: FromPath[UUID]) -> Response[Any]:
+        return await self._save(request, db_session, product_id, evidence_id)
+
+    async def _save(self, request: Request, db_session: AsyncSession, product_id: UUID, evidence_id: UUID | None) -> Response[Any]:
         form = await request.form()
         check_form_token(request, str(form.get("form_token", "")))
         viewer = request.state.viewer
         if viewer is None:
             return sign_in_first(request)
         values, rows = read_form(form)
+        raw = {name: str(form.get(name, "")) for name in form}
+
+        async def again(rows: int = rows, errors: list[tuple[str, str]] | None = None) -> Template:
+            return await self._form(request, db_session, product_id, values, rows=rows, raw=raw, evidence_id=evidence_id, errors=errors)
+
         if form.get("action") == "add_outcome":
-            return await self._form(request, db_session, product_id, values, rows=min(rows + 1, MAX_ROWS), status=200, form=form)
+            return await again(min(rows + 1, MAX_ROWS))
         try:
             data = msgspec.convert(values, EvidenceCreate, strict=False)
         except msgspec.ValidationError as exc:
             message, _, path = str(exc).rpartition(" - at `")
             problem = (field_id(path.rstrip("`")), say(request, "Check this field: %(problem)s") % {"problem": message or str(exc)})
-            return await self._form(request, db_session, product_id, values, rows=rows, errors=[problem], form=form)
+            return await again(errors=[problem])
         try:
-            await evidence.create_evidence(db_session, viewer.principal, product_id, data, None)
+            if evidence_id is None:
+                await evidence.create_evidence(db_session, viewer.principal, product_id, data, None)
+            else:
+                await evidence.update_evidence(db_session, viewer.principal, evidence_id, EvidenceUpdate(**msgspec.structs.asdict(data)))
         except RuleViolation as exc:
             problems = [(field_id(e.field), say(request, "Check this field: %(problem)s") % {"problem": e.message}) for e in exc.errors]
-            return await self._form(request, db_session, product_id, values, rows=rows, errors=problems, form=form)
+            return await again(errors=problems)
         return Redirect(f"/products/{product_id}", status_code=HTTP_303_SEE_OTHER)
 
     async def _form(
@@ -113,8 +153,8 @@ class EvidencePages(PageController):
         *,
         rows: int,
         errors: list[tuple[str, str]] | None = None,
-        status: int | None = None,
-        form: FormMultiDict | None = None,
+        raw: dict[str, str] | None = None,
+        evidence_id: UUID | None = None,
     ) -> Template:
         viewer = request.state.viewer
         product = await evidence.get_product(db_session, viewer.principal, product_id)
@@ -124,13 +164,14 @@ class EvidencePages(PageController):
             name: [(t.key, t.label.get(language) or t.label.get("en", t.key)) for t in getattr(catalogue, name)]
             for name in ("document_types", "study_designs", "outcome_domains")
         }
-        title = say(request, "New evidence")
+        title = say(request, "New evidence") if evidence_id is None else say(request, "Evidence")
         crumbs = [(say(request, "Products"), "/products"), (product.name, f"/products/{product_id}"), (title, "")]
-        raw = {name: str(form.get(name, "")) for name in form} if form is not None else {}
+        action = f"/products/{product_id}/evidence/{evidence_id or 'new'}"
         response = page(
-            request, "products/evidence.html", title, crumbs, product=product, values=values, raw=raw, rows=rows, errors=errors or [],
+            request, "products/evidence.html", title, crumbs, product=product, values=values, raw=raw or {}, rows=rows, errors=errors or [],
+            action=action,
             vocabularies=vocabularies, types=[t for t in TYPES if t in dict(vocabularies["document_types"])] or list(TYPES),
             outcome_fields=OUTCOME_FIELDS,
         )  # fmt: skip
-        response.status_code = status or (400 if errors else 200)
+        response.status_code = 400 if errors else 200
         return response

@@ -95,12 +95,12 @@ def test_a_supplier_invited_by_link_registers_a_product_adds_a_study_and_sees_th
     with served_registry(tmp_path / "data") as served, sync_playwright() as playwright:
         env = registry_env(served.data_dir)
         token = subprocess.run([*CLI, "admin", "create-admin"], env=env, check=True, capture_output=True, text=True).stdout.strip()
-        api = httpx.Client(base_url=served.base_url, headers={"Authorization": f"Bearer {token}"})
-        organization = {"kind": "supplier", "name": "Trygg AS", "country": "NO", "org_number": valid_org_number("NO")}
-        supplier = api.post("/api/v1/organizations", json=organization).json()
-        person = {"name": "Siri", "email": "siri@trygg.example", "roles": ["supplier_editor"]}
-        user = api.post(f"/api/v1/organizations/{supplier['id']}/users", json=person).json()
-        link = urlsplit(api.post(f"/api/v1/users/{user['id']}/invitations").json()["link"]).path
+        with httpx.Client(base_url=served.base_url, headers={"Authorization": f"Bearer {token}"}) as api:
+            organization = {"kind": "supplier", "name": "Trygg AS", "country": "NO", "org_number": valid_org_number("NO")}
+            supplier = api.post("/api/v1/organizations", json=organization).json()
+            person = {"name": "Siri", "email": "siri@trygg.example", "roles": ["supplier_editor"]}
+            user = api.post(f"/api/v1/organizations/{supplier['id']}/users", json=person).json()
+            link = urlsplit(api.post(f"/api/v1/users/{user['id']}/invitations").json()["link"]).path
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
         try:
             page = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900}).new_page()

@@ -4,6 +4,8 @@ stored; another supplier never sees the product."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -158,3 +160,26 @@ async def test_how_a_product_fits_a_modules_evidence_rule_clause_by_clause(clien
         assert said in text, "every clause in words, met or not, with why not and the parameter it takes its value from"
     refused = await client.get(path, params={"modules": "NO-SUCH-MODULE"}, headers=ENGLISH)
     assert refused.status_code == 400 and "no requirement module NO-SUCH-MODULE" in words(refused.text)
+
+
+async def test_an_editor_changes_an_evidence_item_in_the_form_it_was_made_in_and_its_reviews_reset(client: AsyncTestClient, admin: Api) -> None:
+    supplier, town = await admin.create_org("supplier"), await admin.create_org("municipality")
+    editor = await admin.create_user(supplier["id"], "supplier_editor")
+    officer = await admin.create_user(town["id"], "procurement_officer")
+    product = (await editor.post("/api/v1/products", json=PRODUCT)).json()
+    item = (await editor.post(f"/api/v1/products/{product['id']}/evidence", json=STUDY)).json()
+    assert (await officer.post(f"/api/v1/evidence/{item['id']}/reviews", json={"outcome": "accepted"})).status_code in (200, 201)
+    await signed_in_browser(client, admin, editor.user)  # type: ignore[attr-defined]
+    path = f"/products/{product['id']}/evidence/{item['id']}"
+    page = await client.get(path, headers=ENGLISH)
+    assert page.status_code == 200 and f'value="{STUDY["title"]}"' in page.text, "the form holds the item as stored"
+    fields = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="(?:text|date)" value="([^"]*)"', page.text))
+    selected = dict(re.findall(r'<select id="([^"]+)"[^>]*>(?:(?!</select>).)*?<option value="([^"]+)" selected', page.text, re.S))
+    changed = fields | selected | {"title": "Controlled study in Bergen, second year", "visibility": "buyers", "outcome_rows": "1"}
+    saved = await client.post(path, data=changed | {"form_token": form_token(page.text), "action": "save"}, follow_redirects=False)
+    assert (saved.status_code, saved.headers["location"]) == (303, f"/products/{product['id']}")
+    stored = (await editor.get(f"/api/v1/evidence/{item['id']}")).json()
+    assert stored["title"] == "Controlled study in Bergen, second year"
+    assert (stored["outcomes"], stored["study_design"], stored["period_end"]) == (item["outcomes"], item["study_design"], item["period_end"])
+    assert stored["reviews"][-1]["kind"] == "reset", "a change by the supplier resets the reviews"
+    assert (await client.get(f"/products/{product['id']}/evidence/00000000-0000-4000-8000-000000000000")).status_code == 404
