@@ -25,6 +25,7 @@ from registry.evidence.schemas import EvidenceCreate, EvidenceItem, EvidenceType
 from registry.problems import NotFound, RuleViolation
 from registry.requirements import service as requirements
 from registry.web import i18n
+from registry.web.library import vocabulary_labels
 from registry.web.pages import PageController, page, say, sign_in_first
 from registry.web.visitors import check_form_token
 
@@ -160,10 +161,8 @@ class EvidencePages(PageController):
         product = await evidence.get_product(db_session, viewer.principal, product_id)
         language = i18n.chosen(request)
         catalogue = await requirements.catalogue(db_session)
-        vocabularies = {
-            name: [(t.key, t.label.get(language) or t.label.get("en", t.key)) for t in getattr(catalogue, name)]
-            for name in ("document_types", "study_designs", "outcome_domains")
-        }
+        names = ("document_types", "study_designs", "outcome_domains")
+        vocabularies = {name: list(vocabulary_labels(catalogue, name, language).items()) for name in names}
         title = say(request, "New evidence") if evidence_id is None else say(request, "Evidence")
         crumbs = [(say(request, "Products"), "/products"), (product.name, f"/products/{product_id}"), (title, "")]
         action = f"/products/{product_id}/evidence/{evidence_id or 'new'}"

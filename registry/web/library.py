@@ -32,6 +32,11 @@ def label(catalogue: Catalogue, vocabulary: str, key: str, language: str) -> Tex
     return text(term.label, language) if term else Text(key)
 
 
+def vocabulary_labels(catalogue: Catalogue, vocabulary: str, language: str) -> dict[str, str]:
+    """A vocabulary's keys with their labels in ``language`` (English where it has none), in the catalogue's order."""
+    return {term.key: term.label.get(language) or term.label.get("en", term.key) for term in getattr(catalogue, vocabulary)}
+
+
 def statement(content: VersionContent, language: str) -> Text:
     """The statement with every parameter at its default; a parameter without one shows as its name in braces."""
     rendered, _ = render(content, language, {})

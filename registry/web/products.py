@@ -19,6 +19,7 @@ from registry.evidence.schemas import EvidenceItem, FitRequest, ModuleRef, Produ
 from registry.problems import DomainError, NotFound, RuleViolation
 from registry.requirements import service as requirements
 from registry.web import i18n
+from registry.web.library import vocabulary_labels
 from registry.web.pages import PageController, page, say, sign_in_first
 from registry.web.visitors import check_form_token
 
@@ -71,9 +72,7 @@ class ProductPages(PageController):
         return await self._save(request, db_session, product_id)
 
     async def _labels(self, request: Request, db_session: AsyncSession, vocabulary: str = "product_categories") -> dict[str, str]:
-        language = i18n.chosen(request)
-        catalogue = await requirements.catalogue(db_session)
-        return {term.key: term.label.get(language) or term.label.get("en", term.key) for term in getattr(catalogue, vocabulary)}
+        return vocabulary_labels(await requirements.catalogue(db_session), vocabulary, i18n.chosen(request))
 
     async def _form(
         self,
