@@ -325,6 +325,11 @@ async def _managed_user(session: AsyncSession, actor: Principal | None, user_id:
     return user
 
 
+async def managed_user(session: AsyncSession, actor: Principal, user_id: UUID) -> schemas.User:
+    """A user ``actor`` may manage (see ``_managed_user``), to show before changing them."""
+    return _shape_user(await _managed_user(session, actor, user_id))
+
+
 async def _keep_an_active_admin(session: AsyncSession, user: User) -> None:
     """Refuse (409) to take away the last active admin; ``user`` is about to stop being one.
 
