@@ -37,5 +37,6 @@ mutation: install  ## mutation testing (mutmut) of the rule modules, each agains
 demo: install  ## build a demonstration database and its exports under ./demo
 	$(VENV)/bin/registry demo --output demo
 
-messages: install  ## bring the interface's catalogs (registry/web/locales) up to the messages in use; then translate the empty ones
+messages: install  ## bring registry/web/locales up to the messages in use and check exports/locales; then translate the empty ones
 	$(PY) -m registry.web.messages
+	$(PY) -c 'import exports.labels' && echo "exports/locales: every label in all four languages, with the same placeholders"

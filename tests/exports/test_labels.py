@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from string import Formatter
 from typing import get_args
 
 import pytest
+from babel.messages.catalog import Message
+from babel.messages.pofile import read_po
 
-from exports.labels import _TABLE, LABELS, LANGUAGES, Locale
+from exports.labels import LABELS, LANGUAGES, LOCALES_DIR, CatalogError, Locale, catalog_path, read_catalogs
 from exports.model import (
     Country,
     Level,
@@ -22,17 +27,85 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
 
 
+def _catalog(language: str) -> dict[str, Message]:
+    with catalog_path(LOCALES_DIR, language).open("rb") as po:  # type: ignore[arg-type]
+        return {message.context: message for message in read_po(po, locale=language) if message.id and message.context}
+
+
 def test_every_label_exists_in_all_four_languages() -> None:
     assert LANGUAGES == ("en", "nb", "sv", "da")
-    for key, texts in _TABLE.items():
-        assert len(texts) == len(LANGUAGES), key
-        assert all(text.strip() for text in texts), key
-        assert all(set(LABELS[language]) == set(_TABLE) for language in LANGUAGES)
+    english = _catalog("en")
+    assert len(english) > 200
+    for language in LANGUAGES:
+        catalog = _catalog(language)
+        assert set(catalog) == set(english), language
+        assert all(str(message.string).strip() and not message.fuzzy for message in catalog.values()), language
+        assert all(message.id == english[key].id for key, message in catalog.items()), "every language translates the same English"
+        assert LABELS[language] == {key: message.string for key, message in catalog.items()}
+
+
+def test_the_english_catalog_gives_each_msgid_as_its_text() -> None:
+    assert all(message.string == message.id for message in _catalog("en").values())
 
 
 def test_translations_use_the_same_placeholders() -> None:
-    for key, texts in _TABLE.items():
-        assert len({frozenset(_placeholders(text)) for text in texts}) == 1, key
+    for key, text in LABELS["en"].items():
+        assert all(_placeholders(LABELS[language][key]) == _placeholders(text) for language in LANGUAGES), key
+
+
+def _copy_with(tmp_path: Path, language: str, key: str, change: Callable[[str], str]) -> Path:
+    """A copy of the catalogs in which `change` rewrote the entry of `key` in one language's catalog."""
+    copy = tmp_path / "locales"
+    shutil.copytree(LOCALES_DIR, copy)
+    path = catalog_path(copy, language)  # type: ignore[arg-type]
+    entries = path.read_text(encoding="utf-8").split("\n\n")
+    [index] = [i for i, entry in enumerate(entries) if f'msgctxt "{key}"\n' in entry]
+    entries[index] = change(entries[index])
+    path.write_text("\n\n".join(entry for entry in entries if entry), encoding="utf-8")
+    return copy
+
+
+def test_an_unchanged_copy_of_the_catalogs_reads_as_the_labels(tmp_path: Path) -> None:
+    assert read_catalogs(_copy_with(tmp_path, "nb", "draft", lambda entry: entry)) == LABELS
+
+
+@pytest.mark.parametrize(
+    ("language", "key", "change", "problem"),
+    [
+        ("sv", "kind.award", lambda entry: "", "kind.award: missing"),
+        ("da", "tender_document", lambda entry: entry.replace('"Udbudsbetingelser"', '""'), "tender_document: empty"),
+        ("da", "tender_document", lambda entry: entry.replace('"Udbudsbetingelser"', '"  "'), "tender_document: empty"),
+        ("nb", "fallbacks", lambda entry: entry.replace("mangler: {texts}", "mangler: {tekster}"), "fallbacks: placeholders differ"),
+        ("sv", "participants_listed", lambda entry: entry.replace("”{chapter}”", "”{chapter”"), "participants_listed: placeholders differ"),
+        ("nb", "draft", lambda entry: f"#, fuzzy\n{entry}", "draft: fuzzy"),
+        ("sv", "page", lambda entry: entry.replace('msgid "Page"', 'msgid "Sheet"'), "page: translates 'Sheet'"),
+        ("en", "page", lambda entry: entry.replace('msgstr "Page"', 'msgstr "Sheet"'), "page: msgstr differs from msgid"),
+        ("da", "page", lambda entry: f'{entry}\n\nmsgctxt "pages"\nmsgid "Pages"\nmsgstr "Sider"', "pages: not in the English catalog"),
+        ("da", "page", lambda entry: f'{entry}\n\nmsgid "Pages"\nmsgstr "Sider"', "'Pages' has no msgctxt"),
+    ],
+)
+def test_a_catalog_entry_missing_empty_fuzzy_or_with_other_placeholders_is_refused(
+    tmp_path: Path, language: str, key: str, change: Callable[[str], str], problem: str
+) -> None:
+    with pytest.raises(CatalogError) as refused:
+        read_catalogs(_copy_with(tmp_path, language, key, change))
+    assert f"{language}/LC_MESSAGES/exports.po: {problem}" in str(refused.value)
+    assert len(str(refused.value).splitlines()) == 1, "only the bad entry is named"
+
+
+def test_documents_never_read_the_catalogs_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The labels are read once per process, on import: building documents reads no catalog."""
+    from exports import response_form_xlsx, tender_docx, tender_ocds
+    from tests.exports.factory import sample_tender
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a catalog was read while building a document")
+
+    monkeypatch.setattr("exports.labels.read_po", refuse)
+    for language in LANGUAGES:
+        document = sample_tender(language)
+        assert tender_docx(document) and response_form_xlsx(document) and tender_ocds(document)
+        assert Locale(language, "Europe/Oslo").labels is LABELS[language]
 
 
 @pytest.mark.parametrize(
@@ -46,7 +119,7 @@ def test_translations_use_the_same_placeholders() -> None:
     ],
 )
 def test_every_code_of_the_snapshot_has_a_label(prefix: str, codes: tuple[str, ...]) -> None:
-    assert {f"{prefix}.{code}" for code in codes} == {key for key in _TABLE if key.startswith(f"{prefix}.")}
+    assert {f"{prefix}.{code}" for code in codes} == {key for key in LABELS["en"] if key.startswith(f"{prefix}.")}
 
 
 def test_real_translations_of_the_document_name() -> None:
