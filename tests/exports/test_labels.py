@@ -82,9 +82,16 @@ def test_an_unchanged_copy_of_the_catalogs_reads_as_the_labels(tmp_path: Path) -
         ("en", "page", lambda entry: entry.replace('msgstr "Page"', 'msgstr "Sheet"'), "page: msgstr differs from msgid"),
         ("da", "page", lambda entry: f'{entry}\n\nmsgctxt "pages"\nmsgid "Pages"\nmsgstr "Sider"', "pages: not in the English catalog"),
         ("da", "page", lambda entry: f'{entry}\n\nmsgid "Pages"\nmsgstr "Sider"', "'Pages' has no msgctxt"),
+        ("da", "page", lambda entry: f'{entry}\n\nmsgctxt "page"\nmsgid "Pages"\nmsgstr "Sider"', "page: listed twice"),
+        (
+            "da",
+            "page",
+            lambda entry: f'{entry}\n\nmsgctxt "pages"\nmsgid "Page"\nmsgid_plural "Pages"\nmsgstr[0] "Side"\nmsgstr[1] "Sider"',
+            "pages: plural forms are not used here",
+        ),
     ],
 )
-def test_a_catalog_entry_missing_empty_fuzzy_or_with_other_placeholders_is_refused(
+def test_a_catalog_entry_missing_empty_fuzzy_or_with_other_placeholders_is_refused_and_named(
     tmp_path: Path, language: str, key: str, change: Callable[[str], str], problem: str
 ) -> None:
     with pytest.raises(CatalogError) as refused:
