@@ -6,6 +6,8 @@ what a caller sees in ``views``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -232,6 +234,48 @@ async def list_tenders(
         for t, count in rows
     ]  # fmt: skip
     return items, total
+
+
+@dataclass(frozen=True)
+class PublishedLot:
+    """A lot of a published tender, as a supplier picks one to judge a product against."""
+
+    tender_id: UUID
+    reference: str
+    title: str
+    owner_name: str
+    submission_deadline: datetime | None
+    lot: int
+    lot_title: str
+    product_categories: list[str]
+    matches: bool
+    """The lot buys one of the product categories asked about."""
+
+
+MAX_PUBLISHED_LOTS = 500
+
+
+async def published_lots(session: AsyncSession, categories: Collection[str] = ()) -> list[PublishedLot]:
+    """Lots of published tenders (open to everyone): those buying one of ``categories`` first, then the
+    nearest submission deadline first; at most ``MAX_PUBLISHED_LOTS`` lots are looked at."""
+    rows = (
+        await session.execute(
+            select(Tender, TenderLot)
+            .join(TenderLot, TenderLot.tender_id == Tender.id)
+            .where(Tender.status == "published")
+            .order_by(Tender.submission_deadline, Tender.id, TenderLot.position)
+            .limit(MAX_PUBLISHED_LOTS)
+        )
+    ).all()
+    owners = await organizations.names(session, {tender.owner_id for tender, _ in rows})
+    lots = [
+        PublishedLot(
+            tender.id, tender.reference, tender.title, owners[tender.owner_id], tender.submission_deadline, lot.position, lot.title,
+            list(lot.product_categories), bool(set(lot.product_categories) & set(categories)),
+        )
+        for tender, lot in rows
+    ]  # fmt: skip
+    return sorted(lots, key=lambda lot: not lot.matches)
 
 
 # --- lifecycle ----------------------------------------------------------------------------------

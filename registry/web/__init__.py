@@ -12,6 +12,7 @@ from litestar.template.config import TemplateConfig
 
 from registry.auth.guards import PUBLIC
 from registry.web.account import AccountPages
+from registry.web.attachments import AttachmentPages
 from registry.web.editor import EditorPages
 from registry.web.editor_actions import VersionActions
 from registry.web.evidence_pages import EvidencePages
@@ -27,7 +28,8 @@ def web_router() -> list[Router | type[Controller]]:
     """The pages and their static files (styles), open to everyone."""
     static = create_static_files_router(path="/static", directories=[HERE / "static"], opt=PUBLIC, include_in_schema=False, cache_control=None)
     return [
-        PagesController, AccountPages, OrganizationPages, TokenPages, ProductPages, EvidencePages, FitPage, EditorPages, VersionActions, static,
+        PagesController, AccountPages, OrganizationPages, TokenPages, ProductPages, EvidencePages, AttachmentPages, FitPage,
+        EditorPages, VersionActions, static,
     ]  # fmt: skip
 
 

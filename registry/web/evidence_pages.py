@@ -20,10 +20,12 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.auth.principal import Principal
 from registry.evidence import service as evidence
 from registry.evidence.schemas import EvidenceCreate, EvidenceItem, EvidenceType, EvidenceUpdate
 from registry.problems import NotFound, RuleViolation
 from registry.requirements import service as requirements
+from registry.tenders import service as tenders
 from registry.web import i18n
 from registry.web.library import vocabulary_labels
 from registry.web.pages import PageController, page, say, sign_in_first
@@ -37,6 +39,8 @@ SCALARS = (
     "valid_from", "valid_until", "visibility",
 )  # fmt: skip
 MAX_ROWS = 50
+SHAREABLE = 200
+"""Published tenders offered for sharing confidential evidence, the newest first."""
 
 
 def _text(form: FormMultiDict, name: str) -> str | None:
@@ -55,7 +59,7 @@ def read_form(form: FormMultiDict) -> tuple[dict[str, Any], int]:
     values: dict[str, Any] = {name: _text(form, name) for name in SCALARS}
     values["independent"] = form.get("independent") == "yes"
     values["module_keys"] = _listed(form, "module_keys")
-    values["tender_ids"] = _listed(form, "tender_ids")
+    values["tender_ids"] = list(dict.fromkeys(str(t) for t in form.getall("tender_ids"))) if "tender_ids" in form else []
     setting = {"country": _text(form, "country"), "municipalities": _listed(form, "municipalities"), "care_setting": _text(form, "care_setting")}
     values["setting"] = setting if any(setting.values()) else None
     outcomes = [{field: _text(form, f"outcome-{i}-{field}") for field in OUTCOME_FIELDS} for i in range(rows)]
@@ -68,7 +72,6 @@ def form_of(item: EvidenceItem) -> tuple[dict[str, str], int]:
     shown = msgspec.to_builtins(item)
     raw = {name: "" if shown[name] is None else str(shown[name]) for name in SCALARS}
     raw |= {"independent": "yes" if item.independent else "", "module_keys": ", ".join(item.module_keys)}
-    raw["tender_ids"] = ", ".join(str(t) for t in item.tender_ids)
     if item.setting:
         raw |= {"country": item.setting.country or "", "municipalities": ", ".join(item.setting.municipalities)}
         raw["care_setting"] = item.setting.care_setting or ""
@@ -109,7 +112,8 @@ class EvidencePages(PageController):
         if found.product_id != product_id:
             raise NotFound(f"no evidence item {evidence_id} of this product")
         raw, rows = form_of(found)
-        return await self._form(request, db_session, product_id, {}, rows=rows, raw=raw, evidence_id=evidence_id)
+        values = {"tender_ids": [str(t) for t in found.tender_ids]}
+        return await self._form(request, db_session, product_id, values, rows=rows, raw=raw, evidence_id=evidence_id)
 
     @post("/{evidence_id:uuid}", status_code=HTTP_303_SEE_OTHER)
     async def update(self, request: Request, db_session: DbSession, product_id: FromPath[UUID], evidence_id: FromPath[UUID]) -> Response[Any]:
@@ -163,14 +167,31 @@ class EvidencePages(PageController):
         catalogue = await requirements.catalogue(db_session)
         names = ("document_types", "study_designs", "outcome_domains")
         vocabularies = {name: list(vocabulary_labels(catalogue, name, language).items()) for name in names}
+        attachments = [] if evidence_id is None else (await evidence.get_evidence(db_session, viewer.principal, evidence_id)).attachments
         title = say(request, "New evidence") if evidence_id is None else say(request, "Evidence")
         crumbs = [(say(request, "Products"), "/products"), (product.name, f"/products/{product_id}"), (title, "")]
         action = f"/products/{product_id}/evidence/{evidence_id or 'new'}"
         response = page(
             request, "products/evidence.html", title, crumbs, product=product, values=values, raw=raw or {}, rows=rows, errors=errors or [],
-            action=action,
+            action=action, evidence_id=evidence_id, attachments=attachments,
+            tenders=await self._tenders(db_session, viewer.principal, values.get("tender_ids", [])),
             vocabularies=vocabularies, types=[t for t in TYPES if t in dict(vocabularies["document_types"])] or list(TYPES),
             outcome_fields=OUTCOME_FIELDS,
         )  # fmt: skip
         response.status_code = 400 if errors else 200
         return response
+
+    @staticmethod
+    async def _tenders(db_session: AsyncSession, principal: Principal, chosen: list[str]) -> list[tuple[str, str, bool]]:
+        """The tenders confidential evidence may be shared with, as (id, name, chosen): the published ones, and those
+        already chosen (by their title when the supplier may see them, else their id)."""
+        published, _ = await tenders.list_tenders(db_session, principal, status="published", limit=SHAREABLE, offset=0)
+        shown = {str(t.id): f"{t.title} ({t.reference}, {t.owner_name})" for t in published}
+        for tender_id in chosen:
+            if tender_id not in shown:
+                try:
+                    tender = await tenders.get_tender(db_session, principal, UUID(tender_id))
+                    shown[tender_id] = f"{tender.title} ({tender.reference}, {tender.owner_name})"
+                except (NotFound, ValueError):
+                    shown[tender_id] = tender_id
+        return [(tender_id, name, tender_id in chosen) for tender_id, name in shown.items()]

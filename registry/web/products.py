@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -18,14 +20,19 @@ from registry.evidence import service as evidence
 from registry.evidence.schemas import EvidenceItem, FitRequest, ModuleRef, ProductCreate, ProductUpdate
 from registry.problems import DomainError, NotFound, RuleViolation
 from registry.requirements import service as requirements
+from registry.requirements.content import Parameter
+from registry.requirements.rules import bindings
+from registry.tenders import service as tenders
 from registry.web import i18n
-from registry.web.library import vocabulary_labels
+from registry.web.library import Text, text, vocabulary_labels
 from registry.web.pages import PageController, page, say, sign_in_first
 from registry.web.visitors import check_form_token
 
 DbSession = NamedDependency[AsyncSession]
 LISTED = 200
 MDR_CLASSES = ("none", "I", "IIa", "IIb", "III")
+LOT_PATTERN = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[0-9]{1,3})?$"
+"""A lot of a tender as the fit form names it: ``<tender id>:<lot number>``."""
 
 
 def field_of(path: str) -> str:
@@ -134,8 +141,53 @@ class ProductPages(PageController):
         return messages.get(field, say(request, "Check this field."))
 
 
+@dataclass
+class RuleField:
+    """A parameter that a lot's requirement takes a value of its evidence rule from, as the fit form shows it."""
+
+    id: str
+    """The form field: ``p-<selection position>-<parameter name>``."""
+    parameter: Parameter
+    label: Text
+    tender_value: Any
+    """What the tender sets (else the version's default)."""
+    typed: str
+
+
+@dataclass
+class LotRequirement:
+    """A requirement of the chosen lot that carries an evidence rule, with the fields of the parameters it is judged with."""
+
+    position: int
+    key: str
+    version: int
+    fields: list[RuleField]
+
+
+def as_typed(value: Any) -> str:
+    """A parameter value as a form field holds it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
+def parameter_value(parameter: Parameter, typed: str) -> Any:
+    """The value typed into a parameter's field, by its type (raises ValueError); an empty field takes the default."""
+    typed = typed.strip()
+    if not typed:
+        return None
+    if parameter.type in ("integer", "duration"):
+        return int(typed)
+    if parameter.type == "decimal":
+        return float(typed.replace(",", "."))
+    if parameter.type == "boolean":
+        return {"yes": True, "no": False}[typed]
+    return typed
+
+
 class FitPage(PageController):
-    """How does my product fit: the product's evidence against chosen modules' evidence rules, clause by clause."""
+    """How does my product fit: the product's evidence against a published tender's lot, with the tender's parameter
+    values or the supplier's own, and against chosen modules' evidence rules, clause by clause."""
 
     path = "/products/{product_id:uuid}/fit"
 
@@ -147,6 +199,7 @@ class FitPage(PageController):
         product_id: FromPath[UUID],
         modules: Annotated[str, QueryParameter(max_length=1000)] = "",
         deadline: Annotated[str, QueryParameter(max_length=10)] = "",
+        lot: Annotated[str, QueryParameter(max_length=48, pattern=LOT_PATTERN)] = "",
     ) -> Response[Any]:
         viewer = request.state.viewer
         if viewer is None:
@@ -154,20 +207,88 @@ class FitPage(PageController):
         product = await evidence.get_product(db_session, viewer.principal, product_id)
         title = say(request, "How does %(product)s fit?") % {"product": product.name}
         crumbs = [(say(request, "Products"), "/products"), (product.name, f"/products/{product_id}"), (title, "")]
+        errors: list[tuple[str, str]] = []
+        when = None
+        try:
+            when = date.fromisoformat(deadline) if deadline else None
+        except ValueError:
+            errors.append(("deadline", say(request, "Enter the date as year, month and day, such as 2027-03-01.")))
+        report, lot_fit = None, None
         keys = [key.strip().upper() for key in modules.replace("\n", ",").split(",") if key.strip()][:20]
-        report, errors = None, []
-        if keys:
+        if keys and not errors:
             try:
                 refs = [ModuleRef(key=key, version=await self._current(db_session, key)) for key in keys]
-                when = date.fromisoformat(deadline) if deadline else None
                 report = await evidence.evidence_fit(db_session, viewer.principal, product_id, FitRequest(modules=refs, submission_deadline=when))
-            except (DomainError, ValueError) as exc:
-                detail = exc.detail if isinstance(exc, DomainError) else str(exc)
-                errors = [("modules", say(request, "Check this field: %(problem)s") % {"problem": detail})]
-        context = {"product": product, "modules": modules, "deadline": deadline, "report": report, "errors": errors}
+            except DomainError as exc:
+                errors.append(("modules", say(request, "Check this field: %(problem)s") % {"problem": exc.detail}))
+        if lot:
+            lot_fit = await self._lot_fit(request, db_session, product_id, lot, when, errors)
+        context = {
+            "product": product, "modules": modules, "deadline": deadline, "report": report, "errors": errors, "lot": lot,
+            "lots": await tenders.published_lots(db_session, product.categories), "lot_fit": lot_fit,
+        }  # fmt: skip
         response = page(request, "products/fit.html", title, crumbs, **context)
         response.status_code = 400 if errors else 200
         return response
+
+    async def _lot_fit(
+        self, request: Request, db_session: AsyncSession, product_id: UUID, chosen: str, when: date | None, errors: list[tuple[str, str]]
+    ) -> dict[str, Any]:
+        """The chosen lot's requirements with evidence rules, judged with the parameter values of the form (those shown
+        for this lot before), else the tender's; problems are added to ``errors`` beside their field."""
+        viewer = request.state.viewer
+        language = i18n.chosen(request)
+        tender_id, _, number = chosen.partition(":")
+        tender = await tenders.get_tender(db_session, viewer.principal, UUID(tender_id))
+        if not 1 <= int(number) <= len(tender.lots):
+            raise NotFound(f"the tender has no lot {number}")
+        lot = tender.lots[int(number) - 1]
+        contents = await requirements.pinned_contents(db_session, {(s.module_key, s.module_version) for s in lot.selections})
+        given = request.query_params if request.query_params.get("parameters_of") == chosen else {}
+        shown, refs = [], []
+        for selection in lot.selections:
+            content = contents.get((selection.module_key, selection.module_version))
+            if content is None or content.evidence_rule is None:
+                continue
+            used = set(bindings(content).values())
+            values, fields = dict(selection.parameters), []
+            for parameter in (p for p in content.parameters if p.name in used):
+                field = f"p-{selection.position}-{parameter.name}"
+                tender_value = selection.parameters.get(parameter.name, parameter.default)
+                typed = str(given.get(field, as_typed(tender_value)))
+                fields.append(RuleField(field, parameter, text(parameter.label, language), tender_value, typed))
+                try:
+                    values[parameter.name] = parameter_value(parameter, typed)
+                except (ValueError, KeyError):
+                    errors.append((field, self._not_a_value(request, parameter)))
+            shown.append(LotRequirement(selection.position, selection.module_key, selection.module_version, fields))
+            refs.append(ModuleRef(selection.module_key, selection.module_version, {k: v for k, v in values.items() if v is not None}))
+        deadline_of_tender = tender.timeline.submission_deadline
+        judged_on = when or (deadline_of_tender.date() if deadline_of_tender else None)
+        report = None
+        if refs and not errors:
+            try:
+                report = await evidence.evidence_fit(db_session, viewer.principal, product_id, FitRequest(refs, judged_on))
+            except RuleViolation as exc:
+                errors += [
+                    (self._field_of(e.field, shown), say(request, "Check this field: %(problem)s") % {"problem": e.message}) for e in exc.errors
+                ]
+        return {"tender": tender, "lot": lot, "requirements": shown, "report": report}
+
+    @staticmethod
+    def _not_a_value(request: Request, parameter: Parameter) -> str:
+        if parameter.type in ("integer", "duration"):
+            return say(request, "Enter a whole number.")
+        if parameter.type == "decimal":
+            return say(request, "Enter a number.")
+        return say(request, "Choose one of the values offered.")
+
+    @staticmethod
+    def _field_of(path: str, shown: list[LotRequirement]) -> str:
+        """The parameter field a fit error names: ``modules[1].parameters.min_sample_size`` is ``p-<position>-min_sample_size``."""
+        if match := re.match(r"modules\[(\d+)\]\.parameters\.(\w+)", path):
+            return f"p-{shown[int(match.group(1))].position}-{match.group(2)}"
+        return "lot"
 
     @staticmethod
     async def _current(db_session: AsyncSession, key: str) -> int:

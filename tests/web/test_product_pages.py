@@ -5,13 +5,16 @@ stored; another supplier never sees the product."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from litestar.testing import AsyncTestClient
 
+from registry.web import i18n
 from registry.web.i18n import translations
 from tests.evidence_world import PRODUCT, STUDY
 from tests.support import Api
+from tests.tender_world import act, create, spec
 from tests.web.test_library_pages import words
 from tests.web.test_organization_pages import signed_in_browser
 from tests.web.test_sign_in import form_token
@@ -183,3 +186,60 @@ async def test_an_editor_changes_an_evidence_item_in_the_form_it_was_made_in_and
     assert (stored["outcomes"], stored["study_design"], stored["period_end"]) == (item["outcomes"], item["study_design"], item["period_end"])
     assert stored["reviews"][-1]["kind"] == "reset", "a change by the supplier resets the reviews"
     assert (await client.get(f"/products/{product['id']}/evidence/00000000-0000-4000-8000-000000000000")).status_code == 404
+
+
+GPS_PRODUCT = PRODUCT | {"name": "Trygg Ute", "categories": ["gps_alarm"]}
+FALLS_STUDY = STUDY | {"outcomes": [{"domain": "safety_incidents", "measure": "Falls", "result": 2.9, "sample_size": 55}]}
+
+
+async def tender_asking_for_60_participants(admin: Api) -> dict:
+    """A published tender whose lot 2 (GPS alarms) asks for the falls module's evidence from at least 60 participants."""
+    body = spec("ASK-2027-60")
+    body["lots"][1]["selections"][2] = {
+        "module_key": "EVID-FALLS-REDUCTION",
+        "module_version": 2,
+        "kind": "mandatory",
+        "parameters": {"min_sample_size": 60},
+    }
+    town = await admin.create_org("municipality", name="Askøy kommune")
+    officer = await admin.create_user(town["id"], "procurement_officer")
+    return await act(officer, await create(officer, body), "POST", "/publish")
+
+
+async def test_a_product_fits_a_published_lot_with_the_tenders_values_and_with_values_the_supplier_changes(
+    client: AsyncTestClient, admin: Api
+) -> None:
+    tender = await tender_asking_for_60_participants(admin)
+    editor = await admin.create_user((await admin.create_org("supplier"))["id"], "supplier_editor")
+    product = (await editor.post("/api/v1/products", json=GPS_PRODUCT)).json()
+    assert (await editor.post(f"/api/v1/products/{product['id']}/evidence", json=FALLS_STUDY)).status_code == 201
+    await signed_in_browser(client, admin, editor.user)  # type: ignore[attr-defined]
+    path = f"/products/{product['id']}/fit"
+    choice = await client.get(path, headers=ENGLISH)
+    matching = re.search(r'<optgroup label="Lots buying this kind of product">(.*?)</optgroup>', choice.text, re.S)
+    assert matching and f'value="{tender["id"]}:2"' in matching.group(1) and f'value="{tender["id"]}:1"' not in matching.group(1)
+    assert f"{tender['title']} (ASK-2027-60, Askøy kommune) · Lot 2: GPS alarms" in words(choice.text)
+
+    lot = f"{tender['id']}:2"
+    judged = await client.get(path, params={"lot": lot}, headers=ENGLISH)
+    field = re.search(r'<input id="(p-\d+-min_sample_size)" name="[^"]+" value="60"', judged.text)
+    assert judged.status_code == 200 and field, "the lot's value is the field's default"
+    text = words(judged.text)
+    deadline = date.fromisoformat(tender["timeline"]["submission_deadline"][:10])
+    assert en("Judged on %(date)s.") % {"date": i18n.Formats("en").date(deadline)} in text, "on the tender's submission deadline"
+    assert en("The tender's value: %(value)s") % {"value": 60} in text
+    assert (
+        "✘ Not met: min_sample_size = 60 (from the parameter min_sample_size) — largest sample size in safety_incidents is 55; rule needs 60" in text
+    )
+
+    changed = await client.get(path, params={"lot": lot, "parameters_of": lot, field.group(1): "50"}, headers=ENGLISH)
+    text = words(changed.text)
+    assert "✔ Met: min_sample_size = 50 (from the parameter min_sample_size)" in text, "the fit follows the changed value"
+    assert f'id="{field.group(1)}" name="{field.group(1)}" value="50"' in changed.text
+
+    for typed, message in (("many", en("Enter a whole number.")), ("5", "min_sample_size must be at least 20")):
+        refused = await client.get(path, params={"lot": lot, "parameters_of": lot, field.group(1): typed}, headers=ENGLISH)
+        assert refused.status_code == 400 and f'<a href="#{field.group(1)}">' in refused.text, typed
+        assert f'id="{field.group(1)}-error"' in refused.text and message in words(refused.text), typed
+    elsewhere = await client.get(path, params={"lot": f"{tender['id']}:9"}, headers=ENGLISH)
+    assert elsewhere.status_code == 404
