@@ -27,13 +27,15 @@ from registry.evidence import service as evidence
 from registry.evidence.routes import MULTIPART_ENVELOPE_BYTES
 from registry.evidence.schemas import EvidenceItem
 from registry.evidence.storage import LocalFileStore
-from registry.http import file_download
+from registry.http import PAGE_POLICY, file_download
 from registry.problems import NotFound, PayloadTooLarge, RuleViolation, UnsupportedMediaType
 from registry.web import i18n
 from registry.web.pages import PageController, page, say, sign_in_first
 from registry.web.visitors import check_form_token
 
 DbSession = NamedDependency[AsyncSession]
+UPLOAD_POLICY = f"{PAGE_POLICY}; connect-src 'self'"
+"""The page policy, and the upload script may send the form to this site (for its progress bar)."""
 DRAIN_BYTES = 256 * 1024 * 1024
 """How much of a refused, too large upload is read through (and dropped) so the browser sees the answer;
 past this the connection is simply closed."""
@@ -177,8 +179,10 @@ class AttachmentPages(PageController):
         ]  # fmt: skip
         limit = request.app.state.settings.max_upload_bytes
         editor = viewer.principal.acts_for(item.supplier_id, Role.supplier_editor)
-        return page(
+        response = page(
             request, "products/files.html", title, crumbs, product=product, item=item, errors=errors or [], limit=limit, editor=editor,
             size=lambda size: size_text(request, size),
             added=request.query_params.get("added") == "1",
         )  # fmt: skip
+        response.headers["Content-Security-Policy"] = UPLOAD_POLICY
+        return response
