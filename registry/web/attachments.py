@@ -54,24 +54,36 @@ class TooLarge(Exception):
 
 
 async def bounded_form(request: Request, limit: int) -> FormMultiDict:
-    """The request's form, refused with ``TooLarge`` as soon as its body is announced or found to exceed ``limit`` bytes."""
+    """The request's form, refused with ``TooLarge`` as soon as its body is announced or found to exceed ``limit`` bytes.
+
+    Past the limit the parser is told the body ended, so it closes the files it began; the rest is left unread.
+    """
     if (request.content_length or 0) > limit:
         raise TooLarge
-    seen = 0
+    seen, cut = 0, False
     receive = request.receive
 
     async def counted() -> Any:
-        nonlocal seen
+        nonlocal seen, cut
         message: Any = await receive()
         seen += len(message.get("body", b""))
         if seen > limit:
-            raise TooLarge
+            cut = True
+            return {"type": "http.request", "body": b"", "more_body": False}
         return message
 
     try:
-        return await Request(request.scope, counted, request.send).form()
-    except ClientException as exc:  # a broken multipart body
+        form = await Request(request.scope, counted, request.send).form()
+    except ClientException as exc:  # a broken multipart body, or one cut off at the limit
+        if cut:
+            raise TooLarge from None
         raise RuleViolation(str(exc.detail)) from None
+    if cut:
+        for value in form.values():
+            if isinstance(value, UploadFile):
+                await value.close()
+        raise TooLarge
+    return form
 
 
 async def drain(receive: Callable[[], Awaitable[Any]]) -> None:

@@ -10,10 +10,12 @@ from typing import Any
 
 import msgspec
 import pytest
+from litestar import Litestar, Request, post
 from litestar.testing import AsyncTestClient
 
 from registry.app import create_app
 from registry.settings import Settings
+from registry.web.attachments import TooLarge, bounded_form
 from registry.web.i18n import translations
 from tests.evidence_world import PDF, PRODUCT, STUDY, add_evidence, stored_files
 from tests.support import Api
@@ -139,3 +141,28 @@ async def test_confidential_evidence_is_shared_with_published_tenders_chosen_by_
     assert refused.status_code == 400 and '<a href="#tender_ids">' in refused.text and 'id="tender_ids-error"' in refused.text
     assert f'value="{first["id"]}" checked' in refused.text, "what was chosen stays"
     assert (await editor.get(f"/api/v1/evidence/{item['id']}")).json()["tender_ids"] == [second["id"]]
+
+
+async def _unbounded() -> None:
+    """A route without a body limit of its own, as the upload page's."""
+
+
+async def test_a_body_without_a_stated_length_is_read_no_further_than_the_limit() -> None:
+    """Sent in chunks without a Content-Length: reading stops at the first chunk past the limit."""
+    head = b'--edge\r\nContent-Disposition: form-data; name="file"; filename="endless.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+    chunks = [head + PDF, *(b"%" * 65536 for _ in range(1000))]
+    taken = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal taken
+        taken += 1
+        return {"type": "http.request", "body": chunks[taken - 1], "more_body": taken < len(chunks)}
+
+    app = Litestar([post("/", request_max_body_size=None)(_unbounded)])
+    scope = {
+        "type": "http", "method": "POST", "path": "/", "raw_path": b"/", "query_string": b"", "state": {}, "litestar_app": app,
+        "route_handler": app.route_handler_method_map["/"]["POST"], "headers": [(b"content-type", b"multipart/form-data; boundary=edge")],
+    }  # fmt: skip
+    with pytest.raises(TooLarge):
+        await bounded_form(Request(scope, receive), 200_000)  # type: ignore[arg-type]
+    assert taken == 5, "the fifth chunk passes 200 000 bytes; nothing after it is read"
