@@ -65,6 +65,11 @@ def test_an_editor_drafts_a_new_version_changes_its_swedish_title_previews_and_p
             page.wait_for_url(f"**/library/{KEY}/versions/{draft}/edit?saved=1")
             expect(page.locator("#title-sv")).to_have_value(NEW_TITLE)
             expect(page.locator(".notice")).to_be_visible()
+            page.set_viewport_size({"width": 320, "height": 640})
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320, f"the four language columns stack at 320 px (page is {width} px wide)"
+            no_violations(page, "editor-draft-sv-320")
+            page.set_viewport_size({"width": 1280, "height": 900})
 
             page.locator(f"a[href='/library/{KEY}/versions/{draft}/preview']").first.click()
             page.wait_for_url(f"**/versions/{draft}/preview")
