@@ -142,18 +142,30 @@ class EditorPages(PageController):
         check_form_token(request, str(form.get("form_token", "")))
         if (actor := editor(request)) is None:
             return sign_in_first(request)
-        draft = await requirements.new_draft(db_session, actor, key)
-        return Redirect(f"/library/{key}/versions/{draft.version}/edit", status_code=HTTP_303_SEE_OTHER)
+        try:
+            started = await requirements.new_draft(db_session, actor, key)
+        except Conflict:  # the module has a draft already: that one is the one to edit
+            existing = (await requirements.get_module(db_session, actor, key)).draft_version
+            if existing is None:
+                raise
+            return Redirect(f"/library/{key}/versions/{existing}/edit?existing=1", status_code=HTTP_303_SEE_OTHER)
+        return Redirect(f"/library/{key}/versions/{started.version}/edit", status_code=HTTP_303_SEE_OTHER)
 
     @get("/{key:str}/versions/{version:int}/edit")
     async def edit(
-        self, request: Request, db_session: DbSession, key: KeyPath, version: VersionPath, saved: FromQuery[bool] = False
+        self,
+        request: Request,
+        db_session: DbSession,
+        key: KeyPath,
+        version: VersionPath,
+        saved: FromQuery[bool] = False,
+        existing: FromQuery[bool] = False,
     ) -> Response[Any]:
         if (actor := editor(request)) is None:
             return sign_in_first(request)
         draft = await self._draft(db_session, actor, key, version)
         raw, rows = forms.raw_of(draft.content)
-        return await self._edit_form(request, db_session, draft, raw, rows, saved=saved)
+        return await self._edit_form(request, db_session, draft, raw, rows, saved=saved, existing=existing)
 
     @post("/{key:str}/versions/{version:int}/edit", status_code=HTTP_303_SEE_OTHER)
     async def save(self, request: Request, db_session: DbSession, key: KeyPath, version: VersionPath) -> Response[Any]:
@@ -212,6 +224,7 @@ class EditorPages(PageController):
         errors: Errors | None = None,
         changed: dict[str, Any] | None = None,
         saved: bool = False,
+        existing: bool = False,
         etag: str | None = None,
         fingerprint: str | None = None,
     ) -> Template:
@@ -226,8 +239,8 @@ class EditorPages(PageController):
         names = [str(raw.get(f"param-{i}-name", "")) for i in range(rows) if raw.get(f"param-{i}-name")]
         response = page(
             request, "editor/edit.html", title, crumbs, draft=draft, raw=raw, rows=rows, errors=errors or [], changed=changed or {},
-            saved=saved, etag=etag or draft.etag, seen=fingerprint or forms.seen(forms.raw_of(draft.content)[0]), vocabularies=vocabularies,
-            kinds=KINDS, levels=LEVELS, parameter_types=PARAMETER_TYPES, texts=forms.TEXTS, lines=forms.LINES, text_languages=LANGUAGES,
+            saved=saved, existing=existing, etag=etag or draft.etag, seen=fingerprint or forms.seen(forms.raw_of(draft.content)[0]),
+            vocabularies=vocabularies, kinds=KINDS, levels=LEVELS, parameter_types=PARAMETER_TYPES, text_languages=LANGUAGES,
             parameter_names=[(n, n) for n in names], rule_parameters=tuple(FIELD_TYPES),
         )  # fmt: skip
         response.status_code = 400 if errors else 200

@@ -19,8 +19,6 @@ from registry.requirements.rules import FIELD_TYPES
 
 TEXTS = ("title", "statement", "rationale", "verification_text", "buyer_guidance", "scoring_guidance", "follow_up", "change_note")
 """The multilingual texts of a version, in the order the form shows them."""
-LINES = ("title",)
-"""Texts of one line (an input rather than a text area)."""
 PARAMETER_FIELDS = ("name", "type", "default", "min", "max", "unit", "max_length", "choices", "required")
 NUMBERS = ("min", "max", "max_length")
 RULE_LISTS = ("evidence_types", "outcome_domains")

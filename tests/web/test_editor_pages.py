@@ -336,3 +336,15 @@ def test_every_version_of_the_starter_library_round_trips_through_the_draft_form
             assert msgspec.convert(forms.read_content(form, rows), VersionContent) == content, (module.key, version.version)
             checked += 1
     assert checked > 100
+
+
+async def test_a_new_draft_asked_for_from_the_modules_page_when_one_exists_opens_that_draft(client: AsyncTestClient, admin: Api) -> None:
+    editor = await library_editor(client, admin)
+    module = await client.get(f"/library/{FALLS}", headers=ENGLISH)
+    assert f'action="/library/{FALLS}/versions"' in module.text
+    first = await client.post(f"/library/{FALLS}/versions", data=Form(module.text, f"/library/{FALLS}/versions").data(), follow_redirects=False)
+    assert first.headers["location"] == f"/library/{FALLS}/versions/3/edit"
+    again = await client.post(f"/library/{FALLS}/versions", data=Form(module.text, f"/library/{FALLS}/versions").data(), headers=ENGLISH)
+    assert str(again.url).endswith(f"/library/{FALLS}/versions/3/edit?existing=1")
+    assert en("The module has a draft already: this one. Change it here.") in words(again.text)
+    assert [v["version"] for v in (await editor.get(f"/api/v1/modules/{FALLS}")).json()["versions"]] == [1, 2, 3]
