@@ -174,13 +174,14 @@ class EditorPages(PageController):
         if (actor := editor(request)) is None:
             return sign_in_first(request)
         rows, raw = forms.rows_of(form), forms.raw_form(form)
+        etag, fingerprint = str(form.get("etag", "")), str(form.get("seen", ""))
         if form.get("action") == "add_parameter":
             draft = await self._draft(db_session, actor, key, version)
-            return await self._edit_form(request, db_session, draft, raw, min(rows + 1, forms.MAX_ROWS), fingerprint=str(form.get("seen", "")))
+            return await self._edit_form(request, db_session, draft, raw, min(rows + 1, forms.MAX_ROWS), etag=etag, fingerprint=fingerprint)
         values = forms.read_content(form, rows)
         try:
             content = msgspec.convert(values, VersionContent)
-            await requirements.update_draft(db_session, actor, key, version, content, str(form.get("etag", "")))
+            await requirements.update_draft(db_session, actor, key, version, content, etag)
         except msgspec.ValidationError as exc:
             errors = problems(request, [decoding_problem(exc)], values)
         except RuleViolation as exc:
@@ -190,9 +191,7 @@ class EditorPages(PageController):
         else:
             return Redirect(f"/library/{key}/versions/{version}/edit?saved=1", status_code=HTTP_303_SEE_OTHER)
         draft = await self._draft(db_session, actor, key, version)
-        return await self._edit_form(
-            request, db_session, draft, raw, rows, errors=errors, etag=str(form.get("etag", "")), fingerprint=str(form.get("seen", ""))
-        )
+        return await self._edit_form(request, db_session, draft, raw, rows, errors=errors, etag=etag, fingerprint=fingerprint)
 
     async def _stale(
         self, request: Request, db_session: AsyncSession, actor: Principal, key: str, version: int, form: FormMultiDict, raw: dict, rows: int

@@ -145,7 +145,11 @@ async def test_a_save_over_someone_elses_newer_save_is_refused_keeping_the_typed
     theirs["title"]["nb"] = "Dokumentert effekt på fall, endret av en kollega"
     assert (await editor.put(f"/api/v1/modules/{FALLS}/versions/3", json=theirs, headers={"If-Match": draft.headers["etag"]})).status_code == 200
     mine = "Min svenska titel"
-    refused = await client.post(path, data=form.data(title__sv=mine, action="save"), headers=ENGLISH)
+    more = await client.post(path, data=form.data(title__sv=mine, action="add_parameter"), headers=ENGLISH)
+    assert more.status_code == 200 and f'value="{draft.headers["etag"]}"' in more.text.replace("&#34;", '"'), (
+        "a row added keeps the tag it began with"
+    )
+    refused = await client.post(path, data=Form(more.text, path).data(action="save"), headers=ENGLISH)
     assert refused.status_code == 409
     assert 'value="Min svenska titel"' in refused.text, "the typed text is kept"
     text = words(refused.text)
