@@ -16,13 +16,16 @@ from registry.db.engine import create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SEARCH_INDEX = "module_version_search"
-"""The module search index (migration 0010): SQLite's FTS5 table and its shadow tables, PostgreSQL's
-trigram index. Dialect-specific, so no model declares it; comparing models with the schema skips it."""
+"""The module search index (migrations 0010 and 0017): SQLite's FTS5 table and its shadow tables,
+PostgreSQL's vocabulary of words and its index. Dialect-specific, so no model declares it; comparing
+models with the schema skips it."""
+SEARCH_WORDS = "search_words"
+"""PostgreSQL's column of each module version's word numbers (0017), kept by a trigger."""
 
 
 def declared(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     """Alembic's ``include_object``: everything but the search index."""
-    return not (name or "").startswith((SEARCH_INDEX, "ix_" + SEARCH_INDEX))
+    return not ((name or "").startswith((SEARCH_INDEX, "ix_" + SEARCH_INDEX)) or (type_ == "column" and name == SEARCH_WORDS))
 
 
 class SchemaMismatch(Exception):

@@ -68,7 +68,11 @@ class ModuleTerm(Base):
 
 class ModuleVersion(Entity):
     __tablename__ = "module_version"
-    __table_args__ = (UniqueConstraint("module_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("module_id", "version"),
+        Index("ix_module_version_listing", "module_id", "version", "status", "kind", "level"),
+    )
+    """The listing index answers which version of a module is listed and its filters without reading the wide row."""
 
     module_id: Mapped[UUID] = mapped_column(ForeignKey("requirement_module.id", ondelete="CASCADE"), index=True)
     version: Mapped[int]

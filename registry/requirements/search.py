@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import ColumnElement, Select, literal_column, select, table
+from sqlalchemy import ARRAY, ColumnElement, Integer, Select, column, func, literal_column, select, table
 
-from registry.db.migrate import SEARCH_INDEX
+from registry.db.migrate import SEARCH_INDEX, SEARCH_WORDS
 from registry.requirements.content import VersionContent
 from registry.requirements.models import ModuleVersion
+
+VOCABULARY = f"{SEARCH_INDEX}_vocabulary"
 
 # Letters Unicode does not decompose into a base letter plus a mark.
 _LIGATURES = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ł": "l"})
@@ -40,16 +42,24 @@ def query_terms(q: str) -> list[str]:
 def version_matches(q: str, dialect: str) -> list[ColumnElement[bool]]:
     """Conditions on ``ModuleVersion`` finding every term of ``q`` in its folded text, as a substring.
 
-    PostgreSQL serves ``LIKE '%term%'`` from its trigram index. On SQLite, terms of three letters or
-    more are looked up in the trigram FTS5 table, all in one ``MATCH`` (each term a quoted phrase);
-    shorter terms, which have no trigram, are matched by ``LIKE``.
+    PostgreSQL looks each term up in the vocabulary of words (trigram-indexed) and takes the versions
+    holding any word found (the index of their word numbers; see migration 0017). On SQLite, terms of three
+    letters or more are looked up in the trigram FTS5 table, all in one ``MATCH`` (each term a quoted
+    phrase); shorter terms, which have no trigram, are matched by ``LIKE``.
     """
     terms = query_terms(q)
+    if dialect == "postgresql":
+        vocabulary = table(VOCABULARY, column("id"), column("word"))
+        words = literal_column(f"{ModuleVersion.__tablename__}.{SEARCH_WORDS}", ARRAY(Integer))
+        lookups = [select(func.array_agg(vocabulary.c.id)).where(vocabulary.c.word.contains(t, autoescape=True)) for t in terms]
+        return [words.op("&&")(words_found.scalar_subquery()) for words_found in lookups]
     indexed = [t for t in terms if len(t) >= 3] if dialect == "sqlite" else []
     conditions = [ModuleVersion.search_text.contains(t, autoescape=True) for t in terms if t not in indexed]
     if indexed:
         phrases = " ".join('"' + t.replace('"', '""') + '"' for t in indexed)
         index = table(SEARCH_INDEX)
         found: Select[tuple[int]] = select(literal_column("rowid")).select_from(index).where(literal_column(SEARCH_INDEX).op("MATCH")(phrases))
-        conditions.append(literal_column(f"{ModuleVersion.__tablename__}.rowid").in_(found))
+        # ``+`` keeps SQLite from fetching each found row by its rowid (a wide row of texts): it reads the narrow
+        # listing index, which holds the rowid too, and checks it against the found set instead.
+        conditions.append(literal_column(f"+{ModuleVersion.__tablename__}.rowid").in_(found))
     return conditions

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from registry.audit.service import record
 from registry.auth.principal import Principal, Role
 from registry.db.base import utcnow
-from registry.db.paging import page
+from registry.db.paging import page_of_keys
 from registry.db.revisions import bump_revision
 from registry.problems import Conflict, NotFound, PreconditionFailed, PreconditionRequired, RuleViolation
 from registry.requirements import schemas
@@ -179,9 +179,15 @@ _SUMMARY_COLUMNS = (
 """What a list shows of a module and its listed version: never the content (a list of 50 read ~1 MB of it)."""
 
 
-def _listing(actor: Principal | None, status: str | None) -> Select:
+def _with_listed_version(query: Select, status: str | None) -> Select:
+    """``query`` joined to each module's listed version: the draft when ``status`` asks for drafts, else the current one."""
     number = RequirementModule.draft_version if status == "draft" else RequirementModule.current_version
-    query = select(*_SUMMARY_COLUMNS).join(ModuleVersion, and_(ModuleVersion.module_id == RequirementModule.id, ModuleVersion.version == number))
+    return query.join(ModuleVersion, and_(ModuleVersion.module_id == RequirementModule.id, ModuleVersion.version == number))
+
+
+def _listing(actor: Principal | None, status: str | None) -> Select:
+    """The ids of the modules listed with ``status``; filters narrow it, and only a page of them is then read whole."""
+    query = _with_listed_version(select(RequirementModule.id), status)
     if status == "draft" and not is_editor(actor):
         return query.where(false())  # drafts are for library editors
     return query.where(ModuleVersion.status == (status or "published"))
@@ -230,7 +236,11 @@ async def list_modules(
         query = query.where(ModuleVersion.languages.contains(f" {language} "))
     if q:
         query = query.where(*version_matches(q, session.get_bind().dialect.name))
-    rows, total = await page(session, query.order_by(RequirementModule.category, RequirementModule.key), limit, offset)
+    order = (RequirementModule.category, RequirementModule.key)
+    ids, total = await page_of_keys(session, query.order_by(*order), limit, offset)
+    # The page's rows are read apart from the filtering and sorting, which then touch no titles (JSON) nor wide rows.
+    summaries = _with_listed_version(select(*_SUMMARY_COLUMNS), status).where(RequirementModule.id.in_(ids)).order_by(*order)
+    rows = (await session.execute(summaries)).all() if ids else []
     if total == 0:  # an unknown filter value finds nothing; only then is the vocabulary read, to say so
         await _check_filters(session, category, product_category)
     editor = is_editor(actor)

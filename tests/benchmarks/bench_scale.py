@@ -606,7 +606,7 @@ async def build(url: str, size: Size) -> tuple[list[ModuleTemplate], World]:
     return library, world
 
 
-async def _vacuum(url: str) -> None:
+async def vacuum(url: str) -> None:
     """Fresh planner statistics after the bulk load, as autovacuum would give them (PostgreSQL only)."""
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     async with engine.connect() as connection:
@@ -619,7 +619,7 @@ def run_database(table: Table, database: str, url: str, data_dir: Path, size: Si
     upgrade(url)
     library, world = asyncio.run(build(url, size))
     if database == "PostgreSQL":
-        asyncio.run(_vacuum(url))
+        asyncio.run(vacuum(url))
     registry = Registry(url, data_dir, workers)
     reader = world.federations[0][1][0].token
     with registry.serve("registry") as server:

@@ -40,6 +40,16 @@ async def test_starter_library_is_published_and_renders_in_every_language(reader
             assert rendered["fallbacks"] == [] and "{" not in rendered["statement"], (module["key"], language)
 
 
+async def test_pages_of_a_search_add_up_to_its_total_and_a_page_past_the_end_still_counts(reader: Api) -> None:
+    everything = await all_modules(reader, q="alarm")
+    first = (await reader.get("/api/v1/modules", params={"q": "alarm", "limit": 7})).json()
+    assert first["total"] == len(everything) > 7 and [m["key"] for m in first["items"]] == [m["key"] for m in everything[:7]]
+    beyond = (await reader.get("/api/v1/modules", params={"q": "alarm", "limit": 7, "offset": len(everything) + 5})).json()
+    assert (beyond["items"], beyond["total"]) == ([], len(everything)), "the total is counted apart when no row carries it"
+    assert (await reader.get("/api/v1/modules", params={"q": "zzzz-nothing"})).json() | {"limit": 0} == {
+        "items": [], "total": 0, "limit": 0, "offset": 0}  # fmt: skip
+
+
 async def test_catalogue_lists_vocabularies(reader: Api) -> None:
     catalogue = (await reader.get("/api/v1/catalogue")).json()
     assert {"evidence_of_effect", "interoperability", "information_security", "consent"} <= {c["key"] for c in catalogue["categories"]}
