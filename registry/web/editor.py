@@ -10,7 +10,7 @@ typed text kept, and the fields they changed shown with their new value.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import msgspec
 from litestar import Request, Response, get, post
@@ -24,7 +24,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.auth.principal import Principal
 from registry.problems import Conflict, DomainError, Forbidden, PreconditionFailed, RuleViolation
 from registry.requirements import service as requirements
-from registry.requirements.content import JURISDICTIONS, LANGUAGES, MAX_VERSION, MODULE_KEY_PATTERN, VersionContent
+from registry.requirements.content import (
+    JURISDICTIONS,
+    LANGUAGES,
+    MAX_VERSION,
+    MODULE_KEY_PATTERN,
+    Kind,
+    Level,
+    ParameterType,
+    VersionContent,
+)
 from registry.requirements.rules import FIELD_TYPES
 from registry.requirements.schemas import ModuleCreate, Version
 from registry.schemas import in_words
@@ -38,9 +47,7 @@ DbSession = NamedDependency[AsyncSession]
 KeyPath = Annotated[str, PathParameter(pattern=MODULE_KEY_PATTERN, max_length=64)]
 VersionPath = Annotated[int, PathParameter(ge=1, le=MAX_VERSION)]
 Errors = list[tuple[str, str]]
-KINDS = ("mandatory", "award", "qualification", "contract_condition")
-LEVELS = ("basic", "advanced", "spearhead")
-PARAMETER_TYPES = ("integer", "decimal", "enum", "boolean", "text", "duration")
+KINDS, LEVELS, PARAMETER_TYPES = get_args(Kind), get_args(Level), get_args(ParameterType)
 NEW_TEXTS = ("title", "statement", "rationale")
 """The texts a new module's form asks for; the draft's page takes the rest."""
 
