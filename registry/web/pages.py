@@ -18,6 +18,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.guards import ANYONE, PUBLIC
+from registry.auth.principal import Principal
 from registry.problems import DomainError, NotFound
 from registry.requirements import service as requirements
 from registry.requirements.content import MAX_VERSION, MODULE_KEY_PATTERN, Kind, Level
@@ -65,6 +66,12 @@ def error_page(request: Request, exc: DomainError | ValidationException) -> Temp
     response = page(request, "error.html", title, [(title, "")], detail=detail)
     response.status_code = status
     return response
+
+
+def reader(request: Request) -> Principal | None:
+    """Whom the library pages read as: a signed-in library editor sees drafts too, everyone else the published library."""
+    viewer = request.state.get("viewer")
+    return viewer.principal if viewer is not None and requirements.is_editor(viewer.principal) else None
 
 
 def sign_in_first(request: Request) -> Redirect:
@@ -117,7 +124,7 @@ class PagesController(PageController):
         catalogue = await requirements.catalogue(db_session)
         filters = {"q": q, "category": category, "product_category": product_category, "kind": kind, "level": level}
         items, total = await requirements.list_modules(
-            db_session, None, q=q, category=category or None, product_category=product_category or None, kind=kind, level=level,
+            db_session, reader(request), q=q, category=category or None, product_category=product_category or None, kind=kind, level=level,
             limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE,
         )  # fmt: skip
         shown = [
@@ -144,11 +151,11 @@ class PagesController(PageController):
     @get("/library/{key:str}")
     async def module(self, request: Request, db_session: DbSession, key: KeyPath, version: VersionQuery = None) -> Template:
         language = i18n.chosen(request)
-        module = await requirements.get_module(db_session, None, key)
-        number = version or (module.current.version if module.current else None)
+        module = await requirements.get_module(db_session, reader(request), key)
+        number = version or (module.current.version if module.current else module.draft_version)
         if number is None:
             raise NotFound(f"no requirement module {key}")
-        shown = await requirements.get_version(db_session, None, key, number)
+        shown = await requirements.get_version(db_session, reader(request), key, number)
         catalogue = await requirements.catalogue(db_session)
         content = shown.content
         title = text(content.title, language)
@@ -172,7 +179,7 @@ class PagesController(PageController):
         from_version: Annotated[int, QueryParameter(name="from", ge=1, le=MAX_VERSION)],
         to_version: Annotated[int, QueryParameter(name="to", ge=1, le=MAX_VERSION)],
     ) -> Template:
-        found = await requirements.diff(db_session, None, key, from_version, to_version)
+        found = await requirements.diff(db_session, reader(request), key, from_version, to_version)
         heading = say(request, "Changes from version %(old)s to %(new)s") % {"old": from_version, "new": to_version}
         crumbs = [(say(request, "Requirement library"), "/library"), (key, f"/library/{key}"), (heading, "")]
         languages = {field.rsplit(".", 1)[-1] for field in (c.field for c in found.changes)} & set(i18n.LANGUAGES)

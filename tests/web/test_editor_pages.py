@@ -352,3 +352,20 @@ async def test_a_new_draft_asked_for_from_the_modules_page_when_one_exists_opens
     assert str(again.url).endswith(f"/library/{FALLS}/versions/3/edit?existing=1")
     assert en("The module has a draft already: this one. Change it here.") in words(again.text)
     assert [v["version"] for v in (await editor.get(f"/api/v1/modules/{FALLS}")).json()["versions"]] == [1, 2, 3]
+
+
+async def test_an_editor_reads_a_draft_and_its_changes_on_the_library_pages_and_a_visitor_never_does(client: AsyncTestClient, admin: Api) -> None:
+    await library_editor(client, admin)
+    path = await new_draft(client)
+    form = await open_form(client, path)
+    changed = "Dokumenterad effekt på fall, i hemmet"
+    assert (await client.post(path, data=form.data(title__sv=changed, action="save"), follow_redirects=False)).status_code == 303
+    draft = await client.get(f"/library/{FALLS}?version=3", headers={"Accept-Language": "sv"})
+    assert draft.status_code == 200 and changed in words(draft.text)
+    diff = await client.get(f"/library/{FALLS}/diff?from=2&to=3", headers=ENGLISH)
+    assert diff.status_code == 200 and changed in words(diff.text), "the draft's changes against the published version"
+    client.cookies.clear()  # a visitor
+    assert (await client.get(f"/library/{FALLS}?version=3", headers=ENGLISH)).status_code == 404
+    assert (await client.get(f"/library/{FALLS}/diff?from=2&to=3", headers=ENGLISH)).status_code == 404
+    published = await client.get(f"/library/{FALLS}", headers={"Accept-Language": "sv"})
+    assert published.status_code == 200 and changed not in words(published.text)
