@@ -27,6 +27,11 @@ How the clauses of a rule (``registry.requirements.content.EvidenceRule``) combi
   met by a test report.
 - ``certificate_standard`` matches the item's ``standard`` case-insensitively and ignores an
   edition suffix: ``ISO/IEC 27001:2022`` meets ``ISO/IEC 27001``, ``ISO/IEC 270011`` does not.
+
+Every reason is an ``Explanation``: an English gettext message and its values, vocabulary keys marked
+as ``VocabularyTerms`` and dates and numbers kept typed, so the web interface says it in the reader's language
+(``Speech``). The English ``reason`` strings are the same explanations said in English. The web
+interface's message extraction reads this module's ``said`` and ``said_n`` calls.
 """
 
 from __future__ import annotations
@@ -35,14 +40,68 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from functools import reduce
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 import msgspec
 
-from registry.evidence.schemas import ClauseFit, ItemRef, ModuleFit
+from registry.evidence.schemas import ClauseFit, Day, Explanation, ItemRef, ModuleFit, VocabularyTerms
 from registry.requirements.content import RETIRED_STUDY_DESIGNS, EvidenceRule, LangText, ParameterRef, VersionContent
 from registry.requirements.rules import bind
+
+
+def said(message: str, **values: Any) -> Explanation:
+    """An explanation: ``message`` with its placeholders' ``values`` (None values left out, dates marked)."""
+    return Explanation(message, {name: Day(value) if isinstance(value, date) else value for name, value in values.items() if value is not None})
+
+
+def said_n(singular: str, plural: str, n: int, **values: Any) -> Explanation:
+    """An explanation said in the singular or a plural form by the number ``n``."""
+    return Explanation(singular, said(singular, n=n, **values).values, plural)
+
+
+EITHER = said("%(one)s or %(other)s")
+"""How terms that any one of will do are joined, two at a time."""
+
+
+@dataclass(frozen=True)
+class Speech:
+    """How a language says an explanation: its messages, vocabulary labels, dates and numbers."""
+
+    gettext: Callable[[str], str]
+    ngettext: Callable[[str, str, int], str]
+    term: Callable[[str, str], str]
+    """A vocabulary's key as said: (vocabulary, key) -> label."""
+    day: Callable[[date], str]
+    number: Callable[[int], str]
+
+    def say(self, explanation: Explanation) -> str:
+        message, plural, values = explanation.message, explanation.plural, explanation.values
+        words = self.gettext(message) if plural is None else self.ngettext(message, plural, cast(int, values["n"]))
+        return words % {name: self._value(value) for name, value in values.items()}
+
+    def _value(self, value: str | int | Day | VocabularyTerms | Explanation) -> str:
+        if isinstance(value, Explanation):
+            return self.say(value)
+        if isinstance(value, VocabularyTerms):
+            labels = [self.term(value.vocabulary, key) for key in value.keys]
+            if not value.any:
+                return ", ".join(labels)
+            return reduce(lambda one, other: self.say(said(EITHER.message, one=one, other=other)), labels)
+        if isinstance(value, Day):
+            return self.day(value.date)
+        if isinstance(value, int):
+            return self.number(value)
+        return value
+
+
+ENGLISH = Speech(str, lambda singular, plural, n: singular if n == 1 else plural, lambda _, key: key, date.isoformat, str)
+"""The API's ``reason``: messages as written, vocabulary keys, ISO dates."""
+
+
+def _english(explanation: Explanation | None) -> str | None:
+    return None if explanation is None else ENGLISH.say(explanation)
 
 
 class OutcomeFacts(msgspec.Struct, frozen=True):
@@ -98,8 +157,9 @@ class Context:
     deadline_given: bool = True
 
     @property
-    def when(self) -> str:
-        return f"the submission deadline {self.reference_date}" if self.deadline_given else f"today, {self.reference_date}"
+    def when(self) -> Explanation:
+        day = self.reference_date
+        return said("the submission deadline %(date)s", date=day) if self.deadline_given else said("today, %(date)s", date=day)
 
 
 @dataclass(frozen=True)
@@ -107,7 +167,7 @@ class _Clause:
     name: str
     requirement: Any
     holds: Callable[[Facts], bool]
-    explain: Callable[[list[Facts]], str] | None = None
+    explain: Callable[[list[Facts]], Explanation] | None = None
     """Why none of the items of an allowed type holds; ``evidence_types`` needs none, as it fails only when there are none."""
 
 
@@ -119,19 +179,21 @@ def evaluate(subject: Subject, items: Sequence[Facts], context: Context) -> Modu
     results = []
     for clause in clauses:
         hits = [i for i in typed if clause.holds(i)]
-        reason = None if hits else clause.explain(typed) if typed and clause.explain else _nothing_of_type(rule, items)
+        why = None if hits else clause.explain(typed) if typed and clause.explain else _nothing_of_type(rule, items)
         parameter = subject.parameters.get(clause.name)
-        results.append(ClauseFit(clause.name, clause.requirement, bool(hits), _refs(hits, subject.key), reason, parameter))
+        results.append(ClauseFit(clause.name, clause.requirement, bool(hits), _refs(hits, subject.key), _english(why), parameter, why))
     qualifying = [i for i in typed if all(c.holds(i) for c in clauses)]
+    why = None if qualifying else _module_reason(results, clauses, typed)
     return ModuleFit(
         key=subject.key,
         version=subject.version,
         title=subject.title,
         met=bool(qualifying),
         qualifying=_refs(qualifying, subject.key),
-        reason=None if qualifying else _module_reason(results, clauses, typed),
+        reason=_english(why),
         clauses=results,
         parameters=subject.values,
+        explanation=why,
     )
 
 
@@ -139,35 +201,40 @@ def _refs(items: list[Facts], key: str) -> list[ItemRef]:
     return [ItemRef(i.id, i.title, i.type, i.review_state, i.review_state == "unreviewed", key in i.module_keys) for i in items]
 
 
-def _module_reason(results: list[ClauseFit], clauses: list[_Clause], typed: list[Facts]) -> str:
+def _module_reason(results: list[ClauseFit], clauses: list[_Clause], typed: list[Facts]) -> Explanation:
     failed = [r.clause for r in results if not r.met]
     if failed:
-        return f"not met: {', '.join(failed)}"
+        return said("not met: %(clauses)s", clauses=", ".join(failed))
     if not clauses:
-        return "no evidence"
+        return said("no evidence")
     closest = max(typed, key=lambda i: sum(c.holds(i) for c in clauses))
     misses = ", ".join(c.name for c in clauses if not c.holds(closest))
-    return f"no single item meets every clause; closest is {closest.title!r}, which fails {misses}"
+    return said("no single item meets every clause; closest is %(title)r, which fails %(clauses)s", title=closest.title, clauses=misses)
 
 
 def _allowed(rule: EvidenceRule, item: Facts) -> bool:
     return not rule.evidence_types or item.type in rule.evidence_types
 
 
-def _either(values: Sequence[str]) -> str:
-    return " or ".join(values)
+def _types(rule: EvidenceRule) -> VocabularyTerms:
+    return VocabularyTerms("document_types", list(rule.evidence_types))
 
 
-def _noun(rule: EvidenceRule) -> str:
-    return _either(rule.evidence_types) if rule.evidence_types else "item"
+Noun = VocabularyTerms | Explanation
+"""What the items a clause looks at are called: the rule's evidence types, else "item"."""
 
 
-def _nothing_of_type(rule: EvidenceRule, items: Sequence[Facts]) -> str:
-    reason = f"no evidence of type {_either(rule.evidence_types)}" if rule.evidence_types else "no evidence"
+def _noun(rule: EvidenceRule) -> Noun:
+    return _types(rule) if rule.evidence_types else said("item")
+
+
+def _nothing_of_type(rule: EvidenceRule, items: Sequence[Facts]) -> Explanation:
+    reason = said("no evidence of type %(types)s", types=_types(rule)) if rule.evidence_types else said("no evidence")
     rejected = sum(i.review_state == "rejected" and _allowed(rule, i) for i in items)
     if not rejected:
         return reason
-    return f"{reason}; {'1 rejected item does' if rejected == 1 else f'{rejected} rejected items do'} not count"
+    counted = said_n("%(n)s rejected item does not count", "%(n)s rejected items do not count", rejected)
+    return said("%(reason)s; %(rejected)s", reason=reason, rejected=counted)
 
 
 V = TypeVar("V")
@@ -196,7 +263,9 @@ def _clauses(rule: EvidenceRule, context: Context) -> list[_Clause]:
     if (years := _value(rule.max_age_years)) is not None:
         clauses.append(_age_clause(years, context, noun))
     if _value(rule.independent_required):
-        clauses.append(_Clause("independent_required", True, lambda i: i.independent, lambda _: f"no {noun} is independent of the supplier"))
+        clauses.append(
+            _Clause("independent_required", True, lambda i: i.independent, lambda _: said("no %(noun)s is independent of the supplier", noun=noun))
+        )
     if _value(rule.certificate_valid_at_deadline):
         clauses.append(_validity_clause(context))
     if standard := _value(rule.certificate_standard):
@@ -204,42 +273,53 @@ def _clauses(rule: EvidenceRule, context: Context) -> list[_Clause]:
     return clauses
 
 
-def _design_clause(minimum: str, designs: Sequence[str], noun: str) -> _Clause:
+def _design_clause(minimum: str, designs: Sequence[str], noun: Noun) -> _Clause:
     rank = {design: position for position, design in enumerate(designs)}  # lower is stronger
 
     def holds(item: Facts) -> bool:
         return item.study_design in rank and rank[item.study_design] <= rank[minimum]
 
-    def explain(pool: list[Facts]) -> str:
+    def design(key: str) -> VocabularyTerms:
+        return VocabularyTerms("study_designs", [key])
+
+    def explain(pool: list[Facts]) -> Explanation:
         stated = [i.study_design for i in pool if i.study_design in rank]
         if not stated:
-            return f"no {noun} states a study design; rule needs {minimum}"
-        return f"best study design is {min(stated, key=rank.__getitem__)}; rule needs {minimum}"
+            return said("no %(noun)s states a study design; rule needs %(minimum)s", noun=noun, minimum=design(minimum))
+        best = design(min(stated, key=rank.__getitem__))
+        return said("best study design is %(design)s; rule needs %(minimum)s", design=best, minimum=design(minimum))
 
     return _Clause("min_study_design", minimum, holds, explain)
 
 
-def _domains_clause(domains: list[str], noun: str) -> _Clause:
+def _domains_clause(domains: list[str], noun: Noun) -> _Clause:
     wanted = set(domains)
 
-    def explain(pool: list[Facts]) -> str:
+    def explain(pool: list[Facts]) -> Explanation:
         found = sorted({o.domain for i in pool for o in i.outcomes})
-        return f"no {noun} reports an outcome in {_either(domains)}" + (f" (found: {', '.join(found)})" if found else "")
+        values = {"noun": noun, "domains": VocabularyTerms("outcome_domains", domains)}
+        if not found:
+            return said("no %(noun)s reports an outcome in %(domains)s", **values)
+        listed = VocabularyTerms("outcome_domains", found, any=False)
+        return said("no %(noun)s reports an outcome in %(domains)s (found: %(found)s)", **values, found=listed)
 
     return _Clause("outcome_domains", domains, lambda i: any(o.domain in wanted for o in i.outcomes), explain)
 
 
-def _sample_clause(minimum: int, domains: list[str], noun: str) -> _Clause:
-    where = f" in {_either(domains)}" if domains else ""
-
+def _sample_clause(minimum: int, domains: list[str], noun: Noun) -> _Clause:
     def largest(item: Facts) -> int:
         return max((o.sample_size for o in item.outcomes if not domains or o.domain in domains), default=0)
 
-    def explain(pool: list[Facts]) -> str:
+    def explain(pool: list[Facts]) -> Explanation:
         best = max(map(largest, pool))
+        within = VocabularyTerms("outcome_domains", domains)
+        if not best and domains:
+            return said("no %(noun)s reports a sample size in %(domains)s; rule needs %(minimum)s", noun=noun, domains=within, minimum=minimum)
         if not best:
-            return f"no {noun} reports a sample size{where}; rule needs {minimum}"
-        return f"largest sample size{where} is {best}; rule needs {minimum}"
+            return said("no %(noun)s reports a sample size; rule needs %(minimum)s", noun=noun, minimum=minimum)
+        if domains:
+            return said("largest sample size in %(domains)s is %(largest)s; rule needs %(minimum)s", domains=within, largest=best, minimum=minimum)
+        return said("largest sample size is %(largest)s; rule needs %(minimum)s", largest=best, minimum=minimum)
 
     return _Clause("min_sample_size", minimum, lambda i: largest(i) >= minimum, explain)
 
@@ -251,17 +331,21 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _age_clause(years: int, context: Context, noun: str) -> _Clause:
+def _age_clause(years: int, context: Context, noun: Noun) -> _Clause:
     oldest_allowed = _years_before(context.reference_date, years)
 
     def dated(item: Facts) -> date | None:
         return item.period_end or item.valid_from
 
-    def explain(pool: list[Facts]) -> str:
+    def explain(pool: list[Facts]) -> Explanation:
         dates = [d for d in map(dated, pool) if d]
         if not dates:
-            return f"no {noun} states when it ended (period_end) or was issued (valid_from)"
-        return f"newest {noun} dates from {max(dates)}, more than {years} year{'s' * (years != 1)} before {context.when}"
+            return said("no %(noun)s states when it ended (period_end) or was issued (valid_from)", noun=noun)
+        return said_n(
+            "newest %(noun)s dates from %(date)s, more than %(n)s year before %(when)s",
+            "newest %(noun)s dates from %(date)s, more than %(n)s years before %(when)s",
+            years, noun=noun, date=max(dates), when=context.when,
+        )  # fmt: skip
 
     return _Clause("max_age_years", years, lambda i: (d := dated(i)) is not None and d >= oldest_allowed, explain)
 
@@ -269,18 +353,19 @@ def _age_clause(years: int, context: Context, noun: str) -> _Clause:
 def _validity_clause(context: Context) -> _Clause:
     day = context.reference_date
 
-    def problem(item: Facts) -> str | None:
+    def problem(item: Facts) -> Explanation | None:
+        kind = VocabularyTerms("document_types", [item.type])
         if item.valid_from and item.valid_from > day:
-            return f"{item.type} is valid only from {item.valid_from}, after {context.when}"
+            return said("%(type)s is valid only from %(date)s, after %(when)s", type=kind, date=item.valid_from, when=context.when)
         if item.valid_until is None:
-            return f"{item.type} states no end of validity (valid_until)" if item.type == "certificate" else None
+            return said("%(type)s states no end of validity (valid_until)", type=kind) if item.type == "certificate" else None
         if item.valid_until < day:
-            return f"{item.type} expires {item.valid_until}, before {context.when}"
+            return said("%(type)s expires %(date)s, before %(when)s", type=kind, date=item.valid_until, when=context.when)
         return None
 
-    def explain(pool: list[Facts]) -> str:
+    def explain(pool: list[Facts]) -> Explanation:
         latest = max(pool, key=lambda i: (i.valid_until is not None, i.valid_until or date.min))
-        return problem(latest) or ""
+        return cast(Explanation, problem(latest))  # explain runs only when no item holds, so the latest has a problem
 
     return _Clause("certificate_valid_at_deadline", True, lambda i: problem(i) is None, explain)
 
@@ -289,15 +374,17 @@ def _standard_key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _standard_clause(standard: str, noun: str) -> _Clause:
+def _standard_clause(standard: str, noun: Noun) -> _Clause:
     wanted = _standard_key(standard)
     pattern = re.compile(re.escape(wanted) + r"(?![0-9a-z])")
 
     def holds(item: Facts) -> bool:
         return item.standard is not None and pattern.match(_standard_key(item.standard)) is not None
 
-    def explain(pool: list[Facts]) -> str:
+    def explain(pool: list[Facts]) -> Explanation:
         found = sorted({i.standard for i in pool if i.standard})
-        return f"no {noun} names standard {standard}" + (f" (found: {', '.join(found)})" if found else "")
+        if not found:
+            return said("no %(noun)s names standard %(standard)s", noun=noun, standard=standard)
+        return said("no %(noun)s names standard %(standard)s (found: %(found)s)", noun=noun, standard=standard, found=", ".join(found))
 
     return _Clause("certificate_standard", standard, holds, explain)

@@ -260,6 +260,33 @@ class ItemRef(msgspec.Struct):
     """The item lists this module among those it claims to satisfy."""
 
 
+class Day(msgspec.Struct, frozen=True, tag_field="kind", tag="date"):
+    """A date in a reason: shown as the reader's language writes dates."""
+
+    date: date
+
+
+class VocabularyTerms(msgspec.Struct, frozen=True, tag_field="kind", tag="terms"):
+    """Keys of a library catalogue vocabulary in a reason: shown by their labels, in the reader's language."""
+
+    vocabulary: Literal["study_designs", "outcome_domains", "document_types"]
+    keys: list[str]
+    any: bool = True
+    """Any one of them (said joined by "or"), else a list of them all (joined by commas)."""
+
+
+class Explanation(msgspec.Struct, frozen=True, tag_field="kind", tag="explanation"):
+    """A reason as a message and its values, to say it in any language: ``message`` is an English gettext message
+    with ``%(name)s`` placeholders (the interface's catalogs translate it), ``values`` fill them in."""
+
+    message: str
+    values: dict[str, str | int | Day | VocabularyTerms | Explanation] = {}
+    """Each placeholder's value: a text, a whole number, or an object by its ``kind``: a ``date``, vocabulary
+    ``terms``, or an ``explanation`` (a part of the sentence, said on its own)."""
+    plural: str | None = None
+    """The message's plural form, said when the value ``n`` is not 1 (in languages with other plural rules, by theirs)."""
+
+
 class ClauseFit(msgspec.Struct):
     clause: str
     """The evidence-rule field, e.g. ``min_study_design``."""
@@ -272,6 +299,8 @@ class ClauseFit(msgspec.Struct):
     """Why not, when not met."""
     parameter: str | None = None
     """The module parameter the requirement is the value of, when it comes from one."""
+    explanation: Explanation | None = None
+    """``reason`` as a message and its values, to say it in another language."""
 
 
 class ModuleFit(msgspec.Struct):
@@ -282,9 +311,12 @@ class ModuleFit(msgspec.Struct):
     qualifying: list[ItemRef]
     """Items that satisfy every clause at once: the rule is met when there is at least one."""
     reason: str | None
+    """Why not, when not met: which clauses fail, or that no single item meets them all."""
     clauses: list[ClauseFit]
     parameters: dict[str, Any] = {}
     """The version's parameter values the rule was judged with: those given, else the defaults."""
+    explanation: Explanation | None = None
+    """``reason`` as a message and its values, to say it in another language."""
 
 
 class FitReport(msgspec.Struct):

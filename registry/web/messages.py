@@ -6,15 +6,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 from registry.web.i18n import LANGUAGES, LOCALES_DIR
 
 HERE = Path(__file__).parent
 METHODS = [("templates/**.html", "jinja2"), ("**.py", "python")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "say": (2,)}
-"""``say(request, message)`` is the pages' gettext; templates and ``library`` call ``_`` and ``ngettext``."""
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "say": (2,), "said": None, "said_n": (1, 2)}
+"""``say(request, message)`` is the pages' gettext; templates and ``library`` call ``_`` and ``ngettext``; the evidence
+fit's reasons are ``said`` and ``said_n``."""
+ELSEWHERE = [HERE.parent / "evidence" / "fit.py"]
+"""Modules outside the interface whose messages the pages say: the evidence fit's reasons."""
 
 
 def extracted() -> Iterator[tuple[str | tuple[str, ...], str]]:
@@ -22,6 +25,9 @@ def extracted() -> Iterator[tuple[str | tuple[str, ...], str]]:
     options = {"templates/**.html": {"autoescape": "true"}}
     for filename, line, message, _, _ in extract_from_dir(HERE, METHODS, keywords=KEYWORDS, options_map=options):
         yield message, f"{filename}:{line}"
+    for path in ELSEWHERE:
+        for line, message, _, _ in extract_from_file("python", path, keywords=KEYWORDS):
+            yield message, f"{path.relative_to(HERE.parent)}:{line}"
 
 
 def template() -> Catalog:

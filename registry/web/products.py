@@ -17,14 +17,16 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.evidence import service as evidence
+from registry.evidence.fit import Speech
 from registry.evidence.schemas import EvidenceItem, FitRequest, ModuleRef, ProductCreate, ProductUpdate
 from registry.problems import DomainError, NotFound, RuleViolation
 from registry.requirements import service as requirements
 from registry.requirements.content import Parameter
 from registry.requirements.rules import bindings
+from registry.requirements.templates import Catalogue
 from registry.tenders import service as tenders
 from registry.web import i18n
-from registry.web.library import Text, text, vocabulary_labels
+from registry.web.library import Text, label, text, vocabulary_labels
 from registry.web.pages import PageController, page, say, sign_in_first
 from registry.web.visitors import check_form_token
 
@@ -185,6 +187,16 @@ def parameter_value(parameter: Parameter, typed: str) -> Any:
     return typed
 
 
+def speech(catalogue: Catalogue, language: str) -> Speech:
+    """How ``language`` says the evidence fit's reasons: its catalog's messages, the catalogue's labels, its dates and numbers."""
+    words, formats = i18n.translations(language), i18n.Formats(language)
+
+    def term(vocabulary: str, key: str) -> str:
+        return label(catalogue, vocabulary, key, language).value
+
+    return Speech(words.gettext, words.ngettext, term, formats.date, formats.number)
+
+
 class FitPage(PageController):
     """How does my product fit: the product's evidence against a published tender's lot, with the tender's parameter
     values or the supplier's own, and against chosen modules' evidence rules, clause by clause."""
@@ -226,6 +238,7 @@ class FitPage(PageController):
         context = {
             "product": product, "modules": modules, "deadline": deadline, "report": report, "errors": errors, "lot": lot,
             "lots": await tenders.published_lots(db_session, product.categories), "lot_fit": lot_fit,
+            "said": speech(await requirements.catalogue(db_session), i18n.chosen(request)).say,
         }  # fmt: skip
         response = page(request, "products/fit.html", title, crumbs, **context)
         response.status_code = 400 if errors else 200

@@ -157,10 +157,10 @@ async def test_how_a_product_fits_a_modules_evidence_rule_clause_by_clause(clien
     assert "EVID-FALLS-REDUCTION" in text and en("Judged on %(date)s.") % {"date": "31 December 2026"} in text
     for said in (
         "✔ Met: min_study_design = controlled_study",
-        "✘ Not met: min_sample_size = 200 (from the parameter min_sample_size) — largest sample size in safety_incidents or "
-        "hospital_admissions is 120; rule needs 200",
+        "✘ Not met: min_sample_size = 200 (from the parameter min_sample_size) — largest sample size in Safety incidents (falls, wandering) "
+        "or Hospital admissions is 120; rule needs 200",
     ):
-        assert said in text, "every clause in words, met or not, with why not and the parameter it takes its value from"
+        assert said in text, "every clause in words, met or not, with why not (terms by their labels) and the parameter it takes its value from"
     refused = await client.get(path, params={"modules": "NO-SUCH-MODULE"}, headers=ENGLISH)
     assert refused.status_code == 400 and "no requirement module NO-SUCH-MODULE" in words(refused.text)
 
@@ -229,7 +229,8 @@ async def test_a_product_fits_a_published_lot_with_the_tenders_values_and_with_v
     assert en("Judged on %(date)s.") % {"date": i18n.Formats("en").date(deadline)} in text, "on the tender's submission deadline"
     assert en("The tender's value: %(value)s") % {"value": 60} in text
     assert (
-        "✘ Not met: min_sample_size = 60 (from the parameter min_sample_size) — largest sample size in safety_incidents is 55; rule needs 60" in text
+        "✘ Not met: min_sample_size = 60 (from the parameter min_sample_size) — largest sample size in Safety incidents (falls, wandering) is 55; "
+        "rule needs 60" in text
     )
 
     changed = await client.get(path, params={"lot": lot, "parameters_of": lot, field.group(1): "50"}, headers=ENGLISH)
