@@ -5,7 +5,7 @@ for most of half a second, and every other request of the worker waits behind it
 travels to a separate process as msgspec JSON (fast to encode and decode, unlike pickling nested
 structs), is decoded and built there, and the bytes come back. One such process per server process,
 started on first use ("forkserver": no copy of the server's threads or sockets) and kept for the
-server's life (``concurrent.futures`` stops it at exit).
+server's life; ``stop`` ends it with the server (left to interpreter exit, the forkserver outlived it).
 """
 
 from __future__ import annotations
@@ -45,3 +45,10 @@ def _load_builders() -> None:
 async def warm_up() -> None:
     """Start the export process and load the builders in it, so a server's first export does not wait for that."""
     await asyncio.get_running_loop().run_in_executor(_pool(), _load_builders)
+
+
+async def stop() -> None:
+    """End the export process, if it was started, once the builds under way are done."""
+    if _pool.cache_info().currsize:
+        await asyncio.get_running_loop().run_in_executor(None, _pool().shutdown)
+        _pool.cache_clear()

@@ -59,9 +59,27 @@ def served_registry(data_dir: Path, *, fresh_database: bool = True, **settings: 
         wait_until_healthy(served.base_url)
         yield served
     finally:
+        children = process_tree(process.pid)[1:]
         process.terminate()
         process.wait(timeout=10)
         assert "Traceback" not in served.log_text(), served.log_text()
+        assert outlived(children) == [], "the registry's own processes (workers, the export process) end with it"
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, from ``/proc``."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        children += [int(c) for c in task.read_text().split()]
+    return [pid, *(p for c in children for p in process_tree(c))]
+
+
+def outlived(pids: list[int], seconds: float = 5) -> list[int]:
+    """Those of ``pids`` still running after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while (alive := [pid for pid in pids if Path(f"/proc/{pid}").exists()]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return alive
 
 
 def wait_until_healthy(base: str, seconds: float = 60) -> None:

@@ -59,7 +59,7 @@ from registry.requirements.templates import ModuleTemplate
 from tests.benchmarks.load import GENERATOR, Load, LoadError, run_load, write_responses
 from tests.benchmarks.scale_world import Member, World, build_world, in_transaction, store_library
 from tests.library_world import buyer_values
-from tests.served import CLI, free_port, wait_until_healthy
+from tests.served import CLI, free_port, process_tree, wait_until_healthy
 from tests.tender_world import confirmation, spec
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/registry_bench"
@@ -185,14 +185,7 @@ class Server:
 
     def peak_memory_mb(self) -> float:
         """VmHWM of the server process and its children (workers), in MiB."""
-        return sum(_vm_hwm_kb(pid) for pid in _process_tree(self.process.pid)) / 1024
-
-
-def _process_tree(pid: int) -> list[int]:
-    children = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        children += [int(c) for c in task.read_text().split()]
-    return [pid, *(p for c in children for p in _process_tree(c))]
+        return sum(_vm_hwm_kb(pid) for pid in process_tree(self.process.pid)) / 1024
 
 
 def _vm_hwm_kb(pid: int) -> int:
