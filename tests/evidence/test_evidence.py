@@ -250,13 +250,27 @@ async def test_evidence_fit_reports_per_clause(world: World) -> None:
     clauses = {c["clause"]: c for c in dossier["clauses"]}
     assert list(clauses) == ["evidence_types", "min_study_design", "min_sample_size", "max_age_years"]
     assert clauses["min_study_design"]["reason"] == "best study design is uncontrolled_before_after; rule needs controlled_study"
+    assert clauses["min_study_design"]["explanation"] == {
+        "kind": "explanation",
+        "message": "best study design is %(design)s; rule needs %(minimum)s",
+        "plural": None,
+        "values": {
+            "design": {"kind": "terms", "vocabulary": "study_designs", "keys": ["uncontrolled_before_after"], "any": True},
+            "minimum": {"kind": "terms", "vocabulary": "study_designs", "keys": ["controlled_study"], "any": True},
+        },
+    }, "the reason as a message to translate, its vocabulary keys marked"
     assert clauses["min_sample_size"] == {
-        "clause": "min_sample_size", "requirement": 30, "met": True, "reason": None, "parameter": "min_sample_size",
+        "clause": "min_sample_size", "requirement": 30, "met": True, "reason": None, "parameter": "min_sample_size", "explanation": None,
         "items": [{"id": study["id"], "title": STUDY["title"], "type": "study", "review_state": "unreviewed", "unreviewed": True, "claimed": True}],
     }  # fmt: skip
     assert dossier["met"] is False and dossier["reason"] == "not met: min_study_design"
     validity = next(c for c in iso["clauses"] if c["clause"] == "certificate_valid_at_deadline")
     assert validity["reason"] == f"certificate expires {expired}, before the submission deadline {deadline}"
+    assert validity["explanation"]["values"]["date"] == {"kind": "date", "date": expired}
+    assert validity["explanation"]["values"]["when"]["values"] == {"date": {"kind": "date", "date": deadline}}
+    assert iso["explanation"] == {
+        "kind": "explanation", "message": "not met: %(clauses)s", "values": {"clauses": "certificate_valid_at_deadline"}, "plural": None,
+    }  # fmt: skip
 
     await world.editor.patch(f"/api/v1/evidence/{study['id']}", json={"study_design": "randomized_controlled_trial"})
     await world.editor.patch(f"/api/v1/evidence/{certificate['id']}", json={"valid_until": days_from_today(500)})

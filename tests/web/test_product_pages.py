@@ -165,6 +165,38 @@ async def test_how_a_product_fits_a_modules_evidence_rule_clause_by_clause(clien
     assert refused.status_code == 400 and "no requirement module NO-SUCH-MODULE" in words(refused.text)
 
 
+async def test_the_fit_page_says_each_reason_in_the_readers_language_with_the_catalogues_labels(client: AsyncTestClient, admin: Api) -> None:
+    editor = await admin.create_user((await admin.create_org("supplier"))["id"], "supplier_editor")
+    product = (await editor.post("/api/v1/products", json=PRODUCT)).json()
+    old_study = STUDY | {"study_design": "observational", "period_start": "2009-01-01", "period_end": "2010-06-30"}
+    assert (await editor.post(f"/api/v1/products/{product['id']}/evidence", json=old_study)).status_code == 201
+    await signed_in_browser(client, admin, editor.user)  # type: ignore[attr-defined]
+    params = {"modules": "EVID-FALLS-REDUCTION", "deadline": "2026-12-31"}
+    page = await client.get(f"/products/{product['id']}/fit", params=params, headers={"Accept-Language": "nb"})
+    reasons = [words(reason) for reason in re.findall(r" — (.*?)</li>", page.text)]
+    assert "sterkeste studiedesign er Observasjonsstudie; regelen krever Kontrollert studie uten randomisering" in reasons
+    assert "nyeste Studie er fra 30. juni 2010, mer enn 10 år før tilbudsfristen 31. desember 2026" in reasons, "dates as Norwegian writes them"
+    assert not [r for r in reasons if "observational" in r or "controlled_study" in r], "no vocabulary key in a reason"
+    request = {"modules": [{"key": "EVID-FALLS-REDUCTION", "version": 3}], "submission_deadline": "2026-12-31"}
+    fit = (await editor.post(f"/api/v1/products/{product['id']}/evidence-fit", json=request)).json()
+    assert "best study design is observational; rule needs controlled_study" in [c["reason"] for c in fit["modules"][0]["clauses"]], "API: English"
+
+
+async def test_the_fit_page_says_when_every_clause_is_met_but_by_different_items(client: AsyncTestClient, admin: Api) -> None:
+    editor = await admin.create_user((await admin.create_org("supplier"))["id"], "supplier_editor")
+    product = (await editor.post("/api/v1/products", json=PRODUCT)).json()
+    large = STUDY["outcomes"][0] | {"sample_size": 250}  # type: ignore[index]
+    old_trial = STUDY | {"title": "Old trial", "study_design": "randomized_controlled_trial", "outcomes": [large], "period_start": "2009-01-01",
+                         "period_end": "2010-06-30"}  # fmt: skip
+    for item in (old_trial, STUDY | {"study_design": "observational"}):
+        assert (await editor.post(f"/api/v1/products/{product['id']}/evidence", json=item)).status_code == 201
+    await signed_in_browser(client, admin, editor.user)  # type: ignore[attr-defined]
+    page = await client.get(f"/products/{product['id']}/fit", params={"modules": "EVID-FALLS-REDUCTION"}, headers=ENGLISH)
+    text = words(page.text)
+    assert "✘ not met no single item meets every clause; closest is 'Old trial', which fails max_age_years ✔ Met" in text
+    assert "✘ Not met" not in text, "each clause is met, by one item or another"
+
+
 async def test_an_editor_changes_an_evidence_item_in_the_form_it_was_made_in_and_its_reviews_reset(client: AsyncTestClient, admin: Api) -> None:
     supplier, town = await admin.create_org("supplier"), await admin.create_org("municipality")
     editor = await admin.create_user(supplier["id"], "supplier_editor")
