@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 SCALE ?=
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test test-postgres bench demo mutation messages
+.PHONY: install run test test-postgres bench demo mutation messages screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV) 2>/dev/null || \
@@ -40,3 +40,8 @@ demo: install  ## build a demonstration database and its exports under ./demo
 messages: install  ## bring registry/web/locales up to the messages in use and check exports/locales; then translate the empty ones
 	$(PY) -m registry.web.messages
 	$(PY) -c 'import exports.labels' && echo "exports/locales: every label in all four languages, with the same placeholders"
+
+SHOWN := da-home nb-fit sv-files nb-users diff-after-publishing-sv-320
+screenshots: install  ## run the browser tests (a screenshot of every page they visit goes to screenshots/) and copy the README's few to tests/web/screenshots/
+	$(PY) -m pytest -q -p no:cacheprovider tests/web -k browser
+	@mkdir -p tests/web/screenshots && for name in $(SHOWN); do cp screenshots/$$name.png tests/web/screenshots/; done

@@ -35,6 +35,8 @@ class LibraryState(Base):
 
 class RequirementModule(Entity):
     __tablename__ = "requirement_module"
+    __table_args__ = (Index("ix_requirement_module_listing", "id", "current_version", "category", "key"),)
+    """Lists join each module to its current version and sort by category and key from this index alone."""
 
     key: Mapped[str] = mapped_column(String(64), unique=True)
     category: Mapped[str] = mapped_column(String(64), index=True)

@@ -1,7 +1,8 @@
 """narrow reads for searching and listing a large library: a listing index, and PostgreSQL's words per version
 
-Both databases: ``ix_module_version_listing`` (module, version, status, kind, level), so which version
-of a module is listed, and its filters, are read from the index instead of the version's wide row.
+Both databases: ``ix_module_version_listing`` (module, version, status, kind, level) and
+``ix_requirement_module_listing`` (id, current version, category, key), so which version of a module
+is listed, its filters and the list's order are read from indexes instead of the wide rows.
 
 PostgreSQL: the trigram index of 0010 finds candidate versions, but every candidate's whole folded
 text (about 10 kB) must then be read again to confirm ``LIKE '%term%'``, which took a second for
@@ -54,6 +55,7 @@ POSTGRESQL = [
 
 def upgrade() -> None:
     op.create_index("ix_module_version_listing", "module_version", ["module_id", "version", "status", "kind", "level"])
+    op.create_index("ix_requirement_module_listing", "requirement_module", ["id", "current_version", "category", "key"])
     if op.get_bind().dialect.name == "postgresql":
         for statement in POSTGRESQL:
             op.execute(statement)
@@ -66,4 +68,5 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION module_version_search_words()")
         op.execute("DROP TABLE module_version_search_vocabulary")
         op.execute("ALTER TABLE module_version DROP COLUMN search_words")
+    op.drop_index("ix_requirement_module_listing", "requirement_module")
     op.drop_index("ix_module_version_listing", "module_version")
