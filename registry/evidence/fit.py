@@ -51,14 +51,19 @@ from registry.requirements.content import RETIRED_STUDY_DESIGNS, EvidenceRule, L
 from registry.requirements.rules import bind
 
 
+def _marked(values: dict[str, Any]) -> dict[str, Any]:
+    """A message's values as an explanation holds them: None values left out, dates marked."""
+    return {name: Day(value) if isinstance(value, date) else value for name, value in values.items() if value is not None}
+
+
 def said(message: str, **values: Any) -> Explanation:
-    """An explanation: ``message`` with its placeholders' ``values`` (None values left out, dates marked)."""
-    return Explanation(message, {name: Day(value) if isinstance(value, date) else value for name, value in values.items() if value is not None})
+    """An explanation: ``message`` with its placeholders' ``values``."""
+    return Explanation(message, _marked(values))
 
 
 def said_n(singular: str, plural: str, n: int, **values: Any) -> Explanation:
     """An explanation said in the singular or a plural form by the number ``n``."""
-    return Explanation(singular, said(singular, n=n, **values).values, plural)
+    return Explanation(singular, _marked({"n": n, **values}), plural)
 
 
 EITHER = said("%(one)s or %(other)s")

@@ -6,8 +6,8 @@ Each test asserts the clause's decision and the reason it gives.
 Equivalent mutants (kept out of the score in ``tests/mutation.py``):
 - ``_standard_key`` joining words with another separator: the rule's and the item's standard are keyed
   alike, so they match exactly when they did before.
-- ``problem(latest) or ""`` in the validity clause with another fallback: ``explain`` runs only when no
-  item holds, so ``problem(latest)`` is never None there.
+- ``cast(Explanation, problem(latest))`` in the validity clause naming another type: ``cast`` only tells
+  the type checker (``explain`` runs only when no item holds, so ``problem(latest)`` is never None there).
 """
 
 from __future__ import annotations

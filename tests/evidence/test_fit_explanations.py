@@ -111,7 +111,11 @@ NORWEGIAN = {
 NORWEGIAN_PLURALS = {
     "newest %(noun)s dates from %(date)s, more than %(n)s year before %(when)s": "nyeste %(noun)s er fra %(date)s, mer enn %(n)s år før %(when)s",
 }
-LABELS = {"controlled_study": "Kontrollert studie", "case_series": "Pilot", "observational": "Observasjonsstudie", "study": "Studie"}
+LABELS = {
+    ("study_designs", "controlled_study"): "Kontrollert studie", ("study_designs", "case_series"): "Pilot",
+    ("study_designs", "observational"): "Observasjonsstudie", ("document_types", "study"): "Studie",
+}  # fmt: skip
+"""Labels by vocabulary and key: a key means nothing outside its vocabulary."""
 
 
 class Catalog(NullTranslations):
@@ -126,7 +130,7 @@ class Catalog(NullTranslations):
 
 def norwegian() -> Speech:
     catalog, formats = Catalog(), Formats("nb")
-    return Speech(catalog.gettext, catalog.ngettext, lambda _, key: LABELS.get(key, key), formats.date, formats.number)
+    return Speech(catalog.gettext, catalog.ngettext, lambda vocabulary, key: LABELS.get((vocabulary, key), key), formats.date, formats.number)
 
 
 def test_another_language_says_a_reason_with_its_messages_labels_dates_and_numbers() -> None:
@@ -136,6 +140,8 @@ def test_another_language_says_a_reason_with_its_messages_labels_dates_and_numbe
     old = clause(judge(EvidenceRule(max_age_years=12), study(period_end=date(2010, 6, 30))), "max_age_years")
     assert old.explanation is not None
     assert norwegian().say(old.explanation) == "nyeste dokument er fra 30. juni 2010, mer enn 12 år før tilbudsfristen 1. mars 2027"
+    typed = said("no %(noun)s is independent of the supplier", noun=VocabularyTerms("document_types", ["study"]))
+    assert norwegian().say(typed) == "no Studie is independent of the supplier", "the label of the key in its own vocabulary"
     assert norwegian().say(said("largest sample size is %(largest)s; rule needs %(minimum)s", largest=12500, minimum=20000)) == (
         "largest sample size is 12\xa0500; rule needs 20\xa0000"
     ), "numbers as the language writes them, an untranslated message as written"
