@@ -61,27 +61,30 @@ def rule_in_words(content: VersionContent, catalogue: Catalogue, language: str, 
             return _("the value the buyer sets for “%(label)s”") % named
         return _("%(default)s, or the value the buyer sets for “%(label)s”") % named
 
+    stated = [(name, getattr(rule, name)) for name in rule.__struct_fields__]  # a field not set is None, False or [] (numbers are >= 1)
+    return [clause_in_words(name, value, catalogue, language, _, shown) for name, value in stated if value not in (None, False, [])]
+
+
+def clause_in_words(name: str, value: Any, catalogue: Catalogue, language: str, _: Gettext, shown: Callable[[Any], str] = str) -> str:
+    """A clause of an evidence rule as a sentence: the rule's field ``name`` asking for ``value`` (vocabulary keys by their
+    labels in ``language``; ``shown`` says a value taken from a parameter)."""
+
     def labels(vocabulary: str, keys: list[str]) -> str:
         return ", ".join(label(catalogue, vocabulary, key, language).value for key in keys)
 
-    sentences = []
-    if rule.evidence_types:
-        sentences.append(_("Evidence of one of these types: %(types)s.") % {"types": labels("document_types", rule.evidence_types)})
-    if isinstance(rule.min_study_design, str):
-        design = label(catalogue, "study_designs", rule.min_study_design, language).value
-        sentences.append(_("A study designed at least as strongly as: %(design)s.") % {"design": design})
-    elif rule.min_study_design is not None:
-        sentences.append(_("A study designed at least as strongly as: %(design)s.") % {"design": shown(rule.min_study_design)})
-    if rule.outcome_domains:
-        sentences.append(_("Outcomes measured in: %(domains)s.") % {"domains": labels("outcome_domains", rule.outcome_domains)})
-    if rule.min_sample_size is not None:
-        sentences.append(_("At least %(size)s participants.") % {"size": shown(rule.min_sample_size)})
-    if rule.max_age_years is not None:
-        sentences.append(_("Published or ended at most %(years)s years ago.") % {"years": shown(rule.max_age_years)})
-    if rule.independent_required:
-        sentences.append(_("Carried out or funded independently of the supplier."))
-    if rule.certificate_valid_at_deadline:
-        sentences.append(_("A certificate valid on the tender's submission deadline."))
-    if rule.certificate_standard is not None:
-        sentences.append(_("A certificate against %(standard)s.") % {"standard": shown(rule.certificate_standard)})
-    return sentences
+    if name == "evidence_types":
+        return _("Evidence of one of these types: %(types)s.") % {"types": labels("document_types", value)}
+    if name == "min_study_design":
+        design = label(catalogue, "study_designs", value, language).value if isinstance(value, str) else shown(value)
+        return _("A study designed at least as strongly as: %(design)s.") % {"design": design}
+    if name == "outcome_domains":
+        return _("Outcomes measured in: %(domains)s.") % {"domains": labels("outcome_domains", value)}
+    if name == "min_sample_size":
+        return _("At least %(size)s participants.") % {"size": shown(value)}
+    if name == "max_age_years":
+        return _("Published or ended at most %(years)s years ago.") % {"years": shown(value)}
+    if name == "independent_required":
+        return _("Carried out or funded independently of the supplier.")
+    if name == "certificate_valid_at_deadline":
+        return _("A certificate valid on the tender's submission deadline.")
+    return _("A certificate against %(standard)s.") % {"standard": shown(value)}

@@ -26,7 +26,7 @@ from registry.requirements.rules import bindings
 from registry.requirements.templates import Catalogue
 from registry.tenders import service as tenders
 from registry.web import i18n
-from registry.web.library import Text, label, text, vocabulary_labels
+from registry.web.library import Text, clause_in_words, label, text, vocabulary_labels
 from registry.web.pages import PageController, page, say, sign_in_first
 from registry.web.visitors import check_form_token
 
@@ -235,10 +235,12 @@ class FitPage(PageController):
                 errors.append(("modules", say(request, "Check this field: %(problem)s") % {"problem": exc.detail}))
         if lot:
             lot_fit = await self._lot_fit(request, db_session, product_id, lot, when, errors)
+        catalogue, language = await requirements.catalogue(db_session), i18n.chosen(request)
         context = {
             "product": product, "modules": modules, "deadline": deadline, "report": report, "errors": errors, "lot": lot,
             "lots": await tenders.published_lots(db_session, product.categories), "lot_fit": lot_fit,
-            "said": speech(await requirements.catalogue(db_session), i18n.chosen(request)).say,
+            "said": speech(catalogue, language).say,
+            "clause_words": lambda name, value: clause_in_words(name, value, catalogue, language, i18n.translations(language).gettext),
         }  # fmt: skip
         response = page(request, "products/fit.html", title, crumbs, **context)
         response.status_code = 400 if errors else 200
