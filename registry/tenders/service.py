@@ -129,7 +129,8 @@ async def _validated(session: AsyncSession, spec: schemas.TenderSpec, country: s
     return pinned
 
 
-async def get_tender(session: AsyncSession, actor: Principal, tender_id: UUID) -> schemas.Tender:
+async def get_tender(session: AsyncSession, actor: Principal | None, tender_id: UUID) -> schemas.Tender:
+    """The tender ``actor`` may see; anyone (``actor`` None) sees it once it is published."""
     return await views.view(session, actor, *await visible_tender(session, actor, tender_id))
 
 
@@ -207,21 +208,18 @@ async def update_fields(
 
 
 async def list_tenders(
-    session: AsyncSession, actor: Principal, *, status: str | None, limit: int, offset: int
+    session: AsyncSession, actor: Principal | None, *, status: str | None, limit: int, offset: int
 ) -> tuple[list[schemas.TenderSummary], int]:
-    """Tenders ``actor`` may see, newest first, paged in the database with their lot counts."""
+    """Tenders ``actor`` may see (anyone, ``actor`` None: the published ones), newest first, paged in the database
+    with their lot counts."""
     lots = select(func.count(TenderLot.id)).where(TenderLot.tender_id == Tender.id).scalar_subquery()
     query = select(Tender, lots)
-    if not actor.is_admin:
+    public = or_(Tender.status.in_(PUBLIC_STATUSES), (Tender.status == "cancelled") & Tender.published_at.is_not(None))
+    if actor is None:
+        query = query.where(public)
+    elif not actor.is_admin:
         invited = select(TenderParticipant.tender_id).where(TenderParticipant.organization_id == actor.organization_id)
-        query = query.where(
-            or_(
-                Tender.owner_id == actor.organization_id,
-                Tender.status.in_(PUBLIC_STATUSES),
-                (Tender.status == "cancelled") & Tender.published_at.is_not(None),
-                (Tender.status != "draft") & Tender.id.in_(invited),
-            )
-        )
+        query = query.where(or_(Tender.owner_id == actor.organization_id, public, (Tender.status != "draft") & Tender.id.in_(invited)))
     if status:
         query = query.where(Tender.status == status)
     rows, total = await page(session, query.order_by(Tender.created_at.desc(), Tender.id), limit, offset)

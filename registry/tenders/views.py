@@ -86,7 +86,7 @@ async def selection_shown(session: AsyncSession, row: TenderSelection) -> schema
     return selection_view(row, await module_facts(session, [row]))
 
 
-async def view(session: AsyncSession, actor: Principal, tender: Tender, owner: Organization) -> schemas.Tender:
+async def view(session: AsyncSession, actor: Principal | None, tender: Tender, owner: Organization) -> schemas.Tender:
     """The tender: its size grows with its lots and selections, never with its participants (they are a list of their own)."""
     facts = await module_facts(session, [s for lot in tender.lots for s in lot.selections])
     participation = await participation_summary(session, actor, tender.id)
@@ -117,10 +117,10 @@ def aggregate_volumes(confirmed: list[list[dict]]) -> list[schemas.AggregateVolu
     return [schemas.AggregateVolume(lot, unit, sum(q), len(q)) for (lot, unit), q in sorted(totals.items())]
 
 
-async def participation_summary(session: AsyncSession, actor: Principal, tender_id: UUID) -> schemas.ParticipationSummary:
+async def participation_summary(session: AsyncSession, actor: Principal | None, tender_id: UUID) -> schemas.ParticipationSummary:
     query = select(TenderParticipant.status, func.count()).where(TenderParticipant.tender_id == tender_id).group_by(TenderParticipant.status)
     counts: dict[str, int] = {status: count for status, count in await session.execute(query)}
-    own = await storage.participation_of(session, tender_id, actor.organization_id)
+    own = await storage.participation_of(session, tender_id, actor.organization_id) if actor else None
     return schemas.ParticipationSummary(
         invited=counts.get("invited", 0),
         confirmed=counts.get("confirmed", 0),

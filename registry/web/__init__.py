@@ -19,6 +19,7 @@ from registry.web.evidence_pages import EvidencePages
 from registry.web.organization import OrganizationPages
 from registry.web.pages import PagesController
 from registry.web.products import FitPage, ProductPages
+from registry.web.tenders import TenderPages
 from registry.web.tokens import TokenPages
 
 HERE = Path(__file__).parent
@@ -29,7 +30,7 @@ def web_router() -> list[Router | type[Controller]]:
     static = create_static_files_router(path="/static", directories=[HERE / "static"], opt=PUBLIC, include_in_schema=False, cache_control=None)
     return [
         PagesController, AccountPages, OrganizationPages, TokenPages, ProductPages, EvidencePages, AttachmentPages, FitPage,
-        EditorPages, VersionActions, static,
+        EditorPages, VersionActions, TenderPages, static,
     ]  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from tests.evidence_world import PDF, PRODUCT, STUDY
 from tests.platform.test_docs_page import CHROMIUM, require_browser
 from tests.served import CLI, Served, registry_env, served_registry
 from tests.support import valid_org_number
+from tests.tender_world import spec
 from tests.web.test_browser import no_violations
 
 LOCALES = {"nb": "nb-NO", "sv": "sv-SE", "da": "da-DK", "en": "en-GB"}
@@ -51,6 +52,14 @@ class People:
         self.study = self.api.post(f"/api/v1/products/{self.product}/evidence", json=STUDY, headers=supplier_api).json()["id"]
         files = {"file": ("report.pdf", PDF, "application/pdf")}
         assert self.api.post(f"/api/v1/evidence/{self.study}/attachments", files=files, headers=supplier_api).status_code == 201
+        officer_token = self.api.post(f"/api/v1/users/{self.colleague['id']}/tokens", json={"name": "set-up"}).json()["token"]
+        officer_api = {"Authorization": f"Bearer {officer_token}"}
+        self.tender = self.api.post("/api/v1/tenders", json=spec("ASK-2027-01"), headers=officer_api).json()["id"]
+        published = self.api.post(f"/api/v1/tenders/{self.tender}/publish", headers=officer_api | {"If-Match": self._etag(officer_api)})
+        assert published.status_code == 200, published.text
+
+    def _etag(self, headers: dict[str, str]) -> str:
+        return self.api.get(f"/api/v1/tenders/{self.tender}", headers=headers).headers["etag"]
 
     def close(self) -> None:
         self.api.close()
@@ -65,6 +74,9 @@ class People:
 
     def invitation(self, user: dict[str, Any]) -> str:
         return urlsplit(self.api.post(f"/api/v1/users/{user['id']}/invitations").json()["link"]).path
+
+    def visitor_pages(self) -> dict[str, str]:
+        return VISITOR_PAGES | {"tenders": "/tenders", "tender": f"/tenders/{self.tender}"}
 
     def signed_in_pages(self) -> dict[str, dict[str, str]]:
         product, study = f"/products/{self.product}", f"/products/{self.product}/evidence/{self.study}"
@@ -122,7 +134,7 @@ def test_every_page_in_every_language_passes_axe_and_names_its_language(tmp_path
             context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
             page = context.new_page()
             page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            for name, path in VISITOR_PAGES.items():
+            for name, path in people.visitor_pages().items():
                 page.goto(f"{served.base_url}{path}")
                 expect(page.locator("html")).to_have_attribute("lang", language)
                 no_violations(page, f"{language}-{name}")

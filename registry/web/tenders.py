@@ -1,0 +1,51 @@
+"""Published tenders, open to everyone: the list, and a tender with its dates, lots, requirements, amendments
+and documents (the documents download from the API's public export addresses)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+from uuid import UUID
+
+from babel import Locale
+from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.requirements import service as requirements
+from registry.tenders import service as tenders
+from registry.web import i18n
+from registry.web.library import vocabulary_labels
+from registry.web.pages import PageController, page, say
+
+DbSession = NamedDependency[AsyncSession]
+PAGE_SIZE = 20
+FORMATS = ("docx", "annex", "xlsx", "ocds", "package")
+"""The documents of a published version, in the order a tenderer reads them."""
+
+
+class TenderPages(PageController):
+    path = "/tenders"
+
+    @get("/")
+    async def tenders(
+        self, request: Request, db_session: DbSession, page_number: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1
+    ) -> Template:
+        items, total = await tenders.list_tenders(db_session, None, status=None, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+        pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+        links = {n: "/tenders?" + urlencode({"page": n}) for n in (page_number - 1, page_number + 1) if 1 <= n <= pages}
+        title = say(request, "Published tenders")
+        return page(request, "tenders/list.html", title, [(title, "")], items=items, total=total, page_number=page_number, pages=pages, links=links)
+
+    @get("/{tender_id:uuid}")
+    async def tender(self, request: Request, db_session: DbSession, tender_id: FromPath[UUID]) -> Template:
+        shown = await tenders.get_tender(db_session, None, tender_id)
+        language = i18n.chosen(request)
+        listed = say(request, "Published tenders")
+        return page(
+            request, "tenders/tender.html", shown.title, [(listed, "/tenders"), (shown.reference, "")], tender=shown, formats=FORMATS,
+            categories=vocabulary_labels(await requirements.catalogue(db_session), "product_categories", language),
+            document_language=Locale.parse(shown.language).get_display_name(Locale.parse("en_GB" if language == "en" else language)),
+        )  # fmt: skip
