@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.requirements import service as requirements
 from registry.tenders import service as tenders
 from registry.web import i18n
-from registry.web.library import vocabulary_labels
+from registry.web.library import text, vocabulary_labels
 from registry.web.pages import PageController, page, say
 
 DbSession = NamedDependency[AsyncSession]
@@ -43,9 +43,11 @@ class TenderPages(PageController):
     async def tender(self, request: Request, db_session: DbSession, tender_id: FromPath[UUID]) -> Template:
         shown = await tenders.get_tender(db_session, None, tender_id)
         language = i18n.chosen(request)
+        pinned = await requirements.pinned_contents(db_session, {(s.module_key, s.module_version) for lot in shown.lots for s in lot.selections})
+        titles = {pair: text(content.title, language) for pair, content in pinned.items()}
         listed = say(request, "Published tenders")
         return page(
-            request, "tenders/tender.html", shown.title, [(listed, "/tenders"), (shown.reference, "")], tender=shown, formats=FORMATS,
+            request, "tenders/tender.html", shown.title, [(listed, "/tenders"), (shown.reference, "")], tender=shown, formats=FORMATS, titles=titles,
             categories=vocabulary_labels(await requirements.catalogue(db_session), "product_categories", language),
             document_language=Locale.parse(shown.language).get_display_name(Locale.parse("en_GB" if language == "en" else language)),
         )  # fmt: skip

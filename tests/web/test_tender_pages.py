@@ -26,7 +26,9 @@ async def test_a_visitor_finds_a_published_tender_with_its_lots_requirements_and
     assert page.status_code == 200 and "Joint procurement of alarms for home-dwelling citizens." in text
     assert "Language of the documents and the tenders Norwegian Bokmål" in text and "Version 1 of the documents, in Norwegian Bokmål." in text
     assert "Lot 1: Digital social alarms" in text and "price 40 %, quality 60 %" in text and "Digital social alarm" in text
-    assert "EVID-FALLS-REDUCTION version 1 Mandatory requirement" in text, "a lot's requirement with the kind the tender gives it"
+    assert "Documented effect on falls and their consequences EVID-FALLS-REDUCTION version 1 Mandatory requirement" in text, (
+        "a lot's requirement with the kind the tender gives it"
+    )
     assert '<h1 lang="nb">' in page.text, "the tender's own texts are marked with the document language"
     for document, media_type in (("docx", "wordprocessingml"), ("xlsx", "spreadsheetml"), ("ocds", "json"), ("package", "zip")):
         link = f"/api/v1/tenders/{tender['id']}/exports/{document}"
