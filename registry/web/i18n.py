@@ -38,12 +38,20 @@ def translations(language: str) -> Translations:
     return Translations(compiled)
 
 
+COUNTRY_LANGUAGES = {"NO": "nb", "SE": "sv", "DK": "da", "FI": "sv"}
+"""The interface language of an organization's country; Finland's is Swedish, its official language the interface has."""
+
+
 def chosen(request: Request) -> str:
     """The language a request is answered in: the one chosen with the switcher (a cookie), else the browser's
-    preference (``Accept-Language``, in order of quality), else English."""
+    preference (``Accept-Language``, in order of quality), else the signed-in person's organization's country's,
+    else English."""
     if (cookie := request.cookies.get(COOKIE)) in LANGUAGES:
         return cookie
-    return preferred(request.headers.get("accept-language", "")) or "en"
+    if language := preferred(request.headers.get("accept-language", "")):
+        return language
+    viewer = request.state.get("viewer")
+    return COUNTRY_LANGUAGES.get(viewer.country, "en") if viewer else "en"
 
 
 def preferred(header: str) -> str | None:

@@ -33,6 +33,8 @@ class Viewer(msgspec.Struct, frozen=True):
     session_id: UUID
     email: str
     organization: str
+    country: str
+    """The organization's country, whose language the pages speak when the browser names none of theirs."""
 
 
 async def resolve_viewer(request: Request) -> None:
@@ -52,8 +54,8 @@ async def resolve_viewer(request: Request) -> None:
             return
         principal, web = found
         account = await organizations.account(session, principal.user_id)
-        names = await organizations.names(session, {principal.organization_id})
-    request.state.viewer = Viewer(principal, web.id, account.email if account else "", names.get(principal.organization_id, ""))
+        organization = (await organizations.by_ids(session, {principal.organization_id}))[principal.organization_id]
+    request.state.viewer = Viewer(principal, web.id, account.email if account else "", organization.name, organization.country)
     if people.stamp_due(web):
         try:
             async with database.writes.begin() as session:

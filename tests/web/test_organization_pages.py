@@ -141,3 +141,14 @@ async def test_an_organization_admin_changes_a_colleagues_name_and_roles_within_
     elsewhere = await admin.create_user((await admin.create_org("municipality"))["id"], "procurement_officer")
     hidden = await client.get(f"/organization/users/{elsewhere.user['id']}", headers=ENGLISH)  # type: ignore[attr-defined]
     assert hidden.status_code == 404 and "Page not found" in words(hidden.text)
+
+
+async def test_a_page_speaks_the_browsers_language_else_that_of_the_persons_organizations_country(client: AsyncTestClient, admin: Api) -> None:
+    assert '<html lang="en">' in (await client.get("/")).text, "a visitor whose browser names no language of ours reads English"
+    town = await admin.create_org("municipality", country="DK", name="Bornholms Regionskommune")
+    officer = await admin.create_user(town["id"], "procurement_officer")
+    await signed_in_browser(client, admin, officer.user)  # type: ignore[attr-defined]
+    assert '<html lang="da">' in (await client.get("/me")).text, "Danish, the organization's country's language"
+    assert '<html lang="sv">' in (await client.get("/me", headers={"Accept-Language": "sv-SE, en;q=0.5"})).text, "the browser's choice first"
+    chosen = await client.get("/language/nb?next=/me", follow_redirects=True, headers={"Accept-Language": "sv"})
+    assert '<html lang="nb">' in chosen.text, "and the language chosen on the page before either"
