@@ -81,7 +81,7 @@ def test_a_visitor_searches_in_danish_and_compares_two_versions_of_a_module(tmp_
 
 
 def test_a_supplier_invited_by_link_registers_a_product_adds_a_study_and_sees_the_fit(tmp_path: Path, migrated_template: Path | None) -> None:
-    """From the invitation link to the fit, with the keyboard for the forms; axe-core on every page on the way."""
+    """From the invitation link to the fit, with a study of two outcomes, the keyboard for the forms; axe-core on every page on the way."""
     require_browser()
     import subprocess
     from urllib.parse import urlsplit
@@ -131,7 +131,16 @@ def test_a_supplier_invited_by_link_registers_a_product_adds_a_study_and_sees_th
             page.locator("#outcome-0-measure").fill("Fall per 1000 dager")
             page.locator("#outcome-0-result").fill("tre")
             page.locator("#outcome-0-sample_size").fill("120")
-            page.locator("#outcome-0-sample_size").press("Enter")
+            add_row = page.locator("button[value='add_outcome']")
+            add_row.focus()
+            page.keyboard.press("Enter")  # a second outcome row, from the server, without JavaScript
+            expect(page.locator("#outcome-1-domain")).to_be_visible()
+            expect(page.locator("#outcome-0-result")).to_have_value("tre")
+            page.locator("#outcome-1-domain").select_option("hospital_admissions")
+            page.locator("#outcome-1-measure").fill("Innleggelser per år")
+            page.locator("#outcome-1-result").fill("0.4")
+            page.locator("#outcome-1-sample_size").fill("118")
+            page.locator("#outcome-1-sample_size").press("Enter")
             expect(page.locator(".error-summary")).to_be_visible()
             no_violations(page, "evidence-refused-nb")
             page.locator(".error-summary a").first.click()
@@ -141,6 +150,10 @@ def test_a_supplier_invited_by_link_registers_a_product_adds_a_study_and_sees_th
             page.keyboard.press("Enter")
             page.wait_for_url(f"**/products/{product}")
             expect(page.get_by_text("Fall i hjemmet i Askøy")).to_be_visible()
+            with httpx.Client(base_url=served.base_url, headers={"Authorization": f"Bearer {token}"}) as api:
+                stored = api.get("/api/v1/evidence", params={"product_id": product}).json()["items"]
+            assert [(o["domain"], o["result"], o["sample_size"]) for o in stored[0]["outcomes"]] == [
+                ("safety_incidents", 3.2, 120), ("hospital_admissions", 0.4, 118)]  # fmt: skip
             page.goto(f"{served.base_url}/products/{product}/fit?modules=EVID-FALLS-REDUCTION")
             expect(page.locator("section.fit")).to_be_visible()
             no_violations(page, "fit-nb")
