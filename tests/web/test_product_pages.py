@@ -261,8 +261,8 @@ async def test_a_product_fits_a_published_lot_with_the_tenders_values_and_with_v
     assert en("Judged on %(date)s.") % {"date": i18n.Formats("en").date(deadline)} in text, "on the tender's submission deadline"
     assert en("The tender's value: %(value)s") % {"value": 60} in text
     assert (
-        "✘ Not met: At least 60 participants. (from the parameter min_sample_size) — largest sample size in Safety incidents (falls, wandering) is 55; "
-        "rule needs 60" in text
+        "✘ Not met: At least 60 participants. (from the parameter min_sample_size) — "
+        "largest sample size in Safety incidents (falls, wandering) is 55; rule needs 60" in text
     )
 
     changed = await client.get(path, params={"lot": lot, "parameters_of": lot, field.group(1): "50"}, headers=ENGLISH)
