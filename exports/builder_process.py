@@ -37,7 +37,6 @@ async def build_elsewhere(builder: Builder, document: TenderDocument) -> bytes:
     return await asyncio.get_running_loop().run_in_executor(_pool(), _build, builder, msgspec.json.encode(document))
 
 
-
 def _load_builders() -> None:
     import exports.package  # noqa: F401 - imports every builder and its libraries (python-docx, openpyxl)
 
