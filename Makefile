@@ -41,7 +41,7 @@ messages: install  ## bring registry/web/locales up to the messages in use and c
 	$(PY) -m registry.web.messages
 	$(PY) -c 'import exports.labels' && echo "exports/locales: every label in all four languages, with the same placeholders"
 
-SHOWN := da-home nb-fit sv-files nb-users diff-after-publishing-sv-320
+SHOWN := da-home nb-tender nb-fit sv-files nb-users diff-after-publishing-sv-320
 screenshots: install  ## run the browser tests (a screenshot of every page they visit goes to screenshots/) and copy the README's few to tests/web/screenshots/
 	$(PY) -m pytest -q -p no:cacheprovider tests/web -k browser
 	@mkdir -p tests/web/screenshots && for name in $(SHOWN); do cp screenshots/$$name.png tests/web/screenshots/; done

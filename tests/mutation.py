@@ -61,6 +61,7 @@ MODULES: dict[str, list[str]] = {
         "tests/organizations/test_privileges.py",
         "tests/organizations/test_import.py",
         "tests/tenders/test_participants.py",
+        "tests/web/test_organization_pages.py",
     ],
     **{
         module: ["tests/exports/test_ocds.py", "tests/exports/test_ocds_extensions.py", "tests/exports/test_joint_participants.py"]

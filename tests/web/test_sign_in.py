@@ -189,3 +189,14 @@ async def test_only_the_users_organization_admin_invites_them(person: Person, ad
     newer = await person.manager.post(f"/api/v1/users/{person.user['id']}/invitations")
     assert (await person.client.get(person.path)).status_code == 401, "a newer invitation replaces the older link"
     assert (await person.client.get(urlsplit(newer.json()["link"]).path)).status_code == 200
+
+
+async def test_every_page_of_a_signed_in_person_offers_sign_out_in_its_header(person: Person, client: AsyncTestClient) -> None:
+    await set_password(person)
+    await sign_in(client, "kari@town.example")
+    for path in ("/", "/library", "/tenders", "/me", "/organization/users"):
+        header = (await client.get(path)).text.split("</header>")[0]
+        assert '<form class="inline" action="/sign-out" method="post">' in header and 'name="form_token"' in header, path
+    page = await client.get("/library")
+    ended = await client.post("/sign-out", data={"form_token": form_token(page.text)}, follow_redirects=False)
+    assert ended.status_code == 303 and 'action="/sign-out"' not in (await client.get("/library")).text, "signed out, the header offers sign in"
