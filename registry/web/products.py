@@ -236,11 +236,15 @@ class FitPage(PageController):
         if lot:
             lot_fit = await self._lot_fit(request, db_session, product_id, lot, when, errors)
         catalogue, language = await requirements.catalogue(db_session), i18n.chosen(request)
+        judged = [m for fit in (report, lot_fit and lot_fit["report"]) if fit for m in fit.modules]
+        contents = await requirements.pinned_contents(db_session, {(m.key, m.version) for m in judged})
+        labels = {(key, version, p.name): text(p.label, language) for (key, version), c in contents.items() for p in c.parameters}
         context = {
             "product": product, "modules": modules, "deadline": deadline, "report": report, "errors": errors, "lot": lot,
             "lots": await tenders.published_lots(db_session, product.categories), "lot_fit": lot_fit,
             "said": speech(catalogue, language).say,
             "clause_words": lambda name, value: clause_in_words(name, value, catalogue, language, i18n.translations(language).gettext),
+            "parameter_label": lambda module, name: labels.get((module.key, module.version, name), Text(name)),
         }  # fmt: skip
         response = page(request, "products/fit.html", title, crumbs, **context)
         response.status_code = 400 if errors else 200

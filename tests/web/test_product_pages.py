@@ -157,8 +157,8 @@ async def test_how_a_product_fits_a_modules_evidence_rule_clause_by_clause(clien
     assert "EVID-FALLS-REDUCTION" in text and en("Judged on %(date)s.") % {"date": "31 December 2026"} in text
     for said in (
         "✔ Met: A study designed at least as strongly as: Controlled study (non-randomized).",
-        "✘ Not met: At least 200 participants. (from the parameter min_sample_size) — largest sample size in Safety incidents (falls, wandering) "
-        "or Hospital admissions is 120; rule needs 200",
+        "✘ Not met: At least 200 participants. (from the parameter “Minimum number of study participants”) — "
+        "largest sample size in Safety incidents (falls, wandering) or Hospital admissions is 120; rule needs 200",
     ):
         assert said in text, "every clause in words, met or not, with why not (terms by their labels) and the parameter it takes its value from"
     refused = await client.get(path, params={"modules": "NO-SUCH-MODULE"}, headers=ENGLISH)
@@ -261,13 +261,13 @@ async def test_a_product_fits_a_published_lot_with_the_tenders_values_and_with_v
     assert en("Judged on %(date)s.") % {"date": i18n.Formats("en").date(deadline)} in text, "on the tender's submission deadline"
     assert en("The tender's value: %(value)s") % {"value": 60} in text
     assert (
-        "✘ Not met: At least 60 participants. (from the parameter min_sample_size) — "
+        "✘ Not met: At least 60 participants. (from the parameter “Minimum number of study participants”) — "
         "largest sample size in Safety incidents (falls, wandering) is 55; rule needs 60" in text
     )
 
     changed = await client.get(path, params={"lot": lot, "parameters_of": lot, field.group(1): "50"}, headers=ENGLISH)
     text = words(changed.text)
-    assert "✔ Met: At least 50 participants. (from the parameter min_sample_size)" in text, "the fit follows the changed value"
+    assert "✔ Met: At least 50 participants. (from the parameter “Minimum number of study participants”)" in text, "the fit follows the changed value"
     assert f'id="{field.group(1)}" name="{field.group(1)}" value="50"' in changed.text
 
     for typed, message in (("many", en("Enter a whole number.")), ("5", "min_sample_size must be at least 20")):
