@@ -41,7 +41,7 @@ from registry.web import editor_forms as forms
 from registry.web import i18n
 from registry.web.library import text, vocabulary_labels
 from registry.web.pages import PageController, page, say, sign_in_first
-from registry.web.visitors import check_form_token
+from registry.web.visitors import checked_form
 
 DbSession = NamedDependency[AsyncSession]
 KeyPath = Annotated[str, PathParameter(pattern=MODULE_KEY_PATTERN, max_length=64)]
@@ -98,8 +98,7 @@ class EditorPages(PageController):
 
     @post("/new", status_code=HTTP_303_SEE_OTHER)
     async def create(self, request: Request, db_session: DbSession) -> Response[Any]:
-        form = await request.form()
-        check_form_token(request, str(form.get("form_token", "")))
+        form = await checked_form(request)
         if (actor := editor(request)) is None:
             return sign_in_first(request)
         raw = forms.raw_form(form)
@@ -145,8 +144,7 @@ class EditorPages(PageController):
 
     @post("/{key:str}/versions", status_code=HTTP_303_SEE_OTHER)
     async def start(self, request: Request, db_session: DbSession, key: KeyPath) -> Response[Any]:
-        form = await request.form()
-        check_form_token(request, str(form.get("form_token", "")))
+        await checked_form(request)
         if (actor := editor(request)) is None:
             return sign_in_first(request)
         try:
@@ -176,8 +174,7 @@ class EditorPages(PageController):
 
     @post("/{key:str}/versions/{version:int}/edit", status_code=HTTP_303_SEE_OTHER)
     async def save(self, request: Request, db_session: DbSession, key: KeyPath, version: VersionPath) -> Response[Any]:
-        form = await request.form()
-        check_form_token(request, str(form.get("form_token", "")))
+        form = await checked_form(request)
         if (actor := editor(request)) is None:
             return sign_in_first(request)
         rows, raw = forms.rows_of(form), forms.raw_form(form)

@@ -21,7 +21,7 @@ from registry.web import i18n
 from registry.web.editor import Errors, KeyPath, VersionPath, decoding_problem, editor, problems, refused
 from registry.web.library import text
 from registry.web.pages import PageController, page, say, sign_in_first
-from registry.web.visitors import check_form_token
+from registry.web.visitors import checked_form
 
 DbSession = NamedDependency[AsyncSession]
 
@@ -63,8 +63,7 @@ class VersionActions(PageController):
 
     @post("/publish", status_code=HTTP_303_SEE_OTHER)
     async def publish(self, request: Request, db_session: DbSession, key: KeyPath, version: VersionPath) -> Response[Any]:
-        form = await request.form()
-        check_form_token(request, str(form.get("form_token", "")))
+        form = await checked_form(request)
         if (actor := editor(request)) is None:
             return sign_in_first(request)
         try:
@@ -89,8 +88,7 @@ class VersionActions(PageController):
 
     @post("/deprecate", status_code=HTTP_303_SEE_OTHER)
     async def deprecate(self, request: Request, db_session: DbSession, key: KeyPath, version: VersionPath) -> Response[Any]:
-        form = await request.form()
-        check_form_token(request, str(form.get("form_token", "")))
+        form = await checked_form(request)
         if (actor := editor(request)) is None:
             return sign_in_first(request)
         replaced_by = str(form.get("replaced_by", "")).strip().upper()

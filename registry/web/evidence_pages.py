@@ -29,7 +29,7 @@ from registry.tenders import service as tenders
 from registry.web import i18n
 from registry.web.library import vocabulary_labels
 from registry.web.pages import PageController, page, say, sign_in_first
-from registry.web.visitors import check_form_token
+from registry.web.visitors import checked_form
 
 DbSession = NamedDependency[AsyncSession]
 TYPES: tuple[str, ...] = EvidenceType.__args__  # type: ignore[attr-defined]
@@ -120,8 +120,7 @@ class EvidencePages(PageController):
         return await self._save(request, db_session, product_id, evidence_id)
 
     async def _save(self, request: Request, db_session: AsyncSession, product_id: UUID, evidence_id: UUID | None) -> Response[Any]:
-        form = await request.form()
-        check_form_token(request, str(form.get("form_token", "")))
+        form = await checked_form(request)
         viewer = request.state.viewer
         if viewer is None:
             return sign_in_first(request)

@@ -24,7 +24,7 @@ from registry.problems import Conflict, RuleViolation
 from registry.web.account import Form, TokenForm
 from registry.web.pages import PageController, page, say, sign_in_first
 from registry.web.products import field_of
-from registry.web.visitors import check_form_token
+from registry.web.visitors import check_form_token, checked_form
 
 DbSession = NamedDependency[AsyncSession]
 PAGE_SIZE = 50
@@ -100,8 +100,7 @@ class OrganizationPages(PageController):
         return Redirect("/organization/users?saved=1", status_code=HTTP_303_SEE_OTHER)
 
     async def _read(self, request: Request) -> tuple[Any, dict[str, Any]]:
-        form = await request.form()
-        check_form_token(request, str(form.get("form_token", "")))
+        form = await checked_form(request)
         values = {
             "name": str(form.get("name", "")).strip(), "email": str(form.get("email", "")).strip(),
             "roles": [str(r) for r in form.getall("roles")] if "roles" in form else [],

@@ -28,7 +28,7 @@ from registry.tenders import service as tenders
 from registry.web import i18n
 from registry.web.library import Text, clause_in_words, label, text, vocabulary_labels
 from registry.web.pages import PageController, page, say, sign_in_first
-from registry.web.visitors import check_form_token
+from registry.web.visitors import checked_form
 
 DbSession = NamedDependency[AsyncSession]
 LISTED = 200
@@ -104,8 +104,7 @@ class ProductPages(PageController):
         return response
 
     async def _save(self, request: Request, db_session: AsyncSession, product_id: UUID | None) -> Response[Any]:
-        form = await request.form()
-        check_form_token(request, str(form.get("form_token", "")))
+        form = await checked_form(request)
         viewer = request.state.viewer
         if viewer is None:
             return sign_in_first(request)

@@ -14,6 +14,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Request, Response
+from litestar.datastructures import FormMultiDict
 from sqlalchemy.exc import OperationalError
 
 from registry.auth import people
@@ -85,6 +86,13 @@ def check_form_token(request: Request, sent: str) -> None:
     expected = request.cookies.get(FORM_COOKIE, "")
     if not expected or not sent or not compare_digest(expected, sent):
         raise Forbidden("the form had expired or came from elsewhere; reload the page and send it again")
+
+
+async def checked_form(request: Request) -> FormMultiDict:
+    """The request's form, once its form token is checked (``check_form_token``)."""
+    form = await request.form()
+    check_form_token(request, str(form.get("form_token", "")))
+    return form
 
 
 def set_session_cookie(request: Request, response: Response, secret: str) -> None:
