@@ -24,6 +24,23 @@ def no_violations(page: Any, name: str) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+def set_password(page: Any, base_url: str, link: str, password: str) -> None:
+    """At an invitation link, set ``password``; the page then asks to sign in."""
+    page.goto(f"{base_url}{link}")
+    page.locator("#password").fill(password)
+    page.locator("#repeated").fill(password)
+    page.locator("#repeated").press("Enter")
+    page.wait_for_url("**/sign-in?email=*")
+
+
+def accept_invitation(page: Any, base_url: str, link: str, password: str) -> None:
+    """Set ``password`` at an invitation link and sign in with it on the sign-in page that follows."""
+    set_password(page, base_url, link, password)
+    page.locator("#password").fill(password)
+    page.locator("#password").press("Enter")
+    page.wait_for_url("**/")
+
+
 def test_a_visitor_searches_in_danish_and_compares_two_versions_of_a_module(tmp_path: Path, migrated_template: Path | None) -> None:
     require_browser()
     from playwright.sync_api import expect, sync_playwright

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.platform.test_docs_page import CHROMIUM, require_browser
 from tests.served import served_registry
-from tests.web.test_browser import no_violations
+from tests.web.test_browser import accept_invitation, no_violations
 
 KEY = "SEC-ENCRYPTION"
 NEW_TITLE = "Kryptering av personuppgifter, omarbetad rubrik"
@@ -37,14 +37,7 @@ def test_an_editor_drafts_a_new_version_changes_its_swedish_title_previews_and_p
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
         try:
             page = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900}).new_page()
-            page.goto(f"{served.base_url}{link}")
-            page.locator("#password").fill("tio korgar med äpplen")
-            page.locator("#repeated").fill("tio korgar med äpplen")
-            page.locator("#repeated").press("Enter")
-            page.wait_for_url("**/sign-in?email=*")
-            page.locator("#password").fill("tio korgar med äpplen")
-            page.locator("#password").press("Enter")
-            page.wait_for_url("**/")
+            accept_invitation(page, served.base_url, link, "tio korgar med äpplen")
 
             page.goto(f"{served.base_url}/library")
             page.locator("a[href='/library/new']").click()

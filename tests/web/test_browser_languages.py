@@ -19,7 +19,7 @@ from tests.platform.test_docs_page import CHROMIUM, require_browser
 from tests.served import CLI, Served, registry_env, served_registry
 from tests.support import valid_org_number
 from tests.tender_world import spec
-from tests.web.test_browser import no_violations
+from tests.web.test_browser import no_violations, set_password
 
 LOCALES = {"nb": "nb-NO", "sv": "sv-SE", "da": "da-DK", "en": "en-GB"}
 PASSWORD = "ti kurver med epler"
@@ -104,14 +104,6 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def set_password(page: Any, base_url: str, link: str) -> None:
-    page.goto(f"{base_url}{link}")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#repeated").fill(PASSWORD)
-    page.locator("#repeated").press("Enter")
-    page.wait_for_url("**/sign-in?email=*")
-
-
 def sign_in(page: Any, base_url: str, email: str) -> None:
     page.goto(f"{base_url}/sign-in")
     page.locator("#email").fill(email)
@@ -127,7 +119,7 @@ def test_every_page_in_every_language_passes_axe_and_names_its_language(tmp_path
     with served_registry(tmp_path / "data") as served, chromium() as browser, closing(People(served)) as people:
         first = browser.new_page()
         for user in (people.editor, people.manager):
-            set_password(first, served.base_url, people.invitation(user))
+            set_password(first, served.base_url, people.invitation(user), PASSWORD)
         first.close()
         errors: list[str] = []
         for language, locale in LOCALES.items():
@@ -158,13 +150,13 @@ def test_an_organization_admin_deactivates_a_colleague_in_the_browser_and_their_
 
     with served_registry(tmp_path / "data") as served, chromium() as browser, closing(People(served)) as people:
         colleague = browser.new_context(locale="nb-NO").new_page()
-        set_password(colleague, served.base_url, people.invitation(people.colleague))
+        set_password(colleague, served.base_url, people.invitation(people.colleague), PASSWORD)
         sign_in(colleague, served.base_url, people.colleague["email"])
         colleague.goto(f"{served.base_url}/me")
         expect(colleague.locator("h1")).to_be_visible()
 
         admin = browser.new_context(locale="nb-NO", viewport={"width": 320, "height": 700}).new_page()
-        set_password(admin, served.base_url, people.invitation(people.manager))
+        set_password(admin, served.base_url, people.invitation(people.manager), PASSWORD)
         sign_in(admin, served.base_url, people.manager["email"])
         admin.goto(f"{served.base_url}/organization/users")
         no_violations(admin, "nb-users-320")

@@ -15,7 +15,7 @@ from tests.platform.test_docs_page import CHROMIUM, require_browser
 from tests.served import CLI, registry_env, served_registry
 from tests.support import valid_org_number
 from tests.tender_world import spec
-from tests.web.test_browser import no_violations
+from tests.web.test_browser import accept_invitation, no_violations
 
 LIMIT = 20_000
 GPS_PRODUCT = PRODUCT | {"name": "Trygg Ute", "categories": ["gps_alarm"]}
@@ -72,14 +72,7 @@ def test_a_supplier_adds_a_pdf_is_told_of_an_oversize_file_and_sees_the_fit_to_a
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
         try:
             page = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900}).new_page()
-            page.goto(f"{served.base_url}{link}")
-            page.locator("#password").fill("ti kurver med epler")
-            page.locator("#repeated").fill("ti kurver med epler")
-            page.locator("#repeated").press("Enter")
-            page.wait_for_url("**/sign-in?email=*")
-            page.locator("#password").fill("ti kurver med epler")
-            page.locator("#password").press("Enter")
-            page.wait_for_url("**/")
+            accept_invitation(page, served.base_url, link, "ti kurver med epler")
 
             page.goto(f"{served.base_url}/products/{product['id']}")
             page.get_by_role("link", name="Add files").click()
