@@ -1,7 +1,9 @@
 """Each test gets its own migrated database and app.
 
 SQLite (default): the schema is migrated once into a template file that every test copies.
-PostgreSQL (``REGISTRY_TEST_DATABASE_URL``): migrated once, every table emptied before each test.
+PostgreSQL (``REGISTRY_TEST_DATABASE_URL``): migrated once, every table emptied before each test;
+under pytest-xdist each worker has a database of its own beside the given one (``<name>_gw0``, ...),
+created at its start and dropped at its end.
 The app runs on the test client's own event loop, so nothing here shares an engine with it.
 """
 
@@ -9,13 +11,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from litestar.testing import AsyncTestClient
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.pool import NullPool
 
 from registry.app import create_app
@@ -28,7 +30,19 @@ from registry.settings import Settings
 from tests.support import ADMIN_TOKEN, Api
 from tests.tender_world import World, build_world
 
-POSTGRES_URL = os.environ.get("REGISTRY_TEST_DATABASE_URL")
+GIVEN_POSTGRES_URL = os.environ.get("REGISTRY_TEST_DATABASE_URL")
+
+
+def worker_database(url: str | None) -> str | None:
+    """The database of this pytest-xdist worker: the given one, suffixed with the worker's id."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    given = make_url(url)
+    return given.set(database=f"{given.database}_{worker}").render_as_string(hide_password=False)
+
+
+POSTGRES_URL = worker_database(GIVEN_POSTGRES_URL)
 KEPT = {"library_state"}
 """Tables whose rows the migrations create and the registry needs: never emptied between tests."""
 
@@ -45,17 +59,35 @@ async def reset_postgres(url: str, *, drop: bool) -> None:
     await engine.dispose()
 
 
+async def create_or_drop_worker_database(*, create: bool) -> None:
+    """Create (or drop) this worker's database from a connection to the given one."""
+    assert GIVEN_POSTGRES_URL and POSTGRES_URL
+    name = make_url(POSTGRES_URL).database
+    engine = create_engine(GIVEN_POSTGRES_URL, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if create:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | None]:
     if POSTGRES_URL:
         import asyncio
 
+        separate = POSTGRES_URL != GIVEN_POSTGRES_URL
+        if separate:
+            asyncio.run(create_or_drop_worker_database(create=True))
         asyncio.run(reset_postgres(POSTGRES_URL, drop=True))
         upgrade(POSTGRES_URL)
-        return None
+        yield None
+        if separate:
+            asyncio.run(create_or_drop_worker_database(create=False))
+        return
     template = tmp_path_factory.mktemp("template") / "registry.db"
     upgrade(f"sqlite+aiosqlite:///{template}")
-    return template
+    yield template
 
 
 @pytest.fixture

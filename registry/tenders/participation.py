@@ -98,10 +98,7 @@ async def respond(
     mandate decision is on paper); the audit trail says who recorded it.
     """
     tender, owner = await visible_tender(session, actor, tender_id, lock=True, depth="lots")
-    participant = await storage.participation_of(session, tender.id, organization_id)
-    on_behalf = participant is not None and not actor.acts_for(organization_id, Role.procurement_officer)
-    if participant is None or (on_behalf and not await _may_answer_for(session, actor, tender, owner.kind, organization_id)):
-        raise NotFound(f"no invitation for organization {organization_id} that you can answer")
+    participant, on_behalf = await _answerable(session, actor, tender, owner.kind, organization_id)
     if tender.status != "open_for_participants":
         raise Conflict(f"the tender is {tender.status}; answers are taken while it is open for participants")
     errors = _answer_errors(answer, len(tender.lots))
@@ -121,6 +118,25 @@ async def respond(
     )  # fmt: skip
     name = (await organizations.names(session, {organization_id}))[organization_id]
     return views.participant_view(participant, name, True), storage.etag(tender)
+
+
+async def answerable(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID) -> schemas.Participant:
+    """The invitation of ``organization_id`` as it stands, when ``actor`` may answer it (see ``respond``)."""
+    tender, owner = await visible_tender(session, actor, tender_id, depth="tender")
+    participant, _ = await _answerable(session, actor, tender, owner.kind, organization_id)
+    name = (await organizations.names(session, {organization_id}))[organization_id]
+    return views.participant_view(participant, name, True)
+
+
+async def _answerable(
+    session: AsyncSession, actor: Principal, tender: Tender, owner_kind: str, organization_id: UUID
+) -> tuple[TenderParticipant, bool]:
+    """The participation ``actor`` may answer, and whether they answer on the municipality's behalf; else 404."""
+    participant = await storage.participation_of(session, tender.id, organization_id)
+    on_behalf = participant is not None and not actor.acts_for(organization_id, Role.procurement_officer)
+    if participant is None or (on_behalf and not await _may_answer_for(session, actor, tender, owner_kind, organization_id)):
+        raise NotFound(f"no invitation for organization {organization_id} that you can answer")
+    return participant, on_behalf
 
 
 async def _may_answer_for(session: AsyncSession, actor: Principal, tender: Tender, owner_kind: str, organization_id: UUID) -> bool:

@@ -49,7 +49,7 @@ PUBLIC_STATUSES = ("published", "closed", "awarded")
 # --- access -------------------------------------------------------------------------------------
 
 
-def is_lead_buyer(actor: Principal, tender: Tender, owner_kind: str) -> bool:
+def is_lead_buyer(actor: Principal, tender: Tender | schemas.TenderHead, owner_kind: str) -> bool:
     return actor.acts_for(tender.owner_id, OWNER_ROLE.get(owner_kind, Role.admin), Role.org_admin)
 
 

@@ -13,11 +13,13 @@ from litestar.template.config import TemplateConfig
 from registry.auth.guards import PUBLIC
 from registry.web.account import AccountPages
 from registry.web.attachments import AttachmentPages
+from registry.web.desk import DeskPage
 from registry.web.editor import EditorPages
 from registry.web.editor_actions import VersionActions
 from registry.web.evidence_pages import EvidencePages
 from registry.web.organization import OrganizationPages
 from registry.web.pages import PagesController
+from registry.web.participation import AnswerPage
 from registry.web.products import FitPage, ProductPages
 from registry.web.tenders import TenderPages
 from registry.web.tokens import TokenPages
@@ -30,7 +32,7 @@ def web_router() -> list[Router | type[Controller]]:
     static = create_static_files_router(path="/static", directories=[HERE / "static"], opt=PUBLIC, include_in_schema=False, cache_control=None)
     return [
         PagesController, AccountPages, OrganizationPages, TokenPages, ProductPages, EvidencePages, AttachmentPages, FitPage,
-        EditorPages, VersionActions, TenderPages, static,
+        EditorPages, VersionActions, TenderPages, DeskPage, AnswerPage, static,
     ]  # fmt: skip
 
 
