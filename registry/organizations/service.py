@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -195,6 +195,22 @@ async def list_members(session: AsyncSession, federation_id: UUID, *, limit: int
     return [_shape_organization(r) for r in rows], total
 
 
+async def find_municipalities(
+    session: AsyncSession, *, member_of: UUID | None, q: str | None, excluding: Collection[UUID], limit: int, offset: int
+) -> tuple[list[schemas.Organization], int]:
+    """Municipalities by name (the members of federation ``member_of`` when given) whose name holds ``q``, but for ``excluding``."""
+    query = select(Organization).where(Organization.kind == "municipality")
+    if member_of is not None:
+        members = select(FederationMembership.municipality_id).where(FederationMembership.federation_id == member_of)
+        query = query.where(Organization.id.in_(members))
+    if excluding:
+        query = query.where(Organization.id.not_in(list(excluding)))
+    if q:
+        query = query.where(func.lower(Organization.name).contains(q.lower(), autoescape=True))
+    rows, total = await page(session, query.order_by(Organization.name, Organization.id), limit, offset)
+    return [_shape_organization(r) for r in rows], total
+
+
 async def add_member(session: AsyncSession, actor: Principal | None, federation_id: UUID, municipality_id: UUID) -> schemas.Organization:
     """Add a municipality to a federation; ``actor`` None is the operator's command line."""
     federation = await _federation_for(session, actor, federation_id)
@@ -296,9 +312,11 @@ async def create_user(session: AsyncSession, actor: Principal | None, organizati
     return _shape_user(user)
 
 
-async def has_users(session: AsyncSession, organization_id: UUID) -> bool:
-    """Whether anyone (active or not) has an account in the organization."""
-    return await session.scalar(select(User.id).where(User.organization_id == organization_id).limit(1)) is not None
+async def with_users(session: AsyncSession, organization_ids: Collection[UUID]) -> set[UUID]:
+    """Those of the organizations where anyone (active or not) has an account."""
+    if not organization_ids:
+        return set()
+    return set(await session.scalars(select(User.organization_id).where(User.organization_id.in_(list(organization_ids))).distinct()))
 
 
 async def list_users(session: AsyncSession, actor: Principal, organization_id: UUID, *, limit: int, offset: int) -> tuple[list[schemas.User], int]:

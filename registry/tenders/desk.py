@@ -67,7 +67,7 @@ async def _own_tenders(session: AsyncSession, organization_id: UUID) -> list[Des
             id=t.id, reference=t.reference, title=t.title, status=t.status, questions_deadline=t.questions_deadline,
             submission_deadline=t.submission_deadline, invited=invited, confirmed=confirmed, declined=declined,
         )
-        for t, invited, confirmed, declined in (await session.execute(query)).tuples()
+        for t, invited, confirmed, declined in (await session.execute(query)).all()
     ]  # fmt: skip
 
 

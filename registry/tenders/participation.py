@@ -21,7 +21,8 @@ from registry.db.base import utcnow
 from registry.db.paging import page
 from registry.db.revisions import bump_revision
 from registry.organizations import service as organizations
-from registry.problems import Conflict, NotFound, RuleViolation
+from registry.organizations.schemas import Organization as OrganizationView
+from registry.problems import Conflict, Forbidden, NotFound, RuleViolation
 from registry.tenders import schemas, storage, views
 from registry.tenders.models import Tender, TenderParticipant
 from registry.tenders.service import EDITABLE, is_lead_buyer, owned_tender, visible_tender
@@ -73,6 +74,19 @@ async def invite(
     await bump_revision(session, tender, "participation_revision")
     shown = [views.participant_view(row, known[row.organization_id].name, True) for row in invited]
     return sorted(shown, key=lambda p: (p.name, str(p.organization_id))), storage.etag(tender)
+
+
+async def invitable(
+    session: AsyncSession, actor: Principal, tender_id: UUID, *, q: str | None, limit: int, offset: int
+) -> tuple[list[OrganizationView], int]:
+    """The municipalities the lead buyer may still invite, by name: a federation's members, or any other
+    municipality for a municipality's own tender; those already invited left out."""
+    tender, owner = await visible_tender(session, actor, tender_id, depth="tender")
+    if not is_lead_buyer(actor, tender, owner.kind):
+        raise Forbidden("only the lead buyer's procurement officers or coordinators invite municipalities")
+    invited = set(await session.scalars(select(TenderParticipant.organization_id).where(TenderParticipant.tender_id == tender.id)))
+    member_of = owner.id if owner.kind == "federation" else None
+    return await organizations.find_municipalities(session, member_of=member_of, q=q, excluding=invited | {owner.id}, limit=limit, offset=offset)
 
 
 async def withdraw_invitation(session: AsyncSession, actor: Principal, tender_id: UUID, organization_id: UUID, if_match: str | None) -> str:
@@ -140,8 +154,20 @@ async def _answerable(
 
 
 async def _may_answer_for(session: AsyncSession, actor: Principal, tender: Tender, owner_kind: str, organization_id: UUID) -> bool:
-    """The lead buyer answers for a municipality only while nobody there can answer for themselves."""
-    return is_lead_buyer(actor, tender, owner_kind) and not await organizations.has_users(session, organization_id)
+    return organization_id in await _answered_by_lead(session, actor, tender, owner_kind, {organization_id})
+
+
+async def _answered_by_lead(session: AsyncSession, actor: Principal, tender: Tender, owner_kind: str, organization_ids: set[UUID]) -> set[UUID]:
+    """Those of the municipalities ``actor`` may answer for as the lead buyer: those where nobody can answer for themselves."""
+    if not is_lead_buyer(actor, tender, owner_kind):
+        return set()
+    return organization_ids - await organizations.with_users(session, organization_ids)
+
+
+async def answered_by_lead(session: AsyncSession, actor: Principal, tender_id: UUID, organization_ids: set[UUID]) -> set[UUID]:
+    """Those of the tender's invited municipalities whose answer ``actor`` may record on their behalf (see ``respond``)."""
+    tender, owner = await visible_tender(session, actor, tender_id, depth="tender")
+    return await _answered_by_lead(session, actor, tender, owner.kind, organization_ids)
 
 
 def _answer_errors(answer: schemas.Participation, lot_count: int) -> list[tuple[str, str]]:

@@ -22,6 +22,8 @@ Currency = Literal["NOK", "SEK", "DKK", "EUR"]
 ParticipantStatus = Literal["invited", "confirmed", "declined"]
 Cpv = Annotated[str, msgspec.Meta(max_length=12)]
 MAX_LOTS = 50
+MAX_INVITED = 400
+"""Municipalities invited in one call."""
 Agreement = Literal["contract", "framework"]
 CallOff = Literal["ranking", "mini_competition", "ranking_or_mini_competition"]
 GROUND_KEY_PATTERN = named_pattern(r"^[a-z][a-z0-9_]{1,40}$", "a key of lowercase letters, digits and underscores, such as insolvency")
@@ -305,7 +307,7 @@ class ParticipationSummary(msgspec.Struct, kw_only=True):
 
 
 class Invitation(msgspec.Struct, forbid_unknown_fields=True):
-    organization_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=400)]
+    organization_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=MAX_INVITED)]
 
 
 class AggregateVolume(msgspec.Struct):

@@ -19,6 +19,7 @@ from registry.web.editor_actions import VersionActions
 from registry.web.evidence_pages import EvidencePages
 from registry.web.organization import OrganizationPages
 from registry.web.pages import PagesController
+from registry.web.participants import ParticipantsPage
 from registry.web.participation import AnswerPage
 from registry.web.products import FitPage, ProductPages
 from registry.web.tenders import TenderPages
@@ -32,7 +33,7 @@ def web_router() -> list[Router | type[Controller]]:
     static = create_static_files_router(path="/static", directories=[HERE / "static"], opt=PUBLIC, include_in_schema=False, cache_control=None)
     return [
         PagesController, AccountPages, OrganizationPages, TokenPages, ProductPages, EvidencePages, AttachmentPages, FitPage,
-        EditorPages, VersionActions, TenderPages, DeskPage, AnswerPage, static,
+        EditorPages, VersionActions, TenderPages, DeskPage, AnswerPage, ParticipantsPage, static,
     ]  # fmt: skip
 
 
