@@ -22,6 +22,7 @@ from registry.web.pages import PagesController
 from registry.web.participants import ParticipantsPage
 from registry.web.participation import AnswerPage
 from registry.web.products import FitPage, ProductPages
+from registry.web.publication import PublicationPage
 from registry.web.tenders import TenderPages
 from registry.web.tokens import TokenPages
 
@@ -33,7 +34,7 @@ def web_router() -> list[Router | type[Controller]]:
     static = create_static_files_router(path="/static", directories=[HERE / "static"], opt=PUBLIC, include_in_schema=False, cache_control=None)
     return [
         PagesController, AccountPages, OrganizationPages, TokenPages, ProductPages, EvidencePages, AttachmentPages, FitPage,
-        EditorPages, VersionActions, TenderPages, DeskPage, AnswerPage, ParticipantsPage, static,
+        EditorPages, VersionActions, TenderPages, DeskPage, AnswerPage, ParticipantsPage, PublicationPage, static,
     ]  # fmt: skip
 
 
