@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 SCALE ?=
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test test-postgres bench demo mutation messages screenshots
+.PHONY: install run test bench demo mutation messages screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV) 2>/dev/null || \
@@ -19,10 +19,10 @@ run: install  ## set up, migrate, seed the starter library and serve on http://1
 	$(VENV)/bin/registry migrate
 	$(VENV)/bin/registry serve
 
-test: install  ## set up, lint, type-check and run the whole test suite with coverage (SQLite; PostgreSQL when REGISTRY_TEST_DATABASE_URL is set)
+test: install  ## set up, lint, type-check and run the whole test suite with coverage, one worker per core (SQLite; PostgreSQL when REGISTRY_TEST_DATABASE_URL is set)
 	$(VENV)/bin/ruff check --quiet registry exports tests
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -q --cov --cov-report=term
+	$(PY) -m pytest -q -n auto --cov --cov-report=term
 
 bench: install  ## run the benchmarks (not part of the test suite); `make bench SCALE=--quick` checks the scale benchmark's harness quickly
 	@command -v wrk >/dev/null 2>&1 || (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null) \

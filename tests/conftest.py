@@ -1,14 +1,19 @@
-"""Each test gets its own migrated database and app.
+"""Each test gets its own migrated database and app; a test marked ``starter_library`` gets one holding the
+starter library, copied from a template into which it was imported once (importing it per test took most
+of the suite's time).
 
-SQLite (default): the schema is migrated once into a template file that every test copies.
-PostgreSQL (``REGISTRY_TEST_DATABASE_URL``): migrated once, every table emptied before each test;
-under pytest-xdist each worker has a database of its own beside the given one (``<name>_gw0``, ...),
-created at its start and dropped at its end.
+SQLite (default): the schema is migrated once into a template file, the library imported into a second
+one; every test copies one of them.
+PostgreSQL (``REGISTRY_TEST_DATABASE_URL``): the database is created and migrated at the start, and a
+template database beside it (``<name>_seeded``) gets the library. Before each test every table is emptied,
+or, for a ``starter_library`` test, the database is made again from the template. Under pytest-xdist each
+worker has databases of its own beside the given one (``<name>_gw0``, ...), dropped at its end.
 The app runs on the test client's own event loop, so nothing here shares an engine with it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -26,6 +31,7 @@ from registry.db.engine import create_engine
 from registry.db.migrate import upgrade
 from registry.db.models import Base
 from registry.db.transactions import Database
+from registry.requirements.library import import_library
 from registry.settings import Settings
 from tests.support import ADMIN_TOKEN, Api
 from tests.tender_world import World, build_world
@@ -47,64 +53,75 @@ KEPT = {"library_state"}
 """Tables whose rows the migrations create and the registry needs: never emptied between tests."""
 
 
-async def reset_postgres(url: str, *, drop: bool) -> None:
+async def reset_postgres(url: str) -> None:
+    """Empty every table of the database at ``url`` but those ``KEPT``."""
     engine = create_engine(url, poolclass=NullPool)
     async with engine.begin() as connection:
-        if drop:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        else:
-            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables if t.name not in KEPT)
-            await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables if t.name not in KEPT)
+        await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
     await engine.dispose()
 
 
-async def create_or_drop_worker_database(*, create: bool) -> None:
-    """Create (or drop) this worker's database from a connection to the given one."""
-    assert GIVEN_POSTGRES_URL and POSTGRES_URL
-    name = make_url(POSTGRES_URL).database
-    engine = create_engine(GIVEN_POSTGRES_URL, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+async def on_server(*statements: str) -> None:
+    """``statements`` (creating and dropping databases) on the PostgreSQL server's maintenance database."""
+    assert POSTGRES_URL
+    engine = create_engine(make_url(POSTGRES_URL).set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT")
     async with engine.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        if create:
-            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        for statement in statements:
+            await connection.execute(text(statement))
     await engine.dispose()
+
+
+async def import_starter_library(url: str) -> None:
+    database = Database(url)
+    async with database.writes.begin() as session:
+        await import_library(session, Settings().library_dir)
+    await database.dispose()
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | None]:
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The blank and the seeded template: SQLite files, or the PostgreSQL test database and its seeded twin."""
     if POSTGRES_URL:
-        import asyncio
-
-        separate = POSTGRES_URL != GIVEN_POSTGRES_URL
-        if separate:
-            asyncio.run(create_or_drop_worker_database(create=True))
-        asyncio.run(reset_postgres(POSTGRES_URL, drop=True))
+        name = make_url(POSTGRES_URL).database
+        seeded = f"{name}_seeded"
+        asyncio.run(on_server(f'DROP DATABASE IF EXISTS "{seeded}"', f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'))
         upgrade(POSTGRES_URL)
-        yield None
-        if separate:
-            asyncio.run(create_or_drop_worker_database(create=False))
+        asyncio.run(on_server(f'CREATE DATABASE "{seeded}" TEMPLATE "{name}"'))
+        asyncio.run(import_starter_library(make_url(POSTGRES_URL).set(database=seeded).render_as_string(hide_password=False)))
+        yield name, seeded
+        asyncio.run(on_server(f'DROP DATABASE IF EXISTS "{seeded}"'))
+        if POSTGRES_URL != GIVEN_POSTGRES_URL:
+            asyncio.run(on_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         return
-    template = tmp_path_factory.mktemp("template") / "registry.db"
-    upgrade(f"sqlite+aiosqlite:///{template}")
-    yield template
+    blank = tmp_path_factory.mktemp("template") / "registry.db"
+    upgrade(f"sqlite+aiosqlite:///{blank}")
+    seeded_file = blank.with_name("seeded.db")
+    shutil.copyfile(blank, seeded_file)
+    asyncio.run(import_starter_library(f"sqlite+aiosqlite:///{seeded_file}"))
+    yield str(blank), str(seeded_file)
 
 
 @pytest.fixture
-async def database_url(migrated_template: Path | None, tmp_path: Path) -> str:
+async def database_url(request: pytest.FixtureRequest, templates: tuple[str, str], tmp_path: Path) -> str:
+    """The test's database: empty, or holding the starter library for a test marked ``starter_library``."""
+    blank, seeded = templates
+    starter = request.node.get_closest_marker("starter_library") is not None
     if POSTGRES_URL:
-        await reset_postgres(POSTGRES_URL, drop=False)
+        if starter:
+            await on_server(f'DROP DATABASE "{blank}" WITH (FORCE)', f'CREATE DATABASE "{blank}" TEMPLATE "{seeded}"')
+        else:
+            await reset_postgres(POSTGRES_URL)
         return POSTGRES_URL
     target = tmp_path / "registry.db"
-    shutil.copyfile(migrated_template, target)
+    shutil.copyfile(seeded if starter else blank, target)
     return f"sqlite+aiosqlite:///{target}"
 
 
 @pytest.fixture
-def settings(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Settings:
-    """Settings for one test; ``@pytest.mark.starter_library`` imports the starter library at start."""
-    seed = request.node.get_closest_marker("starter_library") is not None
-    return Settings(data_dir=tmp_path, database_url=database_url, bootstrap_admin_token=ADMIN_TOKEN, seed_library=seed)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings for one test, on its database (which holds the starter library already where the test asks for it)."""
+    return Settings(data_dir=tmp_path, database_url=database_url, bootstrap_admin_token=ADMIN_TOKEN, seed_library=False)
 
 
 @pytest.fixture

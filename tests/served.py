@@ -48,7 +48,7 @@ def registry_env(data_dir: Path, **settings: str) -> dict[str, str]:
 def served_registry(data_dir: Path, *, fresh_database: bool = True, **settings: str) -> Iterator[Served]:
     """Migrate, serve on a free port until healthy, yield; then stop and assert no traceback was logged."""
     if POSTGRES_URL and fresh_database:
-        asyncio.run(reset_postgres(POSTGRES_URL, drop=False))
+        asyncio.run(reset_postgres(POSTGRES_URL))
     env = registry_env(data_dir, **settings)
     subprocess.run([*CLI, "migrate"], env=env, check=True, capture_output=True)
     port, log = free_port(), data_dir.parent / f"{data_dir.name}-server.log"

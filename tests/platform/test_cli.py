@@ -112,7 +112,7 @@ def test_printed_commands_name_the_script_that_ran(monkeypatch: pytest.MonkeyPat
 
 
 @pytest.mark.starter_library
-def test_serve_with_workers_runs_that_many_processes_on_one_port(tmp_path: Path, migrated_template: Path | None) -> None:
+def test_serve_with_workers_runs_that_many_processes_on_one_port(tmp_path: Path, templates: tuple[str, str]) -> None:
     """The parent prepares the database once (admin, starter library); each worker serves the same API on the port."""
     import concurrent.futures
 

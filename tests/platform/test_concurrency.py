@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,7 +23,7 @@ ROUNDS = 20
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory, migrated_template: Path | None) -> Iterator[str]:
+def base_url(tmp_path_factory: pytest.TempPathFactory, templates: tuple[str, str]) -> Iterator[str]:
     with served_registry(tmp_path_factory.mktemp("concurrent"), bootstrap_admin_token=ADMIN_TOKEN) as served:
         yield served.base_url
 

@@ -27,7 +27,7 @@ def require_browser() -> None:
         unavailable(f"the docs page test needs {' and '.join(missing)} (pip install -e '.[test]'; apt-get install chromium)")
 
 
-def test_docs_page_lists_the_operations_without_internet(tmp_path: Path, migrated_template: Path | None) -> None:
+def test_docs_page_lists_the_operations_without_internet(tmp_path: Path, templates: tuple[str, str]) -> None:
     require_browser()
     from playwright.sync_api import Route, sync_playwright
 

@@ -124,7 +124,7 @@ class Proxy:
 
 
 @pytest.fixture
-def proxied_database(tmp_path: Path, migrated_template: Path | None) -> Iterator[tuple[Proxy, str]]:
+def proxied_database(tmp_path: Path, templates: tuple[str, str]) -> Iterator[tuple[Proxy, str]]:
     if not POSTGRES_URL:
         pytest.skip("a database server to cut off: PostgreSQL only (SQLite faults are the data-folder tests)")
     url = make_url(POSTGRES_URL)
@@ -149,7 +149,7 @@ async def test_database_outage_is_503_everywhere_and_recovers_by_itself(proxied_
 
 
 @pytest.fixture
-async def served_sqlite(tmp_path: Path, migrated_template: Path | None) -> AsyncIterator[tuple[Api, Path]]:
+async def served_sqlite(tmp_path: Path, templates: tuple[str, str]) -> AsyncIterator[tuple[Api, Path]]:
     if POSTGRES_URL:
         pytest.skip("SQLite's locking")
     with served_registry(tmp_path, bootstrap_admin_token=ADMIN_TOKEN) as served:
@@ -199,14 +199,14 @@ async def _supplier_with_evidence(admin: Api) -> tuple[Api, str]:
 
 
 @pytest.fixture
-def on_small_disk(tmp_path: Path, migrated_template: Path | None) -> Iterator[Served]:
+def on_small_disk(tmp_path: Path, templates: tuple[str, str]) -> Iterator[Served]:
     """A registry whose data folder (with the SQLite database, if that is the test database) is a 48 MB file system."""
     with small_disk(tmp_path / "disk", 48) as disk, served_registry(disk, bootstrap_admin_token=ADMIN_TOKEN) as served:
         yield served
 
 
 @pytest.fixture
-def files_on_small_disk(tmp_path: Path, migrated_template: Path | None) -> Iterator[Served]:
+def files_on_small_disk(tmp_path: Path, templates: tuple[str, str]) -> Iterator[Served]:
     """The same with the database elsewhere: a file system cannot be remounted read-only while a
     SQLite database on it is open for writing."""
     database = {} if POSTGRES_URL else {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'registry.db'}"}

@@ -40,7 +40,7 @@ ROLES = {
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory, migrated_template: Path | None) -> Iterator[str]:
+def base_url(tmp_path_factory: pytest.TempPathFactory, templates: tuple[str, str]) -> Iterator[str]:
     with served_registry(tmp_path_factory.mktemp("fuzzed"), bootstrap_admin_token=TOKEN) as served:
         yield served.base_url
 

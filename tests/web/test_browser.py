@@ -41,7 +41,7 @@ def accept_invitation(page: Any, base_url: str, link: str, password: str) -> Non
     page.wait_for_url("**/")
 
 
-def test_a_visitor_searches_in_danish_and_compares_two_versions_of_a_module(tmp_path: Path, migrated_template: Path | None) -> None:
+def test_a_visitor_searches_in_danish_and_compares_two_versions_of_a_module(tmp_path: Path, templates: tuple[str, str]) -> None:
     require_browser()
     from playwright.sync_api import expect, sync_playwright
 
@@ -97,7 +97,7 @@ def test_a_visitor_searches_in_danish_and_compares_two_versions_of_a_module(tmp_
             browser.close()
 
 
-def test_a_supplier_invited_by_link_registers_a_product_adds_a_study_and_sees_the_fit(tmp_path: Path, migrated_template: Path | None) -> None:
+def test_a_supplier_invited_by_link_registers_a_product_adds_a_study_and_sees_the_fit(tmp_path: Path, templates: tuple[str, str]) -> None:
     """From the invitation link to the fit, with a study of two outcomes, the keyboard for the forms; axe-core on every page on the way."""
     require_browser()
     import subprocess

@@ -14,7 +14,7 @@ KEY = "SEC-ENCRYPTION"
 NEW_TITLE = "Kryptering av personuppgifter, omarbetad rubrik"
 
 
-def test_an_editor_drafts_a_new_version_changes_its_swedish_title_previews_and_publishes_it(tmp_path: Path, migrated_template: Path | None) -> None:
+def test_an_editor_drafts_a_new_version_changes_its_swedish_title_previews_and_publishes_it(tmp_path: Path, templates: tuple[str, str]) -> None:
     require_browser()
     import subprocess
     from urllib.parse import urlsplit

@@ -112,7 +112,7 @@ def sign_in(page: Any, base_url: str, email: str) -> None:
     page.wait_for_url(f"{base_url}/")
 
 
-def test_every_page_in_every_language_passes_axe_and_names_its_language(tmp_path: Path, migrated_template: Path | None) -> None:
+def test_every_page_in_every_language_passes_axe_and_names_its_language(tmp_path: Path, templates: tuple[str, str]) -> None:
     require_browser()
     from playwright.sync_api import expect
 
@@ -142,7 +142,7 @@ def test_every_page_in_every_language_passes_axe_and_names_its_language(tmp_path
         assert [e for e in errors if "404" not in e] == [], "only the page asked for that does not exist answers an error"
 
 
-def test_an_organization_admin_deactivates_a_colleague_in_the_browser_and_their_session_ends(tmp_path: Path, migrated_template: Path | None) -> None:
+def test_an_organization_admin_deactivates_a_colleague_in_the_browser_and_their_session_ends(tmp_path: Path, templates: tuple[str, str]) -> None:
     """The admin adds nobody by hand: the colleague exists; they set a password, sign in, and are then deactivated
     by the admin (with the keyboard, on a phone-sized screen); the colleague's next page asks them to sign in."""
     require_browser()

@@ -52,7 +52,7 @@ def published_tender(api: Any) -> dict:
     return created.json()
 
 
-def test_a_supplier_adds_a_pdf_is_told_of_an_oversize_file_and_sees_the_fit_to_a_lot_change(tmp_path: Path, migrated_template: Path | None) -> None:
+def test_a_supplier_adds_a_pdf_is_told_of_an_oversize_file_and_sees_the_fit_to_a_lot_change(tmp_path: Path, templates: tuple[str, str]) -> None:
     require_browser()
     import httpx
     from playwright.sync_api import expect, sync_playwright
