@@ -13,6 +13,7 @@ from litestar.template.config import TemplateConfig
 from registry.auth.guards import PUBLIC
 from registry.web.account import AccountPages
 from registry.web.attachments import AttachmentPages
+from registry.web.builder import BuilderPages
 from registry.web.desk import DeskPage
 from registry.web.editor import EditorPages
 from registry.web.editor_actions import VersionActions
@@ -34,7 +35,7 @@ def web_router() -> list[Router | type[Controller]]:
     static = create_static_files_router(path="/static", directories=[HERE / "static"], opt=PUBLIC, include_in_schema=False, cache_control=None)
     return [
         PagesController, AccountPages, OrganizationPages, TokenPages, ProductPages, EvidencePages, AttachmentPages, FitPage,
-        EditorPages, VersionActions, TenderPages, DeskPage, AnswerPage, ParticipantsPage, PublicationPage, static,
+        EditorPages, VersionActions, TenderPages, DeskPage, AnswerPage, ParticipantsPage, PublicationPage, BuilderPages, static,
     ]  # fmt: skip
 
 

@@ -38,7 +38,7 @@ from registry.requirements.rules import FIELD_TYPES
 from registry.requirements.schemas import ModuleCreate, Version
 from registry.schemas import in_words
 from registry.web import editor_forms as forms
-from registry.web import i18n
+from registry.web import i18n, stale
 from registry.web.library import text, vocabulary_labels
 from registry.web.pages import PageController, page, say, sign_in_first
 from registry.web.visitors import checked_form
@@ -203,7 +203,7 @@ class EditorPages(PageController):
         """The draft was saved by someone else after this form was filled: the typed text again, beside what they changed."""
         draft = await self._draft(db_session, actor, key, version)
         now, stored_rows = forms.raw_of(draft.content)
-        changed = forms.changed_since(str(form.get("seen", "")), now)
+        changed = stale.changed_since(str(form.get("seen", "")), now)
         errors = [("stale", say(request, "Someone else saved this draft after you opened it. Your text is kept below; the fields they changed show "
                                          "what they saved. Check them, then save again to replace their version with yours."))]  # fmt: skip
         response = await self._edit_form(request, db_session, draft, raw, max(rows, stored_rows), errors=errors, changed=changed)
@@ -242,7 +242,7 @@ class EditorPages(PageController):
         names = [str(raw.get(f"param-{i}-name", "")) for i in range(rows) if raw.get(f"param-{i}-name")]
         response = page(
             request, "editor/edit.html", title, crumbs, draft=draft, raw=raw, rows=rows, errors=errors or [], changed=changed or {},
-            saved=saved, existing=existing, etag=etag or draft.etag, seen=fingerprint or forms.seen(forms.raw_of(draft.content)[0]),
+            saved=saved, existing=existing, etag=etag or draft.etag, seen=fingerprint or stale.seen(forms.raw_of(draft.content)[0]),
             vocabularies=vocabularies, kinds=KINDS, levels=LEVELS, parameter_types=PARAMETER_TYPES, text_languages=LANGUAGES,
             parameter_names=[(n, n) for n in names], rule_parameters=tuple(FIELD_TYPES),
         )  # fmt: skip

@@ -8,7 +8,6 @@ wrong, and ``field_id`` turns the path of each problem into the form field it be
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
@@ -168,24 +167,6 @@ def raw_form(form: FormMultiDict) -> dict[str, str | list[str]]:
     """What was typed, to show again: one value per field, every value of the check boxes."""
     lists = {"verification", *(f"rule-{field}" for field in RULE_LISTS), "product_categories", "jurisdictions"}
     return {name: [str(v) for v in form.getall(name)] if name in lists else str(form.get(name, "")) for name in form}
-
-
-def _digest(value: str | list[str]) -> str:
-    shown = "\n".join(value) if isinstance(value, list) else value
-    return hashlib.sha256(shown.encode()).hexdigest()[:12]
-
-
-def seen(raw: dict[str, str | list[str]]) -> str:
-    """A fingerprint of each field of the draft as the form was filled from it, carried in the form to tell later
-    which fields someone else changed meanwhile."""
-    return ";".join(f"{name}={_digest(value)}" for name, value in sorted(raw.items()) if value)
-
-
-def changed_since(fingerprint: str, now: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
-    """The fields whose stored value is no longer what ``fingerprint`` saw, with their value now."""
-    before = dict(part.split("=", 1) for part in fingerprint.split(";") if "=" in part)
-    names = (before.keys() | {name for name, value in now.items() if value}) - {"form_token"}
-    return {name: now.get(name, "") for name in sorted(names) if before.get(name, _digest("")) != _digest(now.get(name, ""))}
 
 
 PARAMETER_PATH = re.compile(r"parameters\[(\d+)\]\.(\w+)(?:\.(\w+))?")

@@ -9,7 +9,6 @@ a stale checklist; the page shows the checklist as it is now."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -24,13 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.problems import Conflict, PreconditionFailed, RuleViolation
 from registry.tenders import schemas, snapshot, storage
 from registry.tenders import service as tenders
+from registry.web import tender_forms as forms
 from registry.web.pages import PageController, page, say, sign_in_first
 from registry.web.visitors import checked_form
 
 DbSession = NamedDependency[AsyncSession]
 CONFIRMED_FIRST = ("publish", "cancel")
 """Steps that cannot be undone: the form asks to confirm them."""
-TIMELINE = ("questions_deadline", "submission_deadline", "planned_award")
 
 
 def fix_link(tender_id: UUID, field: str) -> str:
@@ -40,7 +39,9 @@ def fix_link(tender_id: UUID, field: str) -> str:
     lot = re.match(r"lots\[(\d+)\]", field)
     if lot:
         return f"/tenders/{tender_id}#lot-{int(lot.group(1)) + 1}"
-    return f"/tenders/{tender_id}"
+    if field == "status":
+        return f"/tenders/{tender_id}"
+    return f"/tenders/{tender_id}/edit#{forms.field_id(field)}"
 
 
 class PublicationPage(PageController):
@@ -83,10 +84,10 @@ class PublicationPage(PageController):
         viewer = request.state.viewer
         if viewer is None:
             return sign_in_first(request)
-        values = {name: str(form.get(name, "")).strip() for name in ("summary", "reason", "description", *TIMELINE)}
-        errors = [(name, say(request, "Give a date and time.")) for name in TIMELINE if values[name] and not _instant(values[name])]
+        values = {name: str(form.get(name, "")).strip() for name in ("summary", "reason", "description", *forms.INSTANTS)}
+        errors = [(name, say(request, "Give a date and time.")) for name in forms.INSTANTS if values[name] and not forms.instant(values[name])]
         given: dict[str, Any] = {"summary": values["summary"], "reason": values["reason"], "description": values["description"]}
-        given["timeline"] = {name: _instant(values[name]) for name in TIMELINE if values[name] and _instant(values[name])}
+        given["timeline"] = {name: forms.instant(values[name]) for name in forms.INSTANTS if values[name] and forms.instant(values[name])}
         try:
             if errors:
                 raise RuleViolation("unreadable dates", errors=errors)
@@ -128,7 +129,7 @@ class PublicationPage(PageController):
         response = page(
             request, "tenders/publication.html", f"{title}: {tender.title}", crumbs, tender=tender, etag=storage.etag(tender),
             check=check, steps=steps, confirmed_first=CONFIRMED_FIRST, errors=errors or [], fix_link=lambda field: fix_link(tender_id, field),
-            values=values or {"description": tender.description, **{name: str(timeline.get(name, ""))[:16] for name in TIMELINE}},
+            values=values or {"description": tender.description, **{name: str(timeline.get(name, ""))[:16] for name in forms.INSTANTS}},
             done=request.query_params.get("done"), history=sorted(
                 [(h.at, "step", h) for h in tender.history] + [(a.created_at, "amendment", a) for a in tender.amendments], key=lambda e: e[0]
             ),
@@ -136,12 +137,3 @@ class PublicationPage(PageController):
         if errors or status != 400:
             response.status_code = status
         return response
-
-
-def _instant(value: str) -> datetime | None:
-    """A date and time from the form (``2027-03-01T12:00``, in UTC as the form says)."""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -60,6 +60,7 @@ class TenderPages(PageController):
             categories=vocabulary_labels(await requirements.catalogue(db_session), "product_categories", language),
             document_language=Locale.parse(shown.language).get_display_name(Locale.parse("en_GB" if language == "en" else language)),
             lead=actor is not None and tenders.is_lead_buyer(actor, shown, shown.owner_kind), answered=request.query_params.get("answered"),
+            created=request.query_params.get("created") == "1",
         )  # fmt: skip
 
     @get("/{tender_id:uuid}/documents/{export_format:str}")
