@@ -36,9 +36,13 @@ def fix_link(tender_id: UUID, field: str) -> str:
     """Where the problem a check names by ``field`` is fixed: the participants, a lot, or the tender's own field."""
     if field == "participants":
         return f"/tenders/{tender_id}/participants"
-    lot = re.match(r"lots\[(\d+)\]", field)
+    lot = re.match(r"lots\[(\d+)\](?:\.selections\[(\d+)\])?", field)
+    if lot and lot.group(2):
+        return f"/tenders/{tender_id}/lots/{int(lot.group(1)) + 1}/selections/{int(lot.group(2)) + 1}"
     if lot:
-        return f"/tenders/{tender_id}#lot-{int(lot.group(1)) + 1}"
+        return f"/tenders/{tender_id}/lots/{int(lot.group(1)) + 1}"
+    if field == "lots":
+        return f"/tenders/{tender_id}/lots/new"
     if field == "status":
         return f"/tenders/{tender_id}"
     return f"/tenders/{tender_id}/edit#{forms.field_id(field)}"

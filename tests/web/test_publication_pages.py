@@ -66,7 +66,7 @@ async def test_a_problem_in_a_lot_links_to_the_lot_and_a_stale_page_publishes_no
     refused = await client.post(address + "/publish", data=stale, headers=ENGLISH)
     assert refused.status_code == 412 and "The tender changed since you opened this page." in words(refused.text)
     assert "award weights in lot 1 add up to 55, not the quality share 60" in words(refused.text)
-    assert f'href="/tenders/{tender["id"]}#lot-1"' in refused.text, "the lot's weights are fixed in the lot"
+    assert f'href="/tenders/{tender["id"]}/lots/1"' in refused.text, "the lot's weights are fixed in the lot"
     assert (await read(world.coordinator, tender["id"]))["status"] == "open_for_participants"
 
 
