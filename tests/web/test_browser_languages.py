@@ -35,7 +35,9 @@ VISITOR_PAGES = {
 
 
 class People:
-    """A supplier's editor with a product, a study and its file, and a municipality's admin with a colleague."""
+    """A supplier's editor with a product, a study and its file; a municipality's admin with a colleague, a
+    procurement officer with a published tender and a draft open for participants, to which another
+    municipality, whose officer answers, is invited."""
 
     def __init__(self, served: Served) -> None:
         env = registry_env(served.data_dir)
@@ -55,11 +57,19 @@ class People:
         officer_token = self.api.post(f"/api/v1/users/{self.colleague['id']}/tokens", json={"name": "set-up"}).json()["token"]
         officer_api = {"Authorization": f"Bearer {officer_token}"}
         self.tender = self.api.post("/api/v1/tenders", json=spec("ASK-2027-01"), headers=officer_api).json()["id"]
-        published = self.api.post(f"/api/v1/tenders/{self.tender}/publish", headers=officer_api | {"If-Match": self._etag(officer_api)})
+        publish = officer_api | {"If-Match": self._etag(self.tender, officer_api)}
+        published = self.api.post(f"/api/v1/tenders/{self.tender}/publish", headers=publish)
         assert published.status_code == 200, published.text
+        voss = self._organization("municipality", "Voss herad")
+        self.invited = self._user(voss, "Ola", "ola@voss.example", "procurement_officer")
+        self.draft = self.api.post("/api/v1/tenders", json=spec("ASK-2027-02"), headers=officer_api).json()["id"]
+        for action, body in (("/participants", {"organization_ids": [voss["id"]]}), ("/open-for-participants", None)):
+            write = officer_api | {"If-Match": self._etag(self.draft, officer_api)}
+            done = self.api.post(f"/api/v1/tenders/{self.draft}{action}", json=body, headers=write)
+            assert done.status_code == 200, done.text
 
-    def _etag(self, headers: dict[str, str]) -> str:
-        return self.api.get(f"/api/v1/tenders/{self.tender}", headers=headers).headers["etag"]
+    def _etag(self, tender: str, headers: dict[str, str]) -> str:
+        return self.api.get(f"/api/v1/tenders/{tender}", headers=headers).headers["etag"]
 
     def close(self) -> None:
         self.api.close()
@@ -89,6 +99,13 @@ class People:
             self.manager["email"]: {
                 "users": "/organization/users", "user-new": "/organization/users/new", "user": f"/organization/users/{self.colleague['id']}",
             },
+            self.colleague["email"]: {
+                "dashboard": "/dashboard", "tender-new": "/tenders/new", "draft": f"/tenders/{self.draft}", "fields": f"/tenders/{self.draft}/edit",
+                "lot": f"/tenders/{self.draft}/lots/1", "lot-new": f"/tenders/{self.draft}/lots/new",
+                "requirement": f"/tenders/{self.draft}/lots/1/selections/1", "participants": f"/tenders/{self.draft}/participants",
+                "publication": f"/tenders/{self.draft}/publication", "amendment": f"/tenders/{self.tender}/publication",
+            },
+            self.invited["email"]: {"invited-dashboard": "/dashboard", "answer": f"/tenders/{self.draft}/answer"},
         }  # fmt: skip
 
 
@@ -118,7 +135,7 @@ def test_every_page_in_every_language_passes_axe_and_names_its_language(tmp_path
 
     with served_registry(tmp_path / "data") as served, chromium() as browser, closing(People(served)) as people:
         first = browser.new_page()
-        for user in (people.editor, people.manager):
+        for user in (people.editor, people.manager, people.colleague, people.invited):
             set_password(first, served.base_url, people.invitation(user), PASSWORD)
         first.close()
         errors: list[str] = []
