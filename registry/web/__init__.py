@@ -19,6 +19,7 @@ from registry.web.editor import EditorPages
 from registry.web.editor_actions import VersionActions
 from registry.web.evidence_pages import EvidencePages
 from registry.web.lots import LotPages
+from registry.web.market import MarketPages
 from registry.web.organization import OrganizationPages
 from registry.web.pages import PagesController
 from registry.web.participants import ParticipantsPage
@@ -36,7 +37,8 @@ def web_router() -> list[Router | type[Controller]]:
     static = create_static_files_router(path="/static", directories=[HERE / "static"], opt=PUBLIC, include_in_schema=False, cache_control=None)
     return [
         PagesController, AccountPages, OrganizationPages, TokenPages, ProductPages, EvidencePages, AttachmentPages, FitPage,
-        EditorPages, VersionActions, TenderPages, DeskPage, AnswerPage, ParticipantsPage, PublicationPage, BuilderPages, LotPages, static,
+        EditorPages, VersionActions, TenderPages, DeskPage, AnswerPage, ParticipantsPage, PublicationPage, BuilderPages, LotPages,
+        MarketPages, static,
     ]  # fmt: skip
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.evidence import service as evidence
 from registry.evidence.fit import Speech
-from registry.evidence.schemas import EvidenceItem, FitRequest, ModuleRef, ProductCreate, ProductUpdate
+from registry.evidence.schemas import EvidenceItem, FitRequest, ModuleFit, ModuleRef, ProductCreate, ProductUpdate
 from registry.problems import DomainError, NotFound, RuleViolation
 from registry.requirements import service as requirements
 from registry.requirements.content import Parameter
@@ -196,6 +196,18 @@ def speech(catalogue: Catalogue, language: str) -> Speech:
     return Speech(words.gettext, words.ngettext, term, formats.date, formats.number)
 
 
+async def report_words(session: AsyncSession, catalogue: Catalogue, language: str, judged: list[ModuleFit]) -> dict[str, Any]:
+    """What the fit report's template says its modules and clauses with, in ``language``: ``said`` (a reason),
+    ``clause_words`` (a clause) and ``parameter_label`` (the parameter a clause takes its value from)."""
+    contents = await requirements.pinned_contents(session, {(m.key, m.version) for m in judged})
+    labels = {(key, version, p.name): text(p.label, language) for (key, version), c in contents.items() for p in c.parameters}
+    return {
+        "said": speech(catalogue, language).say,
+        "clause_words": lambda name, value: clause_in_words(name, value, catalogue, language, i18n.translations(language).gettext),
+        "parameter_label": lambda module, name: labels.get((module.key, module.version, name), Text(name)),
+    }
+
+
 class FitPage(PageController):
     """How does my product fit: the product's evidence against a published tender's lot, with the tender's parameter
     values or the supplier's own, and against chosen modules' evidence rules, clause by clause."""
@@ -236,14 +248,10 @@ class FitPage(PageController):
             lot_fit = await self._lot_fit(request, db_session, product_id, lot, when, errors)
         catalogue, language = await requirements.catalogue(db_session), i18n.chosen(request)
         judged = [m for fit in (report, lot_fit and lot_fit["report"]) if fit for m in fit.modules]
-        contents = await requirements.pinned_contents(db_session, {(m.key, m.version) for m in judged})
-        labels = {(key, version, p.name): text(p.label, language) for (key, version), c in contents.items() for p in c.parameters}
         context = {
             "product": product, "modules": modules, "deadline": deadline, "report": report, "errors": errors, "lot": lot,
             "lots": await tenders.published_lots(db_session, product.categories), "lot_fit": lot_fit,
-            "said": speech(catalogue, language).say,
-            "clause_words": lambda name, value: clause_in_words(name, value, catalogue, language, i18n.translations(language).gettext),
-            "parameter_label": lambda module, name: labels.get((module.key, module.version, name), Text(name)),
+            **await report_words(db_session, catalogue, language, judged),
         }  # fmt: skip
         response = page(request, "products/fit.html", title, crumbs, **context)
         response.status_code = 400 if errors else 200
