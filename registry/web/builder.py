@@ -3,8 +3,9 @@ language, procedure, CPV codes, value, contract period, dates, contact, where te
 long they bind), for the lead buyer.
 
 Saving carries the tender's ETag and a fingerprint of the fields as they were filled: when someone else saved
-the tender in between, nothing is saved; the form comes back with the typed values kept, the fields the other
-person changed shown with what they saved, and a choice to save again over their version or to reload."""
+the tender in between, nothing is saved; the form comes back with their changes taken in where this person
+left a field alone, this person's values where they changed it, and, where both changed a field, theirs
+shown beside it. Saving again keeps that; reloading starts from theirs."""
 
 from __future__ import annotations
 
@@ -77,10 +78,14 @@ class BuilderPages(PageController):
             update = msgspec.convert(given, schemas.TenderFieldsUpdate)
             await tenders.update_fields(db_session, viewer.principal, tender_id, update, etag)
         except PreconditionFailed:
-            changed = stale.changed_since(seen, forms.raw_of(tender))
-            message = say(request, "Someone else saved this tender after you opened it. Your values are kept below; the fields "
-                                   "they changed show what they saved. Save again to put yours in their place, or reload for theirs.")  # fmt: skip
-            response = self._form(request, tender, raw, [("stale", message)], changed=changed)
+            now = forms.raw_of(tender)
+            values, both = stale.merged(seen, raw, now)
+            changed = stale.changed_since(seen, now)
+            message = say(request, "Someone else saved this tender after you opened it. Nothing is saved yet: below, their changes "
+                                   "are taken in and yours kept; where you both changed a field, yours is shown with theirs. "
+                                   "Save again to keep this.")  # fmt: skip
+            conflicts = {name: changed[name] for name in both}
+            response = self._form(request, tender, values, [("stale", message)], changed=conflicts, taken=set(changed) - both)
             response.status_code = 409
             return response
         except (msgspec.ValidationError, RuleViolation, Conflict) as exc:
@@ -108,6 +113,7 @@ class BuilderPages(PageController):
         errors: list[tuple[str, str]] | None = None,
         *,
         changed: dict[str, Any] | None = None,
+        taken: set[str] | None = None,
         saved: bool = False,
         etag: str | None = None,
         seen: str | None = None,
@@ -115,7 +121,8 @@ class BuilderPages(PageController):
         title = say(request, "Start a tender") if tender is None else say(request, "The tender's own fields")
         crumbs = [(say(request, "Dashboard"), "/dashboard")] + ([(tender.title, f"/tenders/{tender.id}")] if tender else []) + [(title, "")]
         response = page(
-            request, "tenders/fields.html", title, crumbs, tender=tender, values=raw, errors=errors or [], changed=changed or {}, saved=saved,
+            request, "tenders/fields.html", title, crumbs, tender=tender, values=raw, errors=errors or [], changed=changed or {},
+            taken=taken or set(), saved=saved,
             etag=etag or (storage.etag(tender) if tender else ""), seen=seen or (stale.seen(forms.raw_of(tender)) if tender else ""),
         )  # fmt: skip
         if errors:

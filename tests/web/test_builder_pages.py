@@ -88,28 +88,30 @@ async def test_a_bad_field_is_refused_beside_it_and_no_tender_is_made(
     assert (await world.coordinator.get("/api/v1/tenders")).json()["total"] == 0
 
 
-async def test_a_save_over_a_colleagues_newer_save_is_refused_and_shows_their_change(client: AsyncTestClient, admin: Api) -> None:
+async def test_a_save_over_a_colleagues_newer_save_takes_in_their_change_and_keeps_mine(client: AsyncTestClient, admin: Api) -> None:
     world = await build_world(admin)
     tender = await create(world.coordinator, spec())
     await signed_in_browser(client, admin, world.coordinator.user)  # type: ignore[attr-defined]
     address = f"/tenders/{tender['id']}/edit"
     opened = await client.get(address, headers=ENGLISH)
-    await write(world.coordinator, tender["id"], "PATCH", json={"title": "Alarms, renamed by a colleague"})
-    mine = form_values(opened.text) | {"description": "My new description.", "form_token": form_token(opened.text)}
+    await write(world.coordinator, tender["id"], "PATCH", json={"title": "Alarms, renamed by a colleague", "reference": "VTF-COLLEAGUE"})
+    mine = form_values(opened.text) | {"description": "My new description.", "reference": "VTF-MINE", "form_token": form_token(opened.text)}
     mine |= {"etag": hidden(opened.text, "etag"), "seen": hidden(opened.text, "seen")}
     refused = await client.post(address, data=mine, headers=ENGLISH)
     text = words(refused.text)
-    assert refused.status_code == 409 and "Someone else saved this tender after you opened it." in text
-    assert "Saved meanwhile by someone else: Alarms, renamed by a colleague" in text and "My new description." in refused.text
-    assert text.count("Saved meanwhile by someone else") == 1, "only the field the colleague changed"
+    assert refused.status_code == 409 and "Someone else saved this tender after you opened it. Nothing is saved yet" in text
+    shown = form_values(refused.text)
+    assert shown["title"] == "Alarms, renamed by a colleague" and "Taken in from the other person's save." in text, "their change, where I left it"
+    assert shown["description"] == "My new description.", "my change, where they left it"
+    assert shown["reference"] == "VTF-MINE" and "Saved meanwhile by someone else: VTF-COLLEAGUE" in text, "both changed it: mine, theirs beside"
     stored = await read(world.coordinator, tender["id"])
     assert (stored["title"], stored["description"]) == ("Alarms, renamed by a colleague", spec()["description"]), "nothing of mine saved"
 
-    again = mine | {"etag": hidden(refused.text, "etag"), "seen": hidden(refused.text, "seen")}
+    again = shown | {"form_token": form_token(refused.text), "etag": hidden(refused.text, "etag"), "seen": hidden(refused.text, "seen")}
     saved = await client.post(address, data=again, follow_redirects=False)
     assert (saved.status_code, saved.headers["location"]) == (303, address + "?saved=1")
     stored = await read(world.coordinator, tender["id"])
-    assert (stored["title"], stored["description"]) == (spec()["title"], "My new description."), "sent again, mine replaces theirs"
+    assert (stored["title"], stored["description"], stored["reference"]) == ("Alarms, renamed by a colleague", "My new description.", "VTF-MINE")
 
 
 async def test_only_the_lead_buyer_edits_and_a_published_tender_is_not_edited(client: AsyncTestClient, admin: Api) -> None:
