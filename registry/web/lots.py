@@ -136,7 +136,8 @@ class LotPages(PageController):
 
     @post("/{number:int}/selections", status_code=HTTP_303_SEE_OTHER)
     async def add_requirement(self, request: Request, db_session: DbSession, tender_id: FromPath[UUID], number: FromPath[int]) -> Response[Any]:
-        """Add a module in its current version with its defaults; its parameters are set on the requirement's own page next."""
+        """Add a module in its current version with its defaults (an award criterion with the weight given beside it); its
+    values are set on the requirement's own page next."""
         form = await checked_form(request)
         if request.state.viewer is None:
             return sign_in_first(request)
@@ -146,11 +147,14 @@ class LotPages(PageController):
         module = await requirements.get_module(db_session, None, key)
         if module.current is None:
             raise NotFound(f"no published requirement module {key}")
+        weight = str(form.get("weight", "")).strip()
         try:
-            new = schemas.NewSelection(module_key=key, module_version=module.current.version)
+            given = {"module_key": key, "module_version": module.current.version, "weight": _number(weight) if weight else None}
+            new = msgspec.convert(given, schemas.NewSelection)
             added = await parts.add_selection(db_session, request.state.viewer.principal, tender_id, number, new, str(form.get("etag", "")))
-        except (RuleViolation, PreconditionFailed) as exc:
-            return await self._lot_form(request, db_session, tender, lot, None, self._lot_errors(request, exc))
+        except (msgspec.ValidationError, RuleViolation, PreconditionFailed) as exc:
+            message = exc.detail if isinstance(exc, PreconditionFailed) else "; ".join(e.message for e in getattr(exc, "errors", [])) or str(exc)
+            return await self._lot_form(request, db_session, tender, lot, None, [("selections", f"{key}: {message}")])
         return Redirect(f"/tenders/{tender_id}/lots/{number}/selections/{added.position}?added=1", status_code=HTTP_303_SEE_OTHER)
 
     @get("/{number:int}/selections/{position:int}")

@@ -104,6 +104,7 @@ class People:
                 "lot": f"/tenders/{self.draft}/lots/1", "lot-new": f"/tenders/{self.draft}/lots/new",
                 "requirement": f"/tenders/{self.draft}/lots/1/selections/1", "participants": f"/tenders/{self.draft}/participants",
                 "publication": f"/tenders/{self.draft}/publication", "amendment": f"/tenders/{self.tender}/publication",
+                "market": f"/tenders/{self.draft}/lots/1/market", "shared": f"/tenders/{self.draft}/evidence",
             },
             self.invited["email"]: {"invited-dashboard": "/dashboard", "answer": f"/tenders/{self.draft}/answer"},
         }  # fmt: skip

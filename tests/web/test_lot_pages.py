@@ -97,6 +97,16 @@ async def test_the_lot_shows_the_award_weights_against_the_quality_share_and_ref
     text = words((await client.get(base, headers=ENGLISH)).text)
     assert "Award weights: 55 of the quality share 60. They must add up to the quality share before publication." in text
 
+    second = f"/tenders/{tender['id']}/lots/2"
+    page = await client.get(second + "?q=EVID-STUDY-STRENGTH-AWARD", headers=ENGLISH)
+    assert 'id="weight-EVID-STUDY-STRENGTH-AWARD" name="weight" inputmode="decimal" size="5" value="0"' in page.text, "the share left: 50 - 30 - 20"
+    award = {"form_token": form_token(page.text), "etag": etag_of_form(page.text, second + "/selections"), "module_key": "EVID-STUDY-STRENGTH-AWARD"}
+    unweighted = await client.post(second + "/selections", data=award | {"weight": "0"}, headers=ENGLISH)
+    assert unweighted.status_code == 400 and "EVID-STUDY-STRENGTH-AWARD: an award criterion needs a weight above 0" in words(unweighted.text)
+    assert len((await read(world.coordinator, tender["id"]))["lots"][1]["selections"]) == 4, "nothing added"
+    weighted = await client.post(second + "/selections", data=award | {"weight": "10"}, follow_redirects=False)
+    assert weighted.status_code == 303 and (await read(world.coordinator, tender["id"]))["lots"][1]["selections"][4]["weight"] == 10
+
 
 async def test_requirements_move_are_removed_and_upgrade_to_a_newer_version(client: AsyncTestClient, admin: Api) -> None:
     world = await build_world(admin)
