@@ -14,6 +14,8 @@ The app runs on the test client's own event loop, so nothing here shares an engi
 from __future__ import annotations
 
 import asyncio
+import atexit
+import logging
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -128,6 +130,17 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
     async with AsyncTestClient(create_app(settings)) as test_client:
         yield test_client
+    stop_log_listeners()
+
+
+def stop_log_listeners() -> None:
+    """End the thread of the log queue each application's logging configuration starts: a server makes one
+    application, the suite about two thousand, whose idle threads would otherwise stay to the end."""
+    for handler in logging.getLogger().handlers:
+        listener = getattr(handler, "listener", None)
+        if listener is not None and listener._thread is not None:
+            listener.stop()
+            atexit.unregister(listener.stop)
 
 
 @pytest.fixture
