@@ -506,6 +506,15 @@ async def pinned_kinds(session: AsyncSession, pairs: set[tuple[str, int]]) -> di
     return {(key, version): kind for key, version, kind in rows}
 
 
+async def pinned_titles(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], dict[str, str]]:
+    """The title of each non-draft version among ``(key, version)`` pairs in every language, from one column: what a
+    tender's pages name its requirements by."""
+    if not pairs:
+        return {}
+    rows = await session.execute(_among(select(RequirementModule.key, ModuleVersion.version, ModuleVersion.content["title"]), pairs))
+    return {(key, version): title for key, version, title in rows}
+
+
 async def pinned(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], schemas.PinnedVersion]:
     """The non-draft versions among ``(key, version)`` pairs as frozen structs, loaded in one query."""
     return {

@@ -319,8 +319,8 @@ class LotPages(PageController):
             )
             taken = {s.module_key for s in lot.selections}
             found = [(m, text(m.current.title, language)) for m in items if m.current and m.key not in taken]
-            pinned = await requirements.pinned_contents(session, {(s.module_key, s.module_version) for s in lot.selections})
-            titles = {pair: text(content.title, language) for pair, content in pinned.items()}
+            pinned = await requirements.pinned_titles(session, {(s.module_key, s.module_version) for s in lot.selections})
+            titles = {pair: text(title, language) for pair, title in pinned.items()}
         title = say(request, "New lot") if lot is None else say(request, "Lot %(n)s") % {"n": lot.number}
         crumbs = [(say(request, "Dashboard"), "/dashboard"), (tender.title, f"/tenders/{tender.id}"), (title, "")]
         if values is None and lot is not None:

@@ -48,8 +48,8 @@ class TenderPages(PageController):
         actor = viewer.principal if viewer else None
         shown = await tenders.get_tender(db_session, actor, tender_id)
         language = i18n.chosen(request)
-        pinned = await requirements.pinned_contents(db_session, {(s.module_key, s.module_version) for lot in shown.lots for s in lot.selections})
-        titles = {pair: text(content.title, language) for pair, content in pinned.items()}
+        pinned = await requirements.pinned_titles(db_session, {(s.module_key, s.module_version) for lot in shown.lots for s in lot.selections})
+        titles = {pair: text(title, language) for pair, title in pinned.items()}
         crumbs = (
             [(say(request, "Dashboard"), "/dashboard")]
             if shown.status not in tenders.PUBLIC_STATUSES and viewer
