@@ -85,9 +85,22 @@ async def lead_tender(
 ) -> tuple[Tender, Organization]:
     """The tender, locked for a write by its lead buyer."""
     tender, owner = await visible_tender(session, actor, tender_id, lock=True, depth=depth)
-    if not is_lead_buyer(actor, tender, owner.kind):
-        raise Forbidden("only the lead buyer's procurement officers or coordinators change this tender")
+    _lead_only(actor, tender, owner.kind)
     return tender, owner
+
+
+def _lead_only(actor: Principal, tender: Tender, owner_kind: str) -> None:
+    if not is_lead_buyer(actor, tender, owner_kind):
+        raise Forbidden("only the lead buyer's procurement officers or coordinators change this tender")
+
+
+async def editable_tender(session: AsyncSession, actor: Principal, tender_id: UUID) -> schemas.Tender:
+    """The tender as its lead buyer's forms show it while it can still change; not locked, since each write
+    checks the ETag its form was filled with."""
+    tender, owner = await visible_tender(session, actor, tender_id)
+    _lead_only(actor, tender, owner.kind)
+    editable(tender)
+    return await views.view(session, actor, tender, owner)
 
 
 async def owned_tender(

@@ -20,7 +20,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.problems import Conflict, Forbidden, PreconditionFailed, RuleViolation
+from registry.problems import Conflict, PreconditionFailed, RuleViolation
 from registry.tenders import schemas, storage
 from registry.tenders import service as tenders
 from registry.web import stale
@@ -60,7 +60,7 @@ class BuilderPages(PageController):
         viewer = request.state.viewer
         if viewer is None:
             return sign_in_first(request)
-        tender = await self._editable(db_session, viewer, tender_id)
+        tender = await tenders.editable_tender(db_session, viewer.principal, tender_id)
         raw = forms.raw_of(tender)
         return self._form(request, tender, raw, saved=request.query_params.get("saved") == "1")
 
@@ -70,7 +70,7 @@ class BuilderPages(PageController):
         viewer = request.state.viewer
         if viewer is None:
             return sign_in_first(request)
-        tender = await self._editable(db_session, viewer, tender_id)
+        tender = await tenders.editable_tender(db_session, viewer.principal, tender_id)
         raw, etag, seen = forms.read(form), str(form.get("etag", "")), str(form.get("seen", ""))
         try:
             given, unreadable = forms.fields_of(raw, tender.terms)
@@ -91,14 +91,6 @@ class BuilderPages(PageController):
         except (msgspec.ValidationError, RuleViolation, Conflict) as exc:
             return self._form(request, tender, raw, self._errors(request, exc), etag=etag, seen=seen)
         return Redirect(f"/tenders/{tender_id}/edit?saved=1", status_code=HTTP_303_SEE_OTHER)
-
-    async def _editable(self, session: AsyncSession, viewer: Any, tender_id: UUID) -> schemas.Tender:
-        tender = await tenders.get_tender(session, viewer.principal, tender_id)
-        if not tenders.is_lead_buyer(viewer.principal, tender, tender.owner_kind):
-            raise Forbidden("only the lead buyer's procurement officers or coordinators change this tender")
-        if tender.status not in tenders.EDITABLE:
-            raise Conflict(f"a {tender.status} tender is immutable; publish corrections as amendments")
-        return tender
 
     @staticmethod
     def _refuse_unreadable(unreadable: list[str]) -> None:

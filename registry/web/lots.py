@@ -21,7 +21,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.problems import Conflict, Forbidden, NotFound, PreconditionFailed, RuleViolation
+from registry.problems import Conflict, NotFound, PreconditionFailed, RuleViolation
 from registry.requirements import service as requirements
 from registry.requirements.content import VersionContent
 from registry.requirements.rendering import render
@@ -65,6 +65,12 @@ def _number(typed: str) -> float | str:
         return typed
 
 
+async def pinned_content(session: AsyncSession, selection: schemas.Selection) -> VersionContent:
+    """The content of the module version a requirement pins."""
+    pair = (selection.module_key, selection.module_version)
+    return (await requirements.pinned_contents(session, {pair}))[pair]
+
+
 def selection_field(path: str) -> str:
     """The form field a selection's error names: ``selection.parameters.delivery_seconds`` is ``param-delivery_seconds``."""
     rest = path.removeprefix("$.").removeprefix("selection.")
@@ -80,7 +86,7 @@ class LotPages(PageController):
     async def new(self, request: Request, db_session: DbSession, tender_id: FromPath[UUID]) -> Response[Any]:
         if request.state.viewer is None:
             return sign_in_first(request)
-        tender = await self._tender(db_session, request, tender_id)
+        tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
         return await self._lot_form(request, db_session, tender, None, {"title": "", "categories": [], "price_weight": "40", "quality_weight": "60"})
 
     @post("/new", status_code=HTTP_303_SEE_OTHER)
@@ -88,7 +94,7 @@ class LotPages(PageController):
         form = await checked_form(request)
         if request.state.viewer is None:
             return sign_in_first(request)
-        tender = await self._tender(db_session, request, tender_id)
+        tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
         values = lot_values(form)
         try:
             new = msgspec.convert(lot_fields(values), schemas.NewLot)
@@ -109,22 +115,15 @@ class LotPages(PageController):
     ) -> Response[Any]:
         if request.state.viewer is None:
             return sign_in_first(request)
-        tender = await self._tender(db_session, request, tender_id)
-        lot = self._lot_of(tender, number)
-        values = {
-            "title": lot.title,
-            "categories": lot.product_categories,
-            "price_weight": as_typed(lot.price_weight),
-            "quality_weight": as_typed(lot.quality_weight),
-        }
-        return await self._lot_form(request, db_session, tender, lot, values, search={"q": q, "category": category})
+        tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
+        return await self._lot_form(request, db_session, tender, self._lot_of(tender, number), None, search={"q": q, "category": category})
 
     @post("/{number:int}", status_code=HTTP_303_SEE_OTHER)
     async def save(self, request: Request, db_session: DbSession, tender_id: FromPath[UUID], number: FromPath[int]) -> Response[Any]:
         form = await checked_form(request)
         if request.state.viewer is None:
             return sign_in_first(request)
-        tender = await self._tender(db_session, request, tender_id)
+        tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
         lot = self._lot_of(tender, number)
         values = lot_values(form)
         try:
@@ -137,11 +136,11 @@ class LotPages(PageController):
     @post("/{number:int}/selections", status_code=HTTP_303_SEE_OTHER)
     async def add_requirement(self, request: Request, db_session: DbSession, tender_id: FromPath[UUID], number: FromPath[int]) -> Response[Any]:
         """Add a module in its current version with its defaults (an award criterion with the weight given beside it); its
-    values are set on the requirement's own page next."""
+        values are set on the requirement's own page next."""
         form = await checked_form(request)
         if request.state.viewer is None:
             return sign_in_first(request)
-        tender = await self._tender(db_session, request, tender_id)
+        tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
         lot = self._lot_of(tender, number)
         key = str(form.get("module_key", ""))
         module = await requirements.get_module(db_session, None, key)
@@ -163,7 +162,7 @@ class LotPages(PageController):
     ) -> Response[Any]:
         if request.state.viewer is None:
             return sign_in_first(request)
-        tender = await self._tender(db_session, request, tender_id)
+        tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
         selection = self._selection_of(self._lot_of(tender, number), position)
         values = {f"param-{name}": as_typed(value) for name, value in selection.parameters.items()}
         values |= {"kind": selection.kind or "", "weight": as_typed(selection.weight), "note": selection.note or ""}
@@ -176,11 +175,9 @@ class LotPages(PageController):
         form = await checked_form(request)
         if request.state.viewer is None:
             return sign_in_first(request)
-        tender = await self._tender(db_session, request, tender_id)
+        tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
         selection = self._selection_of(self._lot_of(tender, number), position)
-        content = (await requirements.pinned_contents(db_session, {(selection.module_key, selection.module_version)}))[
-            (selection.module_key, selection.module_version)
-        ]
+        content = await pinned_content(db_session, selection)
         values = {name: str(form.get(name, "")).strip() for name in ("kind", "weight", "note", *(f"param-{p.name}" for p in content.parameters))}
         parameters, errors = {}, []
         for parameter in content.parameters:
@@ -238,22 +235,13 @@ class LotPages(PageController):
             else:
                 await tenders.upgrade_selections(db_session, actor, tender_id, [f"{number}.{position}"], etag)
         except (PreconditionFailed, RuleViolation, Conflict) as exc:
-            tender = await self._tender(db_session, request, tender_id)
+            tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
             if isinstance(exc, PreconditionFailed):
                 message = say(request, "Someone else changed this lot after you opened it. Check it below and try again.")
             else:
                 message = "; ".join([exc.detail, *(f"{e.field.rsplit('.', 1)[-1]} {e.message}" for e in getattr(exc, "errors", []))])
             return await self._lot_form(request, db_session, tender, self._lot_of(tender, number), None, [("selections", message)])
         return Redirect(f"/tenders/{tender_id}/lots/{number}#selections", status_code=HTTP_303_SEE_OTHER)
-
-    async def _tender(self, session: AsyncSession, request: Request, tender_id: UUID) -> schemas.Tender:
-        principal = request.state.viewer.principal
-        tender = await tenders.get_tender(session, principal, tender_id)
-        if not tenders.is_lead_buyer(principal, tender, tender.owner_kind):
-            raise Forbidden("only the lead buyer's procurement officers or coordinators change this tender")
-        if tender.status not in tenders.EDITABLE:
-            raise Conflict(f"a {tender.status} tender is immutable; publish corrections as amendments")
-        return tender
 
     @staticmethod
     def _lot_of(tender: schemas.Tender, number: int) -> schemas.Lot:
@@ -352,9 +340,7 @@ class LotPages(PageController):
         etag: str | None = None,
         status: int = 400,
     ) -> Template:
-        content: VersionContent = (await requirements.pinned_contents(session, {(selection.module_key, selection.module_version)}))[
-            (selection.module_key, selection.module_version)
-        ]
+        content = await pinned_content(session, selection)
         language = i18n.chosen(request)
         preview_values = {p.name: selection.parameters[p.name] for p in content.parameters if p.name in selection.parameters}
         rendered, _ = render(content, tender.language, preview_values)
