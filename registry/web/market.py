@@ -25,7 +25,7 @@ from registry.tenders import market
 from registry.tenders import service as tenders
 from registry.web import i18n
 from registry.web.library import text, vocabulary_labels
-from registry.web.pages import PageController, page, say, sign_in_first
+from registry.web.pages import PageController, neighbours, page, say, sign_in_first
 from registry.web.products import report_words
 from registry.web.visitors import checked_form
 
@@ -117,11 +117,13 @@ class MarketPages(PageController):
         items = await market.confidential_evidence(session, principal, tender_id, limit=SHARED, offset=(page_number - 1) * SHARED)
         language = i18n.chosen(request)
         catalogue = await requirements.catalogue(session)
+        pages = (items.total + SHARED - 1) // SHARED
         title = say(request, "Evidence shared with the tender")
         crumbs = [(say(request, "Dashboard"), "/dashboard"), (tender.title, f"/tenders/{tender_id}"), (title, "")]
         response = page(
             request, "tenders/shared.html", title, crumbs, tender=tender, items=items, errors=errors or [], given=given or {},
-            page_number=page_number, pages=(items.total + SHARED - 1) // SHARED, reviewed=request.query_params.get("reviewed"),
+            page_number=page_number, pages=pages, links=neighbours(page_number, pages, lambda n: f"/tenders/{tender_id}/evidence?page={n}"),
+            reviewed=request.query_params.get("reviewed"),
             document_types=vocabulary_labels(catalogue, "document_types", language),
         )  # fmt: skip
         if errors:

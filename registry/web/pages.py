@@ -6,6 +6,7 @@ bearer token (they are excluded from the API's token check) and see what an anon
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -51,6 +52,11 @@ def page(request: Request, template: str, title: str, crumbs: list[tuple[str, st
     )
     keep_form_token(request, response)
     return response
+
+
+def neighbours(page_number: int, pages: int, href: Callable[[int], str]) -> dict[int, str]:
+    """The addresses of the pages before and after ``page_number`` that exist, as the ``pager`` macro takes them."""
+    return {n: href(n) for n in (page_number - 1, page_number + 1) if 1 <= n <= pages}
 
 
 def say(request: Request, message: str) -> str:
@@ -138,7 +144,7 @@ class PagesController(PageController):
         ]  # fmt: skip
         given = {k: v for k, v in filters.items() if v}
         pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
-        links = {n: "/library?" + urlencode(given | {"page": n}) for n in (page_number - 1, page_number + 1) if 1 <= n <= pages}
+        links = neighbours(page_number, pages, lambda n: "/library?" + urlencode(given | {"page": n}))
         vocabularies = {
             vocabulary: [(t.key, text(t.label, language).value) for t in getattr(catalogue, vocabulary)]
             for vocabulary in ("categories", "product_categories")

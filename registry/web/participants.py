@@ -24,7 +24,7 @@ from registry.schemas import Search
 from registry.tenders import participation, storage
 from registry.tenders import service as tenders
 from registry.tenders.schemas import MAX_INVITED
-from registry.web.pages import PageController, page, say, sign_in_first
+from registry.web.pages import PageController, neighbours, page, say, sign_in_first
 from registry.web.visitors import checked_form
 
 DbSession = NamedDependency[AsyncSession]
@@ -119,12 +119,14 @@ class ParticipantsPage(PageController):
         def link(**changes: Any) -> str:
             return here + "?" + urlencode({k: v for k, v in (given | changes).items() if v and v != 1})
 
+        pages, members_pages = (total + PAGE_SIZE - 1) // PAGE_SIZE, (members_total + PAGE_SIZE - 1) // PAGE_SIZE
         title = say(request, "Participants")
         crumbs = [(say(request, "Dashboard"), "/dashboard"), (tender.title, f"/tenders/{tender_id}"), (title, "")]
         response = page(
             request, "tenders/participants.html", f"{title}: {tender.title}", crumbs,
             tender=tender, etag=storage.etag(tender), rows=rows, total=total, members=members, members_total=members_total, shown=shown,
-            pages=(total + PAGE_SIZE - 1) // PAGE_SIZE, members_pages=(members_total + PAGE_SIZE - 1) // PAGE_SIZE, link=link,
+            pages=pages, members_pages=members_pages, link=link, page_links=neighbours(shown["page"], pages, lambda n: link(page=n)),
+            members_links=neighbours(shown["members_page"], members_pages, lambda n: link(members_page=n) + "#invite"),
             recordable=recordable, errors=errors or [], chosen=chosen or set(), editable=tender.status in tenders.EDITABLE,
             invited=request.query_params.get("invited"), withdrawn=request.query_params.get("withdrawn"), max_invited=MAX_INVITED,
         )  # fmt: skip

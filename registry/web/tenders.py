@@ -21,7 +21,7 @@ from registry.tenders import schemas, snapshot
 from registry.tenders import service as tenders
 from registry.web import i18n
 from registry.web.library import text, vocabulary_labels
-from registry.web.pages import PageController, page, say
+from registry.web.pages import PageController, neighbours, page, say
 
 DbSession = NamedDependency[AsyncSession]
 PAGE_SIZE = 20
@@ -38,7 +38,7 @@ class TenderPages(PageController):
     ) -> Template:
         items, total = await tenders.list_tenders(db_session, None, status=None, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
         pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
-        links = {n: "/tenders?" + urlencode({"page": n}) for n in (page_number - 1, page_number + 1) if 1 <= n <= pages}
+        links = neighbours(page_number, pages, lambda n: "/tenders?" + urlencode({"page": n}))
         title = say(request, "Published tenders")
         return page(request, "tenders/list.html", title, [(title, "")], items=items, total=total, page_number=page_number, pages=pages, links=links)
 
