@@ -8,6 +8,8 @@ axe-core finds no accessibility violation on any page visited; screenshots go to
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,10 +17,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tests.platform.test_docs_page import CHROMIUM, require_browser
+from tests.platform.test_docs_page import require_browser
 from tests.served import CLI, Served, registry_env, served_registry
 from tests.support import valid_org_number
 from tests.web.test_browser import accept_invitation, no_violations
+from tests.web.test_browser_languages import chromium
 
 PASSWORD = "fire fjorder og en fjellrev"
 TOWNS = ("Askøy kommune", "Bjørnafjorden kommune", "Voss herad")
@@ -52,6 +55,16 @@ class Federation:
 
     def tender(self, tender_id: str) -> dict[str, Any]:
         return self.api.get(f"/api/v1/tenders/{tender_id}").json()
+
+    def close(self) -> None:
+        self.api.close()
+
+
+@contextmanager
+def served_federation(tmp_path: Path) -> Iterator[tuple[Served, Any, Federation]]:
+    """A served registry with the federation, and a browser."""
+    with served_registry(tmp_path / "data") as served, chromium() as browser, closing(Federation(served)) as federation:
+        yield served, browser, federation
 
 
 def signed_in(browser: Any, served: Served, federation: Federation, user: dict[str, Any], locale: str = "en-GB") -> Any:
@@ -123,91 +136,85 @@ def test_a_coordinator_builds_a_joint_tender_the_municipalities_confirm_and_it_i
 ) -> None:
     require_browser()
     from docx import Document
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with served_registry(tmp_path / "data") as served, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        federation = Federation(served)
+    with served_federation(tmp_path) as (served, browser, federation):
         base = served.base_url
-        try:
-            page = signed_in(browser, served, federation, federation.coordinator)
-            tender_id = start_tender(page, base)
-            lot = add_lot(page, base, tender_id, "Digitale trygghetsalarmer", "digital_social_alarm", "40", "60")
-            no_violations(page, "buyer-lot")
-            page.goto(f"{base}/tenders/{tender_id}/lots/{lot}?q=INTEROP-ALARM-PROTOCOL")
-            page.locator('form:has(input[name="module_key"][value="INTEROP-ALARM-PROTOCOL"]) button').click()
-            arrive(page, "?added=1")
-            page.fill("#param-delivery_time", "300")
-            page.locator('form[action$="/selections/1"] button[type="submit"]').click()
-            expect(page.locator("#param-delivery_time-error")).to_be_visible()
-            expect(page.locator("#param-delivery_time")).to_have_attribute("aria-invalid", "true")
-            no_violations(page, "buyer-requirement-refused")
-            page.fill("#param-delivery_time", "20")
-            page.locator('form[action$="/selections/1"] button[type="submit"]').click()
-            arrive(page, "?saved=1")
-            expect(page.locator("#preview + p")).to_contain_text("20")
-            add_requirement(page, base, tender_id, lot, "EVID-STUDY-STRENGTH-AWARD", {"#weight": "50"})
-            page.goto(f"{base}/tenders/{tender_id}/lots/{lot}")
-            expect(page.locator("#weights")).to_contain_text("must add up")
-            page.goto(f"{base}/tenders/{tender_id}/lots/{lot}/selections/2")
-            page.fill("#weight", "60")
-            page.locator('form[action$="/selections/2"] button[type="submit"]').click()
-            arrive(page, "?saved=1")
-            second = add_lot(page, base, tender_id, "GPS-alarmer", "gps_alarm", "50", "50")
-            add_requirement(page, base, tender_id, second, "CONSENT-LOCATION-ON-REQUEST", {})
-            add_requirement(page, base, tender_id, second, "EVID-STUDY-STRENGTH-AWARD", {"#weight": "50"})
+        page = signed_in(browser, served, federation, federation.coordinator)
+        tender_id = start_tender(page, base)
+        lot = add_lot(page, base, tender_id, "Digitale trygghetsalarmer", "digital_social_alarm", "40", "60")
+        no_violations(page, "buyer-lot")
+        page.goto(f"{base}/tenders/{tender_id}/lots/{lot}?q=INTEROP-ALARM-PROTOCOL")
+        page.locator('form:has(input[name="module_key"][value="INTEROP-ALARM-PROTOCOL"]) button').click()
+        arrive(page, "?added=1")
+        page.fill("#param-delivery_time", "300")
+        page.locator('form[action$="/selections/1"] button[type="submit"]').click()
+        expect(page.locator("#param-delivery_time-error")).to_be_visible()
+        expect(page.locator("#param-delivery_time")).to_have_attribute("aria-invalid", "true")
+        no_violations(page, "buyer-requirement-refused")
+        page.fill("#param-delivery_time", "20")
+        page.locator('form[action$="/selections/1"] button[type="submit"]').click()
+        arrive(page, "?saved=1")
+        expect(page.locator("#preview + p")).to_contain_text("20")
+        add_requirement(page, base, tender_id, lot, "EVID-STUDY-STRENGTH-AWARD", {"#weight": "50"})
+        page.goto(f"{base}/tenders/{tender_id}/lots/{lot}")
+        expect(page.locator("#weights")).to_contain_text("must add up")
+        page.goto(f"{base}/tenders/{tender_id}/lots/{lot}/selections/2")
+        page.fill("#weight", "60")
+        page.locator('form[action$="/selections/2"] button[type="submit"]').click()
+        arrive(page, "?saved=1")
+        second = add_lot(page, base, tender_id, "GPS-alarmer", "gps_alarm", "50", "50")
+        add_requirement(page, base, tender_id, second, "CONSENT-LOCATION-ON-REQUEST", {})
+        add_requirement(page, base, tender_id, second, "EVID-STUDY-STRENGTH-AWARD", {"#weight": "50"})
 
-            page.goto(f"{base}/tenders/{tender_id}/participants")
-            for town in federation.towns:
-                page.check(f"#member-{town['id']}")
-            no_violations(page, "buyer-participants-choose")
-            submit(page, f"/tenders/{tender_id}/participants/invite", "?invited=3")
-            page.goto(f"{base}/tenders/{tender_id}/publication")
-            expect(page.locator("#checklist + p")).to_contain_text("problem")
-            submit(page, f"/tenders/{tender_id}/publication/open-for-participants", "?done=open-for-participants")
+        page.goto(f"{base}/tenders/{tender_id}/participants")
+        for town in federation.towns:
+            page.check(f"#member-{town['id']}")
+        no_violations(page, "buyer-participants-choose")
+        submit(page, f"/tenders/{tender_id}/participants/invite", "?invited=3")
+        page.goto(f"{base}/tenders/{tender_id}/publication")
+        expect(page.locator("#checklist + p")).to_contain_text("problem")
+        submit(page, f"/tenders/{tender_id}/publication/open-for-participants", "?done=open-for-participants")
 
-            for n, officer in enumerate(federation.officers):
-                answer = signed_in(browser, served, federation, officer, "nb-NO")
-                answer.goto(f"{base}/dashboard")
-                answer.locator(f'a[href="/tenders/{tender_id}/answer"]').first.click()
-                no_violations(answer, f"municipality-answer-{n}")
-                if n == 0:
-                    answer_with_the_keyboard(answer)
-                else:
-                    answer.check("#decision-confirmed")
-                    answer.fill("#contact_name", f"Kontakt {n}")
-                    answer.fill("#contact_email", f"kontakt{n}@kommune.example")
-                    answer.check("#mandate-yes")
-                    answer.fill("#mandate_decision_date", (date.today() - timedelta(days=20)).isoformat())
-                    answer.fill("#quantity-1", str(100 * (n + 1)))
-                    answer.fill("#unit-1", "alarmer")
-                    submit(answer, f"/tenders/{tender_id}/answer", "?answered=confirmed")
-                answer.context.close()
-            participants = federation.api.get(f"/api/v1/tenders/{tender_id}/participants").json()["items"]
-            assert sorted((p["name"], p["status"]) for p in participants) == [(town, "confirmed") for town in TOWNS]
+        for n, officer in enumerate(federation.officers):
+            answer = signed_in(browser, served, federation, officer, "nb-NO")
+            answer.goto(f"{base}/dashboard")
+            answer.locator(f'a[href="/tenders/{tender_id}/answer"]').first.click()
+            no_violations(answer, f"municipality-answer-{n}")
+            if n == 0:
+                answer_with_the_keyboard(answer)
+            else:
+                answer.check("#decision-confirmed")
+                answer.fill("#contact_name", f"Kontakt {n}")
+                answer.fill("#contact_email", f"kontakt{n}@kommune.example")
+                answer.check("#mandate-yes")
+                answer.fill("#mandate_decision_date", (date.today() - timedelta(days=20)).isoformat())
+                answer.fill("#quantity-1", str(100 * (n + 1)))
+                answer.fill("#unit-1", "alarmer")
+                submit(answer, f"/tenders/{tender_id}/answer", "?answered=confirmed")
+            answer.context.close()
+        participants = federation.api.get(f"/api/v1/tenders/{tender_id}/participants").json()["items"]
+        assert sorted((p["name"], p["status"]) for p in participants) == [(town, "confirmed") for town in TOWNS]
 
-            page.goto(f"{base}/tenders/{tender_id}/publication")
-            expect(page.locator("#checklist")).to_be_visible()
-            no_violations(page, "buyer-checklist")
-            page.check("#confirm-publish")
-            submit(page, f"/tenders/{tender_id}/publication/publish", "?done=publish")
-            assert federation.tender(tender_id)["status"] == "published"
-            later = (datetime.now(UTC) + timedelta(days=60)).replace(hour=12, minute=0)
-            page.fill("#summary", "Tilbudsfristen er flyttet")
-            page.fill("#reason", "Leverandørene ba om mer tid")
-            page.fill("#submission_deadline", later.strftime("%Y-%m-%dT%H:%M"))
-            no_violations(page, "buyer-amendment")
-            submit(page, f"/tenders/{tender_id}/publication/amendments", "?done=amend")
-            assert federation.tender(tender_id)["document_version"] == 2
+        page.goto(f"{base}/tenders/{tender_id}/publication")
+        expect(page.locator("#checklist")).to_be_visible()
+        no_violations(page, "buyer-checklist")
+        page.check("#confirm-publish")
+        submit(page, f"/tenders/{tender_id}/publication/publish", "?done=publish")
+        assert federation.tender(tender_id)["status"] == "published"
+        later = (datetime.now(UTC) + timedelta(days=60)).replace(hour=12, minute=0)
+        page.fill("#summary", "Tilbudsfristen er flyttet")
+        page.fill("#reason", "Leverandørene ba om mer tid")
+        page.fill("#submission_deadline", later.strftime("%Y-%m-%dT%H:%M"))
+        no_violations(page, "buyer-amendment")
+        submit(page, f"/tenders/{tender_id}/publication/amendments", "?done=amend")
+        assert federation.tender(tender_id)["document_version"] == 2
 
-            page.goto(f"{base}/tenders/{tender_id}")
-            with page.expect_download() as downloaded:
-                page.locator(f'a[href="/api/v1/tenders/{tender_id}/exports/docx"]').click()
-            document = Document(downloaded.value.path())
-            assert any("Trygghetsalarmer og GPS-alarmer" in p.text for p in document.paragraphs)
-        finally:
-            federation.api.close()
-            browser.close()
+        page.goto(f"{base}/tenders/{tender_id}")
+        with page.expect_download() as downloaded:
+            page.locator(f'a[href="/api/v1/tenders/{tender_id}/exports/docx"]').click()
+        document = Document(downloaded.value.path())
+        assert any("Trygghetsalarmer og GPS-alarmer" in p.text for p in document.paragraphs)
 
 
 def answer_with_the_keyboard(page: Any) -> None:
@@ -240,30 +247,24 @@ def answer_with_the_keyboard(page: Any) -> None:
 
 def test_two_browsers_editing_the_same_draft_see_the_conflict_and_lose_nothing(tmp_path: Path, templates: tuple[str, str]) -> None:
     require_browser()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with served_registry(tmp_path / "data") as served, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        federation = Federation(served)
+    with served_federation(tmp_path) as (served, browser, federation):
         base = served.base_url
-        try:
-            first = signed_in(browser, served, federation, federation.coordinator)
-            tender_id = start_tender(first, base)
-            second = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900}).new_page()
-            second.context.add_cookies(first.context.cookies())
-            first.goto(f"{base}/tenders/{tender_id}/edit")
-            second.goto(f"{base}/tenders/{tender_id}/edit")
-            first.fill("#title", "Trygghetsalarmer, nytt navn")
-            submit(first, f"/tenders/{tender_id}/edit", "?saved=1")
-            second.fill("#description", "En ny beskrivelse.")
-            second.locator(f'form[action="/tenders/{tender_id}/edit"] button[type="submit"]').click()
-            expect(second.locator(".error-summary")).to_contain_text("Someone else saved this tender")
-            expect(second.locator("#title")).to_have_value("Trygghetsalarmer, nytt navn")
-            expect(second.locator("#description")).to_have_value("En ny beskrivelse.")
-            no_violations(second, "buyer-conflict")
-            submit(second, f"/tenders/{tender_id}/edit", "?saved=1")
-            stored = federation.tender(tender_id)
-            assert (stored["title"], stored["description"]) == ("Trygghetsalarmer, nytt navn", "En ny beskrivelse.")
-        finally:
-            federation.api.close()
-            browser.close()
+        first = signed_in(browser, served, federation, federation.coordinator)
+        tender_id = start_tender(first, base)
+        second = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900}).new_page()
+        second.context.add_cookies(first.context.cookies())
+        first.goto(f"{base}/tenders/{tender_id}/edit")
+        second.goto(f"{base}/tenders/{tender_id}/edit")
+        first.fill("#title", "Trygghetsalarmer, nytt navn")
+        submit(first, f"/tenders/{tender_id}/edit", "?saved=1")
+        second.fill("#description", "En ny beskrivelse.")
+        second.locator(f'form[action="/tenders/{tender_id}/edit"] button[type="submit"]').click()
+        expect(second.locator(".error-summary")).to_contain_text("Someone else saved this tender")
+        expect(second.locator("#title")).to_have_value("Trygghetsalarmer, nytt navn")
+        expect(second.locator("#description")).to_have_value("En ny beskrivelse.")
+        no_violations(second, "buyer-conflict")
+        submit(second, f"/tenders/{tender_id}/edit", "?saved=1")
+        stored = federation.tender(tender_id)
+        assert (stored["title"], stored["description"]) == ("Trygghetsalarmer, nytt navn", "En ny beskrivelse.")
