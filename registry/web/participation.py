@@ -66,14 +66,15 @@ def answer_of(values: dict[str, Any]) -> tuple[schemas.Participation | None, lis
         return msgspec.convert(given, schemas.Participation), []
     except msgspec.ValidationError as exc:
         path = str(exc).rpartition(" - at `")[2].rstrip("`").removeprefix("$.")
-        return None, [(_field(path), "invalid")]
+        return None, [(_field(path, [v["lot"] for v in volumes]), "invalid")]
 
 
-def _field(path: str) -> str:
-    """The form field a service's or decoder's path names: ``volumes[1].quantity`` is the second volume row's quantity."""
+def _field(path: str, lots: list[int]) -> str:
+    """The form field a service's or decoder's path names; ``lots`` are the lots of the volumes given, in their order
+    (a lot left empty gives none): ``volumes[0].unit`` is the unit field of the first lot with a volume."""
     if path.startswith("volumes["):
         index = int(path[len("volumes[") :].split("]")[0])
-        return f"quantity-{index + 1}"
+        return f"{'unit' if path.endswith('.unit') else 'quantity'}-{lots[index]}"
     return {"contact_email": "contact_email", "mandate_decision_date": "mandate_decision_date", "mandate": "mandate"}.get(path, "contact_name")
 
 
@@ -112,7 +113,8 @@ class AnswerPage(PageController):
         try:
             await participation.respond(db_session, viewer.principal, tender_id, own.organization_id, answer)
         except RuleViolation as exc:
-            errors = [(_field(e.field), self._message(request, _field(e.field))) for e in exc.errors]
+            lots = [v.lot for v in answer.volumes]
+            errors = [(_field(e.field, lots), self._message(request, _field(e.field, lots))) for e in exc.errors]
             return self._page(request, tender, own, values, list(dict.fromkeys(errors)))
         except Conflict:
             message = say(request, "The tender no longer takes answers: it is not open for participants.")

@@ -87,6 +87,8 @@ async def test_a_municipality_confirms_with_its_mandate_and_volumes_from_its_das
         ({"mandate_decision_date": "31.12.2025"}, ["mandate_decision_date"]),
         ({"quantity-2": "forty", "unit-2": "alarms"}, ["quantity-2"]),
         ({"quantity-2": "40"}, ["unit-2"]),
+        ({"quantity-1": "", "unit-1": "", "quantity-2": "9999999999", "unit-2": "alarms"}, ["quantity-2"]),
+        ({"quantity-1": "", "unit-1": "", "quantity-2": "40", "unit-2": "a" * 40}, ["unit-2"]),
         ({"contact_email": "kari at askoy"}, ["contact_email"]),
         ({"decision": ""}, ["decision"]),
     ],
