@@ -11,7 +11,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from tests.support import Api
-from tests.tender_world import World, build_world, create, read, spec
+from tests.tender_world import World, act, build_world, create, joint_tender_ready_to_publish, read, spec, write
 from tests.web.test_desk_pages import ENGLISH
 from tests.web.test_library_pages import words
 from tests.web.test_organization_pages import signed_in_browser
@@ -164,3 +164,20 @@ async def test_a_stale_requirement_save_keeps_the_typed_values_and_saves_when_se
     assert (await read(world.coordinator, tender["id"]))["lots"][0]["selections"][2]["note"] == "Theirs"
     again = await client.post(address, data=mine | {"etag": hidden(refused.text, "etag")}, follow_redirects=False)
     assert again.status_code == 303 and (await read(world.coordinator, tender["id"]))["lots"][0]["selections"][2]["note"] == "Mine"
+
+
+async def test_only_the_lead_buyer_builds_lots_and_a_published_tenders_lots_are_fixed(client: AsyncTestClient, admin: Api) -> None:
+    world = await build_world(admin)
+    tender = await create(world.coordinator, spec())
+    await act(world.coordinator, tender, "POST", "/participants", json={"organization_ids": [world.members[0]["id"]]})
+    await write(world.coordinator, tender["id"], "POST", "/open-for-participants")
+    await signed_in_browser(client, admin, world.officers[0].user)  # type: ignore[attr-defined]
+    invited = await client.get(f"/tenders/{tender['id']}/lots/1", headers=ENGLISH)
+    assert invited.status_code == 403 and "only the lead buyer" in invited.text and "Requirements of the lot" not in invited.text
+
+    published = await joint_tender_ready_to_publish(world, spec("VTF-2027-02"))
+    await write(world.coordinator, published["id"], "POST", "/publish")
+    client.cookies.clear()
+    await signed_in_browser(client, admin, world.coordinator.user)  # type: ignore[attr-defined]
+    fixed = await client.get(f"/tenders/{published['id']}/lots/1/selections/1", headers=ENGLISH)
+    assert fixed.status_code == 409 and "immutable; publish corrections as amendments" in fixed.text
