@@ -51,7 +51,7 @@ MODULES: dict[str, list[str]] = {
         "tests/requirements/test_library.py",
         "tests/tenders/test_evidence_parameters.py",
     ],
-    "registry/requirements/service.py": ["tests/requirements/test_library_versions.py"],
+    "registry/requirements/service.py": ["tests/requirements/test_library_versions.py", "tests/requirements/test_library.py"],
     "registry/auth/guards.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
     "registry/auth/principal.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
     "registry/organizations/service.py": [
@@ -62,6 +62,7 @@ MODULES: dict[str, list[str]] = {
         "tests/organizations/test_import.py",
         "tests/tenders/test_participants.py",
         "tests/web/test_organization_pages.py",
+        "tests/web/test_participant_pages.py",
     ],
     **{
         module: ["tests/exports/test_ocds.py", "tests/exports/test_ocds_extensions.py", "tests/exports/test_joint_participants.py"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import msgspec
@@ -145,6 +145,21 @@ async def _validated(session: AsyncSession, spec: schemas.TenderSpec, country: s
 async def get_tender(session: AsyncSession, actor: Principal | None, tender_id: UUID) -> schemas.Tender:
     """The tender ``actor`` may see; anyone (``actor`` None) sees it once it is published."""
     return await views.view(session, actor, *await visible_tender(session, actor, tender_id))
+
+
+class Outline(NamedTuple):
+    tender: schemas.Tender
+    """The tender with a page of each lot's requirements."""
+    counts: dict[int, int]
+    """Each lot's number of requirements, by lot number."""
+
+
+async def tender_outline(session: AsyncSession, actor: Principal | None, tender_id: UUID, offsets: dict[int, int], size: int) -> Outline:
+    """The tender ``actor`` may see with ``size`` requirements of each lot, from the offset ``offsets`` gives
+    its lot number (else from the first): a large tender's page reads only what it shows."""
+    tender, owner = await visible_tender(session, actor, tender_id, depth="lots")
+    shown, counts = await storage.selection_pages(session, tender, offsets, size)
+    return Outline(await views.view(session, actor, tender, owner, shown), counts)
 
 
 async def export(

@@ -8,13 +8,13 @@ never breaks a stored tender.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Literal, TypedDict
 from uuid import UUID
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -91,6 +91,30 @@ async def load_lot(session: AsyncSession, tender: Tender, number: int) -> Tender
     if lot is None:
         raise NotFound(f"the tender has no lot {number}")
     return lot
+
+
+async def selection_pages(
+    session: AsyncSession, tender: Tender, offsets: Mapping[int, int], size: int
+) -> tuple[dict[UUID, list[TenderSelection]], dict[int, int]]:
+    """A page of each lot's selections in their order, ``size`` long from the offset ``offsets`` gives its lot
+    number (else from the first), and each lot's number of selections (its lots loaded)."""
+    lots = {lot.id: lot.position for lot in tender.lots}
+    counted = select(TenderSelection.lot_id, func.count()).where(TenderSelection.lot_id.in_(lots)).group_by(TenderSelection.lot_id)
+    counts = {lots[lot_id]: count for lot_id, count in await session.execute(counted)}
+    n = func.row_number().over(partition_by=TenderSelection.lot_id, order_by=TenderSelection.position).label("n")
+    ranked = select(TenderSelection.id, TenderSelection.lot_id, n).where(TenderSelection.lot_id.in_(lots)).subquery()
+    starts = {lot_id: offsets[number] for lot_id, number in lots.items() if offsets.get(number)}
+    start = case(starts, value=ranked.c.lot_id, else_=0) if starts else literal(0)
+    query = (
+        select(TenderSelection)
+        .join(ranked, ranked.c.id == TenderSelection.id)
+        .where(ranked.c.n > start, ranked.c.n <= start + size)
+        .order_by(TenderSelection.lot_id, TenderSelection.position)
+    )
+    shown: dict[UUID, list[TenderSelection]] = {lot_id: [] for lot_id in lots}
+    for row in await session.scalars(query):
+        shown[row.lot_id].append(row)
+    return shown, {number: counts.get(number, 0) for number in lots.values()}
 
 
 class FieldValues(TypedDict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from uuid import UUID
 
 import msgspec
@@ -39,7 +40,8 @@ def selection_view(row: TenderSelection, facts: ModuleFacts) -> schemas.Selectio
     )
 
 
-def lot_view(row: TenderLot, facts: ModuleFacts) -> schemas.Lot:
+def lot_view(row: TenderLot, facts: ModuleFacts, selections: Sequence[TenderSelection] | None = None) -> schemas.Lot:
+    """The lot with its selections (or with ``selections``, a page of them)."""
     return schemas.Lot(
         id=row.id,
         etag=storage.part_etag(row),
@@ -49,7 +51,7 @@ def lot_view(row: TenderLot, facts: ModuleFacts) -> schemas.Lot:
         price_weight=row.price_weight,
         quality_weight=row.quality_weight,
         maximum=msgspec.convert(row.maximum, schemas.Maximum) if row.maximum is not None else None,
-        selections=[selection_view(s, facts) for s in row.selections],
+        selections=[selection_view(s, facts) for s in (row.selections if selections is None else selections)],
     )
 
 
@@ -86,9 +88,13 @@ async def selection_shown(session: AsyncSession, row: TenderSelection) -> schema
     return selection_view(row, await module_facts(session, [row]))
 
 
-async def view(session: AsyncSession, actor: Principal | None, tender: Tender, owner: Organization) -> schemas.Tender:
-    """The tender: its size grows with its lots and selections, never with its participants (they are a list of their own)."""
-    facts = await module_facts(session, [s for lot in tender.lots for s in lot.selections])
+async def view(
+    session: AsyncSession, actor: Principal | None, tender: Tender, owner: Organization, shown: Mapping[UUID, Sequence[TenderSelection]] | None = None
+) -> schemas.Tender:
+    """The tender: its size grows with its lots and selections, never with its participants (they are a list of their own).
+    ``shown`` gives each lot's selections (by lot id) in place of all of them, which are then not loaded."""
+    selections = shown if shown is not None else {lot.id: lot.selections for lot in tender.lots}
+    facts = await module_facts(session, [s for rows in selections.values() for s in rows])
     participation = await participation_summary(session, actor, tender.id)
     confirmed = await session.scalars(
         select(TenderParticipant.volumes).where(TenderParticipant.tender_id == tender.id, TenderParticipant.status == "confirmed")
@@ -98,7 +104,7 @@ async def view(session: AsyncSession, actor: Principal | None, tender: Tender, o
     return schemas.Tender(
         **head_fields(tender, owner),
         joint=owner.kind == "federation" or participation.invited + participation.confirmed + participation.declined > 0,
-        lots=[lot_view(lot, facts) for lot in tender.lots],
+        lots=[lot_view(lot, facts, selections[lot.id]) for lot in tender.lots],
         participation=participation,
         volumes=aggregate_volumes(list(confirmed)),
         amendments=[msgspec.convert(a, schemas.Amendment, from_attributes=True) for a in amendments],

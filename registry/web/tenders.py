@@ -4,7 +4,8 @@ before publication, with what it can do there, and downloads their draft documen
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -12,7 +13,7 @@ from babel import Locale
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.http import download_headers
@@ -25,6 +26,8 @@ from registry.web.pages import PageController, neighbours, page, say
 
 DbSession = NamedDependency[AsyncSession]
 PAGE_SIZE = 20
+REQUIREMENTS = 50
+"""A lot's requirements shown at a time on the tender's page."""
 FORMATS = ("docx", "annex", "xlsx", "ocds", "package")
 """The documents of a published version, in the order a tenderer reads them."""
 
@@ -43,10 +46,25 @@ class TenderPages(PageController):
         return page(request, "tenders/list.html", title, [(title, "")], items=items, total=total, page_number=page_number, pages=pages, links=links)
 
     @get("/{tender_id:uuid}")
-    async def tender(self, request: Request, db_session: DbSession, tender_id: FromPath[UUID]) -> Template:
+    async def tender(
+        self,
+        request: Request,
+        db_session: DbSession,
+        tender_id: FromPath[UUID],
+        lot: Annotated[int | None, QueryParameter(ge=1, le=1000)] = None,
+        page_number: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1,
+    ) -> Response[Any]:
+        """The tender with its lots, each folded to a summary when the tender is large, and a page of each lot's
+        requirements (``?lot=n&page=p`` turns lot n's pages; one past its last goes to its last)."""
         viewer = request.state.viewer
         actor = viewer.principal if viewer else None
-        shown = await tenders.get_tender(db_session, actor, tender_id)
+        offsets = {lot: (page_number - 1) * REQUIREMENTS} if lot else {}
+        shown, counts = await tenders.tender_outline(db_session, actor, tender_id, offsets, REQUIREMENTS)
+        pages = {number: (count + REQUIREMENTS - 1) // REQUIREMENTS for number, count in counts.items()}
+        if lot in pages and 1 <= pages[lot] < page_number:
+            return Redirect(_lot_page(tender_id, lot, pages[lot]))
+        at = {number: page_number if number == lot else 1 for number in counts}
+        pagers = {number: (at[number], neighbours(at[number], pages[number], partial(_lot_page, tender_id, number))) for number in counts}
         language = i18n.chosen(request)
         pinned = await requirements.pinned_titles(db_session, {(s.module_key, s.module_version) for lot in shown.lots for s in lot.selections})
         titles = {pair: text(title, language) for pair, title in pinned.items()}
@@ -60,7 +78,8 @@ class TenderPages(PageController):
             categories=vocabulary_labels(await requirements.catalogue(db_session), "product_categories", language),
             document_language=Locale.parse(shown.language).get_display_name(Locale.parse("en_GB" if language == "en" else language)),
             lead=actor is not None and tenders.is_lead_buyer(actor, shown, shown.owner_kind), answered=request.query_params.get("answered"),
-            created=request.query_params.get("created") == "1",
+            created=request.query_params.get("created") == "1", counts=counts, pages=pages, pagers=pagers, opened=lot,
+            folded=sum(counts.values()) > REQUIREMENTS,
         )  # fmt: skip
 
     @get("/{tender_id:uuid}/documents/{export_format:str}")
@@ -72,3 +91,7 @@ class TenderPages(PageController):
         publisher = snapshot.Publisher.of(request.app.state.settings)
         made = await tenders.export(db_session, viewer.principal if viewer else None, tender_id, export_format, publisher)
         return Response(made.content, media_type=made.media_type, headers=download_headers(made.filename) | {"Cache-Control": "no-store"})
+
+
+def _lot_page(tender_id: UUID, lot: int, page_number: int) -> str:
+    return f"/tenders/{tender_id}?" + urlencode({"lot": lot, "page": page_number}) + f"#lot-{lot}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from litestar.testing import AsyncTestClient
 
+from registry.web import tenders as tender_pages
 from tests.support import Api
 from tests.tender_world import build_world, create, joint_tender_ready_to_publish, spec, write
 from tests.web.test_library_pages import words
@@ -63,3 +64,30 @@ async def test_a_tender_not_yet_published_is_neither_listed_nor_shown(client: As
     for hidden in (draft, opened):
         page = await client.get(f"/tenders/{hidden['id']}", headers=ENGLISH)
         assert page.status_code == 404 and "Page not found" in words(page.text) and hidden["title"] not in page.text.split("<main")[1]
+
+
+async def test_a_large_tenders_lots_are_folded_and_each_lots_requirements_come_a_page_at_a_time(
+    client: AsyncTestClient, admin: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tender_pages, "REQUIREMENTS", 2)  # lot 1 has 5 requirements, lot 2 has 4: 9 in all, more than a page
+    world = await build_world(admin)
+    tender = await joint_tender_ready_to_publish(world)
+    await write(world.coordinator, tender["id"], "POST", "/publish")
+    first = await client.get(f"/tenders/{tender['id']}", headers=ENGLISH)
+    text = words(first.text)
+    assert first.text.count('<details class="requirements">') == 2, "both lots start folded to their summary"
+    assert "5 requirements" in text and "4 requirements" in text and "Page 1 of 3" in text and "Page 1 of 2" in text
+    assert "INTEROP-ALARM-PROTOCOL" in text and "SEC-ISO27001-CERTIFICATE" in text and "EVID-STUDY-STRENGTH-AWARD" not in text
+    assert "CONSENT-LOCATION-ON-REQUEST" in text and "EVID-FALLS-REDUCTION" not in text
+    assert f'href="/tenders/{tender["id"]}?lot=1&amp;page=2#lot-1"' in first.text
+
+    turned = await client.get(f"/tenders/{tender['id']}?lot=1&page=3", headers=ENGLISH)
+    text = words(turned.text)
+    assert turned.text.count('<details class="requirements" open>') == 1, "the lot being read is unfolded"
+    assert "Page 3 of 3" in text and "SEC-DATA-PROCESSING-AGREEMENT" in text and "INTEROP-ALARM-PROTOCOL" not in text
+    assert "CONSENT-LOCATION-ON-REQUEST" in text and "Page 1 of 2" in text, "the other lot stays on its first page"
+    beyond = await client.get(f"/tenders/{tender['id']}?lot=1&page=9", headers=ENGLISH)
+    assert beyond.status_code == 200 and "Page 3 of 3" in words(beyond.text), "a page past the lot's last shows its last"
+    assert beyond.url.query == b"lot=1&page=3"
+    refused = await client.get(f"/tenders/{tender['id']}?lot=0", headers=ENGLISH)
+    assert refused.status_code == 400 and "The address holds a value the page does not understand." in words(refused.text)
