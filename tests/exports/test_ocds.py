@@ -328,6 +328,11 @@ def test_items_one_per_buyer_and_lot_classified_by_cpv_without_check_digit(sampl
     unclassified = _with_tender(msgspec.structs.replace(sample, participants=()), cpv_codes=())
     item = _release(unclassified)["tender"]["items"][1]
     assert item == {"id": "lot-2-item", "description": "Lokaliseringsteknologi (GPS)", "relatedLot": "lot-2"}, "no codes, no volumes: one bare item"
+    unanswered = _release(msgspec.structs.replace(sample, participants=()))["tender"]["items"]
+    assert unanswered[1] == {
+        "id": "lot-2-item", "description": "Lokaliseringsteknologi (GPS)", "classification": {"scheme": "CPV", "id": "33196200"},
+        "additionalClassifications": [{"scheme": "CPV", "id": "32235000"}], "relatedLot": "lot-2",
+    }, "no volumes yet: one item per lot, still classified"  # fmt: skip
 
 
 def test_documents_name_each_file_with_its_dates(sample: TenderDocument) -> None:

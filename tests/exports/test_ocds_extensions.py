@@ -215,6 +215,11 @@ def test_award_criteria_weigh_price_and_each_criterion_in_percent_of_the_lot() -
          ("quality", "Styrken i effektdokumentasjonen", [{"number": 30, "weight": "percentageExact"}]),
          ("quality", "Metode for måling av måloppnåelse", [{"number": 20, "weight": "percentageExact"}])],
     ]  # fmt: skip
+    sample = sample_tender()
+    statements = [[r.statement for r in lot.requirements if r.kind == "award"] for lot in sample.lots]
+    assert [[c.get("description") for c in lot["awardCriteria"]["criteria"]] for lot in lots] == [[None, *said] for said in statements], (
+        "a criterion weighed in percent is described by its statement alone; the price by nothing"
+    )
     for lot in lots:
         assert sum(n["number"] for c in lot["awardCriteria"]["criteria"] for n in c["numbers"]) == 100
         assert "weightingDescription" not in lot["awardCriteria"]
@@ -267,6 +272,16 @@ def test_qualification_requirements_are_the_lots_technical_selection_criteria_wi
         }]},
     ]  # fmt: skip
     assert {"technical"} <= extension_codelist("ocds_selectionCriteria_extension", "selectionCriterionType")
+
+
+def test_a_qualification_requirement_without_a_method_is_verified_by_its_documents_listed() -> None:
+    sample = sample_tender("en")
+    lot = sample.lots[1]
+    qualification = next(i for i, r in enumerate(lot.requirements) if r.kind == "qualification")
+    bare = msgspec.structs.replace(lot.requirements[qualification], verification="", verification_documents=("Certificate", "Audit report"))
+    changed = msgspec.structs.replace(lot, requirements=tuple(bare if i == qualification else r for i, r in enumerate(lot.requirements)))
+    criteria = _tender(msgspec.structs.replace(sample, lots=(sample.lots[0], changed)))["lots"][1]["selectionCriteria"]["criteria"]
+    assert criteria[0]["verificationMethod"] == "Certificate, Audit report"
 
 
 def test_exclusion_grounds_of_the_law_are_the_tenders_eligibility_criteria() -> None:
@@ -350,6 +365,10 @@ def test_a_contract_has_no_framework_and_lots_without_maximum_have_no_value() ->
     tender = _tender(contract_tender())
     assert tender["techniques"] == {"hasFrameworkAgreement": False}
     assert [sorted(set(lot) & {"techniques", "value"}) for lot in tender["lots"]] == [[], []]
+    leftover = _with_terms(contract_tender(), framework=sample_tender().tender.terms.framework)
+    assert [sorted(set(lot) & {"techniques", "value"}) for lot in _tender(leftover)["lots"]] == [[], []], (
+        "framework terms left over from an earlier choice do not make a contract a framework"
+    )
 
 
 # variants -> variantPolicy
