@@ -76,9 +76,11 @@ async def on_server(*statements: str) -> None:
 
 async def import_starter_library(url: str) -> None:
     database = Database(url)
-    async with database.writes.begin() as session:
-        await import_library(session, Settings().library_dir)
-    await database.dispose()
+    try:
+        async with database.writes.begin() as session:
+            await import_library(session, Settings().library_dir)
+    finally:  # a failed import (a mutant's, say) leaves no connection open
+        await database.dispose()
 
 
 @pytest.fixture(scope="session")

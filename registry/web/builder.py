@@ -1,6 +1,8 @@
 """The tender builder's first room: a new tender, and a tender's own fields (reference, title, description,
-language, procedure, CPV codes, value, contract period, dates, contact, where tenders are submitted and how
-long they bind), for the lead buyer.
+language, procedure, CPV codes, value, contract period, dates, contact) and terms (what is mainly bought, a
+contract or a framework agreement with its suppliers and call-off, options, lots per bid and awarded, variants,
+reservations, where tenders are submitted and questions asked, how long tenders bind, the ESPD, the
+discretionary exclusion grounds of the lead buyer's country that apply, labour clauses), for the lead buyer.
 
 Saving carries the tender's ETag and a fingerprint of the fields as they were filled: when someone else saved
 the tender in between, nothing is saved; the form comes back with their changes taken in where this person
@@ -23,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.problems import Conflict, PreconditionFailed, RuleViolation
 from registry.tenders import schemas, storage
 from registry.tenders import service as tenders
-from registry.web import stale
+from registry.tenders.law import country_law
+from registry.web import i18n, stale
 from registry.web import tender_forms as forms
 from registry.web.pages import PageController, page, say, sign_in_first
 from registry.web.visitors import checked_form
@@ -48,7 +51,7 @@ class BuilderPages(PageController):
             return sign_in_first(request)
         raw = forms.read(form)
         try:
-            given, unreadable = forms.fields_of(raw, schemas.Terms())
+            given, unreadable = forms.fields_of(raw)
             self._refuse_unreadable(unreadable)
             created = await tenders.create_tender(db_session, viewer.principal, msgspec.convert(given, schemas.TenderSpec))
         except (msgspec.ValidationError, RuleViolation, Conflict) as exc:
@@ -73,7 +76,7 @@ class BuilderPages(PageController):
         tender = await tenders.editable_tender(db_session, viewer.principal, tender_id)
         raw, etag, seen = forms.read(form), str(form.get("etag", "")), str(form.get("seen", ""))
         try:
-            given, unreadable = forms.fields_of(raw, tender.terms)
+            given, unreadable = forms.fields_of(raw)
             self._refuse_unreadable(unreadable)
             update = msgspec.convert(given, schemas.TenderFieldsUpdate)
             await tenders.update_fields(db_session, viewer.principal, tender_id, update, etag)
@@ -111,10 +114,12 @@ class BuilderPages(PageController):
         seen: str | None = None,
     ) -> Template:
         title = say(request, "Start a tender") if tender is None else say(request, "The tender's own fields")
+        language = i18n.chosen(request)
+        grounds = [(g.key, getattr(g.text, language)) for g in country_law(request.state.viewer.country).discretionary_grounds]
         crumbs = [(say(request, "Dashboard"), "/dashboard")] + ([(tender.title, f"/tenders/{tender.id}")] if tender else []) + [(title, "")]
         response = page(
             request, "tenders/fields.html", title, crumbs, tender=tender, values=raw, errors=errors or [], changed=changed or {},
-            taken=taken or set(), saved=saved,
+            taken=taken or set(), saved=saved, grounds=grounds, ticked=set(raw["discretionary_grounds"].split(",")),
             etag=etag or (storage.etag(tender) if tender else ""), seen=seen or (stale.seen(forms.raw_of(tender)) if tender else ""),
         )  # fmt: skip
         if errors:

@@ -45,17 +45,39 @@ def award_total(lot: schemas.Lot) -> float:
     return sum(s.weight or 0 for s in lot.selections if (s.kind or s.module_kind) == "award")
 
 
+MAXIMUM = ("maximum_value", "maximum_quantity", "maximum_unit")
+"""A framework lot's most to call off: a value in the tender's currency, a quantity of a unit, or both."""
+LOT_FIELDS = {
+    "product_categories": "categories", "value": "maximum_value", "maximum": "maximum_value", "quantity": "maximum_quantity", "unit": "maximum_unit",
+}  # fmt: skip
+"""The form field of each last part of an error's path that is not a field's own name."""
+
+
 def lot_values(form: Any) -> dict[str, Any]:
     return {
         "title": str(form.get("title", "")).strip(), "categories": [str(c) for c in form.getall("categories")] if "categories" in form else [],
         "price_weight": str(form.get("price_weight", "")).strip(), "quality_weight": str(form.get("quality_weight", "")).strip(),
+        **{name: str(form.get(name, "")).strip() for name in MAXIMUM},
     }  # fmt: skip
 
 
-def lot_fields(values: dict[str, Any]) -> dict[str, Any]:
-    """The lot's fields as the API takes them (numbers left as typed when they are not, for the decoder to name)."""
+def lot_fields(values: dict[str, Any], framework: bool) -> dict[str, Any]:
+    """The lot's fields as the API takes them (numbers left as typed when they are not, for the decoder to name); a
+    framework lot's maximum too, none when all its fields are empty."""
     weights = {name: _number(values[name]) for name in ("price_weight", "quality_weight")}
-    return {"title": values["title"], "product_categories": values["categories"]} | weights
+    fields = {"title": values["title"], "product_categories": values["categories"]} | weights
+    if not framework:
+        return fields
+    value, quantity, unit = (values.get(name, "") for name in MAXIMUM)
+    maximum = {"value": value.replace(" ", "").replace(",", ".") or None, "quantity": (int(quantity) if quantity.isdigit() else quantity) or None}
+    maximum = {key: given for key, given in (maximum | {"unit": unit or None}).items() if given is not None}
+    return fields | {"maximum": maximum or None}
+
+
+def lot_field(path: str) -> str:
+    """The form field an error's path names: its last part, such as ``lots[1].maximum.quantity``'s ``maximum_quantity``."""
+    last = path.removeprefix("$.").split(".")[-1].split("[")[0]
+    return LOT_FIELDS.get(last, last if last in ("price_weight", "quality_weight") else "title")
 
 
 def _number(typed: str) -> float | str:
@@ -87,7 +109,8 @@ class LotPages(PageController):
         if request.state.viewer is None:
             return sign_in_first(request)
         tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
-        return await self._lot_form(request, db_session, tender, None, {"title": "", "categories": [], "price_weight": "40", "quality_weight": "60"})
+        blank = {"title": "", "categories": [], "price_weight": "40", "quality_weight": "60"} | dict.fromkeys(MAXIMUM, "")
+        return await self._lot_form(request, db_session, tender, None, blank)
 
     @post("/new", status_code=HTTP_303_SEE_OTHER)
     async def add(self, request: Request, db_session: DbSession, tender_id: FromPath[UUID]) -> Response[Any]:
@@ -97,7 +120,7 @@ class LotPages(PageController):
         tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
         values = lot_values(form)
         try:
-            new = msgspec.convert(lot_fields(values), schemas.NewLot)
+            new = msgspec.convert(lot_fields(values, tender.terms.agreement == "framework"), schemas.NewLot)
             lot = await parts.add_lot(db_session, request.state.viewer.principal, tender_id, new, str(form.get("etag", "")))
         except (msgspec.ValidationError, RuleViolation, PreconditionFailed) as exc:
             return await self._lot_form(request, db_session, tender, None, values, self._lot_errors(request, exc))
@@ -127,7 +150,7 @@ class LotPages(PageController):
         lot = self._lot_of(tender, number)
         values = lot_values(form)
         try:
-            update = msgspec.convert(lot_fields(values), schemas.LotUpdate)
+            update = msgspec.convert(lot_fields(values, tender.terms.agreement == "framework"), schemas.LotUpdate)
             await parts.update_lot(db_session, request.state.viewer.principal, tender_id, number, update, str(form.get("etag", "")))
         except (msgspec.ValidationError, RuleViolation, PreconditionFailed) as exc:
             return await self._lot_form(request, db_session, tender, lot, values, self._lot_errors(request, exc))
@@ -268,20 +291,8 @@ class LotPages(PageController):
                 )
             ]
         if isinstance(exc, RuleViolation):
-            fields = {
-                "product_categories": "categories",
-                "price_weight": "price_weight",
-                "quality_weight": "quality_weight",
-                "module_key": "selections",
-            }
-            return list(dict.fromkeys((fields.get(e.field.split(".")[-1].split("[")[0], "title"), e.message) for e in exc.errors))
-        path = str(exc).rpartition(" - at `$.")[2].rstrip("`").split("[")[0]
-        return [
-            (
-                {"product_categories": "categories"}.get(path, path if path in ("price_weight", "quality_weight") else "title"),
-                str(exc).split(" - at ")[0],
-            )
-        ]
+            return list(dict.fromkeys(("selections" if e.field.endswith("module_key") else lot_field(e.field), e.message) for e in exc.errors))
+        return [(lot_field(str(exc).rpartition(" - at `")[2].rstrip("`")), str(exc).split(" - at ")[0])]
 
     async def _lot_form(
         self,
@@ -317,6 +328,9 @@ class LotPages(PageController):
                 "categories": lot.product_categories,
                 "price_weight": as_typed(lot.price_weight),
                 "quality_weight": as_typed(lot.quality_weight),
+                "maximum_value": as_typed(lot.maximum.value) if lot.maximum and lot.maximum.value is not None else "",
+                "maximum_quantity": str(lot.maximum.quantity or "") if lot.maximum else "",
+                "maximum_unit": (lot.maximum.unit or "") if lot.maximum else "",
             }
         response = page(
             request, "tenders/lot.html", title, crumbs, tender=tender, lot=lot, values=values, errors=errors or [], categories=categories,

@@ -26,8 +26,15 @@ def form_values(html: str) -> dict[str, str]:
     values = {m.group(1): m.group(2) for m in re.finditer(r'<input id="(\w+)" name="\w+" type="[\w-]+" value="([^"]*)"', html)}
     selected = r'<select id="(\w+)"[^>]*>(?:(?!</select>).)*?<option value="([^"]*)" selected'
     values |= {m.group(1): m.group(2) for m in re.finditer(selected, html, re.S)}
-    values["description"] = html.split('name="description"')[1].split(">", 1)[1].split("</textarea>")[0]
-    return {k: v.replace("&#39;", "'").replace("&amp;", "&") for k, v in values.items()}
+    for name in ("description", "duration_justification"):
+        values[name] = html.split(f'name="{name}"')[1].split(">", 1)[1].split("</textarea>")[0]
+    values |= {m.group(1): m.group(2) for m in re.finditer(r'<input type="checkbox" id="\w+" name="(\w+)" value="(yes)" checked', html)}
+    values = {k: v.replace("&#39;", "'").replace("&amp;", "&") for k, v in values.items()}
+    return values | {"grounds_offered": hidden(html, "grounds_offered"), "discretionary_grounds": ticked_grounds(html)}
+
+
+def ticked_grounds(html: str) -> list[str]:
+    return re.findall(r'name="discretionary_grounds" value="(\w+)" checked', html)
 
 
 NEW: dict[str, Any] = {
@@ -37,6 +44,9 @@ NEW: dict[str, Any] = {
     "questions_deadline": "2027-05-10T12:00", "submission_deadline": "2027-05-20T12:00", "planned_award": "",
     "contact_name": "Innkjøp", "contact_email": "innkjop@vestland.example", "contact_phone": "",
     "submission_system": "Mercell", "submission_url": "https://permalink.mercell.com/300000000.aspx", "validity_days": "90",
+    "main_category": "goods", "agreement": "contract", "framework_suppliers": "", "framework_call_off": "ranking", "options_count": "",
+    "options_months": "", "duration_justification": "", "lots_per_bid": "", "max_lots_awarded": "", "questions_via": "submission_system",
+    "espd": "yes",
 }  # fmt: skip
 
 
@@ -59,7 +69,9 @@ async def test_a_coordinator_starts_a_tender_with_its_fields(client: AsyncTestCl
     shown = await client.get(created.headers["location"], headers=ENGLISH)
     assert "The tender is created as a draft." in words(shown.text) and f'href="/tenders/{tender["id"]}/edit"' in shown.text
     again = form_values((await client.get(f"/tenders/{tender['id']}/edit", headers=ENGLISH)).text)
+    offered, ticked = again.pop("grounds_offered"), again.pop("discretionary_grounds")
     assert again | {"estimated_value": ""} == NEW | {"estimated_value": "", "planned_award": "", "contact_phone": ""}
+    assert ticked == offered.split(",") and "insolvency" in ticked, "every ground of Norway's law applies until some are unticked"
 
 
 @pytest.mark.parametrize(
@@ -85,6 +97,64 @@ async def test_a_bad_field_is_refused_beside_it_and_no_tender_is_made(
     assert refused.status_code == 400 and "There is a problem" in words(refused.text)
     assert f'href="#{field}"' in refused.text and f'id="{field}-error"' in refused.text
     assert "Joint procurement of medicine dispensers." in refused.text, "what was typed is kept"
+    assert (await world.coordinator.get("/api/v1/tenders")).json()["total"] == 0
+
+
+async def test_a_framework_agreements_terms_are_set_in_the_form_and_read_back(client: AsyncTestClient, admin: Api) -> None:
+    world = await build_world(admin)
+    await signed_in_browser(client, admin, world.coordinator.user)  # type: ignore[attr-defined]
+    form = await client.get("/tenders/new", headers=ENGLISH)
+    offered = hidden(form.text, "grounds_offered")
+    terms = {
+        "main_category": "services", "agreement": "framework", "framework_suppliers": "3", "framework_call_off": "mini_competition",
+        "options_count": "2", "options_months": "12", "duration_justification": "Devices are replaced every six years.",
+        "lots_per_bid": "2", "max_lots_awarded": "1", "variants": "yes", "questions_via": "email", "labour_clauses": "yes",
+        "grounds_offered": offered, "discretionary_grounds": ["insolvency", "conflict_of_interest"],
+    }  # fmt: skip
+    chosen = {k: v for k, v in NEW.items() if k != "espd"} | terms  # the ESPD box left unticked
+    created = await client.post("/tenders/new", data=chosen | {"form_token": form_token(form.text)}, follow_redirects=False)
+    assert created.status_code == 303, words(created.text)[:600]
+    tender = await read(world.coordinator, created.headers["location"].split("/")[2].split("?")[0])
+    assert tender["terms"] == {
+        "main_category": "services", "agreement": "framework", "framework": {"suppliers": 3, "call_off": "mini_competition"},
+        "options": {"count": 2, "months": 12}, "duration_justification": "Devices are replaced every six years.", "validity_days": 90,
+        "lots_per_bid": 2, "max_lots_awarded": 1, "variants": True,
+        "submission": {"system": "Mercell", "url": "https://permalink.mercell.com/300000000.aspx"}, "questions_via": "email", "espd": False,
+        "discretionary_grounds": ["insolvency", "conflict_of_interest"], "labour_clauses": True,
+    }  # fmt: skip
+    again = form_values((await client.get(f"/tenders/{tender['id']}/edit", headers=ENGLISH)).text)
+    assert again["discretionary_grounds"] == ["insolvency", "conflict_of_interest"] and "espd" not in again
+    assert {k: again[k] for k in terms if k != "discretionary_grounds"} == {k: v for k, v in terms.items() if k != "discretionary_grounds"}
+
+    contract = again | {"agreement": "contract", "form_token": form_token(form.text), "etag": hidden((await client.get(
+        f"/tenders/{tender['id']}/edit")).text, "etag"), "seen": ""}  # fmt: skip
+    contract |= {"form_token": form_token((await client.get(f"/tenders/{tender['id']}/edit")).text)}
+    saved = await client.post(f"/tenders/{tender['id']}/edit", data=contract, follow_redirects=False)
+    assert saved.status_code == 303, words(saved.text)[:600]
+    assert "framework" not in (await read(world.coordinator, tender["id"]))["terms"], "a contract drops the framework's own terms"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"agreement": "framework", "max_lots_awarded": "3", "lots_per_bid": "2"}, "max_lots_awarded", "a supplier may bid for at most 2 lots"),
+        ({"agreement": "framework"}, "framework_suppliers", "a framework agreement states its number of suppliers"),
+        ({"options_count": "2"}, "options_months", "Expected `int`"),
+        ({"framework_call_off": "lottery", "agreement": "framework", "framework_suppliers": "2"}, "framework_call_off", "Invalid enum value"),
+        (
+            {"grounds_offered": "insolvency,unknown_ground", "discretionary_grounds": ["unknown_ground"]},
+            "discretionary_grounds",
+            "unknown exclusion ground",
+        ),
+    ],
+)
+async def test_a_bad_term_is_refused_beside_its_field(client: AsyncTestClient, admin: Api, change: dict[str, Any], field: str, message: str) -> None:
+    world = await build_world(admin)
+    await signed_in_browser(client, admin, world.coordinator.user)  # type: ignore[attr-defined]
+    form = await client.get("/tenders/new", headers=ENGLISH)
+    refused = await client.post("/tenders/new", data=NEW | change | {"form_token": form_token(form.text)}, headers=ENGLISH)
+    assert refused.status_code == 400 and f'href="#{field}"' in refused.text and f'id="{field}-error"' in refused.text
+    assert message in words(refused.text)
     assert (await world.coordinator.get("/api/v1/tenders")).json()["total"] == 0
 
 

@@ -181,3 +181,30 @@ async def test_only_the_lead_buyer_builds_lots_and_a_published_tenders_lots_are_
     await signed_in_browser(client, admin, world.coordinator.user)  # type: ignore[attr-defined]
     fixed = await client.get(f"/tenders/{published['id']}/lots/1/selections/1", headers=ENGLISH)
     assert fixed.status_code == 409 and "immutable; publish corrections as amendments" in fixed.text
+
+
+async def test_a_framework_lot_states_the_most_it_may_call_off_and_a_contracts_lot_is_not_asked(client: AsyncTestClient, admin: Api) -> None:
+    world = await build_world(admin)
+    framework = {"agreement": "framework", "framework": {"suppliers": 3, "call_off": "ranking"}}
+    tender = await create(world.coordinator, spec() | {"currency": "NOK", "terms": framework})
+    contract = await create(world.coordinator, spec("VTF-CONTRACT"))
+    await signed_in_browser(client, admin, world.coordinator.user)  # type: ignore[attr-defined]
+    assert "maximum_value" not in (await client.get(f"/tenders/{contract['id']}/lots/1", headers=ENGLISH)).text
+    base = f"/tenders/{tender['id']}/lots/1"
+    page = await client.get(base, headers=ENGLISH)
+    assert "The most the lot may call off over the framework agreement's term" in words(page.text) and "Value, excluding VAT, in NOK" in page.text
+    lot = {"form_token": form_token(page.text), "etag": etag_of_form(page.text, base), "title": "Alarms", "categories": ["digital_social_alarm"]}
+    lot |= {"price_weight": "40", "quality_weight": "60", "maximum_value": "30 000 000", "maximum_quantity": "many", "maximum_unit": "alarmer"}
+    refused = await client.post(base, data=lot, headers=ENGLISH)
+    assert refused.status_code == 400 and 'href="#maximum_quantity"' in refused.text and 'id="maximum_quantity-error"' in refused.text
+    assert (await read(world.coordinator, tender["id"]))["lots"][0]["maximum"] is None, "nothing saved"
+
+    saved = await client.post(base, data=lot | {"maximum_quantity": "6000"}, follow_redirects=False)
+    assert saved.status_code == 303
+    assert (await read(world.coordinator, tender["id"]))["lots"][0]["maximum"] == {"value": "30000000", "quantity": 6000, "unit": "alarmer"}
+    again = await client.get(base, headers=ENGLISH)
+    assert 'value="30000000"' in again.text and 'value="6000"' in again.text and 'value="alarmer"' in again.text
+    emptied = lot | {"form_token": form_token(again.text), "etag": etag_of_form(again.text, base)}
+    emptied |= dict.fromkeys(("maximum_value", "maximum_quantity", "maximum_unit"), "")
+    assert (await client.post(base, data=emptied, follow_redirects=False)).status_code == 303
+    assert (await read(world.coordinator, tender["id"]))["lots"][0]["maximum"] is None, "emptied, the maximum is taken away"
