@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from typing import Any
 
 import msgspec
@@ -43,8 +44,30 @@ def content_hash(content: VersionContent) -> str:
     return hashlib.sha256(msgspec.json.encode(content, order="sorted")).hexdigest()
 
 
+DECODED_KEPT = 4096
+"""Decoded contents kept in the process, the least recently used going first."""
+_decoded: OrderedDict[str, VersionContent] = OrderedDict()
+
+
 def decode_content(version: ModuleVersion) -> VersionContent:
-    return msgspec.convert(version.content, VersionContent)
+    """The version's content as a struct, decoded once per process for each distinct content (kept by its hash, so a
+    draft's new text is decoded anew): a large tender's check reads the same thousand pinned versions each time.
+    Callers never change the struct they get."""
+    return _recalled(version.content_hash) or _remember(version.content_hash, version.content)
+
+
+def _recalled(content_hash: str) -> VersionContent | None:
+    found = _decoded.get(content_hash)
+    if found is not None:
+        _decoded.move_to_end(content_hash)
+    return found
+
+
+def _remember(content_hash: str, content: Any) -> VersionContent:
+    decoded = _decoded[content_hash] = msgspec.convert(content, VersionContent)
+    if len(_decoded) > DECODED_KEPT:
+        _decoded.popitem(last=False)
+    return decoded
 
 
 def module_errors(catalogue_: Catalogue, category: str, product_categories: list[str]) -> list[tuple[str, str]]:
@@ -490,12 +513,23 @@ def _among(query: Select, pairs: set[tuple[str, int]]) -> Select:
     return joined.where(tuple_(RequirementModule.key, ModuleVersion.version).in_(sorted(pairs)), ModuleVersion.status != "draft")
 
 
-async def pinned_versions(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], tuple[RequirementModule, ModuleVersion]]:
-    """The non-draft versions among ``(key, version)`` pairs, loaded in one query, for tenders to pin."""
-    if not pairs:
-        return {}
-    rows = await session.execute(_among(select(RequirementModule, ModuleVersion), pairs))
-    return {(m.key, v.version): (m, v) for m, v in rows}
+_PINNED = (
+    RequirementModule.key, ModuleVersion.version, ModuleVersion.id, ModuleVersion.status, ModuleVersion.replaced_by, RequirementModule.category,
+    RequirementModule.jurisdictions, RequirementModule.references, ModuleVersion.content_hash,
+)  # fmt: skip
+
+
+async def _contents(session: AsyncSession, hashes: dict[tuple[str, int], str]) -> dict[tuple[str, int], VersionContent]:
+    """The decoded content of each pinned ``(key, version)`` given with its content's hash: the process's decoded ones,
+    and the others read (one query) and decoded."""
+    found = {pair: content for pair, digest in hashes.items() if (content := _recalled(digest)) is not None}
+    missing = set(hashes) - found.keys()
+    if missing:
+        rows = await session.execute(
+            _among(select(RequirementModule.key, ModuleVersion.version, ModuleVersion.content_hash, ModuleVersion.content), missing)
+        )
+        found |= {(key, version): _remember(digest, content) for key, version, digest, content in rows}
+    return found
 
 
 async def pinned_kinds(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], Kind]:
@@ -516,26 +550,27 @@ async def pinned_titles(session: AsyncSession, pairs: set[tuple[str, int]]) -> d
 
 
 async def pinned(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], schemas.PinnedVersion]:
-    """The non-draft versions among ``(key, version)`` pairs as frozen structs, loaded in one query."""
+    """The non-draft versions among ``(key, version)`` pairs as frozen structs, read in one query (two when some content
+    was not decoded in this process before)."""
+    if not pairs:
+        return {}
+    rows = (await session.execute(_among(select(*_PINNED), pairs))).all()
+    contents = await _contents(session, {(row.key, row.version): row.content_hash for row in rows})
     return {
-        pair: schemas.PinnedVersion(
-            id=version.id,
-            key=module.key,
-            version=version.version,
-            status=version.status,
-            replaced_by=version.replaced_by,
-            category=module.category,
-            jurisdictions=module.jurisdictions,
-            references=msgspec.convert(module.references, list[Reference]),
-            content=decode_content(version),
+        (row.key, row.version): schemas.PinnedVersion(
+            id=row.id, key=row.key, version=row.version, status=row.status, replaced_by=row.replaced_by, category=row.category,
+            jurisdictions=row.jurisdictions, references=msgspec.convert(row.references, list[Reference]), content=contents[(row.key, row.version)],
         )  # fmt: skip
-        for pair, (module, version) in (await pinned_versions(session, pairs)).items()
+        for row in rows
     }
 
 
 async def pinned_contents(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], VersionContent]:
-    """The content of the non-draft versions among ``(key, version)`` pairs, loaded in one query."""
-    return {pair: decode_content(version) for pair, (_, version) in (await pinned_versions(session, pairs)).items()}
+    """The content of the non-draft versions among ``(key, version)`` pairs."""
+    if not pairs:
+        return {}
+    rows = await session.execute(_among(select(RequirementModule.key, ModuleVersion.version, ModuleVersion.content_hash), pairs))
+    return await _contents(session, {(key, version): digest for key, version, digest in rows})
 
 
 async def newest_published(session: AsyncSession, keys: set[str]) -> dict[str, int]:
