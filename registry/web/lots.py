@@ -30,13 +30,15 @@ from registry.tenders import parts, schemas, storage
 from registry.tenders import service as tenders
 from registry.web import i18n
 from registry.web.library import text, vocabulary_labels
-from registry.web.pages import PageController, page, say, sign_in_first
+from registry.web.pages import PageController, neighbours, page, say, sign_in_first
 from registry.web.products import as_typed, parameter_value
 from registry.web.visitors import checked_form
 
 DbSession = NamedDependency[AsyncSession]
 FOUND = 20
 """Library modules listed at a time when adding a requirement to a lot."""
+SHOWN = 50
+"""A lot's requirements listed at a time on its page."""
 KINDS = ("mandatory", "award", "qualification", "contract_condition")
 
 
@@ -135,11 +137,27 @@ class LotPages(PageController):
         number: FromPath[int],
         q: Search = None,
         category: Annotated[str | None, QueryParameter(max_length=64, pattern=r"^[a-z_]*$")] = None,
+        page_number: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1,
     ) -> Response[Any]:
+        """The lot's form, its requirements ``SHOWN`` at a time (``?page=p``), and the library searched to add more."""
         if request.state.viewer is None:
             return sign_in_first(request)
         tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
-        return await self._lot_form(request, db_session, tender, self._lot_of(tender, number), None, search={"q": q, "category": category})
+        lot = self._lot_of(tender, number)
+        return await self._lot_form(request, db_session, tender, lot, None, search={"q": q, "category": category}, page_number=page_number)
+
+    @post("/{number:int}/remove", status_code=HTTP_303_SEE_OTHER)
+    async def remove(self, request: Request, db_session: DbSession, tender_id: FromPath[UUID], number: FromPath[int]) -> Response[Any]:
+        """Take the lot and its requirements out of the tender (the lots after it move up)."""
+        form = await checked_form(request)
+        if request.state.viewer is None:
+            return sign_in_first(request)
+        try:
+            await parts.remove_lot(db_session, request.state.viewer.principal, tender_id, number, str(form.get("etag", "")))
+        except PreconditionFailed as exc:
+            tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
+            return await self._lot_form(request, db_session, tender, self._lot_of(tender, number), None, self._lot_errors(request, exc))
+        return Redirect(f"/tenders/{tender_id}?removed={number}#lots", status_code=HTTP_303_SEE_OTHER)
 
     @post("/{number:int}", status_code=HTTP_303_SEE_OTHER)
     async def save(self, request: Request, db_session: DbSession, tender_id: FromPath[UUID], number: FromPath[int]) -> Response[Any]:
@@ -264,7 +282,8 @@ class LotPages(PageController):
             else:
                 message = "; ".join([exc.detail, *(f"{e.field.rsplit('.', 1)[-1]} {e.message}" for e in getattr(exc, "errors", []))])
             return await self._lot_form(request, db_session, tender, self._lot_of(tender, number), None, [("selections", message)])
-        return Redirect(f"/tenders/{tender_id}/lots/{number}#selections", status_code=HTTP_303_SEE_OTHER)
+        now = position - 1 if action == "up" else position + 1 if action == "down" else position
+        return Redirect(f"/tenders/{tender_id}/lots/{number}?page={(max(now, 1) - 1) // SHOWN + 1}#selections", status_code=HTTP_303_SEE_OTHER)
 
     @staticmethod
     def _lot_of(tender: schemas.Tender, number: int) -> schemas.Lot:
@@ -303,6 +322,7 @@ class LotPages(PageController):
         values: dict[str, Any] | None,
         errors: list[tuple[str, str]] | None = None,
         search: dict[str, Any] | None = None,
+        page_number: int = 1,
     ) -> Template:
         language = i18n.chosen(request)
         catalogue = await requirements.catalogue(session)
@@ -332,8 +352,12 @@ class LotPages(PageController):
                 "maximum_quantity": str(lot.maximum.quantity or "") if lot.maximum else "",
                 "maximum_unit": (lot.maximum.unit or "") if lot.maximum else "",
             }
+        pages = (len(lot.selections) + SHOWN - 1) // SHOWN if lot else 0
+        page_number = min(page_number, max(pages, 1))
+        links = neighbours(page_number, pages, lambda n: f"/tenders/{tender.id}/lots/{lot.number}?page={n}#selections") if lot else {}
         response = page(
             request, "tenders/lot.html", title, crumbs, tender=tender, lot=lot, values=values, errors=errors or [], categories=categories,
+            listed=lot.selections[(page_number - 1) * SHOWN : page_number * SHOWN] if lot else [], page_number=page_number, pages=pages, links=links,
             etag=lot.etag if lot else storage.etag(tender), tender_etag=storage.etag(tender), found=found, search=search, titles=titles, kinds=KINDS,
             award_total=award_total(lot) if lot else 0, saved=request.query_params.get("saved") == "1",
         )  # fmt: skip

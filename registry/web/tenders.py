@@ -4,6 +4,7 @@ before publication, with what it can do there, and downloads their draft documen
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -79,7 +80,7 @@ class TenderPages(PageController):
             document_language=Locale.parse(shown.language).get_display_name(Locale.parse("en_GB" if language == "en" else language)),
             lead=actor is not None and tenders.is_lead_buyer(actor, shown, shown.owner_kind), answered=request.query_params.get("answered"),
             created=request.query_params.get("created") == "1", counts=counts, pages=pages, pagers=pagers, opened=lot,
-            folded=sum(counts.values()) > REQUIREMENTS,
+            folded=sum(counts.values()) > REQUIREMENTS, removed=next(iter(re.findall(r"^\d{1,3}$", request.query_params.get("removed", ""))), None),
         )  # fmt: skip
 
     @get("/{tender_id:uuid}/documents/{export_format:str}")

@@ -10,6 +10,7 @@ import re
 import pytest
 from litestar.testing import AsyncTestClient
 
+from registry.web import lots as lot_pages
 from tests.support import Api
 from tests.tender_world import World, act, build_world, create, joint_tender_ready_to_publish, read, spec, write
 from tests.web.test_desk_pages import ENGLISH
@@ -208,3 +209,46 @@ async def test_a_framework_lot_states_the_most_it_may_call_off_and_a_contracts_l
     emptied |= dict.fromkeys(("maximum_value", "maximum_quantity", "maximum_unit"), "")
     assert (await client.post(base, data=emptied, follow_redirects=False)).status_code == 303
     assert (await read(world.coordinator, tender["id"]))["lots"][0]["maximum"] is None, "emptied, the maximum is taken away"
+
+
+async def test_a_long_lot_lists_its_requirements_a_page_at_a_time_and_a_move_returns_to_the_moved_ones_page(
+    client: AsyncTestClient, admin: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lot_pages, "SHOWN", 2)  # lot 1 has 5 requirements: three pages
+    world = await build_world(admin)
+    tender = await create(world.coordinator, spec())
+    await signed_in_browser(client, admin, world.coordinator.user)  # type: ignore[attr-defined]
+    base = f"/tenders/{tender['id']}/lots/1"
+    first = await client.get(base, headers=ENGLISH)
+    text = words(first.text)
+    assert "Page 1 of 3" in text and "INTEROP-ALARM-PROTOCOL" in text and "EVID-STUDY-STRENGTH-AWARD" not in text
+    assert "Award weights: 60 of the quality share 60. They add up." in text, "the total counts the requirements of every page"
+    assert f'href="{base}?page=2#selections"' in first.text
+    second = await client.get(base + "?page=2", headers=ENGLISH)
+    assert "Page 2 of 3" in words(second.text) and "EVID-STUDY-STRENGTH-AWARD" in second.text and "INTEROP-ALARM-PROTOCOL" not in second.text
+    down = {"form_token": form_token(second.text), "etag": etag_of_form(second.text, base + "/selections/4/down")}
+    moved = await client.post(base + "/selections/4/down", data=down, follow_redirects=False)
+    assert (moved.status_code, moved.headers["location"]) == (303, base + "?page=3#selections"), "requirement 4 is now 5, on page 3"
+    last = await client.get(base + "?page=9", headers=ENGLISH)
+    assert "Page 3 of 3" in words(last.text) and "INTEROP-IHE-ACM-FORWARDING" in last.text, "a page past the last shows the last"
+
+
+async def test_a_coordinator_removes_a_lot_with_its_participants_volumes(client: AsyncTestClient, admin: Api) -> None:
+    world = await build_world(admin)
+    tender = await joint_tender_ready_to_publish(world)
+    await signed_in_browser(client, admin, world.coordinator.user)  # type: ignore[attr-defined]
+    first = f"/tenders/{tender['id']}/lots/1"
+    page = await client.get(first, headers=ENGLISH)
+    stale = {"form_token": form_token(page.text), "etag": '"stale.1"'}
+    refused = await client.post(first + "/remove", data=stale, headers=ENGLISH)
+    assert refused.status_code == 409 and "Someone else changed this lot after you opened it." in words(refused.text)
+    assert len((await read(world.coordinator, tender["id"]))["lots"]) == 2, "nothing removed"
+    remove = {"form_token": form_token(page.text), "etag": etag_of_form(page.text, first + "/remove")}
+    removed = await client.post(first + "/remove", data=remove, follow_redirects=False)
+    assert (removed.status_code, removed.headers["location"]) == (303, f"/tenders/{tender['id']}?removed=1#lots")
+    assert "Lot 1 is removed from the tender." in words((await client.get(removed.headers["location"], headers=ENGLISH)).text)
+    stored = await read(world.coordinator, tender["id"])
+    assert [lot["title"] for lot in stored["lots"]] == ["GPS alarms"], "the GPS lot is now lot 1"
+    answers = (await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/participants")).json()["items"]
+    volumes = [volume for answer in answers for volume in answer["volumes"]]
+    assert volumes and all(volume["lot"] == 1 for volume in volumes), "the GPS lot's volumes follow it; the removed lot's went with it"
