@@ -100,7 +100,7 @@ def selection_field(path: str) -> str:
     rest = path.removeprefix("$.").removeprefix("selection.")
     if rest.startswith("parameters."):
         return "param-" + rest.split(".")[1]
-    return rest.split(".")[0] if rest.split(".")[0] in ("kind", "weight", "note") else "weight"
+    return rest.split(".")[0] if rest.split(".")[0] in ("kind", "weight", "added_value", "note") else "weight"
 
 
 class LotPages(PageController):
@@ -206,7 +206,8 @@ class LotPages(PageController):
         tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
         selection = self._selection_of(self._lot_of(tender, number), position)
         values = {f"param-{name}": as_typed(value) for name, value in selection.parameters.items()}
-        values |= {"kind": selection.kind or "", "weight": as_typed(selection.weight), "note": selection.note or ""}
+        values |= {"kind": selection.kind or "", "weight": as_typed(selection.weight), "added_value": as_typed(selection.added_value)}
+        values["note"] = selection.note or ""
         return await self._requirement_form(request, db_session, tender, number, selection, values)
 
     @post("/{number:int}/selections/{position:int}", status_code=HTTP_303_SEE_OTHER)
@@ -219,7 +220,8 @@ class LotPages(PageController):
         tender = await tenders.editable_tender(db_session, request.state.viewer.principal, tender_id)
         selection = self._selection_of(self._lot_of(tender, number), position)
         content = await pinned_content(db_session, selection)
-        values = {name: str(form.get(name, "")).strip() for name in ("kind", "weight", "note", *(f"param-{p.name}" for p in content.parameters))}
+        named = ("kind", "weight", "added_value", "note", *(f"param-{p.name}" for p in content.parameters))
+        values = {name: str(form.get(name, "")).strip() for name in named}
         parameters, errors = {}, []
         for parameter in content.parameters:
             try:
@@ -233,7 +235,7 @@ class LotPages(PageController):
         if errors:
             return await self._requirement_form(request, db_session, tender, number, selection, values, errors, etag=etag)
         given = {"parameters": parameters, "kind": values["kind"] or None, "weight": _number(values["weight"]) if values["weight"] else None}
-        given["note"] = values["note"] or None
+        given |= {"added_value": values["added_value"].replace(" ", "").replace(",", ".") or None, "note": values["note"] or None}
         try:
             update = msgspec.convert(given, schemas.SelectionUpdate)
             await parts.update_selection(db_session, request.state.viewer.principal, tender_id, number, position, update, etag)

@@ -252,3 +252,28 @@ async def test_a_coordinator_removes_a_lot_with_its_participants_volumes(client:
     answers = (await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/participants")).json()["items"]
     volumes = [volume for answer in answers for volume in answer["volumes"]]
     assert volumes and all(volume["lot"] == 1 for volume in volumes), "the GPS lot's volumes follow it; the removed lot's went with it"
+
+
+async def test_an_award_criterion_is_scored_by_an_amount_per_point_instead_of_a_weight(client: AsyncTestClient, admin: Api) -> None:
+    world = await build_world(admin)
+    tender = await create(world.coordinator, spec())
+    await signed_in_browser(client, admin, world.coordinator.user)  # type: ignore[attr-defined]
+    address = f"/tenders/{tender['id']}/lots/1/selections/3"  # EVID-STUDY-STRENGTH-AWARD, weight 35
+    opened = await client.get(address, headers=ENGLISH)
+    assert "Or an amount per point, in NOK (the added-value model)" in words(opened.text)
+    both = {"form_token": form_token(opened.text), "etag": hidden(opened.text, "etag"), "weight": "35", "kind": "", "note": ""}
+    both["added_value"] = "2 500"
+    refused = await client.post(address, data=both, headers=ENGLISH)
+    assert refused.status_code == 400 and 'href="#added_value"' in refused.text
+    assert "an award criterion is scored by a weight or by an added value, not both" in words(refused.text)
+    assert (await read(world.coordinator, tender["id"]))["lots"][0]["selections"][2]["added_value"] is None, "nothing saved"
+    saved = await client.post(address, data=both | {"weight": ""}, follow_redirects=False)
+    assert saved.status_code == 303
+    stored = (await read(world.coordinator, tender["id"]))["lots"][0]["selections"][2]
+    assert (stored["weight"], stored["added_value"]) == (None, "2500.00")
+    assert 'id="added_value" name="added_value" inputmode="decimal" size="10" value="2500.00"' in (await client.get(address)).text
+    mandatory = f"/tenders/{tender['id']}/lots/1/selections/1"
+    page = await client.get(mandatory, headers=ENGLISH)
+    wrong = {"form_token": form_token(page.text), "etag": hidden(page.text, "etag"), "weight": "", "kind": "", "note": "", "added_value": "100"}
+    refused = await client.post(mandatory, data=wrong | {"param-delivery_time": "20"}, headers=ENGLISH)
+    assert refused.status_code == 400 and 'id="added_value-error"' in refused.text
