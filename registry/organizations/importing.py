@@ -261,7 +261,7 @@ async def import_organizations(session: AsyncSession, content: bytes, *, source:
     if new:
         step(f"creating {len(new)} organizations")
         try:
-            created = await service.create_organizations(session, None, [row.data for row in new])
+            created = await service.create_organizations(session, [row.data for row in new])
         except DomainError as exc:
             errors += _indexed(exc, new)
         else:
@@ -358,7 +358,7 @@ async def _add_memberships(session: AsyncSession, parsed: ParsedFile, ids: dict[
         by_federation.setdefault(federation_id, []).append(row)
     for federation_id, rows in by_federation.items():
         try:
-            report.memberships_added += await service.add_members(session, None, federation_id, [ids[row.line] for row in rows])
+            report.memberships_added += await service.add_members(session, federation_id, [ids[row.line] for row in rows])
         except DomainError as exc:
             errors += _indexed(exc, rows, column="federation", whole=True)
     return errors

@@ -59,12 +59,10 @@ async def create_organization(session: AsyncSession, actor: Principal | None, da
     return _shape_organization(organization)
 
 
-async def create_organizations(
-    session: AsyncSession, actor: Principal | None, items: Sequence[schemas.OrganizationCreate]
-) -> list[schemas.Organization]:
+async def create_organizations(session: AsyncSession, items: Sequence[schemas.OrganizationCreate]) -> list[schemas.Organization]:
     """Register many organizations by the rules of ``create_organization``, in one insert instead of one per organization
-    (an onboarding import). Errors name the item: ``[3].org_number``; a number registered already or given twice is a
-    conflict; nothing is added then."""
+    (the operator's onboarding import). Errors name the item: ``[3].org_number``; a number registered already or given
+    twice is a conflict; nothing is added then."""
     errors: list[tuple[str, str]] = []
     organizations = []
     for index, data in enumerate(items):
@@ -99,7 +97,7 @@ async def create_organizations(
     except IntegrityError:
         raise Conflict("organizations with the same numbers were registered at the same time; try again") from None
     for organization in organizations:
-        record(session, actor, "organization.create", "organization", organization.id, organization_id=organization.id)
+        record(session, None, "organization.create", "organization", organization.id, organization_id=organization.id)
     return [_shape_organization(organization) for organization in organizations]
 
 
@@ -234,10 +232,11 @@ async def add_member(session: AsyncSession, actor: Principal | None, federation_
     return _shape_organization(municipality)
 
 
-async def add_members(session: AsyncSession, actor: Principal | None, federation_id: UUID, municipality_ids: Sequence[UUID]) -> int:
-    """Add municipalities to a federation by the rules of ``add_member``, in one insert; those that are members already are
-    left as they are. Errors name the item (``[3].municipality_id``); nothing is added then. Returns how many were added."""
-    federation = await _federation_for(session, actor, federation_id)
+async def add_members(session: AsyncSession, federation_id: UUID, municipality_ids: Sequence[UUID]) -> int:
+    """Add municipalities to a federation by the rules of ``add_member``, in one insert (the operator's onboarding import);
+    those that are members already are left as they are. Errors name the item (``[3].municipality_id``); nothing is
+    added then. Returns how many were added."""
+    federation = await _federation_for(session, None, federation_id)
     found = {row.id: row for row in await session.scalars(select(Organization).where(Organization.id.in_(set(municipality_ids))))}
     errors = []
     for index, municipality_id in enumerate(municipality_ids):
@@ -256,7 +255,7 @@ async def add_members(session: AsyncSession, actor: Principal | None, federation
         raise Conflict(f"members were added to {federation.name} at the same time; try again") from None
     for municipality_id in new:
         record(
-            session, actor, "federation.member.add", "organization", federation.id,
+            session, None, "federation.member.add", "organization", federation.id,
             organization_id=federation.id, municipality_id=str(municipality_id),
         )  # fmt: skip
     return len(new)

@@ -11,6 +11,7 @@ import random
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -310,7 +311,7 @@ async def test_the_service_registers_and_adds_many_by_the_rules_of_one(database_
     try:
         async with database.writes.begin() as session:
             federation, first = await service.create_organizations(
-                session, None, [organization("federation", FEDERATION, world.federation), organization("municipality", "Hjo kommun", hjo)]
+                session, [organization("federation", FEDERATION, world.federation), organization("municipality", "Hjo kommun", hjo)]
             )
             for items, expected in [
                 ([organization("municipality", "Tibro kommun", tibro), organization("supplier", "Acme AB", None)], RuleViolation),
@@ -318,15 +319,15 @@ async def test_the_service_registers_and_adds_many_by_the_rules_of_one(database_
                 ([organization("municipality", "Tibro kommun", tibro), organization("municipality", "Hjo igen", hjo)], Conflict),
             ]:
                 try:
-                    await service.create_organizations(session, None, items)
+                    await service.create_organizations(session, items)
                 except expected as exc:
                     assert [e.field for e in exc.errors] == ["[1].org_number"], exc.errors
                 else:
                     raise AssertionError(f"{items} were registered")
             assert await service.get_organization(session, federation.id)
-            (tibro_organization,) = await service.create_organizations(session, None, [organization("municipality", "Tibro kommun", tibro)])
+            (tibro_organization,) = await service.create_organizations(session, [organization("municipality", "Tibro kommun", tibro)])
             try:
-                await service.add_members(session, None, federation.id, [first.id, federation.id])
+                await service.add_members(session, federation.id, [first.id, federation.id])
             except RuleViolation as exc:
                 assert [(e.field, e.message) for e in exc.errors] == [
                     ("[1].municipality_id", f"only municipalities can be members: {FEDERATION} is a federation")
@@ -334,8 +335,72 @@ async def test_the_service_registers_and_adds_many_by_the_rules_of_one(database_
             else:
                 raise AssertionError("a federation became a member")
             assert await service.member_ids(session, federation.id) == set()
-            assert await service.add_members(session, None, federation.id, [first.id, tibro_organization.id, first.id]) == 2
-            assert await service.add_members(session, None, federation.id, [first.id, tibro_organization.id]) == 0
+            assert await service.add_members(session, federation.id, [first.id, tibro_organization.id, first.id]) == 2
+            assert await service.add_members(session, federation.id, [first.id, tibro_organization.id]) == 0
             assert await service.member_ids(session, federation.id) == {first.id, tibro_organization.id}
+    finally:
+        await database.dispose()
+
+
+async def test_bulk_registration_names_every_bad_item_checks_every_number_and_records_each_change(database_url: str) -> None:
+    """The import's service functions: every bad item is named (not only the first), a number already registered is found
+    wherever it stands in a long list (the check runs in chunks of 500), and each organization and membership added leaves
+    an audit event naming it."""
+    from registry.db.transactions import Database
+    from registry.organizations import schemas, service
+    from registry.problems import Conflict, RuleViolation
+
+    rng = random.Random(11)
+
+    def municipality(name: str, number: str | None = None) -> schemas.OrganizationCreate:
+        return schemas.OrganizationCreate(kind="municipality", name=name, country="SE", org_number=number or random_org_number("SE", rng, "2120"))
+
+    database = Database(database_url)
+    try:
+        async with database.writes.begin() as session:
+            skaraborg = schemas.OrganizationCreate(kind="federation", name=FEDERATION, country="SE", org_number=random_org_number("SE", rng, "2220"))
+            federation, hjo = await service.create_organizations(session, [skaraborg, municipality("Hjo kommun")])
+            bad = [municipality("Tibro kommun", "12345"), municipality("Skara kommun"), municipality("Mariestad kommun", "212000-0000")]
+            try:
+                await service.create_organizations(session, bad)
+            except RuleViolation as exc:
+                assert exc.detail == "organizations break the rules"
+                assert [e.field for e in exc.errors] == ["[0].org_number", "[2].org_number"], "both bad numbers, around a good one"
+            else:
+                raise AssertionError("bad numbers were registered")
+
+            numbers = {hjo.org_number}
+            while len(numbers) < 501:
+                numbers.add(random_org_number("SE", rng, "2120"))
+            long_list = [municipality(f"Kommun {n}", number) for n, number in enumerate(sorted(numbers - {hjo.org_number}))]
+            long_list.append(municipality("Hjo igen", hjo.org_number))
+            for items, index in ((long_list, 500), ([municipality("Hjo på nytt", hjo.org_number), municipality("Töreboda kommun")], 0)):
+                try:
+                    await service.create_organizations(session, items)
+                except Conflict as exc:
+                    assert exc.detail == "organization numbers are taken"
+                    assert [(e.field, e.message) for e in exc.errors] == [(f"[{index}].org_number", f"{hjo.org_number} is already registered")]
+                else:
+                    raise AssertionError(f"{hjo.org_number} was registered twice")
+
+            unknown = uuid4()
+            try:
+                await service.add_members(session, federation.id, [unknown, hjo.id])
+            except RuleViolation as exc:
+                assert exc.detail == "only municipalities can be members"
+                assert [(e.field, e.message) for e in exc.errors] == [("[0].municipality_id", f"no organization {unknown}")]
+            else:
+                raise AssertionError("an unknown organization became a member")
+            assert await service.add_members(session, federation.id, [hjo.id]) == 1
+
+            events = {
+                (event.action, event.entity_type, event.entity_id, event.organization_id, tuple(sorted(event.details.items())))
+                for event in await session.scalars(select(AuditEvent).where(AuditEvent.actor_user_id.is_(None)))
+            }
+            assert events == {
+                ("organization.create", "organization", str(federation.id), federation.id, ()),
+                ("organization.create", "organization", str(hjo.id), hjo.id, ()),
+                ("federation.member.add", "organization", str(federation.id), federation.id, (("municipality_id", str(hjo.id)),)),
+            }
     finally:
         await database.dispose()

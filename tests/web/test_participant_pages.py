@@ -5,6 +5,7 @@ a stale choice refused with nothing invited, withdrawals, and answers recorded f
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 from uuid import UUID
 
 import pytest
@@ -29,19 +30,18 @@ def hidden(html: str, name: str) -> str:
     return found.group(1).replace("&#34;", '"')
 
 
-async def many_members(database: Database, world: World, count: int) -> list[str]:
-    """``count`` more member municipalities of the world's federation, named ``Kommune 001`` and on."""
+async def many_members(database: Database, world: World, count: int, names: list[str] | None = None) -> list[str]:
+    """``count`` more member municipalities of the world's federation, named ``Kommune 001`` and on (or ``names``)."""
 
     async def register(session):  # type: ignore[no-untyped-def]
         made = await organizations.create_organizations(
             session,
-            None,
             [
-                OrganizationCreate(kind="municipality", name=f"Kommune {n:03}", country="NO", org_number=valid_org_number("NO"))
-                for n in range(1, count + 1)
+                OrganizationCreate(kind="municipality", name=name, country="NO", org_number=valid_org_number("NO"))
+                for name in names or [f"Kommune {n:03}" for n in range(1, count + 1)]
             ],
         )
-        await organizations.add_members(session, None, UUID(world.federation["id"]), [m.id for m in made])
+        await organizations.add_members(session, UUID(world.federation["id"]), [m.id for m in made])
         return [str(m.id) for m in made]
 
     return await in_transaction(database, register)
@@ -89,6 +89,27 @@ async def test_a_federation_invites_from_its_members_by_search_page_and_all_at_o
     names = {p["name"] for p in await participants(world.coordinator, tender)}
     assert {"Voss herad", "Askøy kommune"} <= names and len(names) == 11
     assert "112 municipalities can still be invited." in words((await client.get(address, headers=ENGLISH)).text)
+
+
+async def test_the_member_search_ignores_case_takes_wildcards_literally_and_orders_namesakes_by_id(
+    client: AsyncTestClient, admin: Api, database: Database
+) -> None:
+    world = await build_world(admin)
+    # six namesakes: their registration order matches the order of their ids by a chance of 1 in 720
+    herøy = await many_members(database, world, 0, ["Herøy kommune"] * 6 + ["Hå kommune"])
+    tender = await create(world.coordinator, spec())
+    await signed_in_browser(client, admin, world.coordinator.user)  # type: ignore[attr-defined]
+    address = f"/tenders/{tender['id']}/participants"
+    found = await client.get(address + "?q=HERØY", headers=ENGLISH)
+    assert "6 municipalities can still be invited." in words(found.text)
+    assert re.findall(r'id="member-([0-9a-f-]+)"', found.text) == sorted(herøy[:6]), "namesakes come in the order of their ids"
+    everyone = {"form_token": form_token(found.text), "etag": hidden(found.text, "etag"), "q": "herøy", "everyone": "yes"}
+    assert (await client.post(address + "/invite", data=everyone, follow_redirects=False)).status_code == 303
+    listed = await client.get(address, headers=ENGLISH)
+    assert re.findall(r"/participants/([0-9a-f-]+)", listed.text)[:6] == sorted(herøy[:6]), "and so in the participants' table"
+    for wildcard in ("%", "_", "h_"):
+        page = await client.get(address + "?" + urlencode({"q": wildcard}), headers=ENGLISH)
+        assert "0 municipalities can still be invited." in words(page.text), f"{wildcard!r} is a character to find, not a pattern"
 
 
 async def test_an_invitation_chosen_on_a_stale_page_is_refused_and_the_choice_kept(client: AsyncTestClient, admin: Api) -> None:
