@@ -343,8 +343,9 @@ async def change_status(
 
 
 async def publication_check(session: AsyncSession, actor: Principal, tender_id: UUID, min_submission_days: int) -> schemas.PublicationCheck:
-    """What publishing the tender now would say, for its lead buyer, without publishing it."""
-    tender, owner = await lead_tender(session, actor, tender_id)
+    """What publishing the tender now would say, for its lead buyer, without publishing it (a read: no row lock)."""
+    tender, owner = await visible_tender(session, actor, tender_id)
+    _lead_only(actor, tender, owner.kind)
     errors, warnings = await _publication_problems(session, tender, owner, utcnow(), min_submission_days)
     if tender.status not in TRANSITIONS["publish"][0]:
         errors.insert(0, ("status", f"a {tender.status} tender cannot be published"))
