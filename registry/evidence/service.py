@@ -19,7 +19,7 @@ from uuid import UUID
 
 import anyio
 import msgspec
-from sqlalchemy import ColumnElement, and_, exists, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -384,6 +384,13 @@ async def visible_confidential_for_tender(
     rows, total = await page(session, query.order_by(EvidenceItem.created_at, EvidenceItem.id), limit, offset)
     names = await _reviewer_names(session, rows)
     return [_view(item, buyers, names) for item in rows], total
+
+
+async def unreviewed_for_tender(session: AsyncSession, tender_id: UUID, buyers: frozenset[UUID]) -> int:
+    """How many confidential items naming ``tender_id`` no review of ``buyers`` (or of the registry) judges since their
+    latest change: what waits for the tender's buyers to review."""
+    unreviewed = and_(_confidential_for(tender_id), reviews.state_column(buyers) == reviews.UNREVIEWED)
+    return await session.scalar(select(func.count()).select_from(EvidenceItem).where(unreviewed)) or 0
 
 
 # Attachments

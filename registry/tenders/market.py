@@ -41,6 +41,16 @@ async def _buyers(session: AsyncSession, tender: Tender) -> frozenset[UUID]:
     return frozenset({tender.owner_id, *confirmed})
 
 
+async def evidence_to_review(session: AsyncSession, tender_ids: Sequence[UUID]) -> dict[UUID, int]:
+    """How many confidential items shared with each of the tenders wait for a review by its buyers (tenders with none
+    left out); for the lead buyer's dashboard."""
+    waiting = {}
+    for tender in await session.scalars(select(Tender).where(Tender.id.in_(tender_ids))):
+        if count := await evidence.unreviewed_for_tender(session, tender.id, await _buyers(session, tender)):
+            waiting[tender.id] = count
+    return waiting
+
+
 async def lot_evidence(session: AsyncSession, actor: Principal, tender_id: UUID, lot_number: int) -> LotEvidence:
     tender, owner = await service.visible_tender(session, actor, tender_id)
     if not service.is_lead_buyer(actor, tender, owner.kind):

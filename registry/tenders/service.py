@@ -53,6 +53,11 @@ def is_lead_buyer(actor: Principal, tender: Tender | schemas.TenderHead, owner_k
     return actor.acts_for(tender.owner_id, OWNER_ROLE.get(owner_kind, Role.admin), Role.org_admin)
 
 
+def leads_own_tenders(actor: Principal) -> bool:
+    """Whether ``actor`` is the lead buyer of its own organization's tenders (``is_lead_buyer`` of each of them)."""
+    return actor.acts_for(actor.organization_id, OWNER_ROLE.get(actor.organization_kind, Role.admin), Role.org_admin)
+
+
 async def is_buyer_of(session: AsyncSession, actor: Principal, tender: Tender, owner_kind: str) -> bool:
     """The lead buyer, or a procurement officer of a municipality that confirmed its participation."""
     if is_lead_buyer(actor, tender, owner_kind):

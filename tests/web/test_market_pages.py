@@ -51,6 +51,9 @@ async def test_the_lead_buyer_reviews_shared_evidence_and_downloads_its_file(cli
     attachment = (await world.supplier.post(f"/api/v1/evidence/{shared['id']}/attachments", files=files)).json()
     await signed_in_browser(client, admin, world.coordinator.user)  # type: ignore[attr-defined]
     address = f"/tenders/{tender['id']}/evidence"
+    waiting = "1 item of evidence shared with Digital social alarms and GPS alarms waits for your review"
+    dashboard = await client.get("/dashboard", headers=ENGLISH)
+    assert waiting in words(dashboard.text) and f'href="{address}"' in dashboard.text
     page = await client.get(address, headers=ENGLISH)
     assert "1 item of evidence is shared with the tender confidentially." in words(page.text) and "Not reviewed yet" in words(page.text)
     download = await client.get(f"{address}/{shared['id']}/files/{attachment['id']}")
@@ -66,3 +69,7 @@ async def test_the_lead_buyer_reviews_shared_evidence_and_downloads_its_file(cli
     reviewed = (await world.supplier.get(f"/api/v1/evidence/{shared['id']}")).json()["reviews"]
     assert [(r["organization_name"], r["outcome"], r["comment"]) for r in reviewed] == [("Vestlandet velferdsteknologi", "rejected", reason)]
     assert "Rejected, Vestlandet velferdsteknologi: " + reason in words((await client.get(saved.headers["location"], headers=ENGLISH)).text)
+    assert waiting not in words((await client.get("/dashboard", headers=ENGLISH)).text), "reviewed, it waits no more"
+    edited = await world.supplier.patch(f"/api/v1/evidence/{shared['id']}", json={"valid_until": days_from_today(1000)})
+    assert edited.status_code == 200, edited.text
+    assert waiting in words((await client.get("/dashboard", headers=ENGLISH)).text), "changed by the supplier, it waits again"
