@@ -55,7 +55,8 @@ def update() -> None:
         catalog.obsolete.clear()  # messages no longer used go; version control keeps their history
         with path.open("wb") as po:
             write_po(po, catalog, width=120, omit_header=False, sort_output=False, include_previous=False)
-        print(f"{path}: {sum(1 for m in catalog if m.id and not m.string)} messages to translate")
+        untranslated = [m for m in catalog if m.id and not all((m.string,) if isinstance(m.string, str) else m.string)]
+        print(f"{path}: {len(untranslated)} messages to translate")
 
 
 if __name__ == "__main__":
