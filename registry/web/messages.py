@@ -55,7 +55,7 @@ def update() -> None:
         catalog.obsolete.clear()  # messages no longer used go; version control keeps their history
         with path.open("wb") as po:
             write_po(po, catalog, width=120, omit_header=False, sort_output=False, include_previous=False)
-        untranslated = [m for m in catalog if m.id and not all((m.string,) if isinstance(m.string, str) else m.string)]
+        untranslated = [m for m in catalog if m.id and not all(m.string if isinstance(m.string, tuple) else (m.string,))]
         print(f"{path}: {len(untranslated)} messages to translate")
 
 

@@ -1,9 +1,10 @@
 """Joint procurement in the browser: a municipality's answer to an invitation (contact, mandate, volumes per
-lot, confirm or decline), given by its own procurement officer or recorded by the lead buyer where the
-tenders service allows it."""
+lot, each in as many units as it needs, confirm or decline), given by its own procurement officer or recorded by
+the lead buyer where the tenders service allows it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -26,14 +27,30 @@ from registry.web.visitors import checked_form
 DbSession = NamedDependency[AsyncSession]
 
 
+VOLUME = re.compile(r"^(quantity|unit)-(\d{1,3})-(\d{1,3})$")
+"""A volume's field: ``quantity-2-1`` is the quantity of lot 2's first row (a lot has a row per unit)."""
+
+
 def answer_values(form: FormMultiDict, lots: int) -> dict[str, Any]:
-    """The answer form's values as typed (strings), volumes per lot in the lots' order."""
+    """The answer form's values as typed (strings); volumes per lot in the lots' order, each lot's rows with
+    something typed in their order."""
     values: dict[str, Any] = {
         name: str(form.get(name, "")).strip() for name in ("decision", "contact_name", "contact_email", "mandate_decision_date")
     }
     values["mandate"] = form.get("mandate") == "yes"
-    values["volumes"] = [(str(form.get(f"quantity-{n}", "")).strip(), str(form.get(f"unit-{n}", "")).strip()) for n in range(1, lots + 1)]
+    typed: dict[tuple[int, int], dict[str, str]] = {}
+    for name in form:
+        if (found := VOLUME.match(name)) and 1 <= int(found[2]) <= lots:
+            typed.setdefault((int(found[2]), int(found[3])), {})[found[1]] = str(form.get(name, "")).strip()
+    rows = [(lot, (row.get("quantity", ""), row.get("unit", ""))) for (lot, _), row in sorted(typed.items()) if any(row.values())]
+    values["volumes"] = [[volume for lot, volume in rows if lot == n] for n in range(1, lots + 1)]
     return values
+
+
+def places(values: dict[str, Any]) -> list[str]:
+    """Where each volume the answer gives was typed (``2-1``: lot 2, row 1), in the answer's order."""
+    volumes = [(n, r, quantity, unit) for n, rows in enumerate(values["volumes"], start=1) for r, (quantity, unit) in enumerate(rows, start=1)]
+    return [f"{n}-{r}" for n, r, quantity, unit in volumes if quantity.isdigit() and unit]
 
 
 def answer_of(values: dict[str, Any]) -> tuple[schemas.Participation | None, list[tuple[str, str]]]:
@@ -45,15 +62,14 @@ def answer_of(values: dict[str, Any]) -> tuple[schemas.Participation | None, lis
     except ValueError:
         errors.append(("mandate_decision_date", "date"))
     volumes = []
-    for n, (quantity, unit) in enumerate(values["volumes"], start=1):
-        if not quantity and not unit:
-            continue
-        if not quantity.isdigit():
-            errors.append((f"quantity-{n}", "quantity"))
-        elif not unit:
-            errors.append((f"unit-{n}", "unit"))
-        else:
-            volumes.append({"lot": n, "quantity": int(quantity), "unit": unit})
+    for n, rows in enumerate(values["volumes"], start=1):
+        for r, (quantity, unit) in enumerate(rows, start=1):
+            if not quantity.isdigit():
+                errors.append((f"quantity-{n}-{r}", "quantity"))
+            elif not unit:
+                errors.append((f"unit-{n}-{r}", "unit"))
+            else:
+                volumes.append({"lot": n, "quantity": int(quantity), "unit": unit})
     if values["decision"] not in ("confirmed", "declined"):
         errors.append(("decision", "decision"))
     if errors:
@@ -66,15 +82,15 @@ def answer_of(values: dict[str, Any]) -> tuple[schemas.Participation | None, lis
         return msgspec.convert(given, schemas.Participation), []
     except msgspec.ValidationError as exc:
         path = str(exc).rpartition(" - at `")[2].rstrip("`").removeprefix("$.")
-        return None, [(_field(path, [v["lot"] for v in volumes]), "invalid")]
+        return None, [(_field(path, places(values)), "invalid")]
 
 
-def _field(path: str, lots: list[int]) -> str:
-    """The form field a service's or decoder's path names; ``lots`` are the lots of the volumes given, in their order
-    (a lot left empty gives none): ``volumes[0].unit`` is the unit field of the first lot with a volume."""
+def _field(path: str, typed_at: list[str]) -> str:
+    """The form field a service's or decoder's path names; ``typed_at`` are where the answer's volumes were typed, in
+    their order: ``volumes[0].unit`` is the unit field of the first volume given (``unit-2-1`` when lot 1 was left empty)."""
     if path.startswith("volumes["):
         index = int(path[len("volumes[") :].split("]")[0])
-        return f"{'unit' if path.endswith('.unit') else 'quantity'}-{lots[index]}"
+        return f"{'unit' if path.endswith('.unit') else 'quantity'}-{typed_at[index]}"
     return {"contact_email": "contact_email", "mandate_decision_date": "mandate_decision_date", "mandate": "mandate"}.get(path, "contact_name")
 
 
@@ -93,7 +109,7 @@ class AnswerPage(PageController):
             "decision": own.status if own.status != "invited" else "",
             "contact_name": own.contact_name or "", "contact_email": own.contact_email or "",
             "mandate": own.mandate, "mandate_decision_date": own.mandate_decision_date.isoformat() if own.mandate_decision_date else "",
-            "volumes": [next(((str(v.quantity), v.unit) for v in own.volumes if v.lot == lot.number), ("", "")) for lot in tender.lots],
+            "volumes": [[(str(v.quantity), v.unit) for v in own.volumes if v.lot == lot.number] for lot in tender.lots],
         }  # fmt: skip
         return self._page(request, tender, own, values, [])
 
@@ -113,8 +129,8 @@ class AnswerPage(PageController):
         try:
             await participation.respond(db_session, viewer.principal, tender_id, own.organization_id, answer)
         except RuleViolation as exc:
-            lots = [v.lot for v in answer.volumes]
-            errors = [(_field(e.field, lots), self._message(request, _field(e.field, lots))) for e in exc.errors]
+            typed_at = places(values)
+            errors = [(_field(e.field, typed_at), self._message(request, _field(e.field, typed_at))) for e in exc.errors]
             return self._page(request, tender, own, values, list(dict.fromkeys(errors)))
         except Conflict:
             message = say(request, "The tender no longer takes answers: it is not open for participants.")

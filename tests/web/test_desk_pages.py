@@ -4,6 +4,7 @@ incomplete, with nothing saved, and saved exactly when complete."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -65,7 +66,8 @@ async def test_a_municipality_confirms_with_its_mandate_and_volumes_from_its_das
     assert form.status_code == 200 and "Answer for Askøy kommune" in words(form.text) and "Quantity for lot 2" in words(form.text)
     fields = {
         "form_token": form_token(form.text), "decision": "confirmed", "contact_name": "Kari Nordmann", "contact_email": "kari@askoy.example",
-        "mandate": "yes", "mandate_decision_date": days_from_today(-30), "quantity-1": "120", "unit-1": "alarms", "quantity-2": "", "unit-2": "",
+        "mandate": "yes", "mandate_decision_date": days_from_today(-30), "quantity-1-1": "120", "unit-1-1": "alarms",
+        "quantity-2-1": "", "unit-2-1": "",
     }  # fmt: skip
     saved = await client.post(answer, data=fields, follow_redirects=False)
     assert (saved.status_code, saved.headers["location"]) == (303, f"/tenders/{tender['id']}?answered=confirmed")
@@ -78,6 +80,37 @@ async def test_a_municipality_confirms_with_its_mandate_and_volumes_from_its_das
     assert 'value="120"' in again.text and 'value="alarms"' in again.text and "has confirmed its participation" in words(again.text)
 
 
+async def test_a_lot_takes_volumes_in_two_units_and_an_edit_keeps_every_unit(client: AsyncTestClient, admin: Api) -> None:
+    world = await build_world(admin)
+    tender = await opened_tender(world)
+    askoy = world.members[0]
+    given = {"decision": "confirmed", "contact_name": "Kari Nordmann", "contact_email": "kari@askoy.example", "mandate": True}
+    given |= {"mandate_decision_date": days_from_today(-30), "volumes": [{"lot": 1, "quantity": 120, "unit": "alarms"}]}
+    given["volumes"] += [{"lot": 1, "quantity": 30, "unit": "fall sensors"}, {"lot": 2, "quantity": 15, "unit": "GPS units"}]
+    answered = await world.officers[0].put(f"/api/v1/tenders/{tender['id']}/participants/{askoy['id']}", json=given)
+    assert answered.status_code == 200, answered.text
+    await signed_in_browser(client, admin, world.officers[0].user)  # type: ignore[attr-defined]
+    answer = f"/tenders/{tender['id']}/answer"
+    form = await client.get(answer, headers=ENGLISH)
+    rows = {name: value for name, value in re.findall(r'name="((?:quantity|unit)-\d+-\d+)"[^>]*value="([^"]*)"', form.text)}
+    assert rows == {
+        "quantity-1-1": "120", "unit-1-1": "alarms", "quantity-1-2": "30", "unit-1-2": "fall sensors", "quantity-1-3": "", "unit-1-3": "",
+        "quantity-2-1": "15", "unit-2-1": "GPS units", "quantity-2-2": "", "unit-2-2": "",
+    }, "every unit given through the API, and an empty row per lot"  # fmt: skip
+    assert "Quantity 2 for lot 1" in words(form.text)
+    fields = rows | {"form_token": form_token(form.text), "decision": "confirmed", "contact_name": "Kari Nordmann"}
+    fields |= {"contact_email": "kari@askoy.example", "mandate": "yes", "mandate_decision_date": days_from_today(-30)}
+    fields |= {"quantity-2-2": "4", "unit-2-2": "chargers", "quantity-1-3": "many", "unit-1-3": "alarms"}
+    refused = await client.post(answer, data=fields, headers=ENGLISH)
+    assert refused.status_code == 400 and 'id="quantity-1-3-error"' in refused.text and 'value="chargers"' in refused.text
+    saved = await client.post(answer, data=fields | {"quantity-1-3": "", "unit-1-3": ""}, follow_redirects=False)
+    assert saved.status_code == 303
+    (stored,) = [p for p in await participants(world.coordinator, tender) if p["name"] == "Askøy kommune"]
+    assert [(v["lot"], v["quantity"], v["unit"]) for v in stored["volumes"]] == [
+        (1, 120, "alarms"), (1, 30, "fall sensors"), (2, 15, "GPS units"), (2, 4, "chargers"),
+    ], "the edit kept every unit and added one"
+
+
 @pytest.mark.parametrize(
     ("change", "fields_refused"),
     [
@@ -85,10 +118,10 @@ async def test_a_municipality_confirms_with_its_mandate_and_volumes_from_its_das
         ({"mandate": ""}, ["mandate"]),
         ({"mandate_decision_date": days_from_today(3)}, ["mandate_decision_date"]),
         ({"mandate_decision_date": "31.12.2025"}, ["mandate_decision_date"]),
-        ({"quantity-2": "forty", "unit-2": "alarms"}, ["quantity-2"]),
-        ({"quantity-2": "40"}, ["unit-2"]),
-        ({"quantity-1": "", "unit-1": "", "quantity-2": "9999999999", "unit-2": "alarms"}, ["quantity-2"]),
-        ({"quantity-1": "", "unit-1": "", "quantity-2": "40", "unit-2": "a" * 40}, ["unit-2"]),
+        ({"quantity-2-1": "forty", "unit-2-1": "alarms"}, ["quantity-2-1"]),
+        ({"quantity-2-1": "40"}, ["unit-2-1"]),
+        ({"quantity-1-1": "", "unit-1-1": "", "quantity-2-1": "9999999999", "unit-2-1": "alarms"}, ["quantity-2-1"]),
+        ({"quantity-1-1": "", "unit-1-1": "", "quantity-2-1": "40", "unit-2-1": "a" * 40}, ["unit-2-1"]),
         ({"contact_email": "kari at askoy"}, ["contact_email"]),
         ({"decision": ""}, ["decision"]),
     ],
@@ -103,7 +136,7 @@ async def test_an_incomplete_answer_is_refused_beside_its_field_and_nothing_is_s
     form = await client.get(answer, headers=ENGLISH)
     fields = {
         "form_token": form_token(form.text), "decision": "confirmed", "contact_name": "Kari Nordmann", "contact_email": "kari@askoy.example",
-        "mandate": "yes", "mandate_decision_date": days_from_today(-30), "quantity-1": "120", "unit-1": "alarms",
+        "mandate": "yes", "mandate_decision_date": days_from_today(-30), "quantity-1-1": "120", "unit-1-1": "alarms",
     } | change  # fmt: skip
     refused = await client.post(answer, data={k: v for k, v in fields.items() if v}, headers=ENGLISH)
     assert refused.status_code == 400 and "There is a problem" in words(refused.text)
