@@ -63,6 +63,7 @@ MODULES: dict[str, list[str]] = {
         "tests/tenders/test_participants.py",
         "tests/web/test_organization_pages.py",
         "tests/web/test_participant_pages.py",
+        "tests/web/test_sign_in.py",
     ],
     **{
         module: ["tests/exports/test_ocds.py", "tests/exports/test_ocds_extensions.py", "tests/exports/test_joint_participants.py"]
@@ -86,6 +87,7 @@ MODULES: dict[str, list[str]] = {
 _ZIP = "kinds is built from lot.selections one for one, so zip's strictness never shows"
 _FRESH = "the session holds no other user's row before the locking read (only the target's, excluded), so refreshing changes nothing"
 _JOIN = "without an ON clause the join follows the one foreign key user -> organization, the same"
+_PARTICIPANT_JOIN = "by_name's one caller lists participants: without an ON clause the join follows their one foreign key to organization, the same"
 _MEMBER_ORDER = "members of one federation are read through the membership key, in municipality id order, so namesakes come by id anyway"
 _DEPTH = 'storage.load special-cases only "selections" and "lots": any other depth loads the tender\'s own row, as "tender" does'
 _OWNER_ROLE = "only municipalities and federations own tenders (create_tender refuses the others), so the default role never applies"
@@ -94,7 +96,6 @@ _LIB_JOIN = "without an ON clause the join follows the one foreign key module_ve
 _LIB_KEYS = "the key filter only narrows what is read: callers keep the (key, version) pairs or the keys they asked for"
 _LIB_REVISION = "a module version's revision column defaults to 1"
 _LIB_EDITOR = "only library editors update drafts (route guard) and editors see drafts, so without the actor the same version is found"
-_LIB_PINNED = "no caller reads a PinnedVersion's key or version: pinned versions are looked up by their (key, version) pair"
 _AT_IMPORT = (
     "with_account builds the token query auth.service keeps from import (_CHAIN), before mutmut switches a mutant on; "
     "a wrong join fails every authenticated test"
@@ -135,6 +136,8 @@ EQUIVALENT: dict[str, str] = {
     "registry.organizations.service.x__check_roles__mutmut_9": "every role that fits only some kinds fits exactly one, so the separator never shows",
     "registry.organizations.service.x__accounts__mutmut_2": _JOIN,
     "registry.organizations.service.x__accounts__mutmut_4": _JOIN,
+    "registry.organizations.service.x_by_name__mutmut_6": _PARTICIPANT_JOIN,
+    "registry.organizations.service.x_by_name__mutmut_8": _PARTICIPANT_JOIN,
     "registry.organizations.service.x__create_admin__mutmut_8": "org_number left out is None, as given",
     "registry.organizations.service.x__keep_an_active_admin__mutmut_6": _FRESH,  # populate_existing=None
     "registry.organizations.service.x__keep_an_active_admin__mutmut_7": "the order of the locks only keeps two PostgreSQL demotions from deadlocking",
@@ -172,8 +175,6 @@ EQUIVALENT: dict[str, str] = {
     "registry.requirements.service.x_newest_published__mutmut_7": _LIB_KEYS,
     "registry.requirements.service.x_newest_published__mutmut_10": _LIB_JOIN,
     "registry.requirements.service.x_newest_published__mutmut_12": _LIB_JOIN,
-    "registry.requirements.service.x_pinned__mutmut_2": _LIB_PINNED,  # key=None
-    "registry.requirements.service.x_pinned__mutmut_3": _LIB_PINNED,  # version=None
 }
 
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}  # test failure, pytest error, timeouts, refused by the type checker

@@ -80,15 +80,7 @@ async def create_organizations(session: AsyncSession, items: Sequence[schemas.Or
     for index, organization in enumerate(organizations):
         if organization.org_number is not None and numbers.setdefault((organization.country, organization.org_number), index) != index:
             errors.append((f"[{index}].org_number", f"given for [{numbers[organization.country, organization.org_number]}] too"))
-    by_country: dict[str, list[str]] = {}
-    for country, number in numbers:
-        by_country.setdefault(country, []).append(number)
-    for country, values in by_country.items():
-        for start in range(0, len(values), 500):
-            taken = await session.scalars(
-                select(Organization.org_number).where(Organization.country == country, Organization.org_number.in_(values[start : start + 500]))
-            )
-            errors += [(f"[{numbers[country, number]}].org_number", f"{number} is already registered") for number in taken if number]
+    errors += await _registered_numbers(session, numbers)
     if errors:
         raise Conflict("organization numbers are taken", errors=errors)
     try:
@@ -99,6 +91,22 @@ async def create_organizations(session: AsyncSession, items: Sequence[schemas.Or
     for organization in organizations:
         record(session, None, "organization.create", "organization", organization.id, organization_id=organization.id)
     return [_shape_organization(organization) for organization in organizations]
+
+
+async def _registered_numbers(session: AsyncSession, numbers: dict[tuple[str, str], int]) -> list[tuple[str, str]]:
+    """An error for each of the (country, number) pairs registered already, naming the item it was given as; read in
+    chunks of 500 numbers per country."""
+    by_country: dict[str, list[str]] = {}
+    for country, number in numbers:
+        by_country.setdefault(country, []).append(number)
+    errors = []
+    for country, values in by_country.items():
+        for start in range(0, len(values), 500):
+            taken = await session.scalars(
+                select(Organization.org_number).where(Organization.country == country, Organization.org_number.in_(values[start : start + 500]))
+            )
+            errors += [(f"[{numbers[country, number]}].org_number", f"{number} is already registered") for number in taken if number]
+    return errors
 
 
 async def _registered(session: AsyncSession, country: str, org_number: str | None) -> Conflict | None:

@@ -5,8 +5,8 @@ Run: .venv/bin/python -m tests.benchmarks.bench_tender_page [--database sqlite|p
 A federation of 290 municipalities runs a tender of 4 lots × 250 requirements (generated library modules, each
 pinned in its published version); every member is invited and confirms with a volume for each lot. Signed in as
 the federation's coordinator, each page is asked for in-process (the application through its ASGI interface),
-one at a time: the tender's page (targets: p95 < 300 ms, HTML < 1 MB), a lot's builder page, the participants
-page and the dashboard, with their p95 and largest HTML.
+one at a time: the tender's page (targets: p95 < 300 ms, HTML < 1 MB) and a later page of one lot's requirements on
+it, a lot's builder page, the participants page and the dashboard, with their p95 and largest HTML.
 
 PostgreSQL: ``REGISTRY_BENCH_DATABASE_URL`` as in ``bench_scale`` (emptied on every run).
 """
@@ -103,7 +103,8 @@ async def measure(url: str, data_dir: Path, label: str) -> None:
     tender, secret = await build(url, data_dir)
     settings = Settings(data_dir=data_dir, database_url=url, seed_library=False)
     pages = {
-        "tender page (/tenders/ID)": f"/tenders/{tender}", "a lot's builder page": f"/tenders/{tender}/lots/2",
+        "tender page (/tenders/ID)": f"/tenders/{tender}", "its lot 3, page 5 (?lot=3&page=5)": f"/tenders/{tender}?lot=3&page=5",
+        "a lot's builder page": f"/tenders/{tender}/lots/2",
         "participants page": f"/tenders/{tender}/participants", "dashboard": "/dashboard",
     }  # fmt: skip
     async with AsyncTestClient(create_app(settings)) as client:

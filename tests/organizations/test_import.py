@@ -11,8 +11,9 @@ import random
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 from sqlalchemy.pool import NullPool
@@ -402,5 +403,49 @@ async def test_bulk_registration_names_every_bad_item_checks_every_number_and_re
                 ("organization.create", "organization", str(hjo.id), hjo.id, ()),
                 ("federation.member.add", "organization", str(federation.id), federation.id, (("municipality_id", str(hjo.id)),)),
             }
+    finally:
+        await database.dispose()
+
+
+async def test_a_registration_or_membership_made_meanwhile_is_a_conflict_to_retry_and_nothing_is_added(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two imports at once: each checks, finds the number (or the membership) free, and inserts; the later insert
+    collides with the earlier one and is refused as a conflict to try again, with nothing of it added."""
+    from registry.db.transactions import Database
+    from registry.organizations import schemas, service
+    from registry.problems import Conflict
+
+    rng = random.Random(5)
+    database = Database(database_url)
+    try:
+        async with database.writes.begin() as session:
+            skaraborg = schemas.OrganizationCreate(kind="federation", name=FEDERATION, country="SE", org_number=random_org_number("SE", rng, "2220"))
+            hjo = schemas.OrganizationCreate(kind="municipality", name="Hjo kommun", country="SE", org_number=random_org_number("SE", rng, "2120"))
+            federation, municipality = await service.create_organizations(session, [skaraborg, hjo])
+            assert await service.add_members(session, federation.id, [municipality.id]) == 1
+
+            async def nothing_registered(*_: object) -> list[tuple[str, str]]:
+                return []
+
+            async def no_members(*_: object) -> set[UUID]:
+                return set()
+
+            monkeypatch.setattr(service, "_registered_numbers", nothing_registered)  # the other import's rows came after the check
+            monkeypatch.setattr(service, "member_ids", no_members)
+            tibro = schemas.OrganizationCreate(kind="municipality", name="Tibro kommun", country="SE", org_number=random_org_number("SE", rng))
+            again = "at the same time; try again"
+            for attempt, message in (
+                (service.create_organizations(session, [tibro, hjo]), f"organizations with the same numbers were registered {again}"),
+                (service.add_members(session, federation.id, [municipality.id]), f"members were added to {FEDERATION} {again}"),
+            ):
+                try:
+                    await attempt
+                except Conflict as exc:
+                    assert exc.detail == message
+                else:
+                    raise AssertionError(message)
+            names = set(await session.scalars(select(Organization.name)))
+            assert names == {FEDERATION, "Hjo kommun"}, "Tibro, registered beside the colliding number, is not added either"
     finally:
         await database.dispose()
