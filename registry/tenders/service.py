@@ -152,6 +152,13 @@ async def get_tender(session: AsyncSession, actor: Principal | None, tender_id: 
     return await views.view(session, actor, *await visible_tender(session, actor, tender_id))
 
 
+async def tender_without_requirements(session: AsyncSession, actor: Principal | None, tender_id: UUID) -> schemas.Tender:
+    """The tender ``actor`` may see with its lots but not their requirements (each lot's ``selections`` empty): for the
+    pages of its participants, answers, publication and evidence, which a thousand requirements would only slow."""
+    tender, owner = await visible_tender(session, actor, tender_id, depth="lots")
+    return await views.view(session, actor, tender, owner, {lot.id: [] for lot in tender.lots})
+
+
 class Outline(NamedTuple):
     tender: schemas.Tender
     """The tender with a page of each lot's requirements."""

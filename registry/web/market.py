@@ -49,7 +49,7 @@ class MarketPages(PageController):
         viewer = request.state.viewer
         if viewer is None:
             return sign_in_first(request)
-        tender = await tenders.get_tender(db_session, viewer.principal, tender_id)
+        tender = await tenders.tender_without_requirements(db_session, viewer.principal, tender_id)
         found = await market.lot_evidence(db_session, viewer.principal, tender_id, number)
         language = i18n.chosen(request)
         catalogue = await requirements.catalogue(db_session)
@@ -113,7 +113,7 @@ class MarketPages(PageController):
         given: dict[str, Any] | None = None,
     ) -> Response[Any]:
         principal = request.state.viewer.principal
-        tender = await tenders.get_tender(session, principal, tender_id)
+        tender = await tenders.tender_without_requirements(session, principal, tender_id)
         items = await market.confidential_evidence(session, principal, tender_id, limit=SHARED, offset=(page_number - 1) * SHARED)
         language = i18n.chosen(request)
         catalogue = await requirements.catalogue(session)

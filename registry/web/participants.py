@@ -105,7 +105,7 @@ class ParticipantsPage(PageController):
         status: int = 400,
     ) -> Template:
         principal = request.state.viewer.principal
-        tender = await tenders.get_tender(session, principal, tender_id)
+        tender = await tenders.tender_without_requirements(session, principal, tender_id)
         members, members_total = await participation.invitable(
             session, principal, tender_id, q=shown["q"], limit=PAGE_SIZE, offset=(shown["members_page"] - 1) * PAGE_SIZE
         )

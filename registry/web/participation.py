@@ -142,7 +142,7 @@ class AnswerPage(PageController):
     ) -> tuple[schemas.Tender, schemas.Participant]:
         """The tender and the invitation answered here: the viewer's own municipality's, or ``organization``'s for the lead buyer."""
         principal = request.state.viewer.principal
-        tender = await tenders.get_tender(session, principal, tender_id)
+        tender = await tenders.tender_without_requirements(session, principal, tender_id)
         return tender, await participation.answerable(session, principal, tender_id, organization or principal.organization_id)
 
     def _page(

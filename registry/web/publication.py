@@ -120,7 +120,7 @@ class PublicationPage(PageController):
         status: int = 400,
     ) -> Template:
         principal = request.state.viewer.principal
-        tender = await tenders.get_tender(session, principal, tender_id)
+        tender = await tenders.tender_without_requirements(session, principal, tender_id)
         check = None
         if tender.status in tenders.EDITABLE:
             check = await tenders.publication_check(session, principal, tender_id, request.app.state.settings.min_submission_days)
