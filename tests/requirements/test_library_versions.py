@@ -576,7 +576,27 @@ async def test_evidence_claims_modules_its_supplier_can_find_in_the_library(edit
     claim = STUDY | {"module_keys": [ALARM, KEY]}
     body = problem(await supplier.post(f"/api/v1/products/{product['id']}/evidence", json=claim), 422)
     assert body["errors"] == [{"field": "module_keys[1]", "message": f"no requirement module {KEY} in the library"}]
+    on_behalf = await admin.post(f"/api/v1/products/{product['id']}/evidence", json=claim)
+    assert on_behalf.status_code == 201, "an admin, who sees drafts as library editors do, may name the draft module"
     await published(editor)
     accepted = await supplier.post(f"/api/v1/products/{product['id']}/evidence", json=claim)
     assert accepted.status_code == 201, accepted.text
     assert accepted.json()["module_keys"] == [ALARM, KEY]
+
+
+async def test_a_pinned_versions_content_is_decoded_once_per_process_and_read_again_once_forgotten(database_url: str, editor: Api) -> None:
+    from registry.db.transactions import Database
+    from registry.requirements import service
+
+    database = Database(database_url)
+    try:
+        async with database.reads() as session:
+            service._decoded.clear()
+            first = (await service.pinned_contents(session, {(ALARM, 1)}))[(ALARM, 1)]
+            assert first.title["en"] and (await service.pinned(session, {(ALARM, 1)}))[(ALARM, 1)].content is first, "decoded once"
+            service._decoded.clear()
+            again = (await service.pinned(session, {(ALARM, 1)}))[(ALARM, 1)].content
+            assert again == first and again is not first, "forgotten, it is read and decoded again"
+            assert (await service.pinned_contents(session, {(ALARM, 1), ("NO-SUCH-MODULE", 1)})) == {(ALARM, 1): again}
+    finally:
+        await database.dispose()
