@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 from tests.support import Api, days_from_today
 from tests.tender_world import build_world, create, read, spec, write
 from tests.web.test_desk_pages import ENGLISH
-from tests.web.test_library_pages import words
+from tests.web.test_library_pages import not_found, words
 from tests.web.test_organization_pages import signed_in_browser
 from tests.web.test_participant_pages import hidden
 from tests.web.test_sign_in import form_token
@@ -196,4 +196,4 @@ async def test_only_the_lead_buyer_edits_and_a_published_tender_is_not_edited(cl
     assert refused.status_code == 400 and "Your organization has another tender with this reference." in words(refused.text)
     client.cookies.clear()
     await signed_in_browser(client, admin, world.other_coordinator.user)  # type: ignore[attr-defined]
-    assert (await client.get(f"/tenders/{tender['id']}/edit", headers=ENGLISH)).status_code == 404, "a draft of another federation stays hidden"
+    not_found(await client.get(f"/tenders/{tender['id']}/edit", headers=ENGLISH), f"no tender {tender['id']}")  # another federation's draft

@@ -22,7 +22,7 @@ from registry.web import editor_forms as forms
 from registry.web.i18n import translations
 from tests.library_world import NEW_MODULE, STARTER, library_of
 from tests.support import ADMIN_TOKEN, Api
-from tests.web.test_library_pages import words
+from tests.web.test_library_pages import not_found, words
 from tests.web.test_organization_pages import signed_in_browser
 from tests.web.test_sign_in import form_token
 
@@ -365,7 +365,7 @@ async def test_an_editor_reads_a_draft_and_its_changes_on_the_library_pages_and_
     diff = await client.get(f"/library/{FALLS}/diff?from=2&to=3", headers=ENGLISH)
     assert diff.status_code == 200 and changed in words(diff.text), "the draft's changes against the published version"
     client.cookies.clear()  # a visitor
-    assert (await client.get(f"/library/{FALLS}?version=3", headers=ENGLISH)).status_code == 404
-    assert (await client.get(f"/library/{FALLS}/diff?from=2&to=3", headers=ENGLISH)).status_code == 404
+    not_found(await client.get(f"/library/{FALLS}?version=3", headers=ENGLISH), f"no version 3 of {FALLS}")
+    not_found(await client.get(f"/library/{FALLS}/diff?from=2&to=3", headers=ENGLISH), f"no version 3 of {FALLS}")
     published = await client.get(f"/library/{FALLS}", headers={"Accept-Language": "sv"})
     assert published.status_code == 200 and changed not in words(published.text)

@@ -20,7 +20,7 @@ from registry.web.i18n import translations
 from tests.evidence_world import PDF, PRODUCT, STUDY, add_evidence, stored_files
 from tests.support import Api
 from tests.tender_world import act, create, spec
-from tests.web.test_library_pages import words
+from tests.web.test_library_pages import not_found, words
 from tests.web.test_organization_pages import signed_in_browser
 from tests.web.test_sign_in import form_token
 
@@ -107,8 +107,7 @@ async def test_another_supplier_never_reaches_the_files(client: AsyncTestClient,
     rival = await admin.create_user((await admin.create_org("supplier"))["id"], "supplier_editor")
     await signed_in_browser(client, admin, rival.user)  # type: ignore[attr-defined]
     for path in (files, f"{files}/{stored['id']}"):
-        hidden = await client.get(path)
-        assert hidden.status_code == 404 and hidden.headers["content-type"].startswith("text/html"), path
+        not_found(await client.get(path), "no evidence item")
     assert (await send_file(client, files, "mine.pdf", PDF, token_from="/products/new")).status_code == 404
     assert len((await editor.get(f"/api/v1/evidence/{item['id']}")).json()["attachments"]) == 1
 

@@ -35,6 +35,14 @@ def words(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
+def not_found(response: Any, named: str) -> None:
+    """A page's 404 saying, in whatever language the page speaks, what was not found: ``named`` is the service's words
+    for it (a missing route would name nothing of it)."""
+    text = words(response.text)
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html"), response.status_code
+    assert named in text, text[-400:]
+
+
 async def get_page(client: AsyncTestClient, path: str, status: int = 200, headers: dict[str, str] | None = None) -> str:
     response = await client.get(path, headers=headers or DANISH)
     assert response.status_code == status, response.text[:500]

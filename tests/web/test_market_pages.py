@@ -11,7 +11,7 @@ from tests.evidence_world import CERTIFICATE, PDF, PRODUCT, STUDY, add_evidence
 from tests.support import Api, days_from_today
 from tests.tender_world import build_world, create, spec
 from tests.web.test_desk_pages import ENGLISH
-from tests.web.test_library_pages import words
+from tests.web.test_library_pages import not_found, words
 from tests.web.test_organization_pages import signed_in_browser
 from tests.web.test_sign_in import form_token
 
@@ -38,7 +38,7 @@ async def test_the_lead_buyer_sees_each_product_against_the_lots_evidence_rules_
 
     client.cookies.clear()
     await signed_in_browser(client, admin, world.officers[0].user)  # type: ignore[attr-defined]
-    assert (await client.get(f"/tenders/{tender['id']}/lots/1/market", headers=ENGLISH)).status_code == 404, "a draft is the lead buyer's"
+    not_found(await client.get(f"/tenders/{tender['id']}/lots/1/market", headers=ENGLISH), f"no tender {tender['id']}")  # a draft is the lead buyer's
 
 
 async def test_the_lead_buyer_reviews_shared_evidence_and_downloads_its_file(client: AsyncTestClient, admin: Api) -> None:

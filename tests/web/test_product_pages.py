@@ -15,7 +15,7 @@ from registry.web.i18n import translations
 from tests.evidence_world import PRODUCT, STUDY
 from tests.support import Api
 from tests.tender_world import act, create, spec
-from tests.web.test_library_pages import words
+from tests.web.test_library_pages import not_found, words
 from tests.web.test_organization_pages import signed_in_browser
 from tests.web.test_sign_in import form_token
 
@@ -70,8 +70,7 @@ async def test_another_supplier_never_sees_the_product(client: AsyncTestClient, 
     product = (await owner.post("/api/v1/products", json={k: v for k, v in ALARM.items() if k != "description"})).json()
     other = await admin.create_user(second["id"], "supplier_editor")
     await signed_in_browser(client, admin, other.user)  # type: ignore[attr-defined]
-    hidden = await client.get(f"/products/{product['id']}")
-    assert hidden.status_code == 404 and hidden.headers["content-type"].startswith("text/html")
+    not_found(await client.get(f"/products/{product['id']}"), f"no product {product['id']}")
     assert "Safe@Home" not in (await client.get("/products")).text
 
 
@@ -217,7 +216,7 @@ async def test_an_editor_changes_an_evidence_item_in_the_form_it_was_made_in_and
     assert stored["title"] == "Controlled study in Bergen, second year"
     assert (stored["outcomes"], stored["study_design"], stored["period_end"]) == (item["outcomes"], item["study_design"], item["period_end"])
     assert stored["reviews"][-1]["kind"] == "reset", "a change by the supplier resets the reviews"
-    assert (await client.get(f"/products/{product['id']}/evidence/00000000-0000-4000-8000-000000000000")).status_code == 404
+    not_found(await client.get(f"/products/{product['id']}/evidence/00000000-0000-4000-8000-000000000000"), "no evidence item 00000000-0000-4000")
 
 
 GPS_PRODUCT = PRODUCT | {"name": "Trygg Ute", "categories": ["gps_alarm"]}
@@ -274,5 +273,4 @@ async def test_a_product_fits_a_published_lot_with_the_tenders_values_and_with_v
         refused = await client.get(path, params={"lot": lot, "parameters_of": lot, field.group(1): typed}, headers=ENGLISH)
         assert refused.status_code == 400 and f'<a href="#{field.group(1)}">' in refused.text, typed
         assert f'id="{field.group(1)}-error"' in refused.text and message in words(refused.text), typed
-    elsewhere = await client.get(path, params={"lot": f"{tender['id']}:9"}, headers=ENGLISH)
-    assert elsewhere.status_code == 404
+    not_found(await client.get(path, params={"lot": f"{tender['id']}:9"}, headers=ENGLISH), "the tender has no lot 9")
