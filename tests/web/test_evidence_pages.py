@@ -106,8 +106,8 @@ async def test_another_supplier_never_reaches_the_files(client: AsyncTestClient,
     (stored,) = (await editor.get(f"/api/v1/evidence/{item['id']}")).json()["attachments"]
     rival = await admin.create_user((await admin.create_org("supplier"))["id"], "supplier_editor")
     await signed_in_browser(client, admin, rival.user)  # type: ignore[attr-defined]
-    for path in (files, f"{files}/{stored['id']}"):
-        not_found(await client.get(path), "no evidence item")
+    for path, named in ((files, "no product"), (f"{files}/{stored['id']}", "no evidence item")):
+        not_found(await client.get(path), named)
     assert (await send_file(client, files, "mine.pdf", PDF, token_from="/products/new")).status_code == 404
     assert len((await editor.get(f"/api/v1/evidence/{item['id']}")).json()["attachments"]) == 1
 
