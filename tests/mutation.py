@@ -129,6 +129,7 @@ EQUIVALENT: dict[str, str] = {
     "exports.ocds.x_release_package__mutmut_22": "msgspec.json.format indents by 2 when not told",
     "registry.tenders.snapshot.x_export__mutmut_55": "adding X to the kept punctuation changes nothing: X is a letter, kept anyway",
     "exports.package.x_file_stem__mutmut_8": "adding X to the kept punctuation changes nothing: X is a letter, kept anyway",
+    "exports.package.x_tender_package__mutmut_35": "ensure_ascii=None is false, as False is: letters are written as themselves",
     "exports.ocds_criteria.x_award_criteria__mutmut_8": "fields() leaves out a description of None as it does an empty one",
     "exports.ocds_criteria.x_award_criteria__mutmut_29": "fields() leaves out a description of None as it does an empty one",
     **{f"registry.tenders.snapshot.x__tender__mutmut_{n}": _SNAPSHOT_ASSERT for n in range(3, 8)},
