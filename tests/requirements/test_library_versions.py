@@ -584,6 +584,29 @@ async def test_evidence_claims_modules_its_supplier_can_find_in_the_library(edit
     assert accepted.json()["module_keys"] == [ALARM, KEY]
 
 
+async def test_the_decoded_contents_kept_are_the_most_recently_used(database_url: str, editor: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry.db.transactions import Database
+    from registry.requirements import service
+
+    await created(editor)
+    await published(editor)
+    draft = await editor.post(f"{BASE}/versions")
+    award = complete(kind="award", scoring_guidance=dict.fromkeys(LANGS, "Points"))
+    await editor.put(f"{BASE}/versions/2", json=award, headers={"If-Match": draft.headers["etag"]})
+    await published(editor, 2)
+    monkeypatch.setattr(service, "DECODED_KEPT", 2)
+    database = Database(database_url)
+    try:
+        async with database.reads() as session:
+            service._decoded.clear()
+            decoded = {}
+            for pair in ((ALARM, 1), (KEY, 1), (ALARM, 1), (KEY, 2)):  # the alarm protocol used again before version 2 comes
+                decoded[pair] = (await service.pinned_contents(session, {pair}))[pair]
+            assert list(service._decoded.values()) == [decoded[ALARM, 1], decoded[KEY, 2]], "two kept: the least recently used went"
+    finally:
+        await database.dispose()
+
+
 async def test_a_pinned_versions_content_is_decoded_once_per_process_and_read_again_once_forgotten(database_url: str, editor: Api) -> None:
     from registry.db.transactions import Database
     from registry.requirements import service
