@@ -91,6 +91,7 @@ _FRESH = "the session holds no other user's row before the locking read (only th
 _JOIN = "without an ON clause the join follows the one foreign key user -> organization, the same"
 _PARTICIPANT_JOIN = "by_name's one caller lists participants: without an ON clause the join follows their one foreign key to organization, the same"
 _SQLITE_NAMESAKES = "SQLite, where mutants run, reads namesakes through the organization's key, in id order anyway; PostgreSQL needs the tie-breaker"
+_EMAIL_INDEX = "the email check is a fast path: without it the unique index refuses the same address with the same conflict"
 _MEMBER_ORDER = "members of one federation are read through the membership key, in municipality id order, so namesakes come by id anyway"
 _DEPTH = 'storage.load special-cases only "selections" and "lots": any other depth loads the tender\'s own row, as "tender" does'
 _OWNER_ROLE = "only municipalities and federations own tenders (create_tender refuses the others), so the default role never applies"
@@ -146,6 +147,7 @@ EQUIVALENT: dict[str, str] = {
         "each country writes its numbers its own way (NO nine digits, DK eight, SE six and four, FI seven and one, with hyphens): "
         "one country's number never equals another's"
     ),
+    **{f"registry.organizations.service.x_create_user__mutmut_{n}": _EMAIL_INDEX for n in (27, 28)},
     "registry.organizations.service.x_by_name__mutmut_6": _PARTICIPANT_JOIN,
     "registry.organizations.service.x_by_name__mutmut_8": _PARTICIPANT_JOIN,
     "registry.organizations.service.x__create_admin__mutmut_8": "org_number left out is None, as given",
