@@ -4,7 +4,6 @@ before publication, with what it can do there, and downloads their draft documen
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -67,6 +66,7 @@ class TenderPages(PageController):
         at = {number: page_number if number == lot else 1 for number in counts}
         pagers = {number: (at[number], neighbours(at[number], pages[number], partial(_lot_page, tender_id, number))) for number in counts}
         language = i18n.chosen(request)
+        removed = request.query_params.get("removed", "")  # the lot number a removal sends back, shown in a notice
         pinned = await requirements.pinned_titles(db_session, {(s.module_key, s.module_version) for lot in shown.lots for s in lot.selections})
         titles = {pair: text(title, language) for pair, title in pinned.items()}
         crumbs = (
@@ -80,7 +80,7 @@ class TenderPages(PageController):
             document_language=Locale.parse(shown.language).get_display_name(Locale.parse("en_GB" if language == "en" else language)),
             lead=actor is not None and tenders.is_lead_buyer(actor, shown, shown.owner_kind), answered=request.query_params.get("answered"),
             created=request.query_params.get("created") == "1", counts=counts, pages=pages, pagers=pagers, opened=lot,
-            folded=sum(counts.values()) > REQUIREMENTS, removed=next(iter(re.findall(r"^\d{1,3}$", request.query_params.get("removed", ""))), None),
+            folded=sum(counts.values()) > REQUIREMENTS, removed=removed if removed.isdecimal() and len(removed) <= 3 else None,
         )  # fmt: skip
 
     @get("/{tender_id:uuid}/documents/{export_format:str}")
