@@ -30,7 +30,7 @@ from registry.tenders import parts, schemas, storage
 from registry.tenders import service as tenders
 from registry.web import i18n
 from registry.web.library import text, vocabulary_labels
-from registry.web.pages import PageController, neighbours, page, say, sign_in_first
+from registry.web.pages import PageController, neighbours, page, page_count, say, sign_in_first
 from registry.web.products import as_typed, parameter_value
 from registry.web.visitors import checked_form
 
@@ -354,7 +354,7 @@ class LotPages(PageController):
                 "maximum_quantity": str(lot.maximum.quantity or "") if lot.maximum else "",
                 "maximum_unit": (lot.maximum.unit or "") if lot.maximum else "",
             }
-        pages = (len(lot.selections) + SHOWN - 1) // SHOWN if lot else 0
+        pages = page_count(len(lot.selections), SHOWN) if lot else 0
         page_number = min(page_number, max(pages, 1))
         links = neighbours(page_number, pages, lambda n: f"/tenders/{tender.id}/lots/{lot.number}?page={n}#selections") if lot else {}
         response = page(

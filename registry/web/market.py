@@ -25,7 +25,7 @@ from registry.tenders import market
 from registry.tenders import service as tenders
 from registry.web import i18n
 from registry.web.library import text, vocabulary_labels
-from registry.web.pages import PageController, neighbours, page, say, sign_in_first
+from registry.web.pages import PageController, neighbours, page, page_count, say, sign_in_first
 from registry.web.products import report_words
 from registry.web.visitors import checked_form
 
@@ -117,7 +117,7 @@ class MarketPages(PageController):
         items = await market.confidential_evidence(session, principal, tender_id, limit=SHARED, offset=(page_number - 1) * SHARED)
         language = i18n.chosen(request)
         catalogue = await requirements.catalogue(session)
-        pages = (items.total + SHARED - 1) // SHARED
+        pages = page_count(items.total, SHARED)
         title = say(request, "Evidence shared with the tender")
         crumbs = [(say(request, "Dashboard"), "/dashboard"), (tender.title, f"/tenders/{tender_id}"), (title, "")]
         response = page(

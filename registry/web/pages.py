@@ -54,6 +54,11 @@ def page(request: Request, template: str, title: str, crumbs: list[tuple[str, st
     return response
 
 
+def page_count(total: int, size: int) -> int:
+    """How many pages of ``size`` hold ``total`` items."""
+    return (total + size - 1) // size
+
+
 def neighbours(page_number: int, pages: int, href: Callable[[int], str]) -> dict[int, str]:
     """The addresses of the pages before and after ``page_number`` that exist, as the ``pager`` macro takes them."""
     return {n: href(n) for n in (page_number - 1, page_number + 1) if 1 <= n <= pages}
@@ -143,7 +148,7 @@ class PagesController(PageController):
             for m in items
         ]  # fmt: skip
         given = {k: v for k, v in filters.items() if v}
-        pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+        pages = page_count(total, PAGE_SIZE)
         links = neighbours(page_number, pages, lambda n: "/library?" + urlencode(given | {"page": n}))
         vocabularies = {
             vocabulary: [(t.key, text(t.label, language).value) for t in getattr(catalogue, vocabulary)]

@@ -24,7 +24,7 @@ from registry.schemas import Search
 from registry.tenders import participation, storage
 from registry.tenders import service as tenders
 from registry.tenders.schemas import MAX_INVITED
-from registry.web.pages import PageController, neighbours, page, say, sign_in_first
+from registry.web.pages import PageController, neighbours, page, page_count, say, sign_in_first
 from registry.web.visitors import checked_form
 
 DbSession = NamedDependency[AsyncSession]
@@ -119,7 +119,7 @@ class ParticipantsPage(PageController):
         def link(**changes: Any) -> str:
             return here + "?" + urlencode({k: v for k, v in (given | changes).items() if v and v != 1})
 
-        pages, members_pages = (total + PAGE_SIZE - 1) // PAGE_SIZE, (members_total + PAGE_SIZE - 1) // PAGE_SIZE
+        pages, members_pages = page_count(total, PAGE_SIZE), page_count(members_total, PAGE_SIZE)
         title = say(request, "Participants")
         crumbs = [(say(request, "Dashboard"), "/dashboard"), (tender.title, f"/tenders/{tender_id}"), (title, "")]
         response = page(

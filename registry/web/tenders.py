@@ -22,7 +22,7 @@ from registry.tenders import schemas, snapshot
 from registry.tenders import service as tenders
 from registry.web import i18n
 from registry.web.library import text, vocabulary_labels
-from registry.web.pages import PageController, neighbours, page, say
+from registry.web.pages import PageController, neighbours, page, page_count, say
 
 DbSession = NamedDependency[AsyncSession]
 PAGE_SIZE = 20
@@ -40,7 +40,7 @@ class TenderPages(PageController):
         self, request: Request, db_session: DbSession, page_number: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1
     ) -> Template:
         items, total = await tenders.list_tenders(db_session, None, status=None, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
-        pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+        pages = page_count(total, PAGE_SIZE)
         links = neighbours(page_number, pages, lambda n: "/tenders?" + urlencode({"page": n}))
         title = say(request, "Published tenders")
         return page(request, "tenders/list.html", title, [(title, "")], items=items, total=total, page_number=page_number, pages=pages, links=links)
@@ -60,7 +60,7 @@ class TenderPages(PageController):
         actor = viewer.principal if viewer else None
         offsets = {lot: (page_number - 1) * REQUIREMENTS} if lot else {}
         shown, counts = await tenders.tender_outline(db_session, actor, tender_id, offsets, REQUIREMENTS)
-        pages = {number: (count + REQUIREMENTS - 1) // REQUIREMENTS for number, count in counts.items()}
+        pages = {number: page_count(count, REQUIREMENTS) for number, count in counts.items()}
         if lot in pages and 1 <= pages[lot] < page_number:
             return Redirect(_lot_page(tender_id, lot, pages[lot]))
         at = {number: page_number if number == lot else 1 for number in counts}
