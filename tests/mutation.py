@@ -206,7 +206,7 @@ def prepare(module: str) -> Path:
         f"only_mutate = {module}",
         "also_copy = requirement_templates",
         "pytest_add_cli_args_test_selection = " + "\n    ".join(tests),
-        "pytest_add_cli_args = -x\n    -q\n    -p\n    no:randomly",
+        "pytest_add_cli_args = -x\n    -q\n    -p\n    no:randomly\n    --assert=plain\n    --tb=no",
         "timeout_multiplier = 5.0",
     ]
     (work / "setup.cfg").write_text("\n".join(lines) + "\n")
