@@ -41,7 +41,7 @@ NEW: dict[str, Any] = {
     "reference": "VTF-2027-09", "title": "Medicine dispensers", "description": "Joint procurement of medicine dispensers.",
     "language": "sv", "procedure": "open", "cpv_codes": "33196200-2, 85311100-3", "estimated_value": "4 500 000", "currency": "SEK",
     "contract_start": days_from_today(200), "contract_end": days_from_today(200 + 3 * 365), "contract_options": "1 + 1 years",
-    "questions_deadline": "2027-05-10T12:00", "submission_deadline": "2027-05-20T12:00", "planned_award": "",
+    "questions_deadline": f"{days_from_today(150)}T12:00", "submission_deadline": f"{days_from_today(160)}T12:00", "planned_award": "",
     "contact_name": "Innkjøp", "contact_email": "innkjop@vestland.example", "contact_phone": "",
     "submission_system": "Mercell", "submission_url": "https://permalink.mercell.com/300000000.aspx", "validity_days": "90",
     "main_category": "goods", "agreement": "contract", "framework_suppliers": "", "framework_call_off": "ranking", "options_count": "",
@@ -62,7 +62,7 @@ async def test_a_coordinator_starts_a_tender_with_its_fields(client: AsyncTestCl
     tender = await read(world.coordinator, created.headers["location"].split("/")[2].split("?")[0])
     assert (tender["status"], tender["reference"], tender["language"], tender["currency"]) == ("draft", "VTF-2027-09", "sv", "SEK")
     assert tender["estimated_value"] == "4500000.00" and tender["cpv_codes"] == ["33196200-2", "85311100-3"]
-    assert tender["timeline"] == {"questions_deadline": "2027-05-10T12:00:00Z", "submission_deadline": "2027-05-20T12:00:00Z"}
+    assert tender["timeline"] == {name: NEW[name] + ":00Z" for name in ("questions_deadline", "submission_deadline")}, "minutes in UTC"
     assert tender["contact_point"] == {"name": "Innkjøp", "email": "innkjop@vestland.example"}
     assert tender["terms"]["submission"] == {"system": "Mercell", "url": "https://permalink.mercell.com/300000000.aspx"}
     assert tender["terms"]["validity_days"] == 90

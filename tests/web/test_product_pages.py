@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 from registry.web import i18n
 from registry.web.i18n import translations
 from tests.evidence_world import PRODUCT, STUDY
-from tests.support import Api
+from tests.support import Api, days_from_today
 from tests.tender_world import act, create, spec
 from tests.web.test_library_pages import not_found, words
 from tests.web.test_organization_pages import signed_in_browser
@@ -151,9 +151,10 @@ async def test_how_a_product_fits_a_modules_evidence_rule_clause_by_clause(clien
     before = words((await client.get(path, params={"modules": "EVID-FALLS-REDUCTION"}, headers=ENGLISH)).text)
     assert en("Not every rule is met") in before and "✘ not met" in before
     assert (await editor.post(f"/api/v1/products/{product['id']}/evidence", json=STUDY)).status_code == 201
-    after = await client.get(path, params={"modules": "evid-falls-reduction", "deadline": "2026-12-31"}, headers=ENGLISH)
+    deadline = date.fromisoformat(days_from_today(30))
+    after = await client.get(path, params={"modules": "evid-falls-reduction", "deadline": deadline.isoformat()}, headers=ENGLISH)
     text = words(after.text)
-    assert "EVID-FALLS-REDUCTION" in text and en("Judged on %(date)s.") % {"date": "31 December 2026"} in text
+    assert "EVID-FALLS-REDUCTION" in text and en("Judged on %(date)s.") % {"date": f"{deadline.day} {deadline:%B %Y}"} in text
     for said in (
         "✔ Met: A study designed at least as strongly as: Controlled study (non-randomized).",
         "✘ Not met: At least 200 participants. (from the parameter “Minimum number of study participants”) — "
