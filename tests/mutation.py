@@ -38,6 +38,13 @@ MODULES: dict[str, list[str]] = {
         "tests/tenders/test_lifecycle_rules.py",
         "tests/tenders/test_tender_listing.py",
         "tests/tenders/test_terms.py",
+        "tests/tenders/test_participants.py",
+        "tests/web/test_tender_pages.py",  # the outline of a large tender
+        "tests/web/test_desk_pages.py",  # the lead buyer's own tenders, the publication check
+        "tests/web/test_builder_pages.py",  # the tender as its forms show it
+        "tests/web/test_lot_pages.py",  # lots by number, upgrades
+        "tests/web/test_market_pages.py",  # the buyers of a tender
+        "tests/web/test_product_pages.py",  # published lots a product is judged against
     ],
     "registry/evidence/fit.py": [
         "tests/evidence/test_fit_boundaries.py",
