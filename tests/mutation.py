@@ -144,6 +144,7 @@ EQUIVALENT: dict[str, str] = {
     "exports.ocds_criteria.x_award_criteria__mutmut_29": "fields() leaves out a description of None as it does an empty one",
     **{f"registry.tenders.snapshot.x__tender__mutmut_{n}": _SNAPSHOT_ASSERT for n in range(3, 8)},
     "registry.tenders.snapshot.xǁ_Textsǁrequirement__mutmut_103": "validation refuses an added value on any selection but an award criterion",
+    "registry.tenders.snapshot.xǁ_Textsǁrequirement__mutmut_17": "the fallbacks are a dict kept as an ordered set: its values are never read",
     "registry.organizations.service.x__check_roles__mutmut_9": "every role that fits only some kinds fits exactly one, so the separator never shows",
     "registry.organizations.service.x__accounts__mutmut_2": _JOIN,
     "registry.organizations.service.x__accounts__mutmut_4": _JOIN,

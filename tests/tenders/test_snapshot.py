@@ -20,7 +20,7 @@ from registry.tenders import snapshot, storage
 from registry.tenders.models import TenderDocument
 from tests.exports.readback import ocds_errors, open_docx, open_xlsx, table_rows
 from tests.support import Api, problem
-from tests.tender_world import Untidy, World, act, spec, untidy_joint_tender
+from tests.tender_world import Untidy, World, act, confirmation, create, spec, untidy_joint_tender
 
 pytestmark = pytest.mark.starter_library
 NOW = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
@@ -64,6 +64,23 @@ async def test_participants_are_ordered_by_name_whatever_the_order_of_answers(wo
     doc = await build(database_url, untidy.tender["id"])
     names = [p.party.name for p in doc.participants]
     assert names == sorted(names) == ["Askøy kommune", "Bjørnafjorden kommune", "Voss herad"]
+
+
+async def test_namesake_municipalities_are_listed_by_their_id_whatever_the_order_of_answers(world: World, database_url: str) -> None:
+    """Norway has two Herøy kommune: every version of the documents lists namesakes in the same order."""
+    heroy = []
+    for _ in range(2):
+        town = await world.admin.create_org("municipality", name="Herøy kommune")
+        await world.coordinator.post(f"/api/v1/organizations/{world.federation['id']}/members", json={"municipality_id": town["id"]})
+        heroy.append((town, await world.admin.create_user(town["id"], "procurement_officer")))
+    invited = {"organization_ids": [town["id"] for town, _ in heroy]}
+    tender = await act(world.coordinator, await create(world.coordinator), "POST", "/participants", json=invited)
+    await act(world.coordinator, tender, "POST", "/open-for-participants")
+    for town, officer in sorted(heroy, key=lambda pair: pair[0]["id"], reverse=True):  # the later id answers first
+        response = await officer.put(f"/api/v1/tenders/{tender['id']}/participants/{town['id']}", json=confirmation([(1, 10)]))
+        assert response.status_code == 200, response.text
+    doc = await build(database_url, tender["id"])
+    assert [p.party.id for p in doc.participants] == sorted(town["id"] for town, _ in heroy)
 
 
 async def test_the_snapshot_of_a_draft_in_full(world: World, database_url: str) -> None:
@@ -351,3 +368,10 @@ async def test_a_version_frozen_on_first_use_without_amendments_is_dated_by_its_
         (row,) = (await session.scalars(select(TenderDocument).where(TenderDocument.tender_id == UUID(tender["id"])))).all()
     await engine.dispose()
     assert datetime.fromisoformat(row.content["generated_at"]) == datetime.fromisoformat(published["published_at"])
+
+
+async def test_a_draft_without_a_contact_point_yet_names_none(world: World, database_url: str) -> None:
+    body = spec("VTF-2027-02")
+    del body["contact_point"]
+    tender = await create(world.coordinator, body)
+    assert (await build(database_url, tender["id"])).tender.contact is None

@@ -4,6 +4,7 @@ the publisher and the texts that fell back to English."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from uuid import UUID
 
 import msgspec
@@ -17,7 +18,7 @@ from registry.requirements.schemas import PinnedVersion
 from registry.requirements.templates import Catalogue, Term
 from registry.settings import Settings
 from registry.tenders import snapshot
-from registry.tenders.schemas import SelectionIn
+from registry.tenders.schemas import Maximum, SelectionIn
 
 TENDER_ID = UUID("12345678-1234-5678-1234-567812345678")
 CREATED = datetime(2026, 1, 1, tzinfo=UTC)
@@ -67,6 +68,8 @@ def test_links_point_to_the_public_exports_of_the_tender() -> None:
     )  # fmt: skip
     assert snapshot._links("https://registry.example.org/", TENDER_ID) == expected
     assert snapshot._links("https://registry.example.org", TENDER_ID) == expected
+    under_a_path = snapshot._links("https://kommune.example/apps/WTX/", TENDER_ID)
+    assert under_a_path.package == f"https://kommune.example/apps/WTX/api/v1/tenders/{TENDER_ID}/exports/ocds", "only the last slash goes"
 
 
 def test_references_keep_kind_identifier_title_year_and_clause_in_the_documents_language() -> None:
@@ -91,6 +94,16 @@ def test_the_publisher_names_its_ocid_prefix_or_says_it_is_a_placeholder() -> No
     local = snapshot.Publisher("http://127.0.0.1:8000")
     assert local.ocid(TENDER_ID) == f"ocds-000000-{TENDER_ID}"
     assert local.name == "Welfare technology procurement registry (ocid prefix ocds-000000 is a local placeholder, not a registered prefix)"
+
+
+def test_a_lot_maximum_states_a_value_in_the_tenders_currency_a_quantity_of_a_unit_or_both() -> None:
+    money = model.Money(amount=Decimal("9000000"), currency="SEK")
+    assert snapshot._maximum(Maximum(value=Decimal("9000000"), quantity=2500, unit="alarms"), "SEK") == model.Maximum(
+        value=money, quantity=2500, unit="alarms"
+    )
+    assert snapshot._maximum(Maximum(value=Decimal("9000000")), "SEK") == model.Maximum(value=money, quantity=None, unit="")
+    assert snapshot._maximum(Maximum(quantity=300, unit="alarms"), "SEK") == model.Maximum(value=None, quantity=300, unit="alarms")
+    assert snapshot._maximum(None, "SEK") is None, "a contract's lots have none"
 
 
 def test_a_text_falls_back_to_english_and_is_listed_once_only_when_missing() -> None:

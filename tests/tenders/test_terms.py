@@ -9,7 +9,8 @@ where a published tender must state them. Dates are relative to today."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from registry.tenders import schemas
 from registry.tenders.law import COUNTRIES_DIR, LANGUAGES, LawFileError, load, stated
 from registry.tenders.validation import FRAMEWORK_MONTHS, total_months
 from tests.support import Api, problem
-from tests.tender_world import TERMS, World, create, joint_tender_ready_to_publish, read, spec, write
+from tests.tender_world import TERMS, World, act, create, joint_tender_ready_to_publish, read, spec, write
 from tests.tenders.test_snapshot import build
 
 pytestmark = pytest.mark.starter_library
@@ -199,6 +200,23 @@ async def test_the_documents_state_the_lead_buyers_law_in_the_tender_language_wi
     assert "{" not in doc.law.standstill and str(norway.standstill_days) in doc.law.standstill
     assert doc.tender.terms.framework is not None and doc.tender.terms.framework.call_off == "ranking_or_mini_competition"
     assert doc.tender.main_category == "services" and [lot.maximum is not None for lot in doc.lots] == [True, True]
+
+
+async def test_a_published_framework_is_dated_by_its_publication_with_each_lots_maximum_and_nothing_said_of_what_it_lacks(
+    world: World, database_url: str
+) -> None:
+    body = framework_spec("VTF-FRAME-9")
+    del body["estimated_value"], body["timeline"]["planned_award"], body["contact_point"]["phone"]
+    assert "options" not in body["contract_period"]
+    published = await act(world.coordinator, await joint_tender_ready_to_publish(world, body), "POST", "/publish")
+    doc = await build(database_url, published["id"])
+    assert doc.tender.timeline.published_at == datetime.fromisoformat(published["published_at"])
+    assert (doc.tender.estimated_value, doc.tender.contract.options, doc.tender.timeline.planned_award) == (None, "", None)
+    assert doc.tender.contact == model.ContactPoint(name="Innkjøpsteamet", email="innkjop@vestlandet.example", phone="")
+    assert [lot.maximum for lot in doc.lots] == [
+        model.Maximum(value=model.Money(amount=Decimal("9000000"), currency="NOK"), quantity=2500, unit="alarms"),
+        model.Maximum(value=model.Money(amount=Decimal("3500000"), currency="NOK")),
+    ]
 
 
 async def test_every_countrys_law_is_public_in_the_four_languages(client: Any) -> None:
