@@ -25,6 +25,7 @@ WORK = ROOT / ".mutation"
 MODULES: dict[str, list[str]] = {
     "registry/tenders/validation.py": [
         "tests/tenders/test_publication_rules.py",
+        "tests/tenders/test_selection_uniqueness.py",
         "tests/tenders/test_tenders.py",
         "tests/tenders/test_tender_parts.py",
         "tests/tenders/test_terms.py",
@@ -194,7 +195,8 @@ EQUIVALENT: dict[str, str] = {
     "registry.requirements.service.x_pinned_contents__mutmut_10": "a hash of None is never kept: the content is read and decoded again, the same",
 }
 
-KILLED = {1, 3, 36, 37, -24, 24, 152, 255}  # test failure, pytest error, timeouts, refused by the type checker
+TIMED_OUT = {-24, 24, 152}  # SIGXCPU: over the CPU or the wall-clock limit
+KILLED = {1, 3, 36, 37, 255} | TIMED_OUT  # test failure, pytest error, refused by the type checker, timeouts
 COPIED = ["registry", "exports", "tests", "requirement_templates", "pyproject.toml"]
 
 
@@ -219,32 +221,36 @@ def prepare(module: str) -> Path:
         "also_copy = requirement_templates",
         "pytest_add_cli_args_test_selection = " + "\n    ".join(tests),
         "pytest_add_cli_args = -x\n    -q\n    -p\n    no:randomly\n    --assert=plain\n    --tb=no",
-        "timeout_multiplier = 5.0",
+        # mutmut times each mutant's run by its tests' call phase alone; here their set-up (a database and an app per
+        # test) takes up to twenty times as long, so a tighter limit cuts off mutants that survive and counts them killed
+        "timeout_multiplier = 10.0",
+        "timeout_constant = 30.0",
     ]
     (work / "setup.cfg").write_text("\n".join(lines) + "\n")
     return work
 
 
-def results(work: Path, module: str) -> tuple[int, int, list[str]]:
+def results(work: Path, module: str) -> tuple[int, int, list[str], int]:
+    """Killed and counted mutants, the survivors by name, and how many of the killed were cut off by the time limit."""
     meta = work / "mutants" / (module + ".meta")
     if not meta.exists():
-        return 0, 0, []
+        return 0, 0, [], 0
     codes: dict[str, int | None] = json.loads(meta.read_text())["exit_code_by_key"]
-    killed = 0
+    killed = timed_out = counted = 0
     survivors = []
-    counted = 0
     for name, code in sorted(codes.items()):
         if name in EQUIVALENT:
             continue
         counted += 1
         if code in KILLED:
             killed += 1
+            timed_out += code in TIMED_OUT
         else:  # survived (0), or never run by a selected test (33: no test reaches it; None: code run at import, such as route guards)
             survivors.append(name if code == 0 else f"{name} (not reached)")
-    return killed, counted, survivors
+    return killed, counted, survivors, timed_out
 
 
-def run(module: str, cores: int) -> tuple[int, int, list[str], float]:
+def run(module: str, cores: int) -> tuple[int, int, list[str], int, float]:
     work = prepare(module)
     started = time.monotonic()
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
@@ -253,8 +259,7 @@ def run(module: str, cores: int) -> tuple[int, int, list[str], float]:
         env["OCDS_SCHEMA_DIR"] = str(schemas)
     mutmut = str(Path(sys.executable).with_name("mutmut"))
     subprocess.run([mutmut, "run", "--max-children", str(cores)], cwd=work, env=env, check=False, stdout=subprocess.DEVNULL)
-    killed, total, survivors = results(work, module)
-    return killed, total, survivors, time.monotonic() - started
+    return *results(work, module), time.monotonic() - started
 
 
 def main(argv: list[str]) -> int:
@@ -264,12 +269,12 @@ def main(argv: list[str]) -> int:
     rows = []
     for module in chosen:
         print(f"== {module}: mutating against {' '.join(MODULES[module])}", flush=True)
-        killed, total, survivors, seconds = run(module, cores)
+        killed, total, survivors, timed_out, seconds = run(module, cores)
         for name in survivors:
             print(f"   survived: {name}")
         unreached = sum(name.endswith(" (not reached)") for name in survivors)
         score = f"{100 * killed / total if total else 0:.1f}%"
-        print(f"   {killed} of {total} killed ({score}), {unreached} not reached by its tests, in {seconds:.0f}s", flush=True)
+        print(f"   {killed} of {total} killed ({score}; {timed_out} by timeout), {unreached} not reached by its tests, in {seconds:.0f}s", flush=True)
         rows.append((module, killed, total, seconds))
     print()
     print(f"{'module':<40} {'killed':>7} {'total':>6} {'score':>7} {'time':>7}")

@@ -80,7 +80,8 @@ async def test_the_terms_and_the_lot_maximums_are_stored_as_given_and_read_back(
         ({"lots_per_bid": 2, "max_lots_awarded": 2}, {}),
         (
             {"discretionary_grounds": ["insolvency", "bad_weather"]},
-            {"terms.discretionary_grounds[1]": "unknown exclusion ground 'bad_weather'; the lead buyer's country has "},
+            {"terms.discretionary_grounds[1]": "unknown exclusion ground 'bad_weather'; the lead buyer's country has "
+             + ", ".join(load(COUNTRIES_DIR / "NO.toml").ground_keys())},  # fmt: skip
         ),
     ],
 )
@@ -91,7 +92,7 @@ async def test_contradictory_terms_are_refused_on_save_and_nothing_is_stored(wor
         assert response.status_code == 201, response.text
         return
     found = {e["field"]: e["message"] for e in problem(response, 422)["errors"]}
-    assert found.keys() == errors.keys() and all(found[f].startswith(m) for f, m in errors.items()), found
+    assert found == errors
     listed = (await world.coordinator.get("/api/v1/tenders")).json()["items"]
     assert body["reference"] not in [t["reference"] for t in listed]
 
