@@ -147,7 +147,7 @@ EQUIVALENT: dict[str, str] = {
     **{f"registry.tenders.snapshot.x__tender__mutmut_{n}": _SNAPSHOT_ASSERT for n in range(3, 8)},
     "registry.tenders.snapshot.xǁ_Textsǁrequirement__mutmut_103": "validation refuses an added value on any selection but an award criterion",
     **{f"registry.tenders.snapshot.xǁ_Textsǁ{name}": _ORDERED_SET for name in ("requirement__mutmut_17", "text__mutmut_7")},
-    "registry.tenders.snapshot.x_build_snapshot__mutmut_168": (
+    "registry.tenders.snapshot.x_build_snapshot__mutmut_146": (
         "amendments are inserted in the order of their numbers, and SQLite, where mutants run, reads them back in that order unasked"
     ),
     "registry.organizations.service.x__check_roles__mutmut_9": "every role that fits only some kinds fits exactly one, so the separator never shows",

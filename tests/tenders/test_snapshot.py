@@ -73,7 +73,7 @@ async def test_namesake_municipalities_are_listed_by_their_id_whatever_the_order
         town = await world.admin.create_org("municipality", name="Herøy kommune")
         await world.coordinator.post(f"/api/v1/organizations/{world.federation['id']}/members", json={"municipality_id": town["id"]})
         heroy.append((town, await world.admin.create_user(town["id"], "procurement_officer")))
-    invited = {"organization_ids": [town["id"] for town, _ in heroy]}
+    invited = {"organization_ids": sorted((town["id"] for town, _ in heroy), reverse=True)}  # the later id invited first too
     tender = await act(world.coordinator, await create(world.coordinator), "POST", "/participants", json=invited)
     await act(world.coordinator, tender, "POST", "/open-for-participants")
     for town, officer in sorted(heroy, key=lambda pair: pair[0]["id"], reverse=True):  # the later id answers first
