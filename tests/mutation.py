@@ -113,6 +113,11 @@ _AT_IMPORT = (
 )
 _SNAPSHOT_ASSERT = "an assert for the type checker: build_snapshot refuses a tender without these dates before (_missing_for_export)"
 _CAST = "typing.cast only tells the type checker what a value is: at run time it returns the value, whatever type it names"
+_LEAD_VIEW = (
+    "only the lead buyer writes here, and it is never a participant of its own tender (an invitation of it is refused): "
+    "the view's own participation is none for it as for nobody"
+)
+_LOT_JOIN = "without an ON clause the join follows the one foreign key lot -> tender, the same"
 _ORDERED_SET = "the fallbacks are a dict kept as an ordered set: its values are never read"
 _AMENDED_AT = "bump_revision flushes the amendment before its date is read, so the column default stamps it at the same moment"
 EQUIVALENT: dict[str, str] = {
@@ -128,6 +133,9 @@ EQUIVALENT: dict[str, str] = {
     "registry.tenders.service.x_is_lead_buyer__mutmut_8": _OWNER_ROLE,
     "registry.tenders.service.x_is_lead_buyer__mutmut_10": _OWNER_ROLE,
     "registry.tenders.service.x_list_tenders__mutmut_4": "func.count(None) renders count(*), the same count as of the lots' non-null ids",
+    "registry.tenders.service.x_replace_spec__mutmut_53": _LEAD_VIEW,
+    "registry.tenders.service.x_upgrade_selections__mutmut_102": _LEAD_VIEW,
+    **{f"registry.tenders.service.x_published_lots__mutmut_{n}": _LOT_JOIN for n in (12, 14)},
     "registry.tenders.service.x_amend__mutmut_103": _AMENDED_AT,
     "registry.tenders.service.x_amend__mutmut_111": _AMENDED_AT,
     "registry.tenders.validation.x_publication_errors__mutmut_30": _ZIP,  # strict=None

@@ -58,6 +58,8 @@ async def invite(
         where = f"organization_ids[{i}]"
         if organization is None or organization.kind != "municipality":
             errors.append((where, f"{organization_id} is not a municipality"))
+        elif organization_id == owner.id:
+            errors.append((where, f"{organization.name} leads this tender; the lead buyer is not invited to its own tender"))
         elif members is not None and organization_id not in members:
             errors.append((where, f"{organization.name} is not a member of {owner.name}"))
         elif organization_id in existing:

@@ -7,14 +7,17 @@ Writes are checked by what a GET of the tender, the list and the audit trail sho
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import permutations
 from typing import Any
 from uuid import UUID
 
 import pytest
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.pool import NullPool
 
 from registry.db.engine import create_engine
+from registry.tenders import service
 from registry.tenders.models import Tender
 from tests.support import Api, problem
 from tests.tender_world import World, confirmation, read, spec, write
@@ -302,3 +305,49 @@ async def test_a_published_tender_is_neither_replaced_nor_changed(world: World, 
     problem_body = await refused(lead, tender_id, method, 409, json=body)
     assert problem_body["detail"] == "a published tender is immutable; publish corrections as amendments"
     assert await read(lead, tender_id) == published
+
+
+
+async def _made_against_their_ids(officer: Api) -> tuple[str, str, str]:
+    """Three draft tenders: ``earlier`` made before ``then`` yet with the greater id, and ``other`` with an id below
+    ``earlier``'s, so that an order that only looks like the one asked for (of making, of ids) cannot pass for it."""
+    made: list[str] = []
+    timeline = spec()["timeline"]  # to the second, whenever each is made
+    while True:
+        made.append(await created(officer, spec(f"OWN-{len(made) + 1}") | {"timeline": timeline}))
+        for i, j, k in permutations(range(len(made)), 3):
+            if i < j and UUID(made[i]) > UUID(made[j]) and UUID(made[k]) < UUID(made[i]):
+                return made[i], made[j], made[k]
+
+
+async def test_published_lots_come_those_buying_the_products_categories_first_then_by_nearest_deadline(
+    world: World, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lots a supplier judges a product against: of published tenders only, matching ones first,
+    then by submission deadline, tender and lot number; at most ``MAX_PUBLISHED_LOTS`` looked at."""
+    askoy = world.officers[0]
+    earlier, then, later = await _made_against_their_ids(askoy)
+    first, second = sorted((earlier, then), key=UUID)  # one deadline: by tender
+    await write(askoy, later, "PATCH", json={"timeline": spec(days=60)["timeline"]})
+    lot_2 = (await askoy.get(f"/api/v1/tenders/{second}/lots/2")).json()
+    moved = await askoy.patch(f"/api/v1/tenders/{second}/lots/2", json={"position": 1}, headers={"If-Match": lot_2["etag"]})
+    assert moved.status_code == 200, "the second tender's GPS lot is its lot 1 now, its lots no longer in the order they were made"
+    for tender_id in (earlier, then, later):
+        await write(askoy, tender_id, "POST", "/publish")
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        async with async_sessionmaker(engine)() as session:
+            lots = await service.published_lots(session, ["gps_alarm"])
+            monkeypatch.setattr(service, "MAX_PUBLISHED_LOTS", 3)
+            cut = await service.published_lots(session, ["gps_alarm"])
+    finally:
+        await engine.dispose()
+    assert [(str(lot.tender_id), lot.lot) for lot in lots] == [(first, 2), (second, 1), (later, 2), (first, 1), (second, 2), (later, 1)]
+    assert [(str(lot.tender_id), lot.lot) for lot in cut] == [(first, 2), (second, 1), (first, 1)], "the three nearest, matching first"
+    assert [lot.matches for lot in lots] == [True, True, True, False, False, False]
+    shown = await read(askoy, later)
+    assert lots[2] == service.PublishedLot(
+        tender_id=UUID(later), reference=shown["reference"], title=shown["title"], owner_name="Askøy kommune",
+        submission_deadline=datetime.fromisoformat(shown["timeline"]["submission_deadline"]), lot=2, lot_title="GPS alarms",
+        product_categories=["gps_alarm"], matches=True,
+    )  # fmt: skip

@@ -125,6 +125,21 @@ async def test_invitations_only_for_members(world: World, admin: Api) -> None:
     errors = problem(response, 422)["errors"]
     assert [e["field"] for e in errors] == ["organization_ids[0]", "organization_ids[1]"]
     assert "not a member of Vestlandet velferdsteknologi" in errors[0]["message"]
+    assert errors[1]["message"] == f"{supplier_org} is not a municipality"
+
+
+async def test_a_municipality_leading_its_own_tender_invites_others_but_not_itself(world: World) -> None:
+    lead, askoy = world.officers[0], world.members[0]
+    tender = await create(lead)
+    response = await lead.post(
+        f"/api/v1/tenders/{tender['id']}/participants", json={"organization_ids": [askoy["id"]]}, headers={"If-Match": tender["etag"]}
+    )
+    assert problem(response, 422)["errors"] == [
+        {"field": "organization_ids[0]", "message": "Askøy kommune leads this tender; the lead buyer is not invited to its own tender"}
+    ]
+    assert await participants(lead, tender) == [], "nothing is stored"
+    invited = await act(lead, tender, "POST", "/participants", json={"organization_ids": [world.outsider["id"]]})
+    assert [p["name"] for p in await participants(lead, invited)] == ["Tromsø kommune"]
 
 
 async def test_participants_answer_only_for_themselves(world: World) -> None:
