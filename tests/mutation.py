@@ -118,6 +118,12 @@ _LEAD_VIEW = (
     "the view's own participation is none for it as for nobody"
 )
 _LOT_JOIN = "without an ON clause the join follows the one foreign key lot -> tender, the same"
+_MORE_READ = "the default depth loads the lots and selections too: more reading, the same fields"
+_NO_LOTS = "the specification made of the tender's fields alone has no lots: the pinned versions and product categories are never read"
+_NO_ADMIN_ROLE = (
+    "the default is a role no member of an organization holds (an admin acts for everyone before roles are looked at): "
+    "None, held by no one either, gives the same answer"
+)
 _ORDERED_SET = "the fallbacks are a dict kept as an ordered set: its values are never read"
 _AMENDED_AT = "bump_revision flushes the amendment before its date is read, so the column default stamps it at the same moment"
 EQUIVALENT: dict[str, str] = {
@@ -133,6 +139,9 @@ EQUIVALENT: dict[str, str] = {
     "registry.tenders.service.x_is_lead_buyer__mutmut_8": _OWNER_ROLE,
     "registry.tenders.service.x_is_lead_buyer__mutmut_10": _OWNER_ROLE,
     "registry.tenders.service.x_list_tenders__mutmut_4": "func.count(None) renders count(*), the same count as of the lots' non-null ids",
+    **{f"registry.tenders.service.x_update_fields__mutmut_{n}": _MORE_READ for n in (6, 11)},
+    **{f"registry.tenders.service.x_update_fields__mutmut_{n}": _NO_LOTS for n in (24, 25)},
+    **{f"registry.tenders.service.x_leads_own_tenders__mutmut_{n}": _NO_ADMIN_ROLE for n in (8, 10)},
     "registry.tenders.service.x_replace_spec__mutmut_53": _LEAD_VIEW,
     "registry.tenders.service.x_upgrade_selections__mutmut_102": _LEAD_VIEW,
     **{f"registry.tenders.service.x_published_lots__mutmut_{n}": _LOT_JOIN for n in (12, 14)},

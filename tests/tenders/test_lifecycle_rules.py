@@ -161,6 +161,21 @@ async def test_a_tender_cancelled_before_publication_stays_private(world: World,
     assert (await world.admin.get(f"/api/v1/tenders/{tender_id}")).status_code == 200, "administrators see every tender"
 
 
+async def test_the_publication_check_of_a_tender_past_publishing_names_its_status_before_its_other_problems(world: World) -> None:
+    body = spec("CHECK-CANCELLED")
+    del body["contact_point"]
+    created = await world.officers[0].post("/api/v1/tenders", json=body)
+    assert created.status_code == 201, created.text
+    tender_id = created.json()["id"]
+    await write(world.officers[0], tender_id, "POST", "/cancel")
+    check = (await world.officers[0].get(f"/api/v1/tenders/{tender_id}/publication-check")).json()
+    assert check["publishable"] is False
+    assert [(e["field"], e["message"]) for e in check["errors"]] == [
+        ("status", "a cancelled tender cannot be published"),
+        ("contact_point", "a published tender names where suppliers send questions (a name or function and an email)"),
+    ]
+
+
 async def test_the_published_document_version_is_kept_as_it_was_at_publication(world: World) -> None:
     tender_id = await tender_in(world, "awarded")
     tender = await read(world.officers[0], tender_id)

@@ -44,6 +44,19 @@ async def test_the_dashboard_lists_the_tenders_by_status_with_what_stops_their_p
     assert f'href="/tenders/{tender["id"]}/publication"' in page.text
 
 
+@pytest.mark.parametrize(("role", "checked"), [("org_admin", True), ("library_editor", False)])
+async def test_the_federations_admin_sees_what_stops_publication_and_a_colleague_without_a_buyers_role_only_the_tenders(
+    client: AsyncTestClient, admin: Api, role: str, checked: bool
+) -> None:
+    world = await build_world(admin)
+    await opened_tender(world)
+    colleague = await admin.create_user(world.federation["id"], role)
+    await signed_in_browser(client, admin, colleague.user)  # type: ignore[attr-defined]
+    text = words((await client.get("/dashboard", headers=ENGLISH)).text)
+    assert "Open for participants (1)" in text and "0 confirmed, 0 declined, 3 not answered" in text
+    assert ("2 problems stop the publication of Digital social alarms and GPS alarms" in text) is checked, "the organization's admin may lead"
+
+
 async def test_the_dashboard_asks_for_a_sign_in_and_shows_a_supplier_nothing_to_do(client: AsyncTestClient, admin: Api) -> None:
     anonymous = await client.get("/dashboard", follow_redirects=False)
     assert (anonymous.status_code, anonymous.headers["location"]) == (303, "/sign-in?next=/dashboard")
