@@ -156,7 +156,6 @@ EQUIVALENT: dict[str, str] = {
     "exports.ocds.x__day_start__mutmut_9": "time(0) is time(0, 0): the minute defaults to 0",
     "exports.ocds.x__day_start__mutmut_10": "time(0, ) is time(0, 0): the minute defaults to 0",
     "exports.ocds.x_release_package__mutmut_22": "msgspec.json.format indents by 2 when not told",
-    "registry.tenders.snapshot.x_export__mutmut_55": "adding X to the kept punctuation changes nothing: X is a letter, kept anyway",
     "exports.package.x_file_stem__mutmut_8": "adding X to the kept punctuation changes nothing: X is a letter, kept anyway",
     "exports.package.x_tender_package__mutmut_35": "ensure_ascii=None is false, as False is: letters are written as themselves",
     "exports.ocds_criteria.x_award_criteria__mutmut_8": "fields() leaves out a description of None as it does an empty one",
