@@ -124,6 +124,9 @@ _NO_ADMIN_ROLE = (
     "the default is a role no member of an organization holds (an admin acts for everyone before roles are looked at): "
     "None, held by no one either, gives the same answer"
 )
+_SHOWN_GIVEN = "the default depth loads every selection too, which the view then leaves for the ones given: more reading, the same page"
+_OWN_UNREAD = "the pages that call it (participants, answer, publication, evidence) never read the viewer's own participation from it"
+_COUNT_STAR = "func.count(None) renders count(*), the same count as of the rows' non-null ids"
 _ORDERED_SET = "the fallbacks are a dict kept as an ordered set: its values are never read"
 _AMENDED_AT = "bump_revision flushes the amendment before its date is read, so the column default stamps it at the same moment"
 EQUIVALENT: dict[str, str] = {
@@ -138,15 +141,20 @@ EQUIVALENT: dict[str, str] = {
     "registry.tenders.service.x_update_fields__mutmut_13": _DEPTH,
     "registry.tenders.service.x_is_lead_buyer__mutmut_8": _OWNER_ROLE,
     "registry.tenders.service.x_is_lead_buyer__mutmut_10": _OWNER_ROLE,
-    "registry.tenders.service.x_list_tenders__mutmut_4": "func.count(None) renders count(*), the same count as of the lots' non-null ids",
+    "registry.tenders.service.x_list_tenders__mutmut_4": _COUNT_STAR,
     **{f"registry.tenders.service.x_update_fields__mutmut_{n}": _MORE_READ for n in (6, 11)},
     **{f"registry.tenders.service.x_update_fields__mutmut_{n}": _NO_LOTS for n in (24, 25)},
     **{f"registry.tenders.service.x_leads_own_tenders__mutmut_{n}": _NO_ADMIN_ROLE for n in (8, 10)},
     "registry.tenders.service.x_replace_spec__mutmut_53": _LEAD_VIEW,
+    "registry.tenders.service.x_editable_tender__mutmut_16": _LEAD_VIEW,
+    "registry.tenders.service.x_tender_without_requirements__mutmut_9": _SHOWN_GIVEN,
+    "registry.tenders.service.x_tender_outline__mutmut_9": _SHOWN_GIVEN,
+    "registry.tenders.service.x_tender_without_requirements__mutmut_13": _OWN_UNREAD,
+    "registry.tenders.service.x_amend__mutmut_76": _COUNT_STAR,
     "registry.tenders.service.x_upgrade_selections__mutmut_102": _LEAD_VIEW,
     **{f"registry.tenders.service.x_published_lots__mutmut_{n}": _LOT_JOIN for n in (12, 14)},
-    "registry.tenders.service.x_amend__mutmut_103": _AMENDED_AT,
-    "registry.tenders.service.x_amend__mutmut_111": _AMENDED_AT,
+    **{f"registry.tenders.service.x_amend__mutmut_{n}": _AMENDED_AT for n in (105, 113)},
+    "registry.tenders.service.x_amend__mutmut_148": _LEAD_VIEW,
     "registry.tenders.validation.x_publication_errors__mutmut_30": _ZIP,  # strict=None
     "registry.tenders.validation.x_publication_errors__mutmut_33": _ZIP,  # strict dropped
     "registry.tenders.validation.x_publication_errors__mutmut_34": _ZIP,  # strict=False
