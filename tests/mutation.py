@@ -40,6 +40,7 @@ MODULES: dict[str, list[str]] = {
         "tests/tenders/test_tender_listing.py",
         "tests/tenders/test_terms.py",
         "tests/tenders/test_participants.py",
+        "tests/tenders/test_jurisdiction.py",  # the publication check's warnings
         "tests/web/test_tender_pages.py",  # the outline of a large tender
         "tests/web/test_desk_pages.py",  # the lead buyer's own tenders, the publication check
         "tests/web/test_builder_pages.py",  # the tender as its forms show it
@@ -124,6 +125,7 @@ _NO_ADMIN_ROLE = (
     "the default is a role no member of an organization holds (an admin acts for everyone before roles are looked at): "
     "None, held by no one either, gives the same answer"
 )
+_ALL_LOADED = "every action loads lots and selections, not only publish: more reading, same result"
 _SHOWN_GIVEN = "the default depth loads every selection too, which the view then leaves for the ones given: more reading, the same page"
 _OWN_UNREAD = "the pages that call it (participants, answer, publication, evidence) never read the viewer's own participation from it"
 _COUNT_STAR = "func.count(None) renders count(*), the same count as of the rows' non-null ids"
@@ -134,7 +136,7 @@ EQUIVALENT: dict[str, str] = {
     "registry.tenders.law.x_load__mutmut_7": "encoding=None reads with the locale's encoding, UTF-8 wherever the tests run",
     "registry.tenders.law.x_load__mutmut_9": "Python's codec names are case-insensitive: UTF-8 is utf-8",
     "registry.tenders.service.x_visible_tender__mutmut_1": "a read taking the row lock: SQLite, where mutants run, renders no FOR UPDATE",
-    "registry.tenders.service.x_change_status__mutmut_13": "every action loads lots and selections, not only publish: more reading, same result",
+    **{f"registry.tenders.service.x_change_status__mutmut_{n}": _ALL_LOADED for n in (11, 13)},
     "registry.tenders.service.x_change_status__mutmut_19": _DEPTH,
     "registry.tenders.service.x_change_status__mutmut_20": _DEPTH,
     "registry.tenders.service.x_update_fields__mutmut_12": _DEPTH,
