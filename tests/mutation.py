@@ -149,6 +149,7 @@ EQUIVALENT: dict[str, str] = {
     **{f"registry.tenders.service.x_update_fields__mutmut_{n}": _NO_LOTS for n in (24, 25)},
     **{f"registry.tenders.service.x_leads_own_tenders__mutmut_{n}": _NO_ADMIN_ROLE for n in (8, 10)},
     **{f"registry.tenders.service.x_lead_tender__mutmut_{n}": _TENDER_LOCK for n in (7, 12)},
+    **{f"registry.tenders.service.x_lead_tender__mutmut_{n}": "both callers pass their depth; the default is never used" for n in (1, 2)},
     "registry.tenders.service.x_lead_tender__mutmut_13": _MORE_READ,
     "registry.tenders.service.x_owned_tender__mutmut_12": _MORE_READ,
     "registry.tenders.service.x_replace_spec__mutmut_53": _LEAD_VIEW,

@@ -3,6 +3,8 @@ answers, invitations and lifecycle steps answer what they changed, not the whole
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.support import Api, not_found, problem
@@ -114,3 +116,20 @@ async def test_withdrawing_an_invitation_answers_no_content_and_the_new_etag(wor
     after = await world.coordinator.get(f"/api/v1/tenders/{tender['id']}")
     assert withdrawn.headers["etag"] == after.headers["etag"]
     assert [p["name"] for p in await participants(world.coordinator, tender)] == ["Askøy kommune", "Bjørnafjorden kommune"]
+
+
+async def test_an_invitation_checks_the_participants_part_of_the_etag_and_not_the_specifications(world: World) -> None:
+    """Editing the specification does not stop an invitation made from an older read, but another invitation does."""
+    tender = await create(world.coordinator)
+    path = f"/api/v1/tenders/{tender['id']}"
+    read_before = tender["etag"]
+    edited = await world.coordinator.patch(path, json={"title": "Alarms, second draft"}, headers={"If-Match": read_before})
+    assert edited.status_code == 200, edited.text
+    def invite(member: dict) -> Any:
+        return world.coordinator.post(f"{path}/participants", json={"organization_ids": [member["id"]]}, headers={"If-Match": read_before})
+
+    first = await invite(world.members[0])
+    assert first.status_code == 200, "the specification moved on, its participants did not"
+    second = await invite(world.members[1])
+    assert problem(second, 412)["detail"].startswith("its participants changed since you read it; current ETag is ")
+    assert [p["name"] for p in await participants(world.coordinator, tender)] == ["Askøy kommune"], "nothing more is stored"
