@@ -119,7 +119,7 @@ _LEAD_VIEW = (
     "the view's own participation is none for it as for nobody"
 )
 _LOT_JOIN = "without an ON clause the join follows the one foreign key lot -> tender, the same"
-_MORE_READ = "the default depth loads the lots and selections too: more reading, the same fields"
+_MORE_READ = "the default depth loads every lot and selection: more reading, the same fields"
 _NO_LOTS = "the specification made of the tender's fields alone has no lots: the pinned versions and product categories are never read"
 _NO_ADMIN_ROLE = (
     "the default is a role no member of an organization holds (an admin acts for everyone before roles are looked at): "
@@ -137,6 +137,9 @@ EQUIVALENT: dict[str, str] = {
     "registry.tenders.law.x_load__mutmut_7": "encoding=None reads with the locale's encoding, UTF-8 wherever the tests run",
     "registry.tenders.law.x_load__mutmut_9": "Python's codec names are case-insensitive: UTF-8 is utf-8",
     "registry.tenders.service.x_visible_tender__mutmut_1": "a read taking the row lock: SQLite, where mutants run, renders no FOR UPDATE",
+    **{f"registry.tenders.service.x_visible_tender__mutmut_{n}": _TENDER_LOCK for n in (7, 12)},
+    "registry.tenders.service.x_visible_tender__mutmut_11": _MORE_READ,
+    "registry.tenders.service.x_lead_tender__mutmut_14": _TENDER_LOCK,
     **{f"registry.tenders.service.x_change_status__mutmut_{n}": _ALL_LOADED for n in (11, 13)},
     "registry.tenders.service.x_change_status__mutmut_19": _DEPTH,
     "registry.tenders.service.x_change_status__mutmut_20": _DEPTH,
