@@ -188,7 +188,7 @@ async def create_tender(session: AsyncSession, actor: Principal, spec: schemas.T
         raise Forbidden("tenders are created by municipalities' procurement officers or federations' coordinators")
     owner = (await organizations.by_ids(session, {actor.organization_id}))[actor.organization_id]
     pinned = await _validated(session, spec, owner.country)
-    tender = Tender(owner_id=actor.organization_id, status="draft", document_version=1, revision=1, participation_revision=1)
+    tender = Tender(owner_id=actor.organization_id, status="draft")  # its versions and revisions start at the columns' default, 1
     storage.write_spec(tender, spec, pinned)
     await insert_unique(session, tender, lambda: _reference_taken(session, actor.organization_id, spec.reference))
     _transition(session, actor, tender, "create", None, "draft")
