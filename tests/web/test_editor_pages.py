@@ -21,7 +21,7 @@ from registry.settings import Settings
 from registry.web import editor_forms as forms
 from registry.web.i18n import translations
 from tests.library_world import NEW_MODULE, STARTER, library_of
-from tests.support import ADMIN_TOKEN, Api
+from tests.support import ADMIN_TOKEN, Api, problem
 from tests.web.test_library_pages import not_found, words
 from tests.web.test_organization_pages import signed_in_browser
 from tests.web.test_sign_in import form_token
@@ -322,10 +322,11 @@ async def test_a_visitor_is_asked_to_sign_in_and_a_supplier_or_buyer_is_refused_
             (f"/library/{FALLS}/versions", {}),
             (f"/library/{FALLS}/versions/2/deprecate", {}),
         ):
-            assert (await client.post(path, data=fields | {"form_token": token}, headers=ENGLISH)).status_code == 403
+            answer = await client.post(path, data=fields | {"form_token": token}, headers=ENGLISH)
+            assert answer.status_code == 403 and en("Only the library's editors change the requirement library.") in words(answer.text), path
     module = (await admin.get(f"/api/v1/modules/{FALLS}")).json()
     assert (module["draft_version"], [v["status"] for v in module["versions"]]) == (None, ["published", "published"])
-    assert (await admin.get("/api/v1/modules/SUPPLIER-OWN-MODULE")).status_code == 404
+    assert problem(await admin.get("/api/v1/modules/SUPPLIER-OWN-MODULE"), 404)["detail"] == "no requirement module SUPPLIER-OWN-MODULE"
 
 
 def test_every_version_of_the_starter_library_round_trips_through_the_draft_form_unchanged() -> None:

@@ -108,7 +108,7 @@ async def test_another_supplier_never_reaches_the_files(client: AsyncTestClient,
     await signed_in_browser(client, admin, rival.user)  # type: ignore[attr-defined]
     for path, named in ((files, "no product"), (f"{files}/{stored['id']}", "no evidence item")):
         not_found(await client.get(path), named)
-    assert (await send_file(client, files, "mine.pdf", PDF, token_from="/products/new")).status_code == 404
+    not_found(await send_file(client, files, "mine.pdf", PDF, token_from="/products/new"), "no evidence item")
     assert len((await editor.get(f"/api/v1/evidence/{item['id']}")).json()["attachments"]) == 1
 
 
