@@ -298,7 +298,8 @@ def run(module: str, cores: int) -> tuple[int, int, list[str], int, float]:
 
 def main(argv: list[str]) -> int:
     wanted = [a for a in argv if not a.startswith("-")]
-    chosen = [m for m in MODULES if not wanted or m in wanted or short(m) in wanted or short(m).endswith(tuple(wanted))]
+    # the modules named, in the order asked; every module when none is named
+    chosen = list(dict.fromkeys(m for w in wanted for m in MODULES if m == w or short(m).endswith(w))) if wanted else list(MODULES)
     cores = int(os.environ.get("MUTATION_CORES", os.cpu_count() or 2))
     rows = []
     for module in chosen:
