@@ -226,7 +226,6 @@ EQUIVALENT: dict[str, str] = {
     "registry.requirements.service.x__remember__mutmut_7": "popitem(last=None) is popitem(last=False): None is false",
     **{f"registry.requirements.service.x_list_modules__mutmut_{n}": _SQLITE_LIKE for n in (44, 45)},
     **{f"registry.requirements.service.x_version_etag__mutmut_{n}": _ETAG_ONLY_KEYS for n in (22, 23, 24)},
-    "registry.requirements.service.x_pinned_contents__mutmut_10": "a hash of None is never kept: the content is read and decoded again, the same",
 }
 
 TIMED_OUT = {-24, 24, 152}  # SIGXCPU: over the CPU or the wall-clock limit
