@@ -125,11 +125,9 @@ class ImportReport(msgspec.Struct):
 
 
 class PinnedVersion(msgspec.Struct, frozen=True, kw_only=True):
-    """A published (or deprecated) module version as a tender pins it: what other slices may know of it."""
+    """A published (or deprecated) module version as a tender pins it, held under its ``(key, version)``: what other slices may know of it."""
 
     id: UUID
-    key: str
-    version: int
     status: VersionStatus
     replaced_by: str | None
     category: str

@@ -558,7 +558,7 @@ async def pinned(session: AsyncSession, pairs: set[tuple[str, int]]) -> dict[tup
     contents = await _contents(session, {(row.key, row.version): row.content_hash for row in rows})
     return {
         (row.key, row.version): schemas.PinnedVersion(
-            id=row.id, key=row.key, version=row.version, status=row.status, replaced_by=row.replaced_by, category=row.category,
+            id=row.id, status=row.status, replaced_by=row.replaced_by, category=row.category,
             jurisdictions=row.jurisdictions, references=msgspec.convert(row.references, list[Reference]), content=contents[(row.key, row.version)],
         )  # fmt: skip
         for row in rows

@@ -188,8 +188,8 @@ def _references(pinned: Pinned, country: str, language: str) -> tuple[model.Refe
     later one has its official title in ``language`` and the first has not.
     """
     references: dict[str, Reference] = {}
-    for module in sorted(pinned.values(), key=lambda m: (m.key, m.version)):
-        for reference in module.references:
+    for pair in sorted(pinned):  # by key and version
+        for reference in pinned[pair].references:
             if reference.jurisdiction not in ("EU", country):
                 continue
             known = references.get(reference.identifier)

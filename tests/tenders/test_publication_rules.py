@@ -32,7 +32,7 @@ def version(
 ) -> PinnedVersion:
     content = VersionContent(kind=kind, title={"en": key}, rationale={"en": "why"}, statement={"en": "what"})  # type: ignore[arg-type]
     return PinnedVersion(
-        id=uuid.uuid4(), key=key, version=1, status=status, replaced_by=replaced_by, category="security",  # type: ignore[arg-type]
+        id=uuid.uuid4(), status=status, replaced_by=replaced_by, category="security",  # type: ignore[arg-type]
         jurisdictions=list(jurisdictions), references=[], content=content,
     )  # fmt: skip
 

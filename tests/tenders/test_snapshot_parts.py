@@ -87,10 +87,10 @@ def test_references_keep_kind_identifier_title_year_and_clause_in_the_documents_
     assert snapshot._reference(named, "en").identifier == "ISO/IEC 27001:2022", "an edition the identifier names is not repeated"
 
 
-def _citing(key: str, *references: Reference) -> PinnedVersion:
+def _citing(*references: Reference) -> PinnedVersion:
     both = {"en": "T", "nb": "T"}
     content = VersionContent(kind="mandatory", title=both, rationale=both, statement=both)
-    return PinnedVersion(id=TENDER_ID, key=key, version=1, status="published", replaced_by=None, category="consent", jurisdictions=["EU"],
+    return PinnedVersion(id=TENDER_ID, status="published", replaced_by=None, category="consent", jurisdictions=["EU"],
                          references=list(references), content=content)  # fmt: skip
 
 
@@ -103,8 +103,8 @@ def test_references_are_listed_once_those_of_the_country_and_the_eu_with_an_offi
     mdr = Reference(kind="law", identifier="Regulation (EU) 2017/745", title="MDR")
     mdr_again = Reference(kind="law", identifier="Regulation (EU) 2017/745", title="Medical Device Regulation")
     pinned = {
-        ("A-A", 1): _citing("A-A", working, normen, swedish, mdr),
-        ("A-B", 1): _citing("A-B", official, other_normen, mdr_again),
+        ("A-A", 1): _citing(working, normen, swedish, mdr),
+        ("A-B", 1): _citing(official, other_normen, mdr_again),
     }
     listed = snapshot._references(pinned, "NO", "nb")
     assert [(r.kind, r.identifier, r.title) for r in listed] == [
@@ -157,7 +157,7 @@ def test_a_scale_step_in_english_alone_is_listed_as_a_fallback_by_its_module() -
 def test_a_selection_that_cannot_be_rendered_names_its_module_and_each_problem() -> None:
     must_set = Parameter(name="profiles", type="text", label={"en": "Profiles"})
     content = VersionContent(kind="mandatory", title={"en": "T"}, rationale={"en": "R"}, statement={"en": "Use {profiles}."}, parameters=[must_set])
-    pinned = {("A-B", 1): PinnedVersion(id=TENDER_ID, key="A-B", version=1, status="published", replaced_by=None, category="consent",
+    pinned = {("A-B", 1): PinnedVersion(id=TENDER_ID, status="published", replaced_by=None, category="consent",
                                         jurisdictions=["EU"], references=[], content=content)}  # fmt: skip
     with pytest.raises(RuleViolation) as refused:
         snapshot._Texts("nb", "NOK", CATALOGUE, pinned).requirement("1.1", SelectionIn(module_key="A-B", module_version=1))
@@ -167,7 +167,7 @@ def test_a_selection_that_cannot_be_rendered_names_its_module_and_each_problem()
 
 def test_a_rationale_in_english_alone_is_listed_as_a_fallback_by_its_module() -> None:
     content = VersionContent(kind="mandatory", title={"en": "T", "nb": "T"}, rationale={"en": "Why"}, statement={"en": "S", "nb": "S"})
-    pinned = {("A-B", 1): PinnedVersion(id=TENDER_ID, key="A-B", version=1, status="published", replaced_by=None, category="consent",
+    pinned = {("A-B", 1): PinnedVersion(id=TENDER_ID, status="published", replaced_by=None, category="consent",
                                         jurisdictions=["EU"], references=[], content=content)}  # fmt: skip
     texts = snapshot._Texts("nb", "NOK", CATALOGUE, pinned)
     assert texts.requirement("1.1", SelectionIn(module_key="A-B", module_version=1)).rationale == "Why"
@@ -179,7 +179,7 @@ def test_a_scale_is_shown_for_a_selection_scored_as_award_and_never_for_one_made
     both = {"en": "T", "nb": "T"}
     scale = ScoringScale(max_points=1, steps=steps, weight=[5, 10])
     content = VersionContent(kind="award", title=both, rationale=both, statement=both, scoring_guidance=both, scoring_scale=scale)
-    pinned = {("A-B", 1): PinnedVersion(id=TENDER_ID, key="A-B", version=1, status="published", replaced_by=None, category="consent",
+    pinned = {("A-B", 1): PinnedVersion(id=TENDER_ID, status="published", replaced_by=None, category="consent",
                                         jurisdictions=["EU"], references=[], content=content)}  # fmt: skip
     texts = snapshot._Texts("nb", "NOK", CATALOGUE, pinned)
     scored = texts.requirement("1.1", SelectionIn(module_key="A-B", module_version=1, weight=10))
