@@ -61,7 +61,10 @@ MODULES: dict[str, list[str]] = {
         "tests/tenders/test_evidence_parameters.py",
     ],
     "registry/requirements/service.py": [
-        "tests/requirements/test_library_versions.py", "tests/requirements/test_library.py", "tests/web/test_tender_pages.py",
+        "tests/requirements/test_library_versions.py",
+        "tests/requirements/test_library.py",
+        "tests/web/test_tender_pages.py",
+        "tests/tenders/test_tenders.py",  # the pinned versions' kinds and the newest versions, as tenders read them
     ],
     "registry/auth/guards.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
     "registry/auth/principal.py": ["tests/platform/test_guards.py", "tests/organizations/test_privileges.py", "tests/platform/test_access.py"],
@@ -107,7 +110,6 @@ _OWNER_ROLE = "only municipalities and federations own tenders (create_tender re
 _LIB_LOCK = "the module row lock only queues concurrent writers on PostgreSQL; SQLite, where mutants run, serializes writes and renders no FOR UPDATE"
 _SQLITE_LIKE = "mutants run on SQLite, whose LIKE ignores ASCII case; on PostgreSQL the same filter test needs lower() on both sides"
 _ETAG_ONLY_KEYS = "a wrong ETag read ahead only misses the cache: the answer, and its 304, take the ETag of the version read"
-_LIB_REVISION = "a module version's revision column defaults to 1"
 _AT_IMPORT = (
     "with_account builds the token query auth.service keeps from import (_CHAIN), before mutmut switches a mutant on; "
     "a wrong join fails every authenticated test"
@@ -119,6 +121,8 @@ _LEAD_VIEW = (
     "the view's own participation is none for it as for nobody"
 )
 _LOT_JOIN = "without an ON clause the join follows the one foreign key lot -> tender, the same"
+_PARTIAL = "complete=None is false, as False is: a draft's partial check"
+_MODULE_JOIN = "without an ON clause the join follows the one foreign key version -> module, the same"
 _MORE_READ = "the default depth loads every lot and selection: more reading, the same fields"
 _NO_LOTS = "the specification made of the tender's fields alone has no lots: the pinned versions and product categories are never read"
 _NO_ADMIN_ROLE = (
@@ -213,9 +217,14 @@ EQUIVALENT: dict[str, str] = {
     **{f"registry.requirements.service.x_update_draft__mutmut_{n}": _LIB_LOCK for n in (6, 11, 13)},
     **{f"registry.requirements.service.x_deprecate__mutmut_{n}": _LIB_LOCK for n in (6, 11, 13)},
     **{f"registry.requirements.service.x_new_draft__mutmut_{n}": _LIB_LOCK for n in (5, 9, 11)},
-    "registry.requirements.service.x_new_draft__mutmut_20": _LIB_REVISION,
-    "registry.requirements.service.x_new_draft__mutmut_23": _LIB_REVISION,
-    "registry.requirements.service.x_update_draft__mutmut_27": "complete=None is false, as False is: a draft's partial check",
+    "registry.requirements.service.x_update_draft__mutmut_27": _PARTIAL,
+    "registry.requirements.service.x_create_module__mutmut_14": _PARTIAL,
+    "registry.requirements.service.x_publish__mutmut_31": "complete=True is check_content's default",
+    "registry.requirements.service.x_publish__mutmut_49": "version numbers start at 1: max(1, number) is number, as max(0, number) is",
+    **{f"registry.requirements.service.x_publish__mutmut_{n}": _LIB_LOCK for n in (6, 11, 13)},
+    **{f"registry.requirements.service.x__among__mutmut_{n}": _MODULE_JOIN for n in (3, 5)},
+    **{f"registry.requirements.service.x_newest_published__mutmut_{n}": _MODULE_JOIN for n in (10, 12)},
+    "registry.requirements.service.x_newest_published__mutmut_7": "callers look up only the keys they asked for: more rows, the same answers",
     "registry.requirements.service.x_list_modules__mutmut_1": "the route always passes limit; the default is never used",
     "registry.requirements.service.x_list_modules__mutmut_2": "the route always passes offset; the default is never used",
     "registry.requirements.service.x_list_modules__mutmut_58": "the dialect only picks PostgreSQL's search; None takes SQLite's, where mutants run",

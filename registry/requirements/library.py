@@ -86,7 +86,7 @@ def _apply_versions(module: RequirementModule, template: ModuleTemplate, report:
         row = by_number.get(entry.version)
         where = f"{template.key} v{entry.version}"
         if row is None:
-            row = ModuleVersion(version=entry.version, status="draft", revision=1)
+            row = ModuleVersion(version=entry.version, status="draft")
             service.fill_version(row, module, content)
             module.versions.append(row)
             report.versions_created += 1

@@ -179,11 +179,10 @@ async def create_module(session: AsyncSession, actor: Principal | None, data: sc
         product_categories=list(data.product_categories),
         tags=list(data.tags),
         references=[msgspec.to_builtins(r) for r in data.references],
-        current_version=None,
         draft_version=1,
-    )
+    )  # no current version until one is published
     set_terms(module)
-    version = ModuleVersion(version=1, status="draft", revision=1)
+    version = ModuleVersion(version=1, status="draft")
     fill_version(version, module, data.content)
     module.versions = [version]
     session.add(module)
@@ -410,7 +409,7 @@ async def new_draft(session: AsyncSession, actor: Principal, key: str) -> schema
     if module.draft_version is not None:
         raise Conflict(f"{key} already has a draft (version {module.draft_version}); edit that one")
     latest = module.versions[-1]
-    version = ModuleVersion(version=latest.version + 1, status="draft", revision=1)
+    version = ModuleVersion(version=latest.version + 1, status="draft")
     fill_version(version, module, decode_content(latest))
     module.versions.append(version)
     module.draft_version = version.version

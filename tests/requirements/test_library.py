@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import date, timedelta
 
 import pytest
 
@@ -255,3 +256,11 @@ async def test_texts_in_at_most_twelve_languages(editor: Api) -> None:
     assert created.status_code == 201, created.text
     found = (await editor.get("/api/v1/modules", params={"language": "sma", "status": "draft"})).json()["items"]
     assert [m["key"] for m in found] == [module["key"]]
+
+
+async def test_a_new_module_keeps_the_jurisdictions_and_review_date_it_was_created_with(editor: Api) -> None:
+    reviewed = (date.today() - timedelta(days=10)).isoformat()
+    created = await editor.post("/api/v1/modules", json=NEW_MODULE | {"jurisdictions": ["NO", "SE"], "last_reviewed": reviewed})
+    assert created.status_code == 201, created.text
+    module = (await editor.get("/api/v1/modules/CONSENT-TEST-MODULE")).json()
+    assert (module["jurisdictions"], module["last_reviewed"], module["current"], module["draft_version"]) == (["NO", "SE"], reviewed, None, 1)
