@@ -211,6 +211,13 @@ EQUIVALENT: dict[str, str] = {
     "registry.requirements.service.x__module__mutmut_8": _LIB_LOCK,
     "registry.requirements.service.x__module__mutmut_9": _LIB_LOCK,
     "registry.requirements.service.x__module__mutmut_10": _LIB_LOCK,
+    "registry.requirements.service.x__module__mutmut_1": "a module's versions loaded when not asked for: more reading, the same answers",
+    "registry.requirements.service.x__module__mutmut_2": _LIB_LOCK,
+    "registry.requirements.service.x__version__mutmut_11": _LIB_LOCK,  # populate_existing=None: the version read under the lock not refreshed
+    **{
+        f"registry.requirements.service.x_library_changed__mutmut_{n}": "the library's ETags go stale when its revision takes any value it never held"
+        for n in (4, 5)  # revision - 1, revision + 2
+    },
     "registry.requirements.service.x__version__mutmut_1": _LIB_LOCK,
     "registry.requirements.service.x__version__mutmut_5": _LIB_LOCK,
     "registry.requirements.service.x__version__mutmut_8": _LIB_LOCK,

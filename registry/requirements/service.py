@@ -33,10 +33,10 @@ def is_editor(actor: Principal | None) -> bool:
 
 
 async def catalogue(session: AsyncSession) -> Catalogue:
-    rows = await session.scalars(select(VocabularyTerm).order_by(VocabularyTerm.vocabulary, VocabularyTerm.position))
+    rows = await session.scalars(select(VocabularyTerm).order_by(VocabularyTerm.position))
     terms: dict[str, list[Term]] = {v: [] for v in VOCABULARIES}
     for row in rows:
-        terms.setdefault(row.vocabulary, []).append(Term(row.key, row.label))
+        terms[row.vocabulary].append(Term(row.key, row.label))
     return Catalogue(**{v: terms[v] for v in VOCABULARIES})
 
 
