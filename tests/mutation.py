@@ -238,7 +238,6 @@ EQUIVALENT: dict[str, str] = {
     "registry.requirements.service.x_list_modules__mutmut_80": "asking for the summaries of no ids finds none: one query more, the same rows",
     "registry.requirements.service.x__listing__mutmut_13": "WHERE NULL selects no row, as WHERE false does",
     "registry.requirements.service.x_list_etag__mutmut_5": "a digest one character longer names the query as surely: ETags are compared whole",
-    "registry.requirements.service.x__remember__mutmut_6": "one content fewer kept at the limit: the cache's size only, never what it answers",
     "registry.requirements.service.x__remember__mutmut_7": "popitem(last=None) is popitem(last=False): None is false",
     **{f"registry.requirements.service.x_list_modules__mutmut_{n}": _SQLITE_LIKE for n in (44, 45)},
     **{f"registry.requirements.service.x_version_etag__mutmut_{n}": _ETAG_ONLY_KEYS for n in (22, 23, 24)},

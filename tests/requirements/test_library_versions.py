@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
+from sqlalchemy import select
 
 from registry.app import create_app
+from registry.requirements.models import ModuleVersion, RequirementModule
 from registry.settings import Settings
 from tests.evidence_world import PRODUCT, STUDY
 from tests.exports.readback import open_docx, table_rows
@@ -621,5 +623,12 @@ async def test_a_pinned_versions_content_is_decoded_once_per_process_and_read_ag
             again = (await service.pinned(session, {(ALARM, 1)}))[(ALARM, 1)].content
             assert again == first and again is not first, "forgotten, it is read and decoded again"
             assert (await service.pinned_contents(session, {(ALARM, 1), ("NO-SUCH-MODULE", 1)})) == {(ALARM, 1): again}
+            service._decoded.clear()
+            row = await session.scalar(
+                select(ModuleVersion).join(RequirementModule).where(RequirementModule.key == ALARM, ModuleVersion.version == 1)
+            )
+            read = service.decode_content(row)
+            pinned = (await service.pinned_contents(session, {(ALARM, 1)}))[(ALARM, 1)]
+            assert service.decode_content(row) is read and pinned is read, "a version read as a row is decoded once, and kept for its pins"
     finally:
         await database.dispose()
